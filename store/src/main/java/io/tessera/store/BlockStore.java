@@ -1,0 +1,39 @@
+package io.tessera.store;
+
+import io.tessera.hashmap.BlockHash;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Immutable, content-addressed blocks (invariant 1). A block is stored as its content with
+ * trailing zero bytes stripped (see {@link io.tessera.hashmap.BlockHasher}); readers pad it with
+ * zeroes to the length the hashmap says. The all-zero block is never stored: its content is empty.
+ *
+ * <p>The store trusts that {@code hash} is the hash of {@code content}: callers compute it.
+ */
+public interface BlockStore {
+
+    /**
+     * Stores {@code content[off, off+len)} under {@code hash} unless a block with that hash exists.
+     * Idempotent and safe to race: two writers of the same hash leave one block.
+     *
+     * @return true if this call wrote the block, false if it was already there
+     */
+    boolean putIfAbsent(BlockHash hash, byte[] content, int off, int len);
+
+    /** Which of {@code hashes} are stored: one batched question, not one per hash. */
+    Set<BlockHash> existing(Collection<BlockHash> hashes);
+
+    /** The stored (stripped) content of a block, or empty if there is no such block. */
+    Optional<byte[]> get(BlockHash hash);
+
+    /** Removes a block. Only the collector calls this, after proving nothing references it. */
+    void delete(BlockHash hash);
+
+    /** Physical usage: how many distinct blocks are stored and their stored bytes. */
+    BlockStats stats();
+
+    record BlockStats(long blocks, long bytes) {
+    }
+}

@@ -1,0 +1,20 @@
+package io.tessera.store;
+
+import io.tessera.hashmap.Hashmap;
+import java.util.Optional;
+
+/**
+ * Hashmaps, addressed by {@link MapId}. Maps are immutable; a put of an existing id is a no-op.
+ * Backends keep huge maps in partitions of bounded size (invariant 4), e.g. pages of a few thousand
+ * hashes; callers always see the whole map.
+ */
+public interface MapStore {
+
+    /** Stores {@code map} under {@link MapId#of(Hashmap)} and returns that id. Idempotent. */
+    MapId put(Hashmap map);
+
+    Optional<Hashmap> get(MapId id);
+
+    /** Removes a map. Only the collector calls this. */
+    void delete(MapId id);
+}

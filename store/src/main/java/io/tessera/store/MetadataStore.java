@@ -1,0 +1,88 @@
+package io.tessera.store;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Accounts, containers, object versions and cluster-wide settings.
+ *
+ * <p>Metadata maps use lower-case header names as keys. In {@code changes} arguments an empty value
+ * removes the key (Swift's {@code X-Remove-*} and empty-value semantics); other keys are kept.
+ *
+ * <p>Usage counters (container and object counts, bytes used) are maintained by the backend as
+ * versions are published and deleted. On a cluster they may lag or drift under concurrent
+ * overwrites of one name, as Swift's own do; the collector's accounting pass reconciles them.
+ */
+public interface MetadataStore {
+
+    // ---- accounts ----
+
+    /** The account, or empty if it was never created (Swift then answers as for an empty account). */
+    Optional<AccountInfo> getAccount(String account);
+
+    /** Creates the account if it does not exist (Swift's account autocreate). Idempotent. */
+    void ensureAccount(String account, Timestamp created);
+
+    /** Applies metadata {@code changes} (empty value = remove), creating the account if needed. */
+    void updateAccountMetadata(String account, Map<String, String> changes);
+
+    // ---- containers ----
+
+    /**
+     * Creates a container with {@code metadata} (creating the account if needed).
+     *
+     * @return true if it was created; false if it already existed, in which case nothing changed
+     */
+    boolean createContainer(String account, String container, Timestamp created, Map<String, String> metadata);
+
+    Optional<ContainerInfo> getContainer(String account, String container);
+
+    /** Applies metadata {@code changes} (empty value = remove) to an existing container; false if there is none. */
+    boolean updateContainerMetadata(String account, String container, Map<String, String> changes);
+
+    enum DeleteContainerOutcome { DELETED, NOT_FOUND, NOT_EMPTY }
+
+    /** Deletes a container if it holds no objects. */
+    DeleteContainerOutcome deleteContainer(String account, String container);
+
+    /** A page of the account's containers, in {@link Names#UTF8_ORDER} (or reversed). */
+    List<ContainerInfo> listContainers(String account, ListQuery query);
+
+    // ---- objects ----
+
+    Optional<ObjectVersion> getObject(String account, String container, String name);
+
+    enum PutOutcome {
+        /** The version is now the object's current version. */
+        PUBLISHED,
+        /** A version with a later timestamp is current; this one was ignored (last write wins). */
+        SUPERSEDED,
+        /** {@link PutCondition#IF_ABSENT} and a live version exists: nothing was written. */
+        EXISTS
+    }
+
+    /**
+     * Publishes a version: the object's name now points at {@code version.map()}. The map and all
+     * its blocks must already be durable. The container must exist (callers check; a backend may
+     * throw IllegalStateException otherwise). Updates the container's and account's counters.
+     */
+    PutOutcome putObject(ObjectVersion version, PutCondition condition);
+
+    /**
+     * Deletes the object's current version if its timestamp is not after {@code timestamp}.
+     *
+     * @return the version that was deleted, or empty if there was none (or a newer one is current)
+     */
+    Optional<ObjectVersion> deleteObject(String account, String container, String name, Timestamp timestamp);
+
+    /** A page of a container's current object versions, in {@link Names#UTF8_ORDER} (or reversed). */
+    List<ObjectVersion> listObjects(String account, String container, ListQuery query);
+
+    // ---- cluster-wide settings (e.g. the token-signing secret every frontend shares) ----
+
+    Optional<String> getSetting(String key);
+
+    /** Compare-and-set: stores {@code value} unless the key has one; returns the value now stored. */
+    String putSettingIfAbsent(String key, String value);
+}
