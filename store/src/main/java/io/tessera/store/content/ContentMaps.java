@@ -1,0 +1,54 @@
+package io.tessera.store.content;
+
+import io.tessera.hashmap.BlockHash;
+import io.tessera.hashmap.BlockSize;
+import io.tessera.hashmap.Hashmap;
+import io.tessera.store.MapId;
+import io.tessera.store.Store;
+import io.tessera.store.StoreCorruptionException;
+import java.util.List;
+
+/**
+ * Saves and loads the hashmap behind a {@link MapId}. A map of at most one block is never written:
+ * its Merkle root is its only block hash, so the id alone says everything, and a small object costs
+ * one block write and one version row, not three writes. The collector treats such an id as a direct
+ * reference to its block.
+ */
+public final class ContentMaps {
+    private final Store store;
+    private final BlockSize blockSize;
+
+    public ContentMaps(Store store) {
+        this.store = store;
+        this.blockSize = store.blockSize();
+    }
+
+    /** Whether the map behind {@code id} is implied by the id and not stored. */
+    public boolean isImplicit(MapId id) {
+        return id.length() <= blockSize.bytes();
+    }
+
+    public MapId save(Hashmap map) {
+        MapId id = MapId.of(map);
+        if (!isImplicit(id)) {
+            store.maps().put(map);
+        }
+        return id;
+    }
+
+    public Hashmap load(MapId id) {
+        if (id.length() == 0) {
+            return Hashmap.empty(blockSize);
+        }
+        if (isImplicit(id)) {
+            return new Hashmap(blockSize, id.length(), List.of(id.merkleRoot()));
+        }
+        return store.maps().get(id)
+                .orElseThrow(() -> new StoreCorruptionException("map " + id.key() + " is missing"));
+    }
+
+    /** The blocks a map id references without loading a stored map, for one-block maps. */
+    public static boolean referencesBlockDirectly(MapId id, BlockSize blockSize) {
+        return id.length() > 0 && id.length() <= blockSize.bytes() && !id.merkleRoot().equals(BlockHash.ZERO_BLOCK);
+    }
+}
