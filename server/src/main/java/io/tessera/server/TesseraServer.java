@@ -1,0 +1,151 @@
+package io.tessera.server;
+
+import com.codahale.metrics.MetricRegistry;
+import io.tessera.hashmap.BlockSize;
+import io.tessera.server.config.ConfigLoader;
+import io.tessera.server.config.TesseraConfig;
+import io.tessera.server.http.JettyServerFactory;
+import io.tessera.store.Store;
+import io.tessera.store.content.ContentMaps;
+import io.tessera.store.content.ContentReader;
+import io.tessera.store.content.ContentWriter;
+import io.tessera.swift.SwiftServices;
+import io.tessera.swift.auth.AuthResource;
+import io.tessera.swift.auth.TokenService;
+import io.tessera.swift.auth.UserDirectory;
+import io.tessera.swift.errors.SwiftExceptionMapper;
+import io.tessera.swift.errors.UnexpectedExceptionMapper;
+import io.tessera.swift.http.SwiftConstraints;
+import io.tessera.swift.http.SwiftHeadersFilter;
+import io.tessera.swift.resources.InfoResource;
+import io.tessera.swift.resources.StorageResource;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+import org.glassfish.jersey.servlet.ServletContainer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Tessera: the store, the Swift API over it, and the HTTP server. Tests start it in
+ * process on port 0; {@code bin/tessera run} starts it from the configuration.
+ */
+public final class TesseraServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TesseraServer.class);
+    private static final String TOKEN_SECRET_SETTING = "auth.token_secret";
+
+    private final Store store;
+    private final Server jetty;
+    private final ExecutorService blockIo;
+    private final MetricRegistry metrics;
+
+    private TesseraServer(Store store, Server jetty, ExecutorService blockIo, MetricRegistry metrics) {
+        this.store = store;
+        this.jetty = jetty;
+        this.blockIo = blockIo;
+        this.metrics = metrics;
+    }
+
+    /** Opens the store the configuration names and starts serving. */
+    public static TesseraServer start(ConfigLoader.Loaded loaded) throws Exception {
+        MetricRegistry metrics = new MetricRegistry();
+        TesseraConfig config = loaded.config();
+        Store store = StoreFactory.open(config.store(), loaded.dataDir(), metrics);
+        try {
+            return start(store, config, new UserDirectory(loaded.users()), metrics);
+        } catch (Exception e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    static TesseraServer start(Store store, TesseraConfig config, UserDirectory users, MetricRegistry metrics)
+            throws Exception {
+        if (store.blockSize().bytes() != new BlockSize(config.store().blockSize()).bytes()) {
+            throw new IllegalStateException("the store's block size differs from the configuration's");
+        }
+        ExecutorService blockIo = Executors.newFixedThreadPool(16, named("block-io"));
+        ContentMaps maps = new ContentMaps(store);
+        TokenService tokens = new TokenService(tokenSecret(store),
+                Duration.ofSeconds(config.auth().tokenTtlSeconds()), users, Clock.systemUTC());
+        SwiftConstraints limits = SwiftConstraints.DEFAULTS;
+        SwiftServices services = new SwiftServices(store, new ContentWriter(store, blockIo, metrics),
+                new ContentReader(store, blockIo, metrics), maps, limits, users, tokens, metrics);
+
+        ResourceConfig app = new ResourceConfig()
+                .register(new AuthResource(users, tokens, config.server().publicUrl()))
+                .register(new InfoResource(limits))
+                .register(new StorageResource(services))
+                .register(SwiftHeadersFilter.class)
+                .register(SwiftExceptionMapper.class)
+                .register(UnexpectedExceptionMapper.class)
+                .property(ServerProperties.WADL_FEATURE_DISABLE, true)
+                .property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+        Server jetty = JettyServerFactory.create(config.server().host(), config.server().port(),
+                config.server().idleTimeoutSeconds(), config.server().accessLog(), new ServletContainer(app));
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            blockIo.shutdownNow();
+            jetty.stop();
+            throw e;
+        }
+        TesseraServer server = new TesseraServer(store, jetty, blockIo, metrics);
+        log.info("Tessera serving the Swift API on http://{}:{}/ (auth: /auth/v1.0)",
+                config.server().host(), server.port());
+        return server;
+    }
+
+    /** The secret that signs tokens, shared by every frontend of one store (created once, by compare-and-set). */
+    private static byte[] tokenSecret(Store store) {
+        byte[] fresh = new byte[32];
+        new SecureRandom().nextBytes(fresh);
+        String secret = store.metadata().putSettingIfAbsent(TOKEN_SECRET_SETTING, HexFormat.of().formatHex(fresh));
+        return HexFormat.of().parseHex(secret);
+    }
+
+    public int port() {
+        return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    public MetricRegistry metrics() {
+        return metrics;
+    }
+
+    public void join() throws InterruptedException {
+        jetty.join();
+    }
+
+    @Override
+    public void close() {
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            log.warn("stopping the HTTP server failed", e);
+        }
+        blockIo.shutdown();
+        store.close();
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

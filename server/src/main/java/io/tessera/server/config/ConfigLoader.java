@@ -1,0 +1,95 @@
+package io.tessera.server.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tessera.swift.auth.User;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the configuration: the file named by {@code TESSERA_CONFIG} (default
+ * {@code $TESSERA_HOME/conf/tessera.yaml}), then the environment overrides {@code TESSERA_PORT} and
+ * {@code TESSERA_DATA_DIR}. Relative paths in the file are relative to {@code TESSERA_HOME} (data) or
+ * to the config file's folder (users file).
+ */
+public final class ConfigLoader {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final Map<String, String> env;
+    private final Path home;
+
+    public ConfigLoader(Map<String, String> env) {
+        this.env = env;
+        this.home = Path.of(env.getOrDefault("TESSERA_HOME", ".")).toAbsolutePath().normalize();
+    }
+
+    public record Loaded(TesseraConfig config, Path configFile, Path dataDir, List<User> users) {
+    }
+
+    public Loaded load() throws IOException {
+        Path file = env.containsKey("TESSERA_CONFIG")
+                ? Path.of(env.get("TESSERA_CONFIG")).toAbsolutePath()
+                : home.resolve("conf/tessera.yaml");
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("configuration file " + file + " does not exist (set TESSERA_CONFIG)");
+        }
+        TesseraConfig config = read(file, TesseraConfig.class);
+        if (env.containsKey("TESSERA_PORT")) {
+            TesseraConfig.Server s = config.server();
+            config = config.withServer(new TesseraConfig.Server(s.host(), parsePort(env.get("TESSERA_PORT")),
+                    s.publicUrl(), s.idleTimeoutSeconds(), s.accessLog()));
+        }
+        if (env.containsKey("TESSERA_DATA_DIR")) {
+            TesseraConfig.StoreSettings s = config.store();
+            config = config.withStore(new TesseraConfig.StoreSettings(s.backend(), env.get("TESSERA_DATA_DIR"),
+                    s.blockSize(), s.durability()));
+        }
+        Path dataDir = home.resolve(config.store().dataDir()).normalize();
+        Path usersPath = file.getParent().resolve(config.auth().usersFile()).normalize();
+        return new Loaded(config, file, dataDir, readUsers(usersPath));
+    }
+
+    private static List<User> readUsers(Path path) throws IOException {
+        if (!Files.isRegularFile(path)) {
+            throw new IOException("users file " + path + " does not exist");
+        }
+        UsersFile file = read(path, UsersFile.class);
+        try {
+            return file.users().stream()
+                    .map(e -> new User(e.user(), e.keyHash(), e.account(), new HashSet<>(e.roles())))
+                    .toList();
+        } catch (IllegalArgumentException e) {
+            throw new IOException("bad entry in " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static <T> T read(Path path, Class<T> type) throws IOException {
+        try {
+            T value = YAML.readValue(path.toFile(), type);
+            if (value == null) {
+                throw new IOException(path + " is empty");
+            }
+            return value;
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException("cannot read " + path + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static int parsePort(String value) throws IOException {
+        try {
+            int port = Integer.parseInt(value.trim());
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IOException("TESSERA_PORT must be a port number, not '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.tessera.server.http;
+
+import jakarta.servlet.Servlet;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.CustomRequestLog;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.Slf4jRequestLogWriter;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/** Builds the Jetty 12 server that carries the Jersey application. */
+public final class JettyServerFactory {
+    private JettyServerFactory() {
+    }
+
+    public static Server create(String host, int port, int idleTimeoutSeconds, boolean accessLog, Servlet app) {
+        QueuedThreadPool threads = new QueuedThreadPool(256, 8);
+        threads.setName("http");
+        Server server = new Server(threads);
+
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendDateHeader(true);
+        http.setRequestHeaderSize(16 * 1024);
+        // Object names may contain anything Swift allows: '//', '%2F', '..', ';'. Jetty's default
+        // compliance rejects such "ambiguous" paths; our resources parse the raw path themselves.
+        http.setUriCompliance(UriCompliance.UNSAFE);
+
+        ServerConnector connector = new ServerConnector(server, 1, -1, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(idleTimeoutSeconds * 1000L);
+        connector.setAcceptQueueSize(1024);
+        server.addConnector(connector);
+
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+        context.setContextPath("/");
+        context.getServletHandler().setDecodeAmbiguousURIs(true);
+        context.addServlet(new ServletHolder("swift", app), "/*");
+        server.setHandler(context);
+        server.setErrorHandler(new SwiftErrorHandler());
+        if (accessLog) {
+            server.setRequestLog(new CustomRequestLog(new Slf4jRequestLogWriter(), CustomRequestLog.EXTENDED_NCSA_FORMAT));
+        }
+        server.setStopAtShutdown(false);
+        return server;
+    }
+}

@@ -1,0 +1,16 @@
+package io.tessera.swift;
+
+import com.codahale.metrics.MetricRegistry;
+import io.tessera.store.Store;
+import io.tessera.store.content.ContentMaps;
+import io.tessera.store.content.ContentReader;
+import io.tessera.store.content.ContentWriter;
+import io.tessera.swift.auth.TokenService;
+import io.tessera.swift.auth.UserDirectory;
+import io.tessera.swift.http.SwiftConstraints;
+
+/** What the Swift resources need, built once by the server and shared by every request. */
+public record SwiftServices(Store store, ContentWriter writer, ContentReader reader, ContentMaps maps,
+                            SwiftConstraints limits, UserDirectory users, TokenService tokens,
+                            MetricRegistry metrics) {
+}

@@ -1,0 +1,25 @@
+package io.tessera.swift.errors;
+
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+
+/** Turns a {@link SwiftException} into Swift's reply. */
+@Provider
+public final class SwiftExceptionMapper implements ExceptionMapper<SwiftException> {
+    @Override
+    public Response toResponse(SwiftException e) {
+        return build(e.status(), e.getMessage(), e);
+    }
+
+    static Response build(int status, String message, SwiftException withHeaders) {
+        Response.ResponseBuilder r = Response.status(status);
+        if (withHeaders != null) {
+            withHeaders.headers().forEach(r::header);
+        }
+        if (status == 304) {
+            return r.build();
+        }
+        return r.entity(ErrorBodies.body(status, message)).type(ErrorBodies.contentType(message)).build();
+    }
+}

@@ -1,0 +1,57 @@
+package io.tessera.swift.errors;
+
+import io.tessera.store.StoreCorruptionException;
+import io.tessera.store.StoreUnavailableException;
+import io.tessera.swift.http.TransactionIds;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import org.glassfish.jersey.server.ContainerRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything that is not a {@link SwiftException}: Jersey's own (405, 404 for an unmatched path...)
+ * keep their status with a Swift-shaped body; an unavailable store is 503 with Retry-After; anything
+ * else is logged with the transaction id and answered 500 with no detail. No stack trace reaches a
+ * client.
+ */
+@Provider
+public final class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
+    private static final Logger log = LoggerFactory.getLogger(UnexpectedExceptionMapper.class);
+
+    @Inject
+    private jakarta.inject.Provider<ContainerRequest> request;
+
+    @Override
+    public Response toResponse(Throwable e) {
+        if (e instanceof WebApplicationException wae) {
+            int status = wae.getResponse().getStatus();
+            if (status >= 500) {
+                log.error("{} failed", transId(), e);
+            }
+            return SwiftExceptionMapper.build(status, null, null);
+        }
+        if (e instanceof StoreUnavailableException) {
+            log.warn("{} store unavailable: {}", transId(), e.getMessage());
+            return Response.status(503).header("Retry-After", "5")
+                    .entity(ErrorBodies.body(503, null)).type(ErrorBodies.contentType(null)).build();
+        }
+        if (e instanceof StoreCorruptionException) {
+            log.error("{} stored data is damaged: {}", transId(), e.getMessage());
+        } else {
+            log.error("{} unexpected failure", transId(), e);
+        }
+        return SwiftExceptionMapper.build(500, null, null);
+    }
+
+    private String transId() {
+        try {
+            return TransactionIds.of(request.get());
+        } catch (RuntimeException outsideRequest) {
+            return "-";
+        }
+    }
+}

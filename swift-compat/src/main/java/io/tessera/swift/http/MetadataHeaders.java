@@ -1,0 +1,117 @@
+package io.tessera.swift.http;
+
+import io.tessera.swift.errors.SwiftException;
+import jakarta.ws.rs.core.MultivaluedMap;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * User metadata in request headers ({@code X-<Kind>-Meta-*} and {@code X-Remove-<Kind>-Meta-*}),
+ * checked against the constraints as Swift's check_metadata does, and written back as reply headers.
+ * Keys are kept lower-case; an empty value means "remove" in a change set.
+ */
+public final class MetadataHeaders {
+    private MetadataHeaders() {
+    }
+
+    /**
+     * The metadata changes a request asks for on a resource of {@code kind} ("account", "container" or
+     * "object"): set values, and empty values for removals.
+     */
+    public static Map<String, String> changes(MultivaluedMap<String, String> headers, String kind,
+                                              SwiftConstraints limits) {
+        String prefix = "x-" + kind + "-meta-";
+        String removePrefix = "x-remove-" + kind + "-meta-";
+        Map<String, String> changes = new LinkedHashMap<>();
+        int count = 0;
+        int overall = 0;
+        for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+            String name = h.getKey().toLowerCase(Locale.ROOT);
+            String value = h.getValue().isEmpty() ? "" : h.getValue().get(0);
+            if (name.startsWith(removePrefix)) {
+                changes.put(prefix + name.substring(removePrefix.length()), "");
+                continue;
+            }
+            if (!name.startsWith(prefix)) {
+                continue;
+            }
+            String key = name.substring(prefix.length());
+            if (key.isEmpty()) {
+                throw SwiftException.badRequest("Metadata name cannot be empty");
+            }
+            int keyLen = key.getBytes(StandardCharsets.UTF_8).length;
+            int valueLen = value.getBytes(StandardCharsets.UTF_8).length;
+            if (keyLen > limits.maxMetaNameLength()) {
+                throw SwiftException.badRequest("Metadata name too long: " + prefix + key);
+            }
+            if (valueLen > limits.maxMetaValueLength()) {
+                throw SwiftException.badRequest("Metadata value longer than " + limits.maxMetaValueLength() + ": " + prefix + key);
+            }
+            if (!value.isEmpty()) {
+                count++;
+                overall += keyLen + valueLen;
+            }
+            changes.put(name, value);
+        }
+        if (count > limits.maxMetaCount()) {
+            throw SwiftException.badRequest("Too many metadata items; max " + limits.maxMetaCount());
+        }
+        if (overall > limits.maxMetaOverallSize()) {
+            throw SwiftException.badRequest("Total metadata too large; max " + limits.maxMetaOverallSize());
+        }
+        return changes;
+    }
+
+    /** Checks the user metadata that a resource would have after {@code changes} are applied. */
+    public static void checkTotal(Map<String, String> current, Map<String, String> changes, String kind,
+                                  SwiftConstraints limits) {
+        String prefix = "x-" + kind + "-meta-";
+        Map<String, String> after = new LinkedHashMap<>(current);
+        changes.forEach((k, v) -> {
+            if (v.isEmpty()) {
+                after.remove(k);
+            } else {
+                after.put(k, v);
+            }
+        });
+        int count = 0;
+        int overall = 0;
+        for (Map.Entry<String, String> e : after.entrySet()) {
+            if (e.getKey().startsWith(prefix)) {
+                count++;
+                overall += e.getKey().length() - prefix.length() + e.getValue().getBytes(StandardCharsets.UTF_8).length;
+            }
+        }
+        if (count > limits.maxMetaCount()) {
+            throw SwiftException.badRequest("Too many metadata items; max " + limits.maxMetaCount());
+        }
+        if (overall > limits.maxMetaOverallSize()) {
+            throw SwiftException.badRequest("Total metadata too large; max " + limits.maxMetaOverallSize());
+        }
+    }
+
+    /** Only the non-empty values: what a freshly created resource stores. */
+    public static Map<String, String> withoutRemovals(Map<String, String> changes) {
+        Map<String, String> m = new LinkedHashMap<>();
+        changes.forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                m.put(k, v);
+            }
+        });
+        return m;
+    }
+
+    /** Reply header name for a stored lower-case key: {@code x-object-meta-color} -> {@code X-Object-Meta-Color}. */
+    public static String headerName(String key) {
+        StringBuilder b = new StringBuilder(key.length());
+        boolean upper = true;
+        for (char c : key.toCharArray()) {
+            b.append(upper ? Character.toUpperCase(c) : c);
+            upper = c == '-';
+        }
+        return b.toString();
+    }
+}

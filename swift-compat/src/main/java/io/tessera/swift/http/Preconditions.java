@@ -1,0 +1,89 @@
+package io.tessera.swift.http;
+
+import io.tessera.swift.errors.SwiftException;
+import jakarta.ws.rs.core.HttpHeaders;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+
+/**
+ * HTTP conditional requests on an object (RFC 9110 section 13.2.2 order): If-Match, then
+ * If-Unmodified-Since (only without If-Match), then If-None-Match, then If-Modified-Since (only
+ * without If-None-Match). A failed If-None-Match or If-Modified-Since on GET/HEAD is 304; every
+ * other failure is 412. Unparseable dates are ignored, as Swift does.
+ */
+public final class Preconditions {
+    private Preconditions() {
+    }
+
+    /**
+     * @param etag         the object's unquoted ETag, or null if there is no object
+     * @param lastModified the object's Last-Modified in epoch seconds
+     */
+    public static void check(HttpHeaders headers, String etag, long lastModified, boolean isGetOrHead) {
+        String ifMatch = headers.getHeaderString("If-Match");
+        if (ifMatch != null) {
+            if (etag == null || !matches(ifMatch, etag)) {
+                throw SwiftException.preconditionFailed(null).withHeader("ETag", etagOrEmpty(etag));
+            }
+        } else {
+            Long since = date(headers.getHeaderString("If-Unmodified-Since"));
+            if (since != null && etag != null && lastModified > since) {
+                throw SwiftException.preconditionFailed(null).withHeader("ETag", etag);
+            }
+        }
+        String ifNoneMatch = headers.getHeaderString("If-None-Match");
+        if (ifNoneMatch != null) {
+            if (etag != null && matches(ifNoneMatch, etag)) {
+                throw notModifiedOr412(isGetOrHead, etag, lastModified);
+            }
+        } else if (isGetOrHead) {
+            Long since = date(headers.getHeaderString("If-Modified-Since"));
+            if (since != null && etag != null && lastModified <= since) {
+                throw notModifiedOr412(true, etag, lastModified);
+            }
+        }
+    }
+
+    private static SwiftException notModifiedOr412(boolean isGetOrHead, String etag, long lastModified) {
+        SwiftException e = isGetOrHead ? SwiftException.of(304, null) : SwiftException.preconditionFailed(null);
+        return e.withHeader("ETag", etag).withHeader("Last-Modified", HttpDates.format(lastModified));
+    }
+
+    /** Whether an If-Match/If-None-Match list ({@code *}, or quoted/unquoted tags) names {@code etag}. */
+    static boolean matches(String list, String etag) {
+        for (String tag : list.split(",")) {
+            String t = tag.trim();
+            if (t.equals("*")) {
+                return true;
+            }
+            if (t.startsWith("W/")) {
+                t = t.substring(2);
+            }
+            if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) {
+                t = t.substring(1, t.length() - 1);
+            }
+            if (t.equals(etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String etagOrEmpty(String etag) {
+        return etag == null ? "" : etag;
+    }
+
+    private static Long date(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.US))
+                    .toEpochSecond();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+}

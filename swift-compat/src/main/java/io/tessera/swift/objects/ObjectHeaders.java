@@ -1,0 +1,74 @@
+package io.tessera.swift.objects;
+
+import io.tessera.swift.http.MetadataHeaders;
+import io.tessera.swift.http.SwiftConstraints;
+import jakarta.ws.rs.core.MultivaluedMap;
+import java.net.URLConnection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Which request headers become an object's stored metadata: {@code X-Object-Meta-*} plus the few
+ * content headers Swift keeps (its object server's allowed_headers). On PUT and POST they replace
+ * the previous set; COPY merges them over the source's.
+ */
+public final class ObjectHeaders {
+    static final List<String> STORED_CONTENT_HEADERS = List.of(
+            "content-disposition", "content-encoding", "content-language", "cache-control", "expires", "x-robots-tag");
+    private static final String DEFAULT_TYPE = "application/octet-stream";
+
+    private ObjectHeaders() {
+    }
+
+    /** The stored metadata a PUT or POST with these headers asks for (removals dropped). */
+    public static Map<String, String> fromRequest(MultivaluedMap<String, String> headers, SwiftConstraints limits) {
+        Map<String, String> meta = MetadataHeaders.withoutRemovals(MetadataHeaders.changes(headers, "object", limits));
+        for (String name : STORED_CONTENT_HEADERS) {
+            String value = headers.getFirst(name);
+            if (value != null && !value.isEmpty()) {
+                meta.put(name, value);
+            }
+        }
+        return meta;
+    }
+
+    /** A COPY's metadata: the source's, overlaid with the request's (unless X-Fresh-Metadata). */
+    public static Map<String, String> merged(Map<String, String> source, MultivaluedMap<String, String> headers,
+                                             SwiftConstraints limits, boolean fresh) {
+        Map<String, String> meta = fresh ? new LinkedHashMap<>() : new LinkedHashMap<>(source);
+        Map<String, String> changes = MetadataHeaders.changes(headers, "object", limits);
+        changes.forEach((k, v) -> {
+            if (v.isEmpty()) {
+                meta.remove(k);
+            } else {
+                meta.put(k, v);
+            }
+        });
+        for (String name : STORED_CONTENT_HEADERS) {
+            String value = headers.getFirst(name);
+            if (value != null) {
+                meta.put(name, value);
+            }
+        }
+        MetadataHeaders.checkTotal(Map.of(), meta, "object", limits);
+        return meta;
+    }
+
+    /**
+     * The Content-Type to store: the client's, unless absent or {@code X-Detect-Content-Type: true}, in
+     * which case it is guessed from the name's extension.
+     */
+    public static String contentType(String requested, boolean detect, String objectName) {
+        if (requested != null && !requested.isBlank() && !detect) {
+            return requested.trim();
+        }
+        String guessed = URLConnection.guessContentTypeFromName(objectName.toLowerCase(Locale.ROOT));
+        return guessed != null ? guessed : DEFAULT_TYPE;
+    }
+
+    public static boolean isTrue(String value) {
+        return value != null && List.of("true", "1", "yes", "on", "t", "y").contains(value.trim().toLowerCase(Locale.ROOT));
+    }
+}

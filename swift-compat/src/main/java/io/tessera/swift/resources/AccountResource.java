@@ -1,0 +1,88 @@
+package io.tessera.swift.resources;
+
+import io.tessera.store.AccountInfo;
+import io.tessera.store.ContainerInfo;
+import io.tessera.store.Timestamp;
+import io.tessera.swift.SwiftServices;
+import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.http.MetadataHeaders;
+import io.tessera.swift.listing.ListingFormat;
+import io.tessera.swift.listing.ListingPager;
+import io.tessera.swift.listing.ListingRequest;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import java.util.Map;
+
+/** {@code /v1/<account>}: usage and metadata (HEAD), container listings (GET), metadata updates (POST). */
+public final class AccountResource {
+    private final SwiftServices services;
+    private final String account;
+
+    AccountResource(SwiftServices services, String account) {
+        this.services = services;
+        this.account = account;
+    }
+
+    @HEAD
+    public Response head() {
+        return headers(Response.noContent(), info()).build();
+    }
+
+    @GET
+    public Response list(@Context UriInfo uri, @Context HttpHeaders headers) {
+        AccountInfo info = info();
+        ListingRequest req = ListingRequest.from(uri.getQueryParameters(), services.limits().accountListingLimit());
+        ListingFormat format = ListingFormat.choose(uri.getQueryParameters().getFirst("format"),
+                headers.getHeaderString("Accept"));
+        ListingPager<ContainerInfo> pager = new ListingPager<>(
+                q -> services.store().metadata().listContainers(account, q), ContainerInfo::name);
+        List<ListingPager.Entry<ContainerInfo>> rows = pager.page(req);
+        if (rows.isEmpty() && format == ListingFormat.PLAIN) {
+            return headers(Response.noContent(), info).build();
+        }
+        return headers(Response.ok(format.containers(account, rows), format.contentType()), info).build();
+    }
+
+    @POST
+    public Response update(@Context HttpHeaders headers) {
+        Map<String, String> changes = MetadataHeaders.changes(headers.getRequestHeaders(), "account", services.limits());
+        MetadataHeaders.checkTotal(info().metadata(), changes, "account", services.limits());
+        services.store().metadata().updateAccountMetadata(account, changes);
+        return Response.noContent().build();
+    }
+
+    @PUT
+    public Response create() {
+        throw SwiftException.methodNotAllowed(); // accounts are created on first use (autocreate)
+    }
+
+    @DELETE
+    public Response delete() {
+        throw SwiftException.methodNotAllowed();
+    }
+
+    private AccountInfo info() {
+        return services.store().metadata().getAccount(account)
+                .orElseGet(() -> new AccountInfo(account, Timestamp.now(), Map.of(), 0, 0, 0));
+    }
+
+    private static Response.ResponseBuilder headers(Response.ResponseBuilder reply, AccountInfo info) {
+        reply.header("X-Account-Container-Count", info.containerCount())
+                .header("X-Account-Object-Count", info.objectCount())
+                .header("X-Account-Bytes-Used", info.bytesUsed())
+                .header("X-Timestamp", info.created().toSwift())
+                .header("X-Account-Storage-Policy-Default-Container-Count", info.containerCount())
+                .header("X-Account-Storage-Policy-Default-Object-Count", info.objectCount())
+                .header("X-Account-Storage-Policy-Default-Bytes-Used", info.bytesUsed());
+        MetadataReplies.addAll(reply, info.metadata());
+        return reply;
+    }
+}

@@ -1,0 +1,124 @@
+package io.tessera.swift.resources;
+
+import io.tessera.store.ContainerInfo;
+import io.tessera.store.MetadataStore;
+import io.tessera.store.ObjectVersion;
+import io.tessera.store.Timestamp;
+import io.tessera.swift.SwiftServices;
+import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.http.HttpDates;
+import io.tessera.swift.http.MetadataHeaders;
+import io.tessera.swift.listing.ListingFormat;
+import io.tessera.swift.listing.ListingPager;
+import io.tessera.swift.listing.ListingRequest;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code /v1/<account>/<container>}: create, metadata, listings, delete when empty. */
+public final class ContainerResource {
+    /** Container headers stored as they are, besides {@code X-Container-Meta-*}. */
+    private static final List<String> STORED_HEADERS = List.of("x-container-read", "x-container-write");
+
+    private final SwiftServices services;
+    private final String account;
+    private final String container;
+
+    ContainerResource(SwiftServices services, String account, String container) {
+        this.services = services;
+        this.account = account;
+        this.container = container;
+    }
+
+    @PUT
+    public Response create(@Context HttpHeaders headers) {
+        Map<String, String> changes = changes(headers.getRequestHeaders());
+        MetadataStore meta = services.store().metadata();
+        if (meta.createContainer(account, container, Timestamp.now(), MetadataHeaders.withoutRemovals(changes))) {
+            return Response.status(201).build();
+        }
+        update(changes);
+        return Response.status(202).build();
+    }
+
+    @POST
+    public Response post(@Context HttpHeaders headers) {
+        update(changes(headers.getRequestHeaders()));
+        return Response.noContent().build();
+    }
+
+    @HEAD
+    public Response head() {
+        return headers(Response.noContent(), info()).build();
+    }
+
+    @GET
+    public Response list(@Context UriInfo uri, @Context HttpHeaders headers) {
+        ContainerInfo info = info();
+        ListingRequest req = ListingRequest.from(uri.getQueryParameters(), services.limits().containerListingLimit());
+        ListingFormat format = ListingFormat.choose(uri.getQueryParameters().getFirst("format"),
+                headers.getHeaderString("Accept"));
+        ListingPager<ObjectVersion> pager = new ListingPager<>(
+                q -> services.store().metadata().listObjects(account, container, q), ObjectVersion::name);
+        List<ListingPager.Entry<ObjectVersion>> rows = pager.page(req);
+        if (rows.isEmpty() && format == ListingFormat.PLAIN) {
+            return headers(Response.noContent(), info).build();
+        }
+        return headers(Response.ok(format.objects(container, rows), format.contentType()), info).build();
+    }
+
+    @DELETE
+    public Response delete() {
+        return switch (services.store().metadata().deleteContainer(account, container)) {
+            case DELETED -> Response.noContent().build();
+            case NOT_FOUND -> throw SwiftException.notFound();
+            case NOT_EMPTY -> throw SwiftException.conflict("There was a conflict when trying to complete your request.");
+        };
+    }
+
+    private void update(Map<String, String> changes) {
+        MetadataHeaders.checkTotal(info().metadata(), changes, "container", services.limits());
+        if (!services.store().metadata().updateContainerMetadata(account, container, changes)) {
+            throw SwiftException.notFound();
+        }
+    }
+
+    private Map<String, String> changes(MultivaluedMap<String, String> headers) {
+        Map<String, String> changes = MetadataHeaders.changes(headers, "container", services.limits());
+        for (String name : STORED_HEADERS) {
+            String value = headers.getFirst(name);
+            if (value != null) {
+                changes.put(name, value.trim());
+            }
+            if (headers.containsKey("x-remove-" + name.substring(2))) {
+                changes.put(name, "");
+            }
+        }
+        return changes;
+    }
+
+    private ContainerInfo info() {
+        return services.store().metadata().getContainer(account, container).orElseThrow(SwiftException::notFound);
+    }
+
+    private static Response.ResponseBuilder headers(Response.ResponseBuilder reply, ContainerInfo info) {
+        reply.header("X-Container-Object-Count", info.objectCount())
+                .header("X-Container-Bytes-Used", info.bytesUsed())
+                .header("X-Timestamp", info.created().toSwift())
+                .header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(info.created())))
+                .header("X-Storage-Policy", "default")
+                .header("Accept-Ranges", "bytes");
+        info.metadata().forEach((k, v) -> reply.header(MetadataHeaders.headerName(k.toLowerCase(Locale.ROOT)), v));
+        return reply;
+    }
+}

@@ -1,0 +1,208 @@
+package io.tessera.swift.resources;
+
+import io.tessera.store.ObjectVersion;
+import io.tessera.store.Timestamp;
+import io.tessera.swift.SwiftServices;
+import io.tessera.swift.auth.Principal;
+import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.http.HttpDates;
+import io.tessera.swift.http.Preconditions;
+import io.tessera.swift.http.SwiftPath;
+import io.tessera.swift.objects.ObjectHeaders;
+import io.tessera.swift.objects.ObjectLocation;
+import io.tessera.swift.objects.ObjectReads;
+import io.tessera.swift.objects.ObjectWrites;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** {@code /v1/<account>/<container>/<object>}: the HTTP face of object reads and writes. */
+public final class ObjectResource {
+    private final SwiftServices services;
+    private final Principal principal;
+    private final String account;
+    private final String container;
+    private final String name;
+    private final ObjectWrites writes;
+    private final ObjectReads reads;
+
+    ObjectResource(SwiftServices services, Principal principal, SwiftPath path) {
+        this.services = services;
+        this.principal = principal;
+        this.account = path.account();
+        this.container = path.container();
+        this.name = path.object();
+        this.writes = new ObjectWrites(services.store(), services.writer());
+        this.reads = new ObjectReads(services.maps(), services.reader());
+    }
+
+    @GET
+    public Response get(@Context HttpHeaders headers) {
+        ObjectVersion v = current();
+        Preconditions.check(headers, v.etag(), HttpDates.lastModifiedSeconds(v.timestamp()), true);
+        return reads.get(v, headers.getHeaderString("Range"));
+    }
+
+    @HEAD
+    public Response head(@Context HttpHeaders headers) {
+        ObjectVersion v = current();
+        Preconditions.check(headers, v.etag(), HttpDates.lastModifiedSeconds(v.timestamp()), true);
+        return reads.head(v);
+    }
+
+    @PUT
+    public Response put(@Context HttpHeaders headers, InputStream body) {
+        MultivaluedMap<String, String> h = headers.getRequestHeaders();
+        requireContainer(container);
+        boolean ifNoneMatchStar = ifNoneMatchStar(headers.getHeaderString("If-None-Match"));
+        String copyFrom = headers.getHeaderString("X-Copy-From");
+        if (copyFrom != null) {
+            ObjectLocation source = ObjectLocation.parse(copyFrom, sourceAccount(headers.getHeaderString("X-Copy-From-Account")), "X-Copy-From");
+            return copy(source, new ObjectLocation(account, container, name), headers, ifNoneMatchStar);
+        }
+        long length = contentLength(headers);
+        if (ifNoneMatchStar && services.store().metadata().getObject(account, container, name).isPresent()) {
+            throw SwiftException.preconditionFailed(null);
+        }
+        String contentType = ObjectHeaders.contentType(headers.getHeaderString("Content-Type"),
+                ObjectHeaders.isTrue(h.getFirst("X-Detect-Content-Type")), name);
+        ObjectWrites.NewObject o = new ObjectWrites.NewObject(account, container, name, contentType,
+                ObjectHeaders.fromRequest(h, services.limits()), headers.getHeaderString("ETag"), ifNoneMatchStar);
+        ObjectVersion v = writes.put(o, body, length);
+        return created(v).build();
+    }
+
+    @COPY
+    public Response copyTo(@Context HttpHeaders headers) {
+        String destination = headers.getHeaderString("Destination");
+        if (destination == null) {
+            throw SwiftException.preconditionFailed("You must provide a Destination header");
+        }
+        String destAccount = headers.getHeaderString("Destination-Account");
+        ObjectLocation target = ObjectLocation.parse(destination, destAccount != null ? SwiftPath.decode(destAccount) : account, "Destination");
+        if (!principal.owns(target.account())) {
+            throw SwiftException.forbidden();
+        }
+        requireContainer(target.container(), target.account());
+        return copy(new ObjectLocation(account, container, name), target, headers,
+                ifNoneMatchStar(headers.getHeaderString("If-None-Match")));
+    }
+
+    @POST
+    public Response post(@Context HttpHeaders headers) {
+        MultivaluedMap<String, String> h = headers.getRequestHeaders();
+        ObjectVersion v = current();
+        Map<String, String> metadata = ObjectHeaders.fromRequest(h, services.limits());
+        String contentType = headers.getHeaderString("Content-Type") != null
+                ? ObjectHeaders.contentType(headers.getHeaderString("Content-Type"), false, name) : v.contentType();
+        ObjectVersion updated = new ObjectVersion(account, container, name, Timestamp.now(), v.map(), v.etag(),
+                contentType, metadata);
+        services.store().metadata().putObject(updated, io.tessera.store.PutCondition.NONE);
+        return Response.accepted().build();
+    }
+
+    @DELETE
+    public Response delete() {
+        return services.store().metadata().deleteObject(account, container, name, Timestamp.now())
+                .map(v -> Response.noContent().build())
+                .orElseThrow(SwiftException::notFound);
+    }
+
+    private Response copy(ObjectLocation from, ObjectLocation to, HttpHeaders headers, boolean ifNoneMatchStar) {
+        if (!principal.owns(from.account())) {
+            throw SwiftException.forbidden();
+        }
+        ObjectVersion source = services.store().metadata().getObject(from.account(), from.container(), from.object())
+                .orElseThrow(SwiftException::notFound);
+        Preconditions.check(headers, source.etag(), HttpDates.lastModifiedSeconds(source.timestamp()), false);
+        boolean fresh = ObjectHeaders.isTrue(headers.getHeaderString("X-Fresh-Metadata"));
+        Map<String, String> metadata = ObjectHeaders.merged(source.metadata(), headers.getRequestHeaders(),
+                services.limits(), fresh);
+        String requestedType = headers.getHeaderString("Content-Type");
+        String contentType = requestedType != null && !requestedType.isBlank()
+                ? requestedType.trim() : source.contentType();
+        ObjectVersion v = writes.copy(source, to.account(), to.container(), to.object(), contentType, metadata,
+                ifNoneMatchStar);
+        return created(v)
+                .header("X-Copied-From", encode(from.container()) + "/" + encode(from.object()))
+                .header("X-Copied-From-Account", encode(from.account()))
+                .header("X-Copied-From-Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(source.timestamp())))
+                .build();
+    }
+
+    private static Response.ResponseBuilder created(ObjectVersion v) {
+        return Response.status(201)
+                .header("ETag", v.etag())
+                .header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(v.timestamp())))
+                .header("X-Timestamp", v.timestamp().toSwift())
+                .header("X-Object-Hash", v.map().merkleRoot().toHex())
+                .header("Content-Length", 0);
+    }
+
+    private ObjectVersion current() {
+        return services.store().metadata().getObject(account, container, name).orElseThrow(SwiftException::notFound);
+    }
+
+    private void requireContainer(String c) {
+        requireContainer(c, account);
+    }
+
+    private void requireContainer(String c, String acct) {
+        if (services.store().metadata().getContainer(acct, c).isEmpty()) {
+            throw SwiftException.notFound();
+        }
+    }
+
+    private String sourceAccount(String header) {
+        return header != null ? SwiftPath.decode(header) : account;
+    }
+
+    private static boolean ifNoneMatchStar(String value) {
+        if (value == null) {
+            return false;
+        }
+        if (!value.trim().equals("*")) {
+            throw SwiftException.badRequest("If-None-Match only supports *");
+        }
+        return true;
+    }
+
+    /** The announced body length, -1 for chunked; 411 when neither is given, 413 over the limit. */
+    private long contentLength(HttpHeaders headers) {
+        String te = headers.getHeaderString("Transfer-Encoding");
+        String cl = headers.getHeaderString("Content-Length");
+        if (te != null && te.toLowerCase(java.util.Locale.ROOT).contains("chunked")) {
+            return -1;
+        }
+        if (cl == null) {
+            throw SwiftException.lengthRequired();
+        }
+        long length;
+        try {
+            length = Long.parseLong(cl.trim());
+        } catch (NumberFormatException e) {
+            throw SwiftException.badRequest("Invalid Content-Length");
+        }
+        if (length < 0) {
+            throw SwiftException.badRequest("Invalid Content-Length");
+        }
+        if (length > services.limits().maxFileSize()) {
+            throw SwiftException.tooLarge("Your request is too large.");
+        }
+        return length;
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("%2F", "/");
+    }
+}
