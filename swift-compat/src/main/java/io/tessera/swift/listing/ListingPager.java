@@ -69,7 +69,10 @@ public final class ListingPager<T> {
                     }
                     // Skip every name below this subdirectory in one step.
                     if (req.reverse()) {
-                        endBefore = subdir;
+                        // Below everything in the subdirectory. A path listing still owes the object
+                        // named exactly like the subdirectory (a direct child): keep it in range. Names
+                        // hold no NUL, so nothing lies between subdir and subdir + U+0001.
+                        endBefore = req.pathMode() ? subdir + "\u0001" : subdir;
                     } else {
                         startAfter = null;
                         startAt = name.substring(0, d) + successor(req.delimiter());

@@ -1,0 +1,43 @@
+package io.tessera.swift.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tessera.swift.errors.SwiftException;
+import org.junit.jupiter.api.Test;
+
+class SwiftPathTest {
+    private static final SwiftConstraints LIMITS = SwiftConstraints.DEFAULTS;
+
+    @Test
+    void splitsLevelsAndKeepsEveryCharacterOfObjectNames() {
+        assertThat(SwiftPath.parse("AUTH_t", LIMITS)).isEqualTo(new SwiftPath("AUTH_t", null, null));
+        assertThat(SwiftPath.parse("AUTH_t/", LIMITS)).isEqualTo(new SwiftPath("AUTH_t", null, null));
+        assertThat(SwiftPath.parse("AUTH_t/c", LIMITS)).isEqualTo(new SwiftPath("AUTH_t", "c", null));
+        assertThat(SwiftPath.parse("AUTH_t/c/", LIMITS)).isEqualTo(new SwiftPath("AUTH_t", "c", null));
+        assertThat(SwiftPath.parse("AUTH_t/c/a//b/", LIMITS)).isEqualTo(new SwiftPath("AUTH_t", "c", "a//b/"));
+        assertThat(SwiftPath.parse("AUTH_t/c/a%2Fb%20%C3%A9;x", LIMITS).object()).isEqualTo("a/b é;x");
+        assertThat(SwiftPath.parse("AUTH_t/c/%F0%9D%84%9E", LIMITS).object()).isEqualTo("\uD834\uDD1E");
+    }
+
+    @Test
+    void rejectsInvalidUtf8AndNulWith412() {
+        assertStatus(() -> SwiftPath.parse("AUTH_t/c/%FF", LIMITS), 412);
+        assertStatus(() -> SwiftPath.parse("AUTH_t/c/%C3", LIMITS), 412);
+        assertStatus(() -> SwiftPath.parse("AUTH_t/c/a%00b", LIMITS), 412);
+        assertStatus(() -> SwiftPath.parse("AUTH_t/c/%G1", LIMITS), 400);
+    }
+
+    @Test
+    void checksNameLengthsInUtf8Bytes() {
+        assertThat(SwiftPath.parse("AUTH_t/c/" + "a".repeat(1024), LIMITS).object()).hasSize(1024);
+        assertStatus(() -> SwiftPath.parse("AUTH_t/c/" + "a".repeat(1025), LIMITS), 400);
+        assertStatus(() -> SwiftPath.parse("AUTH_t/c/" + "%C3%A9".repeat(513), LIMITS), 400);
+        assertStatus(() -> SwiftPath.parse("AUTH_t/" + "c".repeat(257), LIMITS), 400);
+    }
+
+    private static void assertStatus(Runnable r, int status) {
+        assertThatThrownBy(r::run).isInstanceOfSatisfying(SwiftException.class,
+                e -> assertThat(e.status()).isEqualTo(status));
+    }
+}
