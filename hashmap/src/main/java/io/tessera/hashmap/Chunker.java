@@ -61,6 +61,17 @@ public final class Chunker {
         return bytesRead;
     }
 
+    /** The MD5 of {@code buf[0, length)} as lowercase hex: the ETag of a body read in one piece. */
+    public static String md5Hex(byte[] buf, int length) {
+        try {
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            md5.update(buf, 0, length);
+            return HexFormat.of().formatHex(md5.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has MD5", e);
+        }
+    }
+
     /** The MD5 of everything read so far, as lowercase hex; call once, after the last block. */
     public String md5Hex() {
         return HexFormat.of().formatHex(md5.digest());

@@ -23,7 +23,8 @@ public final class KeyHasher {
         return hash(key, DEFAULT_ITERATIONS);
     }
 
-    static String hash(String key, int iterations) {
+    /** A hash with a chosen cost (tests use few iterations; users keep the default). */
+    public static String hash(String key, int iterations) {
         byte[] salt = new byte[16];
         new SecureRandom().nextBytes(salt);
         return SCHEME + "$" + iterations + "$" + b64(salt) + "$" + b64(derive(key, salt, iterations));

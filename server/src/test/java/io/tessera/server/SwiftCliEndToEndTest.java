@@ -1,0 +1,124 @@
+package io.tessera.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real OpenStack client, python3-swiftclient's {@code swift} CLI, against a real Tessera:
+ * upload a tree with nested and non-ASCII names, list, download with its MD5 verification, stat,
+ * post metadata, copy and delete. The CLI must be installed (.ci/run installs it): this test fails,
+ * never skips, without it.
+ */
+class SwiftCliEndToEndTest {
+    private static final String SWIFT = "/usr/bin/swift";
+
+    @TempDir
+    static Path home;
+    static TestServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assertThat(Path.of(SWIFT)).as("python3-swiftclient's swift CLI (apt-get install python3-swiftclient)").exists();
+        server = TestServer.start(home);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    record Result(int exit, String out, String err) {
+    }
+
+    private static Result swift(Path cwd, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(SWIFT, "-A", server.authUrl(), "-U", TestServer.USER, "-K", TestServer.KEY));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
+        Map<String, String> env = pb.environment();
+        env.keySet().removeIf(k -> k.startsWith("OS_") || k.startsWith("ST_") || k.toLowerCase().endsWith("_proxy"));
+        env.put("LC_ALL", "C.UTF-8");
+        Path out = Files.createTempFile(home, "out", ".txt");
+        Path err = Files.createTempFile(home, "err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("swift %s finished", String.join(" ", args)).isTrue();
+        Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        assertThat(r.exit()).as("swift %s\nstdout: %s\nstderr: %s", String.join(" ", args), r.out(), r.err()).isZero();
+        return r;
+    }
+
+    private static List<String> lines(String s) {
+        return s.lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    @Test
+    void uploadListDownloadStatPostCopyDelete() throws Exception {
+        Path tree = Files.createDirectories(home.resolve("tree"));
+        Random random = new Random(7);
+        Map<String, Integer> files = Map.of(
+                "top.txt", 1000,
+                "dir/big.bin", 9 * 1024 * 1024 + 5,
+                "dir/sub/é ü.txt", 3000,
+                "dir/日本語/файл.dat", 70_000,
+                "empty.txt", 0,
+                "with space/name #1.txt", 10);
+        for (Map.Entry<String, Integer> f : files.entrySet()) {
+            Path p = tree.resolve(f.getKey());
+            Files.createDirectories(p.getParent());
+            byte[] data = new byte[f.getValue()];
+            random.nextBytes(data);
+            Files.write(p, data);
+        }
+
+        Result up = swift(tree, "upload", "cli", "top.txt", "dir", "empty.txt", "with space");
+        assertThat(lines(up.out())).hasSize(files.size());
+
+        assertThat(lines(swift(tree, "list", "cli").out())).containsExactlyInAnyOrderElementsOf(files.keySet());
+        assertThat(lines(swift(tree, "list", "cli", "--prefix", "dir/").out()))
+                .containsExactlyInAnyOrder("dir/big.bin", "dir/sub/é ü.txt", "dir/日本語/файл.dat");
+        assertThat(lines(swift(tree, "list", "cli", "--delimiter", "/").out()))
+                .containsExactly("dir/", "empty.txt", "top.txt", "with space/");
+        assertThat(lines(swift(tree, "list", "cli", "--prefix", "dir/", "--delimiter", "/").out()))
+                .containsExactly("dir/big.bin", "dir/sub/", "dir/日本語/");
+        assertThat(lines(swift(tree, "list").out())).contains("cli");
+
+        // Download everything; swiftclient checks every body's MD5 against its ETag by default.
+        Path out = Files.createDirectories(home.resolve("download"));
+        swift(out, "download", "cli");
+        for (String name : files.keySet()) {
+            assertThat(Files.readAllBytes(out.resolve(name))).as(name).isEqualTo(Files.readAllBytes(tree.resolve(name)));
+        }
+
+        String stat = swift(tree, "stat", "cli", "dir/big.bin").out();
+        assertThat(stat).contains("Content Length: " + (9 * 1024 * 1024 + 5)).containsPattern("ETag: [0-9a-f]{32}");
+        assertThat(swift(tree, "stat", "cli").out()).contains("Objects: " + files.size());
+        assertThat(swift(tree, "stat").out()).contains("Containers: 1");
+
+        swift(tree, "post", "cli", "top.txt", "-m", "Color:blue");
+        assertThat(swift(tree, "stat", "cli", "top.txt").out()).contains("Meta Color: blue");
+
+        swift(tree, "post", "cli2");
+        swift(tree, "copy", "cli", "dir/日本語/файл.dat", "--destination", "/cli2/copied é.dat");
+        Path copyOut = Files.createDirectories(home.resolve("copy-download"));
+        swift(copyOut, "download", "cli2", "copied é.dat");
+        assertThat(Files.readAllBytes(copyOut.resolve("copied é.dat")))
+                .isEqualTo(Files.readAllBytes(tree.resolve("dir/日本語/файл.dat")));
+
+        swift(tree, "delete", "cli", "top.txt");
+        assertThat(lines(swift(tree, "list", "cli").out())).doesNotContain("top.txt").hasSize(files.size() - 1);
+        swift(tree, "delete", "cli");
+        swift(tree, "delete", "cli2");
+        assertThat(lines(swift(tree, "list").out())).doesNotContain("cli", "cli2");
+    }
+}

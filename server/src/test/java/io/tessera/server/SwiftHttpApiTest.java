@@ -1,0 +1,337 @@
+package io.tessera.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tessera.hashmap.BlockHasher;
+import io.tessera.hashmap.MerkleRoot;
+import io.tessera.store.BlockStore;
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Swift API at the HTTP level against a real server: ranges, conditionals, listings, copies and
+ * every error code the walking skeleton promises — and that a bad request changes nothing.
+ */
+class SwiftHttpApiTest {
+    @TempDir
+    static Path home;
+    static TestServer server;
+    static SwiftHttp http;
+    static final String A = "/v1/" + TestServer.ACCOUNT;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestServer.start(home);
+        http = new SwiftHttp(server.port(), TestServer.USER, TestServer.KEY);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static String md5(byte[] b) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(b));
+    }
+
+    private static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private static void container(String c) throws Exception {
+        assertThat(http.send("PUT", A + "/" + c).statusCode()).isIn(201, 202);
+    }
+
+    @Test
+    void authGivesATokenAndStorageUrlAndRefusesBadKeys() throws Exception {
+        var raw = http.raw("GET /auth/v1.0 HTTP/1.1\r\nX-Auth-User: test:tester\r\nX-Auth-Key: wrong", null, false);
+        assertThat(raw.status()).isEqualTo(401);
+        raw = http.raw("GET /auth/v1.0 HTTP/1.1\r\nX-Auth-User: test:tester\r\nX-Auth-Key: testing", null, false);
+        assertThat(raw.status()).isEqualTo(200);
+        assertThat(raw.header("X-Storage-Url")).isEqualTo(server.storageUrl());
+        assertThat(raw.header("X-Auth-Token")).startsWith("AUTH_tk");
+        assertThat(raw.header("X-Auth-Token-Expires")).isNotNull();
+    }
+
+    @Test
+    void storageNeedsAValidTokenForItsOwnAccount() throws Exception {
+        var noToken = http.raw("GET " + A + " HTTP/1.1\r\nX-Auth-Token: AUTH_tkbogus", null, false);
+        assertThat(noToken.status()).isEqualTo(401);
+        SwiftHttp other = new SwiftHttp(server.port(), "test2:tester2", "testing2");
+        assertThat(other.send("GET", A).statusCode()).isEqualTo(403);
+        assertThat(other.send("GET", "/v1/AUTH_test2").statusCode()).isIn(200, 204);
+    }
+
+    @Test
+    void everyReplyHasATransactionIdAndTimestampWithoutStackTraces() throws Exception {
+        for (HttpResponse<byte[]> r : List.of(http.send("GET", "/info"), http.send("GET", A + "/nope"),
+                http.send("GET", A + "/nope/obj"), http.send("DELETE", A), http.send("GET", "/no/such/thing"))) {
+            assertThat(r.headers().firstValue("X-Trans-Id")).get().asString().matches("tx[0-9a-f]{21}-[0-9a-f]{10}");
+            assertThat(r.headers().firstValue("X-Timestamp")).get().asString().matches("\\d{10}\\.\\d{5}");
+            assertThat(new String(r.body(), StandardCharsets.UTF_8)).doesNotContain("Exception").doesNotContain("at io.");
+        }
+        // A request Jetty refuses before it reaches the API still gets Swift's headers.
+        var bad = http.raw("GET /v1/x y z HTTP/1.1", null, false);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.header("X-Trans-Id")).startsWith("tx");
+        assertThat(bad.body()).doesNotContain("Exception");
+    }
+
+    @Test
+    void infoListsTheConstraintsWeEnforce() throws Exception {
+        String info = new String(http.send("GET", "/info").body(), StandardCharsets.UTF_8);
+        assertThat(info).contains("\"max_file_size\":5368709122", "\"max_object_name_length\":1024",
+                "\"max_meta_count\":90", "\"container_listing_limit\":10000", "\"max_container_name_length\":256");
+    }
+
+    @Test
+    void containerLifecycleAndCounts() throws Exception {
+        assertThat(http.send("PUT", A + "/life", "X-Container-Meta-Color", "red").statusCode()).isEqualTo(201);
+        assertThat(http.send("PUT", A + "/life").statusCode()).isEqualTo(202);
+        HttpResponse<byte[]> head = http.send("HEAD", A + "/life");
+        assertThat(head.statusCode()).isEqualTo(204);
+        assertThat(head.headers().firstValue("X-Container-Meta-Color")).contains("red");
+        assertThat(http.send("PUT", A + "/life/o", "x".repeat(10).getBytes()).statusCode()).isEqualTo(201);
+        head = http.send("HEAD", A + "/life");
+        assertThat(head.headers().firstValue("X-Container-Object-Count")).contains("1");
+        assertThat(head.headers().firstValue("X-Container-Bytes-Used")).contains("10");
+        assertThat(http.send("POST", A + "/life", "X-Remove-Container-Meta-Color", "x").statusCode()).isEqualTo(204);
+        assertThat(http.send("HEAD", A + "/life").headers().firstValue("X-Container-Meta-Color")).isEmpty();
+        assertThat(http.send("DELETE", A + "/life").statusCode()).isEqualTo(409);
+        assertThat(http.send("DELETE", A + "/life/o").statusCode()).isEqualTo(204);
+        assertThat(http.send("DELETE", A + "/life/o").statusCode()).isEqualTo(404);
+        assertThat(http.send("DELETE", A + "/life").statusCode()).isEqualTo(204);
+        assertThat(http.send("DELETE", A + "/life").statusCode()).isEqualTo(404);
+        assertThat(http.send("HEAD", A + "/life").statusCode()).isEqualTo(404);
+        assertThat(http.send("PUT", A + "/life/o", new byte[1]).statusCode()).as("PUT into a missing container").isEqualTo(404);
+    }
+
+    @Test
+    void accountHeadShowsUsageAndPostSetsMetadata() throws Exception {
+        container("acct1");
+        http.send("PUT", A + "/acct1/x", new byte[100]);
+        HttpResponse<byte[]> head = http.send("HEAD", A);
+        assertThat(head.statusCode()).isEqualTo(204);
+        assertThat(Long.parseLong(head.headers().firstValue("X-Account-Container-Count").orElseThrow())).isPositive();
+        assertThat(Long.parseLong(head.headers().firstValue("X-Account-Bytes-Used").orElseThrow())).isGreaterThanOrEqualTo(100);
+        assertThat(http.send("POST", A, "X-Account-Meta-Owner", "ops").statusCode()).isEqualTo(204);
+        assertThat(http.send("HEAD", A).headers().firstValue("X-Account-Meta-Owner")).contains("ops");
+    }
+
+    @Test
+    void objectRoundTripWithMetadataHashAndPostReplacingMetadata() throws Exception {
+        container("objs");
+        byte[] data = random(9 * 1024 * 1024 + 17, 1); // three blocks, the last one short
+        HttpResponse<byte[]> put = http.send("PUT", A + "/objs/a%20b/%C3%A9.bin", data, "X-Object-Meta-Color", "blue",
+                "Content-Type", "application/x-test", "Content-Disposition", "attachment", "ETag", md5(data));
+        assertThat(put.statusCode()).isEqualTo(201);
+        assertThat(put.headers().firstValue("ETag")).contains(md5(data));
+        HttpResponse<byte[]> get = http.send("GET", A + "/objs/a%20b/%C3%A9.bin");
+        assertThat(get.statusCode()).isEqualTo(200);
+        assertThat(md5(get.body())).isEqualTo(md5(data));
+        assertThat(get.headers().firstValue("Content-Type")).contains("application/x-test");
+        assertThat(get.headers().firstValue("Content-Disposition")).contains("attachment");
+        assertThat(get.headers().firstValue("X-Object-Meta-Color")).contains("blue");
+        int bs = 4 * 1024 * 1024;
+        var hashes = List.of(BlockHasher.hash(data, 0, bs), BlockHasher.hash(data, bs, bs), BlockHasher.hash(data, 2 * bs, data.length - 2 * bs));
+        assertThat(get.headers().firstValue("X-Object-Hash")).contains(MerkleRoot.of(hashes).toHex());
+        HttpResponse<byte[]> head = http.send("HEAD", A + "/objs/a%20b/%C3%A9.bin");
+        assertThat(head.headers().firstValue("Content-Length")).contains(String.valueOf(data.length));
+        assertThat(head.body()).isEmpty();
+
+        assertThat(http.send("POST", A + "/objs/a%20b/%C3%A9.bin", "X-Object-Meta-Size", "big").statusCode()).isEqualTo(202);
+        head = http.send("HEAD", A + "/objs/a%20b/%C3%A9.bin");
+        assertThat(head.headers().firstValue("X-Object-Meta-Size")).contains("big");
+        assertThat(head.headers().firstValue("X-Object-Meta-Color")).as("POST replaces all metadata").isEmpty();
+        assertThat(head.headers().firstValue("ETag")).contains(md5(data));
+
+        assertThat(http.send("PUT", A + "/objs/empty", new byte[0]).statusCode()).isEqualTo(201);
+        HttpResponse<byte[]> empty = http.send("GET", A + "/objs/empty");
+        assertThat(empty.statusCode()).isEqualTo(200);
+        assertThat(empty.body()).isEmpty();
+        assertThat(empty.headers().firstValue("ETag")).contains("d41d8cd98f00b204e9800998ecf8427e");
+    }
+
+    @Test
+    void chunkedUploadsAreAccepted() throws Exception {
+        container("chunked");
+        byte[] data = random(5 * 1024 * 1024, 2);
+        HttpResponse<byte[]> put = http.putChunked(A + "/chunked/c", new ByteArrayInputStream(data));
+        assertThat(put.statusCode()).isEqualTo(201);
+        assertThat(md5(http.send("GET", A + "/chunked/c").body())).isEqualTo(md5(data));
+    }
+
+    @Test
+    void rangesSingleSuffixMultipleAndUnsatisfiable() throws Exception {
+        container("ranges");
+        byte[] data = random(5 * 1024 * 1024, 3);
+        http.send("PUT", A + "/ranges/r", data);
+        HttpResponse<byte[]> r = http.send("GET", A + "/ranges/r", "Range", "bytes=4194300-4194310");
+        assertThat(r.statusCode()).isEqualTo(206);
+        assertThat(r.body()).isEqualTo(Arrays.copyOfRange(data, 4194300, 4194311));
+        assertThat(r.headers().firstValue("Content-Range")).contains("bytes 4194300-4194310/" + data.length);
+        r = http.send("GET", A + "/ranges/r", "Range", "bytes=-5");
+        assertThat(r.body()).isEqualTo(Arrays.copyOfRange(data, data.length - 5, data.length));
+
+        r = http.send("GET", A + "/ranges/r", "Range", "bytes=0-1,10-12");
+        assertThat(r.statusCode()).isEqualTo(206);
+        String type = r.headers().firstValue("Content-Type").orElseThrow();
+        assertThat(type).startsWith("multipart/byteranges;boundary=");
+        String boundary = type.substring(type.indexOf('=') + 1);
+        String body = new String(r.body(), StandardCharsets.ISO_8859_1);
+        assertThat(body).contains("--" + boundary + "\r\n", "Content-Range: bytes 0-1/" + data.length,
+                "Content-Range: bytes 10-12/" + data.length, "--" + boundary + "--");
+        assertThat(body).contains(new String(Arrays.copyOfRange(data, 10, 13), StandardCharsets.ISO_8859_1));
+        assertThat(Long.parseLong(r.headers().firstValue("Content-Length").orElseThrow())).isEqualTo(r.body().length);
+
+        r = http.send("GET", A + "/ranges/r", "Range", "bytes=" + data.length + "-");
+        assertThat(r.statusCode()).isEqualTo(416);
+        assertThat(r.headers().firstValue("Content-Range")).contains("bytes */" + data.length);
+        r = http.send("GET", A + "/ranges/r", "Range", "bytes=junk");
+        assertThat(r.statusCode()).as("a malformed Range is ignored").isEqualTo(200);
+    }
+
+    @Test
+    void conditionalRequests() throws Exception {
+        container("cond");
+        byte[] data = "conditional".getBytes();
+        String etag = md5(data);
+        http.send("PUT", A + "/cond/o", data);
+        String lastModified = http.send("HEAD", A + "/cond/o").headers().firstValue("Last-Modified").orElseThrow();
+        String past = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).minusDays(1));
+        String future = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusDays(1));
+        assertThat(http.send("GET", A + "/cond/o", "If-Match", etag).statusCode()).isEqualTo(200);
+        assertThat(http.send("GET", A + "/cond/o", "If-Match", "\"" + etag + "\"").statusCode()).isEqualTo(200);
+        assertThat(http.send("GET", A + "/cond/o", "If-Match", "nope").statusCode()).isEqualTo(412);
+        assertThat(http.send("GET", A + "/cond/o", "If-None-Match", etag).statusCode()).isEqualTo(304);
+        assertThat(http.send("HEAD", A + "/cond/o", "If-None-Match", "other").statusCode()).isEqualTo(200);
+        assertThat(http.send("GET", A + "/cond/o", "If-Modified-Since", lastModified).statusCode()).isEqualTo(304);
+        assertThat(http.send("GET", A + "/cond/o", "If-Modified-Since", past).statusCode()).isEqualTo(200);
+        assertThat(http.send("GET", A + "/cond/o", "If-Unmodified-Since", past).statusCode()).isEqualTo(412);
+        assertThat(http.send("GET", A + "/cond/o", "If-Unmodified-Since", future).statusCode()).isEqualTo(200);
+
+        assertThat(http.send("PUT", A + "/cond/o", "again".getBytes(), "If-None-Match", "*").statusCode()).isEqualTo(412);
+        assertThat(md5(http.send("GET", A + "/cond/o").body())).as("unchanged").isEqualTo(etag);
+        assertThat(http.send("PUT", A + "/cond/new", "x".getBytes(), "If-None-Match", "*").statusCode()).isEqualTo(201);
+        assertThat(http.send("PUT", A + "/cond/new2", "x".getBytes(), "If-None-Match", "abc").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void listingsFillPagesAndHonourEveryParameter() throws Exception {
+        container("list");
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            names.add(String.format("f%02d", i));
+        }
+        names.addAll(List.of("d/1", "d/2", "d/e/3", "é", "z"));
+        for (String n : names) {
+            http.send("PUT", A + "/list/" + java.net.URLEncoder.encode(n, StandardCharsets.UTF_8).replace("%2F", "/"), n.getBytes());
+        }
+        String plain = text(http.send("GET", A + "/list?limit=10"));
+        assertThat(plain.split("\n")).hasSize(10).startsWith("d/1");
+        assertThat(text(http.send("GET", A + "/list?marker=f09&limit=3")).split("\n")).containsExactly("f10", "f11", "f12");
+        assertThat(text(http.send("GET", A + "/list?marker=f20&end_marker=f23")).split("\n")).containsExactly("f21", "f22");
+        assertThat(text(http.send("GET", A + "/list?prefix=d/")).split("\n")).containsExactly("d/1", "d/2", "d/e/3");
+        assertThat(text(http.send("GET", A + "/list?delimiter=/&limit=3")).split("\n")).containsExactly("d/", "f00", "f01");
+        assertThat(text(http.send("GET", A + "/list?prefix=d/&delimiter=/")).split("\n")).containsExactly("d/1", "d/2", "d/e/");
+        assertThat(text(http.send("GET", A + "/list?path=d")).split("\n")).containsExactly("d/1", "d/2");
+        assertThat(text(http.send("GET", A + "/list?reverse=true&limit=2")).split("\n")).containsExactly("é", "z");
+        assertThat(text(http.send("GET", A + "/list?reverse=on&limit=3")).split("\n")).containsExactly("é", "z", "f24");
+        String json = text(http.send("GET", A + "/list?format=json&prefix=z"));
+        assertThat(json).contains("\"name\":\"z\"", "\"hash\":\"" + md5("z".getBytes()) + "\"", "\"bytes\":1",
+                "\"content_type\":", "\"last_modified\":\"");
+        assertThat(text(http.send("GET", A + "/list?format=json&delimiter=/&prefix=d/"))).contains("{\"subdir\":\"d/e/\"}");
+        String xml = text(http.send("GET", A + "/list?format=xml&prefix=%C3%A9"));
+        assertThat(xml).startsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>").contains("<container name=\"list\">", "<name>é</name>");
+        assertThat(http.send("GET", A + "/list?prefix=nothing").statusCode()).isEqualTo(204);
+        assertThat(text(http.send("GET", A + "/list?prefix=nothing&format=json"))).isEqualTo("[]");
+        assertThat(http.send("GET", A + "/list?limit=10001").statusCode()).isEqualTo(412);
+        // The account listing pages the same way.
+        assertThat(text(http.send("GET", A + "?format=json&prefix=list"))).contains("\"name\":\"list\"", "\"count\":30");
+    }
+
+    @Test
+    void copiesShareBlocksAndMoveNone() throws Exception {
+        container("copy");
+        container("copy2");
+        byte[] data = random(6 * 1024 * 1024, 4);
+        http.send("PUT", A + "/copy/src", data, "X-Object-Meta-Kind", "original");
+        BlockStore.BlockStats before = server.server.store().blocks().stats();
+        HttpResponse<byte[]> c1 = http.send("COPY", A + "/copy/src", "Destination", "copy2/dst%20one", "X-Object-Meta-Extra", "yes");
+        assertThat(c1.statusCode()).isEqualTo(201);
+        assertThat(c1.headers().firstValue("X-Copied-From")).contains("copy/src");
+        HttpResponse<byte[]> c2 = http.send("PUT", A + "/copy2/dst2", new byte[0], "X-Copy-From", "/copy/src", "X-Fresh-Metadata", "true");
+        assertThat(c2.statusCode()).isEqualTo(201);
+        assertThat(server.server.store().blocks().stats()).as("a copy writes no block").isEqualTo(before);
+        HttpResponse<byte[]> g1 = http.send("GET", A + "/copy2/dst%20one");
+        assertThat(md5(g1.body())).isEqualTo(md5(data));
+        assertThat(g1.headers().firstValue("X-Object-Meta-Kind")).contains("original");
+        assertThat(g1.headers().firstValue("X-Object-Meta-Extra")).contains("yes");
+        HttpResponse<byte[]> g2 = http.send("GET", A + "/copy2/dst2");
+        assertThat(md5(g2.body())).isEqualTo(md5(data));
+        assertThat(g2.headers().firstValue("X-Object-Meta-Kind")).as("X-Fresh-Metadata").isEmpty();
+        assertThat(http.send("COPY", A + "/copy/missing", "Destination", "copy2/x").statusCode()).isEqualTo(404);
+        assertThat(http.send("COPY", A + "/copy/src").statusCode()).isEqualTo(412);
+    }
+
+    @Test
+    void badInputGetsSwiftsStatusAndStoresNothing() throws Exception {
+        container("bad");
+        assertThat(http.send("PUT", A + "/bad/" + "n".repeat(1025), new byte[1]).statusCode()).isEqualTo(400);
+        assertThat(http.send("PUT", A + "/" + "c".repeat(257)).statusCode()).isEqualTo(400);
+        var invalid = http.raw("PUT " + A + "/bad/%FF%FE HTTP/1.1\r\nContent-Length: 1", new byte[] {1}, false);
+        assertThat(invalid.status()).isEqualTo(412);
+        assertThat(invalid.body()).contains("Invalid UTF8");
+
+        List<String> tooMany = new ArrayList<>();
+        for (int i = 0; i < 91; i++) {
+            tooMany.add("X-Object-Meta-K" + i);
+            tooMany.add("v");
+        }
+        assertThat(http.send("PUT", A + "/bad/meta", new byte[1], tooMany.toArray(String[]::new)).statusCode()).isEqualTo(400);
+        assertThat(http.send("PUT", A + "/bad/meta", new byte[1], "X-Object-Meta-" + "k".repeat(129), "v").statusCode()).isEqualTo(400);
+        assertThat(http.send("PUT", A + "/bad/meta", new byte[1], "X-Object-Meta-K", "v".repeat(257)).statusCode()).isEqualTo(400);
+        List<String> bigTotal = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            bigTotal.add("X-Object-Meta-K" + i);
+            bigTotal.add("v".repeat(250));
+        }
+        assertThat(http.send("PUT", A + "/bad/meta", new byte[1], bigTotal.toArray(String[]::new)).statusCode()).isEqualTo(400);
+
+        assertThat(http.send("PUT", A + "/bad/etag", "data".getBytes(), "ETag", "0".repeat(32)).statusCode()).isEqualTo(422);
+
+        var noLength = http.raw("PUT " + A + "/bad/nolength HTTP/1.1", null, false);
+        assertThat(noLength.status()).isEqualTo(411);
+        var tooBig = http.raw("PUT " + A + "/bad/huge HTTP/1.1\r\nContent-Length: 5368709123", null, false);
+        assertThat(tooBig.status()).isEqualTo(413);
+        var shortBody = http.raw("PUT " + A + "/bad/short HTTP/1.1\r\nContent-Length: 100000", new byte[5000], true);
+        assertThat(shortBody.status()).as("a body shorter than its Content-Length").isIn(-1, 400, 408, 499);
+
+        for (String name : List.of("meta", "etag", "nolength", "huge", "short")) {
+            assertThat(http.send("HEAD", A + "/bad/" + name).statusCode()).as(name + " was not stored").isEqualTo(404);
+        }
+        assertThat(http.send("HEAD", A + "/bad").headers().firstValue("X-Container-Object-Count")).contains("0");
+        assertThat(http.send("GET", "/info").statusCode()).as("still serving").isEqualTo(200);
+    }
+
+    private static String text(HttpResponse<byte[]> r) {
+        return new String(r.body(), StandardCharsets.UTF_8).trim();
+    }
+}

@@ -1,0 +1,79 @@
+package io.tessera.server;
+
+import io.tessera.server.config.ConfigLoader;
+import io.tessera.swift.auth.KeyHasher;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A real Tessera for tests: the production configuration path (a YAML file, a users file, the
+ * environment overrides), the embedded store in a temporary folder, the HTTP server on a free port.
+ */
+final class TestServer implements AutoCloseable {
+    static final String USER = "test:tester";
+    static final String KEY = "testing";
+    static final String ACCOUNT = "AUTH_test";
+
+    final Path home;
+    final TesseraServer server;
+
+    private TestServer(Path home, TesseraServer server) {
+        this.home = home;
+        this.server = server;
+    }
+
+    static TestServer start(Path home) throws Exception {
+        return new TestServer(home, TesseraServer.start(new ConfigLoader(writeConfig(home, 0)).load()));
+    }
+
+    /** Writes conf/ under {@code home} and returns the environment that points Tessera at it. */
+    static Map<String, String> writeConfig(Path home, int port) throws IOException {
+        Path conf = Files.createDirectories(home.resolve("conf"));
+        Files.writeString(conf.resolve("tessera.yaml"), """
+                server:
+                  host: 127.0.0.1
+                  port: 8080
+                  idle_timeout_seconds: 5
+                store:
+                  backend: embedded
+                  data_dir: data
+                auth:
+                  users_file: users.yaml
+                """);
+        // Few PBKDF2 iterations: the swift CLI authenticates on every call.
+        Files.writeString(conf.resolve("users.yaml"), """
+                users:
+                  - user: "test:tester"
+                    key_hash: "%s"
+                    roles: [admin]
+                  - user: "test2:tester2"
+                    key_hash: "%s"
+                    roles: [admin]
+                """.formatted(KeyHasher.hash(KEY, 1000), KeyHasher.hash("testing2", 1000)));
+        Map<String, String> env = new HashMap<>();
+        env.put("TESSERA_HOME", home.toString());
+        env.put("TESSERA_PORT", String.valueOf(port));
+        env.put("TESSERA_DATA_DIR", home.resolve("data").toString());
+        return env;
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    String authUrl() {
+        return "http://127.0.0.1:" + port() + "/auth/v1.0";
+    }
+
+    String storageUrl() {
+        return "http://127.0.0.1:" + port() + "/v1/" + ACCOUNT;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
