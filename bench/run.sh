@@ -16,8 +16,10 @@
 #   COPY_SIZE [1GiB]  DEDUP_SIZE [1GiB]  DEDUP_COPIES [10]
 #   TESSERA_PORT [8090 or the next free port]   OUT [bench/target/runs/<time>]   KEEP_DATA [0]
 #   SWIFT_BENCH_DIR [<project>/../shared/bench/swift]
+#   PROFILE [0]           1: record a JFR profile of Tessera ($OUT/tessera.jfr) and print its hottest frames
 # Everything listens on 127.0.0.1 only. Every process this script starts is stopped by its PID on exit.
 set -euo pipefail
+{ # the whole script is read before it runs, so editing it during a (long) run cannot derail that run
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ROUNDS=${ROUNDS:-3}
@@ -104,7 +106,7 @@ fi
   echo "# date: $(date -Is)  host: $(hostname)  kernel: $(uname -r)"
   echo "# cpu: $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
   echo "# memory: $(free -g | awk '/^Mem:/ {print $2 " GiB total, " $7 " GiB available"}')"
-  echo "# disk: $(df -h "$OUT" | awk 'NR==2 {print $1 " " $2 " (" $5 " used), fs " }')$(stat -f -c %T "$OUT")"
+  echo "# disk: $(df -h "$OUT" | awk 'NR==2 {print $1 " " $2 " (" $5 " used)"}'), $(findmnt -no FSTYPE -T "$OUT"), rotational=$(cat /sys/block/"$(basename "$(findmnt -no SOURCE -T "$OUT")")"/queue/rotational 2>/dev/null || echo '?')"
   echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "# java: $(java -version 2>&1 | head -n 1)"
   echo "# git: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null) $(git -C "$ROOT" status --porcelain 2>/dev/null | grep -q . && echo '(with uncommitted changes)')"
@@ -117,7 +119,11 @@ if has_target tessera; then
   TESSERA_DATA=$(mktemp -d "${TMPDIR:-/tmp}/tessera-bench.XXXXXX")
   grep -E '^\s*durability:' "$ROOT/conf/tessera.yaml" | sed 's/^/# tessera conf: /' | tee -a "$OUT/run-info.txt" >&2 || true
   log "starting Tessera on 127.0.0.1:$TESSERA_PORT, data in $TESSERA_DATA (default config: durable)"
-  TESSERA_PORT=$TESSERA_PORT TESSERA_DATA_DIR=$TESSERA_DATA "$ROOT/bin/tessera" run > "$OUT/tessera.log" 2>&1 &
+  # JDK_JAVA_OPTIONS adds to bin/tessera's JVM options instead of replacing them
+  jfr_opts=
+  [ "${PROFILE:-0}" = 1 ] && jfr_opts="-XX:StartFlightRecording=filename=$OUT/tessera.jfr,settings=profile,dumponexit=true"
+  JDK_JAVA_OPTIONS=$jfr_opts TESSERA_PORT=$TESSERA_PORT TESSERA_DATA_DIR=$TESSERA_DATA \
+    "$ROOT/bin/tessera" run > "$OUT/tessera.log" 2>&1 &
   TESSERA_PID=$!   # bin/tessera execs java: this is the server's JVM
   wait_http "http://127.0.0.1:$TESSERA_PORT/auth/v1.0" -H 'X-Auth-User: test:tester' -H 'X-Auth-Key: testing' ||
     { tail -n 30 "$OUT/tessera.log" >&2; exit 1; }
@@ -138,7 +144,7 @@ if has_target swift; then
   # every Swift process counts for RSS (Tessera's one JVM holds all the equivalent parts)
   swift_pids=$(cat "$SWIFT_DATA"/run/*.pid | paste -sd, -)
   ARGS[swift]="--auth-url http://127.0.0.1:$SWIFT_PROXY_PORT/auth/v1.0 --server-pid $swift_pids --data-dir $SWIFT_DATA/node"
-  echo "# swift: $(dpkg-query -W -f '${Version}' swift 2>/dev/null), proxy workers ${SWIFT_PROXY_WORKERS:-1}, storage $(stat -f -c %T "$SWIFT_DATA")" | tee -a "$OUT/run-info.txt" >&2
+  echo "# swift: $(dpkg-query -W -f '${Version}' swift 2>/dev/null), proxy workers ${SWIFT_PROXY_WORKERS:-1}, storage $(findmnt -no FSTYPE -T "$SWIFT_DATA")" | tee -a "$OUT/run-info.txt" >&2
 fi
 if has_target nginx; then
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || {
@@ -222,3 +228,10 @@ done
 echo
 echo "Medians of $ROUNDS rounds (dedup: $DEDUP_ROUNDS); ratio = tessera/peer (for ms, s and MiB lower is better). Raw lines: $RESULTS"
 "${BENCH[@]}" table --subject tessera "$RESULTS" | tee "$OUT/table.md"
+if [ "${PROFILE:-0}" = 1 ] && [ -n "$TESSERA_PID" ]; then
+  stop_pid "$TESSERA_PID" tessera; TESSERA_PID=   # the recording is written when the JVM exits
+  [ -s "$OUT/tessera.jfr" ] && "$ROOT/bench/jfr-top.sh" "$OUT/tessera.jfr" | tee "$OUT/profile.txt"
+fi
+if grep -q "^# FAILED" "$RESULTS"; then exit 1; fi
+exit 0
+}
