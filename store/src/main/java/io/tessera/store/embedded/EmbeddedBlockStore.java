@@ -118,7 +118,7 @@ final class EmbeddedBlockStore implements BlockStore {
             }
             int length = length(hash, row);
             if (row[0] == FILE) {
-                return Optional.of(files.read(hash, length));
+                return readFile(hash, key, length);
             }
             byte[] content = db.get(Cf.INLINE_BLOCKS, key);
             if (content == null || content.length != length) {
@@ -126,6 +126,17 @@ final class EmbeddedBlockStore implements BlockStore {
                         + (content == null ? "missing" : content.length + " bytes, not " + length));
             }
             return Optional.of(content);
+        }
+    }
+
+    private Optional<byte[]> readFile(BlockHash hash, byte[] key, int length) {
+        try {
+            return Optional.of(files.read(hash, length));
+        } catch (StoreCorruptionException e) {
+            if (db.get(Cf.BLOCKS, key) == null) {
+                return Optional.empty(); // deleted between our index read and the file read
+            }
+            throw e;
         }
     }
 
