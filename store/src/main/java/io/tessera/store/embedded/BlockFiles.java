@@ -39,15 +39,13 @@ final class BlockFiles {
         this.root = root;
         this.tmp = root.resolve("tmp");
         try {
-            boolean created = !Files.isDirectory(root);
             Files.createDirectories(tmp);
             for (int i = 0; i < 256; i++) {
                 Files.createDirectories(root.resolve(String.format("%02x", i)));
             }
-            if (created) {
-                fsyncDirectory(root);
-                fsyncDirectory(root.getParent());
-            }
+            // once per open, so fan-out folders made by an interrupted first open are durable too
+            fsyncDirectory(root);
+            fsyncDirectory(root.getParent());
             removeLeftovers();
         } catch (IOException e) {
             throw new StoreUnavailableException("cannot prepare the block folder " + root, e);

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,6 +85,7 @@ public final class EmbeddedStore implements Store {
     /** As {@link #open(Path, BlockSize, Durability, MetricRegistry)}, with another inline limit (tests use it). */
     static EmbeddedStore open(Path dataDir, BlockSize blockSize, Durability durability, MetricRegistry metrics,
                               int inlineMax) {
+        Objects.requireNonNull(metrics, "metrics (pass a new MetricRegistry() if none is wanted)");
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
