@@ -599,11 +599,18 @@ public abstract class StoreContractTest {
                     new ListQuery(null, "z", "a", false, 10),
                     new ListQuery("nothing", null, null, false, 10),
                     new ListQuery(null, null, null, false, 0),
+                    // startAt is inclusive: what a delimiter listing uses to jump past "img-0..."
+                    new ListQuery(null, null, "img-1", null, false, 7),
+                    new ListQuery("img-", null, "img-1", null, true, 100),
+                    new ListQuery(null, "img-03", "img-03", "img-09", false, 100),
+                    new ListQuery(null, "img-03", "img-", "img-09", false, 100),
                     ListQuery.all(1));
             for (ListQuery q : queries) {
                 List<String> listed = meta().listContainers("alice", q).stream().map(ContainerInfo::name).toList();
                 assertThat(listed).as("%s", q).containsExactlyElementsOf(expectedPage(names, q));
             }
+            assertThat(containerNames(new ListQuery("img-", null, "img-1", null, false, 2)))
+                    .containsExactly("img-10", "img-11");
             // spelled out once, so the expectation does not rest on the oracle alone
             assertThat(meta().listContainers("alice", new ListQuery("img-1", "img-12", "img-17", true, 3))
                     .stream().map(ContainerInfo::name)).containsExactly("img-16", "img-15", "img-14");

@@ -99,6 +99,9 @@ final class Keys {
             // The smallest key strictly greater than base+startAfter is that key followed by 0x00.
             from = max(from, concat(base, utf8(query.startAfter()), new byte[] {0}));
         }
+        if (query.startAt() != null) {
+            from = max(from, concat(base, utf8(query.startAt())));
+        }
         if (query.endBefore() != null) {
             to = min(to, concat(base, utf8(query.endBefore())));
         }
