@@ -72,7 +72,7 @@ final class SwiftHttp {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(20_000);
             OutputStream out = s.getOutputStream();
-            out.write((head + "\r\nHost: 127.0.0.1\r\nX-Auth-Token: " + token + "\r\nConnection: close\r\n\r\n")
+            out.write((head + "\r\nHost: 127.0.0.1:" + port + "\r\nX-Auth-Token: " + token + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             if (body != null) {
                 out.write(body);

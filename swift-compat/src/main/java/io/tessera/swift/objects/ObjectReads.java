@@ -34,7 +34,7 @@ public final class ObjectReads {
                 .header("X-Timestamp", v.timestamp().toSwift())
                 .header("X-Object-Hash", v.map().merkleRoot().toHex())
                 .header("Accept-Ranges", "bytes")
-                .header("Content-Type", v.contentType());
+                .type(v.contentType());
         v.metadata().forEach((k, val) -> reply.header(MetadataHeaders.headerName(k), val));
         return reply;
     }
@@ -85,7 +85,7 @@ public final class ObjectReads {
             out.write(closing);
         };
         return headers(Response.status(206), v)
-                .header("Content-Type", "multipart/byteranges;boundary=" + boundary)
+                .type("multipart/byteranges;boundary=" + boundary)
                 .header("Content-Length", total)
                 .entity(body).build();
     }

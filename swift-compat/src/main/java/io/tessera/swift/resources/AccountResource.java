@@ -23,6 +23,7 @@ import java.util.Map;
 
 /** {@code /v1/<account>}: usage and metadata (HEAD), container listings (GET), metadata updates (POST). */
 public final class AccountResource {
+    private static final String PLAIN = "text/plain; charset=utf-8";
     private final SwiftServices services;
     private final String account;
 
@@ -33,7 +34,7 @@ public final class AccountResource {
 
     @HEAD
     public Response head() {
-        return headers(Response.noContent(), info()).build();
+        return headers(Response.noContent().type(PLAIN), info()).build();
     }
 
     @GET
@@ -46,7 +47,7 @@ public final class AccountResource {
                 q -> services.store().metadata().listContainers(account, q), ContainerInfo::name);
         List<ListingPager.Entry<ContainerInfo>> rows = pager.page(req);
         if (rows.isEmpty() && format == ListingFormat.PLAIN) {
-            return headers(Response.noContent(), info).build();
+            return headers(Response.noContent().type(PLAIN), info).build();
         }
         return headers(Response.ok(format.containers(account, rows), format.contentType()), info).build();
     }

@@ -30,6 +30,7 @@ public final class ContainerResource {
     /** Container headers stored as they are, besides {@code X-Container-Meta-*}. */
     private static final List<String> STORED_HEADERS = List.of("x-container-read", "x-container-write");
 
+    private static final String PLAIN = "text/plain; charset=utf-8";
     private final SwiftServices services;
     private final String account;
     private final String container;
@@ -59,7 +60,7 @@ public final class ContainerResource {
 
     @HEAD
     public Response head() {
-        return headers(Response.noContent(), info()).build();
+        return headers(Response.noContent().type(PLAIN), info()).build();
     }
 
     @GET
@@ -72,7 +73,7 @@ public final class ContainerResource {
                 q -> services.store().metadata().listObjects(account, container, q), ObjectVersion::name);
         List<ListingPager.Entry<ObjectVersion>> rows = pager.page(req);
         if (rows.isEmpty() && format == ListingFormat.PLAIN) {
-            return headers(Response.noContent(), info).build();
+            return headers(Response.noContent().type(PLAIN), info).build();
         }
         return headers(Response.ok(format.objects(container, rows), format.contentType()), info).build();
     }
