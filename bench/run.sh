@@ -14,7 +14,7 @@
 #   LISTING_FILLS [10000,100000]  objects per listing container. The issue asks for 1,000,000: set
 #                         LISTING_FILLS=10000,1000000 — filling it takes over an hour on Swift here.
 #   COPY_SIZE [1GiB]  DEDUP_SIZE [1GiB]  DEDUP_COPIES [10]
-#   TESSERA_PORT [8090 or the next free port]   OUT [bench/target/runs/<time>]   KEEP_DATA [0]
+#   TESSERA_PORT [18090 or the next free port]   OUT [bench/target/runs/<time>]   KEEP_DATA [0]
 #   SWIFT_BENCH_DIR [<project>/../shared/bench/swift]
 #   PROFILE [0]           1: record a JFR profile of Tessera ($OUT/tessera.jfr) and print its hottest frames
 # Everything listens on 127.0.0.1 only. Every process this script starts is stopped by its PID on exit.
@@ -115,7 +115,7 @@ fi
 # ------------------------------------------------------------------ start the servers
 declare -A ARGS
 if has_target tessera; then
-  TESSERA_PORT=$(pick_port "${TESSERA_PORT:-8090}")
+  TESSERA_PORT=$(pick_port "${TESSERA_PORT:-18090}")
   TESSERA_DATA=$(mktemp -d "${TMPDIR:-/tmp}/tessera-bench.XXXXXX")
   grep -E '^\s*durability:' "$ROOT/conf/tessera.yaml" | sed 's/^/# tessera conf: /' | tee -a "$OUT/run-info.txt" >&2 || true
   log "starting Tessera on 127.0.0.1:$TESSERA_PORT, data in $TESSERA_DATA (default config: durable)"
@@ -195,13 +195,30 @@ workload_args() { # workload, target
 applies() { # workload, target: the read-only static server has no PUT, listing, copy or dedup
   [ "$2" != nginx ] || [ "$1" = small ] || [ "$1" = large ] || [ "$1" = client-cost ]
 }
+declare -A GONE   # target -> how its server ended, once noticed
+alive() { # target: is its server still running? (on this shared machine, others' scripts may kill it)
+  local t=$1 st=0
+  [ -z "${GONE[$t]:-}" ] || return 1
+  case $t in
+    tessera) kill -0 "$TESSERA_PID" 2>/dev/null && return 0; wait "$TESSERA_PID" || st=$? ;;
+    nginx) kill -0 "$NGINX_PID" 2>/dev/null && return 0; wait "$NGINX_PID" || st=$? ;;
+    swift) local f; for f in "$SWIFT_DATA"/run/*.pid; do kill -0 "$(cat "$f")" 2>/dev/null || st="$(basename "$f" .pid) gone"; done
+           [ "$st" = 0 ] && return 0 ;;
+    *) return 0 ;;
+  esac
+  GONE[$t]="exit status $st"
+  echo "# FAILED: the $t server ended (${GONE[$t]}; 143 = SIGTERM from outside this script); its later workloads are skipped" | tee -a "$RESULTS"
+  return 1
+}
 run_one() { # workload target round
   local w=$1 t=$2 r=$3 rc=0
+  alive "$t" || return 0
   log "round $r: $w on $t"
   # shellcheck disable=SC2046
   "${BENCH[@]}" "$w" --target "$t" --round "$r" ${ARGS[$t]:-} $(workload_args "$w" "$t") \
     2> >(tee -a "$OUT/stderr.txt" >&2) | tee -a "$RESULTS" || rc=$?
   [ $rc = 0 ] || echo "# FAILED: $w on $t round $r (exit $rc)" | tee -a "$RESULTS"
+  alive "$t" || true
 }
 START=$(date +%s)
 for w in "${WORKLOADS[@]}"; do
