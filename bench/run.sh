@@ -18,7 +18,10 @@
 #   COPY_SIZE [1GiB]  DEDUP_SIZE [1GiB]  DEDUP_COPIES [10]
 #   TESSERA_PORT [18090 or the next free port]   OUT [bench/target/runs/<time>]   KEEP_DATA [0]
 #   SWIFT_BENCH_DIR [<project>/../shared/bench/swift]
-#   PROFILE [0]           1: record a JFR profile of Tessera ($OUT/tessera.jfr) and print its hottest frames
+#   PROFILE [none]        perf: `perf record -g` Tessera for the whole run and print where its CPU went
+#                         (bench/perf-top.sh; sees hashing stubs, RocksDB, kernel, JIT threads);
+#                         jfr: a JFR recording instead (bench/jfr-top.sh; blind to intrinsic stubs).
+#                         Profile one workload at a time (e.g. TARGETS=tessera ROUNDS=1 ... large).
 # Everything listens on 127.0.0.1 only. Every process this script starts is stopped by its PID on exit.
 set -euo pipefail
 { # the whole script is read before it runs, so editing it during a (long) run cannot derail that run
@@ -46,7 +49,7 @@ RESULTS=$OUT/results.txt
 : > "$RESULTS"
 
 # ------------------------------------------------------------------ cleanup: by PID only
-TESSERA_PID= NGINX_PID= SWIFT_DATA= TESSERA_DATA= NGINX_DIR=
+TESSERA_PID= NGINX_PID= PERF_PID= SWIFT_DATA= TESSERA_DATA= NGINX_DIR=
 stop_pid() { # pid, name: SIGTERM, then SIGKILL after 20 s
   local pid=$1 name=$2
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
@@ -56,7 +59,9 @@ stop_pid() { # pid, name: SIGTERM, then SIGKILL after 20 s
 }
 cleanup() {
   set +e
+  [ -n "$PERF_PID" ] && kill -INT "$PERF_PID" 2>/dev/null && wait "$PERF_PID" 2>/dev/null
   stop_pid "$TESSERA_PID" tessera
+  [ -n "$TESSERA_PID" ] && [ "${PROFILE:-none}" = perf ] && rm -f "/tmp/perf-$TESSERA_PID.map"
   stop_pid "$NGINX_PID" nginx
   if [ -n "$SWIFT_DATA" ]; then
     if [ "${KEEP_DATA:-0}" = 1 ]; then "$SWIFT_BENCH_DIR/stop-saio.sh" "$SWIFT_DATA" >&2
@@ -122,13 +127,20 @@ if has_target tessera; then
   grep -E '^\s*durability:' "$ROOT/conf/tessera.yaml" | sed 's/^/# tessera conf: /' | tee -a "$OUT/run-info.txt" >&2 || true
   log "starting Tessera on 127.0.0.1:$TESSERA_PORT, data in $TESSERA_DATA (default config: durable)"
   # JDK_JAVA_OPTIONS adds to bin/tessera's JVM options instead of replacing them
-  jfr_opts=
-  [ "${PROFILE:-0}" = 1 ] && jfr_opts="-XX:StartFlightRecording=filename=$OUT/tessera.jfr,settings=profile,dumponexit=true"
-  JDK_JAVA_OPTIONS=$jfr_opts TESSERA_PORT=$TESSERA_PORT TESSERA_DATA_DIR=$TESSERA_DATA \
+  prof_opts=
+  case ${PROFILE:-none} in
+    jfr) prof_opts="-XX:StartFlightRecording=filename=$OUT/tessera.jfr,settings=profile,dumponexit=true" ;;
+    perf) prof_opts="-XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit -XX:+PreserveFramePointer" ;;
+  esac
+  JDK_JAVA_OPTIONS=$prof_opts TESSERA_PORT=$TESSERA_PORT TESSERA_DATA_DIR=$TESSERA_DATA \
     "$ROOT/bin/tessera" run > "$OUT/tessera.log" 2>&1 &
   TESSERA_PID=$!   # bin/tessera execs java: this is the server's JVM
   wait_http "http://127.0.0.1:$TESSERA_PORT/auth/v1.0" -H 'X-Auth-User: test:tester' -H 'X-Auth-Key: testing' ||
     { tail -n 30 "$OUT/tessera.log" >&2; exit 1; }
+  if [ "${PROFILE:-none}" = perf ]; then
+    perf record -F 499 -g -p "$TESSERA_PID" -o "$OUT/tessera.perf.data" > "$OUT/perf.log" 2>&1 &
+    PERF_PID=$!
+  fi
   ARGS[tessera]="--auth-url http://127.0.0.1:$TESSERA_PORT/auth/v1.0 --server-pid $TESSERA_PID --data-dir $TESSERA_DATA"
 fi
 if has_target swift; then
@@ -248,9 +260,15 @@ done
 echo
 echo "Medians of $ROUNDS rounds (dedup: $DEDUP_ROUNDS); ratio = tessera/peer (for ms, s and MiB lower is better). Raw lines: $RESULTS"
 "${BENCH[@]}" table --subject tessera "$RESULTS" | tee "$OUT/table.md"
-if [ "${PROFILE:-0}" = 1 ] && [ -n "$TESSERA_PID" ]; then
-  stop_pid "$TESSERA_PID" tessera; TESSERA_PID=   # the recording is written when the JVM exits
-  [ -s "$OUT/tessera.jfr" ] && "$ROOT/bench/jfr-top.sh" "$OUT/tessera.jfr" | tee "$OUT/profile.txt"
+if [ "${PROFILE:-none}" != none ] && [ -n "$TESSERA_PID" ]; then
+  if [ -n "$PERF_PID" ]; then kill -INT "$PERF_PID" 2>/dev/null; wait "$PERF_PID" 2>/dev/null || true; PERF_PID=; fi
+  tpid=$TESSERA_PID
+  stop_pid "$TESSERA_PID" tessera; TESSERA_PID=   # JFR file and perf map are written when the JVM exits
+  if [ "$PROFILE" = jfr ] && [ -s "$OUT/tessera.jfr" ]; then "$ROOT/bench/jfr-top.sh" "$OUT/tessera.jfr" | tee "$OUT/profile.txt" || true; fi
+  if [ "$PROFILE" = perf ] && [ -s "$OUT/tessera.perf.data" ]; then
+    "$ROOT/bench/perf-top.sh" "$OUT/tessera.perf.data" | tee "$OUT/profile.txt" || true
+    rm -f "/tmp/perf-$tpid.map"
+  fi
 fi
 if grep -q "^# FAILED" "$RESULTS"; then exit 1; fi
 exit 0
