@@ -34,6 +34,7 @@ import org.glassfish.jersey.server.ServerProperties;
 import org.glassfish.jersey.servlet.ServletContainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * One running Tessera: the store, the Swift API over it, and the HTTP server. Tests start it in
@@ -70,6 +71,10 @@ public final class TesseraServer implements AutoCloseable {
 
     static TesseraServer start(Store store, TesseraConfig config, UserDirectory users, MetricRegistry metrics)
             throws Exception {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
         if (store.blockSize().bytes() != new BlockSize(config.store().blockSize()).bytes()) {
             throw new IllegalStateException("the store's block size differs from the configuration's");
         }

@@ -73,7 +73,7 @@ final class SwiftHttp {
             s.setSoTimeout(20_000);
             OutputStream out = s.getOutputStream();
             out.write((head + "\r\nHost: 127.0.0.1:" + port + "\r\nX-Auth-Token: " + token + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
+                    .getBytes(StandardCharsets.UTF_8)); // header values go out as UTF-8 bytes, as swiftclient sends them
             if (body != null) {
                 out.write(body);
             }
@@ -91,7 +91,7 @@ final class SwiftHttp {
             } catch (java.net.SocketException reset) {
                 // the server may reset after answering an unread body: keep what arrived
             }
-            String text = all.toString(StandardCharsets.ISO_8859_1);
+            String text = all.toString(StandardCharsets.UTF_8);
             int end = text.indexOf("\r\n\r\n");
             if (end < 0) {
                 return new RawResponse(-1, Map.of(), text);

@@ -170,6 +170,33 @@ class SwiftHttpApiTest {
     }
 
     @Test
+    void nonAsciiMetadataIsCountedInUtf8BytesAndReturnedAsSent() throws Exception {
+        container("utf8meta");
+        String value = "é".repeat(128); // 256 UTF-8 bytes: exactly max_meta_value_length
+        var ok = http.raw("PUT " + A + "/utf8meta/o HTTP/1.1\r\nContent-Length: 1\r\nX-Object-Meta-Word: " + value,
+                new byte[] {1}, false);
+        assertThat(ok.status()).isEqualTo(201);
+        var get = http.raw("HEAD " + A + "/utf8meta/o HTTP/1.1", null, false);
+        assertThat(get.header("X-Object-Meta-Word")).isEqualTo(value);
+        var tooLong = http.raw("PUT " + A + "/utf8meta/o2 HTTP/1.1\r\nContent-Length: 1\r\nX-Object-Meta-Word: " + value + "é",
+                new byte[] {1}, false);
+        assertThat(tooLong.status()).isEqualTo(400);
+    }
+
+    @Test
+    void anyContentTypeIsStoredAndReturnedAsIs() throws Exception {
+        container("types");
+        for (String type : List.of("weird", "text/plain; charset=x-user-defined", "a/b; q=\"x y\"")) {
+            assertThat(http.send("PUT", A + "/types/o", "x".getBytes(), "Content-Type", type).statusCode()).isEqualTo(201);
+            HttpResponse<byte[]> get = http.send("GET", A + "/types/o");
+            assertThat(get.statusCode()).as(type).isEqualTo(200);
+            assertThat(get.headers().firstValue("Content-Type")).contains(type);
+        }
+        http.send("PUT", A + "/types/guess.html", "x".getBytes(), "Content-Type", "");
+        assertThat(http.send("HEAD", A + "/types/guess.html").headers().firstValue("Content-Type")).contains("text/html");
+    }
+
+    @Test
     void chunkedUploadsAreAccepted() throws Exception {
         container("chunked");
         byte[] data = random(5 * 1024 * 1024, 2);

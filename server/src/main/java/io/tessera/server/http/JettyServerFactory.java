@@ -1,6 +1,8 @@
 package io.tessera.server.http;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Servlet;
+import java.util.EnumSet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.UriCompliance;
@@ -40,6 +42,7 @@ public final class JettyServerFactory {
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
         context.getServletHandler().setDecodeAmbiguousURIs(true);
+        context.addFilter(RawContentTypeFilter.class, "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder("swift", app), "/*");
         server.setHandler(context);
         server.setErrorHandler(new SwiftErrorHandler());

@@ -30,7 +30,7 @@ public final class MetadataHeaders {
         int overall = 0;
         for (Map.Entry<String, List<String>> h : headers.entrySet()) {
             String name = h.getKey().toLowerCase(Locale.ROOT);
-            String value = h.getValue().isEmpty() ? "" : h.getValue().get(0);
+            String value = h.getValue().isEmpty() ? "" : HeaderText.fromWire(h.getValue().get(0));
             if (name.startsWith(removePrefix)) {
                 changes.put(prefix + name.substring(removePrefix.length()), "");
                 continue;
@@ -54,7 +54,7 @@ public final class MetadataHeaders {
                 count++;
                 overall += keyLen + valueLen;
             }
-            changes.put(name, value);
+            changes.put(prefix + HeaderText.fromWire(key), value);
         }
         if (count > limits.maxMetaCount()) {
             throw SwiftException.badRequest("Too many metadata items; max " + limits.maxMetaCount());

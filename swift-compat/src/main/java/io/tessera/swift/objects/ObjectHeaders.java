@@ -1,5 +1,6 @@
 package io.tessera.swift.objects;
 
+import io.tessera.swift.http.HeaderText;
 import io.tessera.swift.http.MetadataHeaders;
 import io.tessera.swift.http.SwiftConstraints;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -28,7 +29,7 @@ public final class ObjectHeaders {
         for (String name : STORED_CONTENT_HEADERS) {
             String value = headers.getFirst(name);
             if (value != null && !value.isEmpty()) {
-                meta.put(name, value);
+                meta.put(name, HeaderText.fromWire(value));
             }
         }
         return meta;
@@ -49,7 +50,7 @@ public final class ObjectHeaders {
         for (String name : STORED_CONTENT_HEADERS) {
             String value = headers.getFirst(name);
             if (value != null) {
-                meta.put(name, value);
+                meta.put(name, HeaderText.fromWire(value));
             }
         }
         MetadataHeaders.checkTotal(Map.of(), meta, "object", limits);

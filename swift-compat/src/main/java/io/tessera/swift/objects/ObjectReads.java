@@ -5,8 +5,10 @@ import io.tessera.store.ObjectVersion;
 import io.tessera.store.content.ContentMaps;
 import io.tessera.store.content.ContentReader;
 import io.tessera.swift.http.ByteRanges;
+import io.tessera.swift.http.HeaderText;
 import io.tessera.swift.http.HttpDates;
 import io.tessera.swift.http.MetadataHeaders;
+import io.tessera.swift.http.RawContentType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.nio.charset.StandardCharsets;
@@ -29,13 +31,13 @@ public final class ObjectReads {
 
     /** The headers every GET and HEAD of this version carries. */
     public static Response.ResponseBuilder headers(Response.ResponseBuilder reply, ObjectVersion v) {
+        RawContentType.set(reply, v.contentType());
         reply.header("ETag", v.etag())
                 .header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(v.timestamp())))
                 .header("X-Timestamp", v.timestamp().toSwift())
                 .header("X-Object-Hash", v.map().merkleRoot().toHex())
-                .header("Accept-Ranges", "bytes")
-                .type(v.contentType());
-        v.metadata().forEach((k, val) -> reply.header(MetadataHeaders.headerName(k), val));
+                .header("Accept-Ranges", "bytes");
+        v.metadata().forEach((k, val) -> reply.header(HeaderText.toWire(MetadataHeaders.headerName(k)), HeaderText.toWire(val)));
         return reply;
     }
 
@@ -84,8 +86,7 @@ public final class ObjectReads {
             }
             out.write(closing);
         };
-        return headers(Response.status(206), v)
-                .type("multipart/byteranges;boundary=" + boundary)
+        return RawContentType.set(headers(Response.status(206), v), "multipart/byteranges;boundary=" + boundary)
                 .header("Content-Length", total)
                 .entity(body).build();
     }

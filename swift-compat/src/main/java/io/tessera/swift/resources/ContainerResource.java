@@ -6,6 +6,7 @@ import io.tessera.store.ObjectVersion;
 import io.tessera.store.Timestamp;
 import io.tessera.swift.SwiftServices;
 import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.http.HeaderText;
 import io.tessera.swift.http.HttpDates;
 import io.tessera.swift.http.MetadataHeaders;
 import io.tessera.swift.listing.ListingFormat;
@@ -22,7 +23,6 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** {@code /v1/<account>/<container>}: create, metadata, listings, delete when empty. */
@@ -99,7 +99,7 @@ public final class ContainerResource {
         for (String name : STORED_HEADERS) {
             String value = headers.getFirst(name);
             if (value != null) {
-                changes.put(name, value.trim());
+                changes.put(name, HeaderText.fromWire(value.trim()));
             }
             if (headers.containsKey("x-remove-" + name.substring(2))) {
                 changes.put(name, "");
@@ -119,7 +119,7 @@ public final class ContainerResource {
                 .header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(info.created())))
                 .header("X-Storage-Policy", "default")
                 .header("Accept-Ranges", "bytes");
-        info.metadata().forEach((k, v) -> reply.header(MetadataHeaders.headerName(k.toLowerCase(Locale.ROOT)), v));
+        MetadataReplies.addAll(reply, info.metadata());
         return reply;
     }
 }

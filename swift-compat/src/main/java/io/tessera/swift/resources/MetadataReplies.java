@@ -1,5 +1,6 @@
 package io.tessera.swift.resources;
 
+import io.tessera.swift.http.HeaderText;
 import io.tessera.swift.http.MetadataHeaders;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
@@ -10,6 +11,6 @@ final class MetadataReplies {
     }
 
     static void addAll(Response.ResponseBuilder reply, Map<String, String> metadata) {
-        metadata.forEach((k, v) -> reply.header(MetadataHeaders.headerName(k), v));
+        metadata.forEach((k, v) -> reply.header(HeaderText.toWire(MetadataHeaders.headerName(k)), HeaderText.toWire(v)));
     }
 }

@@ -7,6 +7,7 @@ import io.tessera.swift.auth.Principal;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.HttpDates;
 import io.tessera.swift.http.Preconditions;
+import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.http.SwiftPath;
 import io.tessera.swift.objects.ObjectHeaders;
 import io.tessera.swift.objects.ObjectLocation;
@@ -17,6 +18,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -61,20 +63,20 @@ public final class ObjectResource {
     }
 
     @PUT
-    public Response put(@Context HttpHeaders headers, InputStream body) {
+    public Response put(@Context HttpHeaders headers, @Context ContainerRequestContext request, InputStream body) {
         MultivaluedMap<String, String> h = headers.getRequestHeaders();
         requireContainer(container);
         boolean ifNoneMatchStar = ifNoneMatchStar(headers.getHeaderString("If-None-Match"));
         String copyFrom = headers.getHeaderString("X-Copy-From");
         if (copyFrom != null) {
             ObjectLocation source = ObjectLocation.parse(copyFrom, sourceAccount(headers.getHeaderString("X-Copy-From-Account")), "X-Copy-From");
-            return copy(source, new ObjectLocation(account, container, name), headers, ifNoneMatchStar);
+            return copy(source, new ObjectLocation(account, container, name), headers, request, ifNoneMatchStar);
         }
         long length = contentLength(headers);
         if (ifNoneMatchStar && services.store().metadata().getObject(account, container, name).isPresent()) {
             throw SwiftException.preconditionFailed(null);
         }
-        String contentType = ObjectHeaders.contentType(headers.getHeaderString("Content-Type"),
+        String contentType = ObjectHeaders.contentType(RawContentType.of(request),
                 ObjectHeaders.isTrue(h.getFirst("X-Detect-Content-Type")), name);
         ObjectWrites.NewObject o = new ObjectWrites.NewObject(account, container, name, contentType,
                 ObjectHeaders.fromRequest(h, services.limits()), headers.getHeaderString("ETag"), ifNoneMatchStar);
@@ -83,7 +85,7 @@ public final class ObjectResource {
     }
 
     @COPY
-    public Response copyTo(@Context HttpHeaders headers) {
+    public Response copyTo(@Context HttpHeaders headers, @Context ContainerRequestContext request) {
         String destination = headers.getHeaderString("Destination");
         if (destination == null) {
             throw SwiftException.preconditionFailed("You must provide a Destination header");
@@ -94,17 +96,17 @@ public final class ObjectResource {
             throw SwiftException.forbidden();
         }
         requireContainer(target.container(), target.account());
-        return copy(new ObjectLocation(account, container, name), target, headers,
+        return copy(new ObjectLocation(account, container, name), target, headers, request,
                 ifNoneMatchStar(headers.getHeaderString("If-None-Match")));
     }
 
     @POST
-    public Response post(@Context HttpHeaders headers) {
+    public Response post(@Context HttpHeaders headers, @Context ContainerRequestContext request) {
         MultivaluedMap<String, String> h = headers.getRequestHeaders();
         ObjectVersion v = current();
         Map<String, String> metadata = ObjectHeaders.fromRequest(h, services.limits());
-        String contentType = headers.getHeaderString("Content-Type") != null
-                ? ObjectHeaders.contentType(headers.getHeaderString("Content-Type"), false, name) : v.contentType();
+        String requestedType = RawContentType.of(request);
+        String contentType = requestedType != null ? ObjectHeaders.contentType(requestedType, false, name) : v.contentType();
         ObjectVersion updated = new ObjectVersion(account, container, name, Timestamp.now(), v.map(), v.etag(),
                 contentType, metadata);
         services.store().metadata().putObject(updated, io.tessera.store.PutCondition.NONE);
@@ -118,7 +120,8 @@ public final class ObjectResource {
                 .orElseThrow(SwiftException::notFound);
     }
 
-    private Response copy(ObjectLocation from, ObjectLocation to, HttpHeaders headers, boolean ifNoneMatchStar) {
+    private Response copy(ObjectLocation from, ObjectLocation to, HttpHeaders headers, ContainerRequestContext request,
+                          boolean ifNoneMatchStar) {
         if (!principal.owns(from.account())) {
             throw SwiftException.forbidden();
         }
@@ -128,7 +131,7 @@ public final class ObjectResource {
         boolean fresh = ObjectHeaders.isTrue(headers.getHeaderString("X-Fresh-Metadata"));
         Map<String, String> metadata = ObjectHeaders.merged(source.metadata(), headers.getRequestHeaders(),
                 services.limits(), fresh);
-        String requestedType = headers.getHeaderString("Content-Type");
+        String requestedType = RawContentType.of(request);
         String contentType = requestedType != null && !requestedType.isBlank()
                 ? requestedType.trim() : source.contentType();
         ObjectVersion v = writes.copy(source, to.account(), to.container(), to.object(), contentType, metadata,
