@@ -35,7 +35,7 @@ public record CassandraConfig(List<String> contactPoints, String localDatacenter
 
     /** One block must fit in one mutation with room to spare (Cassandra's limit is 16 MiB by default). */
     public static final int MAX_BLOCK_SIZE = 4 * 1024 * 1024;
-    public static final int DEFAULT_LISTING_SHARDS = 64;
+    public static final int DEFAULT_LISTING_SHARDS = 256;
     private static final Pattern KEYSPACE = Pattern.compile("[a-z][a-z0-9_]{0,47}");
     private static final Pattern HOST_PORT = Pattern.compile("[^:\\s]+:\\d{1,5}");
 
@@ -111,7 +111,7 @@ public record CassandraConfig(List<String> contactPoints, String localDatacenter
         }
     }
 
-    /** Defaults: LOCAL_QUORUM, 10 s per request, 30 s per DDL, 4 MiB blocks, DURABLE, RF 3 in the local DC. */
+    /** Defaults: LOCAL_QUORUM, 10 s per request, 30 s per DDL, 4 MiB blocks, DURABLE, RF 3 in the local DC, 256 listing shards. */
     public static final class Builder {
         private List<String> contactPoints = List.of("127.0.0.1:9042");
         private String localDatacenter = "datacenter1";
