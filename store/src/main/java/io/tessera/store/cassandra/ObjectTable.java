@@ -112,14 +112,14 @@ final class ObjectTable {
 
     PutOutcome put(ObjectVersion v, PutCondition condition) {
         Stored current = read(v.account(), v.container(), v.name());
-        if (supersedes(current, v.timestamp())) {
-            return PutOutcome.SUPERSEDED;
-        }
         if (condition == PutCondition.IF_ABSENT) {
+            // A live version refuses an IF_ABSENT put (EXISTS) whatever the timestamps say.
             Optional<PutOutcome> refused = claim(v, current);
             if (refused.isPresent()) {
                 return refused.get();
             }
+        } else if (supersedes(current, v.timestamp())) {
+            return PutOutcome.SUPERSEDED;
         }
         cql.execute(write.bind(v.timestamp().micros(), toUdt(v), v.account(), v.container(), shardOf(v.name()), v.name())
                 .setIdempotent(true), "publishing " + v.account() + "/" + v.container() + "/" + v.name());
