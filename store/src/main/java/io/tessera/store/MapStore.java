@@ -10,7 +10,12 @@ import java.util.Optional;
  */
 public interface MapStore {
 
-    /** Stores {@code map} under {@link MapId#of(Hashmap)} and returns that id. Idempotent. */
+    /**
+     * Stores {@code map} under {@link MapId#of(Hashmap)} and returns that id. Idempotent.
+     *
+     * @throws IllegalArgumentException if the map's block size is not the store's: a map id does not
+     *                                  name its block size, so {@link #get} answers with the store's
+     */
     MapId put(Hashmap map);
 
     Optional<Hashmap> get(MapId id);

@@ -1,0 +1,232 @@
+package io.tessera.store.embedded;
+
+import io.tessera.store.AccountInfo;
+import io.tessera.store.ContainerInfo;
+import io.tessera.store.ListQuery;
+import io.tessera.store.MetadataStore;
+import io.tessera.store.ObjectVersion;
+import io.tessera.store.PutCondition;
+import io.tessera.store.Timestamp;
+import io.tessera.store.embedded.EmbeddedDb.Cf;
+import io.tessera.store.embedded.Keys.Counter;
+import io.tessera.store.embedded.Rows.Entity;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Accounts, containers and settings; object versions are in {@link ObjectTable}. Read-modify-write
+ * of one row happens under that row's stripe lock; counters are RocksDB merges in the same batch as
+ * the change that moves them.
+ */
+final class EmbeddedMetadataStore implements MetadataStore {
+    private final EmbeddedDb db;
+    private final ObjectTable objects;
+    private final Striped<Lock> accountLocks = new Striped<>(256, ReentrantLock::new);
+    private final Lock settingsLock = new ReentrantLock();
+
+    EmbeddedMetadataStore(EmbeddedDb db, ObjectTable objects) {
+        this.db = db;
+        this.objects = objects;
+    }
+
+    // ---- accounts ----
+
+    @Override
+    public Optional<AccountInfo> getAccount(String account) {
+        byte[] row = db.get(Cf.ACCOUNTS, Keys.account(account));
+        if (row == null) {
+            return Optional.empty();
+        }
+        Entity entity = Rows.decodeEntity(row);
+        List<byte[]> counters = db.multiGet(Cf.COUNTERS, List.of(
+                Keys.accountCounter(account, Counter.CONTAINERS),
+                Keys.accountCounter(account, Counter.OBJECTS),
+                Keys.accountCounter(account, Counter.BYTES)));
+        return Optional.of(new AccountInfo(account, entity.created(), entity.metadata(),
+                Rows.counterValue(counters.get(0)), Rows.counterValue(counters.get(1)), Rows.counterValue(counters.get(2))));
+    }
+
+    @Override
+    public void ensureAccount(String account, Timestamp created) {
+        byte[] key = Keys.account(account);
+        Lock lock = accountLocks.get(key);
+        lock.lock();
+        try {
+            if (db.get(Cf.ACCOUNTS, key) == null) {
+                db.put(Cf.ACCOUNTS, key, Rows.encodeEntity(new Entity(created, Map.of())));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void updateAccountMetadata(String account, Map<String, String> changes) {
+        byte[] key = Keys.account(account);
+        Lock lock = accountLocks.get(key);
+        lock.lock();
+        try {
+            byte[] row = db.get(Cf.ACCOUNTS, key);
+            Entity current = row == null ? new Entity(Timestamp.now(), Map.of()) : Rows.decodeEntity(row);
+            db.put(Cf.ACCOUNTS, key, Rows.encodeEntity(
+                    new Entity(current.created(), Rows.applyChanges(current.metadata(), changes))));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- containers ----
+
+    @Override
+    public boolean createContainer(String account, String container, Timestamp created, Map<String, String> metadata) {
+        byte[] key = Keys.container(account, container);
+        Lock exclusive = objects.containerLock(account, container).writeLock();
+        exclusive.lock();
+        try {
+            if (db.get(Cf.CONTAINERS, key) != null) {
+                return false;
+            }
+            ensureAccount(account, created);
+            try (EmbeddedDb.Batch batch = db.batch()) {
+                batch.put(Cf.CONTAINERS, key, Rows.encodeEntity(new Entity(created, Rows.applyChanges(Map.of(), metadata))))
+                        .add(Keys.accountCounter(account, Counter.CONTAINERS), 1)
+                        .write();
+            }
+            return true;
+        } finally {
+            exclusive.unlock();
+        }
+    }
+
+    @Override
+    public Optional<ContainerInfo> getContainer(String account, String container) {
+        byte[] row = db.get(Cf.CONTAINERS, Keys.container(account, container));
+        return Optional.ofNullable(row).map(r -> containerInfo(account, container, Rows.decodeEntity(r),
+                db.multiGet(Cf.COUNTERS, containerCounterKeys(account, container)), 0));
+    }
+
+    @Override
+    public boolean updateContainerMetadata(String account, String container, Map<String, String> changes) {
+        byte[] key = Keys.container(account, container);
+        Lock exclusive = objects.containerLock(account, container).writeLock();
+        exclusive.lock();
+        try {
+            byte[] row = db.get(Cf.CONTAINERS, key);
+            if (row == null) {
+                return false;
+            }
+            Entity current = Rows.decodeEntity(row);
+            db.put(Cf.CONTAINERS, key, Rows.encodeEntity(
+                    new Entity(current.created(), Rows.applyChanges(current.metadata(), changes))));
+            return true;
+        } finally {
+            exclusive.unlock();
+        }
+    }
+
+    @Override
+    public DeleteContainerOutcome deleteContainer(String account, String container) {
+        byte[] key = Keys.container(account, container);
+        Lock exclusive = objects.containerLock(account, container).writeLock();
+        exclusive.lock();
+        try {
+            if (db.get(Cf.CONTAINERS, key) == null) {
+                return DeleteContainerOutcome.NOT_FOUND;
+            }
+            if (objects.any(account, container)) {
+                return DeleteContainerOutcome.NOT_EMPTY;
+            }
+            try (EmbeddedDb.Batch batch = db.batch()) {
+                batch.delete(Cf.CONTAINERS, key);
+                for (byte[] counter : containerCounterKeys(account, container)) {
+                    batch.delete(Cf.COUNTERS, counter); // zero when empty; a recreated container starts afresh
+                }
+                batch.add(Keys.accountCounter(account, Counter.CONTAINERS), -1).write();
+            }
+            return DeleteContainerOutcome.DELETED;
+        } finally {
+            exclusive.unlock();
+        }
+    }
+
+    @Override
+    public List<ContainerInfo> listContainers(String account, ListQuery query) {
+        byte[] base = Keys.account(account);
+        Keys.Range range = Keys.range(base, query);
+        List<String> names = new ArrayList<>();
+        List<Entity> entities = new ArrayList<>();
+        db.scan(Cf.CONTAINERS, range.from(), range.to(), query.reverse(), query.limit(), (key, value) -> {
+            names.add(Keys.nameAfter(base, key));
+            return entities.add(Rows.decodeEntity(value));
+        });
+        List<byte[]> counterKeys = new ArrayList<>();
+        names.forEach(name -> counterKeys.addAll(containerCounterKeys(account, name)));
+        List<byte[]> counters = db.multiGet(Cf.COUNTERS, counterKeys);
+        List<ContainerInfo> page = new ArrayList<>(names.size());
+        for (int i = 0; i < names.size(); i++) {
+            page.add(containerInfo(account, names.get(i), entities.get(i), counters, 2 * i));
+        }
+        return page;
+    }
+
+    private static List<byte[]> containerCounterKeys(String account, String container) {
+        return List.of(Keys.containerCounter(account, container, Counter.OBJECTS),
+                Keys.containerCounter(account, container, Counter.BYTES));
+    }
+
+    private static ContainerInfo containerInfo(String account, String container, Entity entity,
+                                               List<byte[]> counters, int at) {
+        return new ContainerInfo(account, container, entity.created(), entity.metadata(),
+                Rows.counterValue(counters.get(at)), Rows.counterValue(counters.get(at + 1)));
+    }
+
+    // ---- objects ----
+
+    @Override
+    public Optional<ObjectVersion> getObject(String account, String container, String name) {
+        return objects.get(account, container, name);
+    }
+
+    @Override
+    public PutOutcome putObject(ObjectVersion version, PutCondition condition) {
+        return objects.put(version, condition);
+    }
+
+    @Override
+    public Optional<ObjectVersion> deleteObject(String account, String container, String name, Timestamp timestamp) {
+        return objects.delete(account, container, name, timestamp);
+    }
+
+    @Override
+    public List<ObjectVersion> listObjects(String account, String container, ListQuery query) {
+        return objects.list(account, container, query);
+    }
+
+    // ---- settings ----
+
+    @Override
+    public Optional<String> getSetting(String key) {
+        return Optional.ofNullable(db.get(Cf.SETTINGS, Keys.utf8(key)))
+                .map(value -> new String(value, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public String putSettingIfAbsent(String key, String value) {
+        settingsLock.lock(); // settings are few and rarely written: one lock is enough
+        try {
+            Optional<String> current = getSetting(key);
+            if (current.isPresent()) {
+                return current.get();
+            }
+            db.put(Cf.SETTINGS, Keys.utf8(key), Keys.utf8(value));
+            return value;
+        } finally {
+            settingsLock.unlock();
+        }
+    }
+}

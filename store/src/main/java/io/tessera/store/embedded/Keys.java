@@ -1,0 +1,146 @@
+package io.tessera.store.embedded;
+
+import io.tessera.hashmap.BlockHash;
+import io.tessera.store.ListQuery;
+import io.tessera.store.MapId;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * RocksDB key layouts. RocksDB orders keys by unsigned bytes, so a key that ends with a name's raw
+ * UTF-8 bytes lists in {@link io.tessera.store.Names#UTF8_ORDER} for free. Everything before that
+ * name (account, container) is length-prefixed, so "acc" + "2x" can never be mistaken for
+ * "acc2" + "x" and one account's range never leaks into another's.
+ */
+final class Keys {
+    /** Length prefixes are two bytes: Swift caps account and container names far below 64 KiB. */
+    static final int MAX_PREFIXED = 0xFFFF;
+
+    private Keys() {
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    // ---- blocks and maps ----
+
+    static byte[] block(BlockHash hash) {
+        return hash.toBytes();
+    }
+
+    /** A map's head row: Merkle root then length; its pages follow it in key order. */
+    static byte[] mapHead(MapId id) {
+        return ByteBuffer.allocate(BlockHash.LENGTH + 8)
+                .put(id.merkleRoot().toBytes()).putLong(id.length()).array();
+    }
+
+    static byte[] mapPage(byte[] head, int page) {
+        return ByteBuffer.allocate(head.length + 4).put(head).putInt(page).array();
+    }
+
+    // ---- accounts, containers, objects ----
+
+    /** An account's rows: its name, length-prefixed. Also the prefix of its containers. */
+    static byte[] account(String account) {
+        return concat(prefixed(account));
+    }
+
+    /** A container's row: the account, then the container's raw name (ordered within the account). */
+    static byte[] container(String account, String container) {
+        return concat(prefixed(account), utf8(container));
+    }
+
+    /** The prefix of a container's objects: account and container, both length-prefixed. */
+    static byte[] objectsOf(String account, String container) {
+        return concat(prefixed(account), prefixed(container));
+    }
+
+    static byte[] object(String account, String container, String name) {
+        return concat(prefixed(account), prefixed(container), utf8(name));
+    }
+
+    /** The raw name at the end of a key that starts with {@code base}. */
+    static String nameAfter(byte[] base, byte[] key) {
+        return new String(key, base.length, key.length - base.length, StandardCharsets.UTF_8);
+    }
+
+    // ---- counters (one 8-byte little-endian value per key, summed by RocksDB's uint64add merge) ----
+
+    static final byte[] BLOCK_COUNT = utf8("b:count");
+    static final byte[] BLOCK_BYTES = utf8("b:bytes");
+
+    enum Counter { CONTAINERS, OBJECTS, BYTES }
+
+    static byte[] accountCounter(String account, Counter counter) {
+        return concat(new byte[] {'a'}, prefixed(account), new byte[] {(byte) counter.ordinal()});
+    }
+
+    static byte[] containerCounter(String account, String container, Counter counter) {
+        return concat(new byte[] {'c'}, prefixed(account), prefixed(container), new byte[] {(byte) counter.ordinal()});
+    }
+
+    // ---- ranges ----
+
+    /**
+     * The key range {@code [from, to)} of the rows under {@code base} whose trailing name satisfies
+     * {@code query}'s prefix and bounds; {@code to} is null when no key bounds it.
+     */
+    record Range(byte[] from, byte[] to) {
+    }
+
+    static Range range(byte[] base, ListQuery query) {
+        byte[] scope = query.prefix() == null ? base : concat(base, utf8(query.prefix()));
+        byte[] from = scope;
+        byte[] to = successorOfPrefix(scope);
+        if (query.startAfter() != null) {
+            // The smallest key strictly greater than base+startAfter is that key followed by 0x00.
+            from = max(from, concat(base, utf8(query.startAfter()), new byte[] {0}));
+        }
+        if (query.endBefore() != null) {
+            to = min(to, concat(base, utf8(query.endBefore())));
+        }
+        return new Range(from, to);
+    }
+
+    /** The smallest key greater than every key starting with {@code prefix}; null if there is none. */
+    static byte[] successorOfPrefix(byte[] prefix) {
+        for (int i = prefix.length - 1; i >= 0; i--) {
+            if (prefix[i] != (byte) 0xFF) {
+                byte[] next = Arrays.copyOf(prefix, i + 1);
+                next[i]++;
+                return next;
+            }
+        }
+        return null;
+    }
+
+    private static byte[] max(byte[] a, byte[] b) {
+        return Arrays.compareUnsigned(a, b) >= 0 ? a : b;
+    }
+
+    private static byte[] min(byte[] a, byte[] b) {
+        if (a == null) {
+            return b;
+        }
+        return Arrays.compareUnsigned(a, b) <= 0 ? a : b;
+    }
+
+    private static byte[] prefixed(String name) {
+        byte[] bytes = utf8(name);
+        if (bytes.length > MAX_PREFIXED) {
+            throw new IllegalArgumentException("name longer than " + MAX_PREFIXED + " bytes");
+        }
+        return ByteBuffer.allocate(2 + bytes.length).putShort((short) bytes.length).put(bytes).array();
+    }
+
+    static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,857 @@
+package io.tessera.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tessera.hashmap.BlockHash;
+import io.tessera.hashmap.BlockHasher;
+import io.tessera.hashmap.BlockSize;
+import io.tessera.hashmap.Hashmap;
+import io.tessera.store.MetadataStore.DeleteContainerOutcome;
+import io.tessera.store.MetadataStore.PutOutcome;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The storage SPI's contract, run by every backend: subclass it, give {@link #newStore()} an empty
+ * store per test and, if the backend needs it, clean up in {@link #closeStore(Store)}.
+ *
+ * <p>Backend-neutral on purpose: only the SPI is used, expectations are computed with
+ * {@link Names#UTF8_ORDER}, and sizes are kept small (blocks of at most the store's block size;
+ * choose 4 KiB or 64 KiB blocks for speed) so a cluster backend runs it in reasonable time too.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+public abstract class StoreContractTest {
+
+    /** An empty store, opened for one test. */
+    protected abstract Store newStore() throws Exception;
+
+    /** Called after each test with the store {@link #newStore()} gave; closes it by default. */
+    protected void closeStore(Store store) throws Exception {
+        store.close();
+    }
+
+    protected Store store;
+    private final Random random = new Random(42);
+
+    @BeforeEach
+    void openStore() throws Exception {
+        store = newStore();
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        if (store != null) {
+            closeStore(store);
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private BlockStore blocks() {
+        return store.blocks();
+    }
+
+    private MetadataStore meta() {
+        return store.metadata();
+    }
+
+    private int blockBytes() {
+        return store.blockSize().bytes();
+    }
+
+    /** Random stored (stripped) content: its last byte is never zero. */
+    private byte[] content(int length) {
+        byte[] b = new byte[length];
+        random.nextBytes(b);
+        if (length > 0 && b[length - 1] == 0) {
+            b[length - 1] = 1;
+        }
+        return b;
+    }
+
+    private BlockHash randomHash() {
+        byte[] b = new byte[BlockHash.LENGTH];
+        random.nextBytes(b);
+        return BlockHash.of(b);
+    }
+
+    private Hashmap randomMap(int blocks, int shortLastBy) {
+        List<BlockHash> hashes = IntStream.range(0, blocks).mapToObj(i -> randomHash()).toList();
+        long length = blocks == 0 ? 0 : (long) blocks * blockBytes() - shortLastBy;
+        return new Hashmap(store.blockSize(), length, hashes);
+    }
+
+    private static Timestamp ts(long micros) {
+        return new Timestamp(micros);
+    }
+
+    private ObjectVersion version(String account, String container, String name, long micros, Hashmap map) {
+        return new ObjectVersion(account, container, name, ts(micros), MapId.of(map), "etag-" + micros,
+                "application/octet-stream", Map.of("x-object-meta-n", Long.toString(micros)));
+    }
+
+    /** A version whose map is {@code length} bytes long (the map need not be stored for metadata tests). */
+    private ObjectVersion versionOfLength(String account, String container, String name, long micros, long length) {
+        int blocks = (int) store.blockSize().blockCount(length);
+        List<BlockHash> hashes = IntStream.range(0, blocks).mapToObj(i -> randomHash()).toList();
+        Hashmap map = new Hashmap(store.blockSize(), length, hashes);
+        return version(account, container, name, micros, map);
+    }
+
+    private void container(String account, String container) {
+        assertThat(meta().createContainer(account, container, Timestamp.now(), Map.of())).isTrue();
+    }
+
+    /** Runs {@code task(i)} for i in [0, n) on n threads released at the same instant; returns the results. */
+    private static <T> List<T> race(int n, IntFunction<T> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch ready = new CountDownLatch(n);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int id = i;
+                Callable<T> call = () -> {
+                    ready.countDown();
+                    go.await();
+                    return task.apply(id);
+                };
+                futures.add(pool.submit(call));
+            }
+            ready.await();
+            go.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(f.get(60, TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The page a correct backend returns for {@code query} over {@code names}. */
+    private static List<String> expectedPage(List<String> names, ListQuery query) {
+        List<String> sorted = names.stream().filter(query::matches).sorted(Names.UTF8_ORDER).collect(Collectors.toList());
+        if (query.reverse()) {
+            Collections.reverse(sorted);
+        }
+        return sorted.subList(0, Math.min(query.limit(), sorted.size()));
+    }
+
+    /**
+     * Follows markers from page to page until an empty page and returns every name seen. Bounded, so
+     * a backend that ignores the marker fails the test instead of looping forever.
+     */
+    private static List<String> walk(int total, int pageSize, Function<String, List<String>> pageAfter) {
+        List<String> seen = new ArrayList<>();
+        String marker = null;
+        for (int pages = 0; ; pages++) {
+            assertThat(pages).as("pages walked for %d names", total).isLessThanOrEqualTo(total / pageSize + 1);
+            List<String> page = pageAfter.apply(marker);
+            assertThat(page.size()).as("page size").isLessThanOrEqualTo(pageSize);
+            if (page.isEmpty()) {
+                return seen;
+            }
+            seen.addAll(page);
+            marker = page.get(page.size() - 1);
+        }
+    }
+
+    private List<String> containerNames(ListQuery query) {
+        return meta().listContainers("alice", query).stream().map(ContainerInfo::name).toList();
+    }
+
+    /** Names whose UTF-8 order differs from String order: U+FF5E (3 bytes) sorts before U+1F600 (4 bytes). */
+    private static final List<String> TRICKY_NAMES = List.of(
+            "a", "B", "b", "aa", "a/b", "a b", "ä", "é", "日本", "\uFF5E", "\uFFFD", "\uD83D\uDE00", "z", "~", "0");
+
+    // ------------------------------------------------------------------ blocks
+
+    @Nested
+    class Blocks {
+        @Test
+        void putIfAbsentWritesOnceThenReportsPresent() {
+            byte[] c = content(1000);
+            BlockHash h = BlockHasher.hash(c);
+            assertThat(blocks().putIfAbsent(h, c, 0, c.length)).isTrue();
+            assertThat(blocks().putIfAbsent(h, c, 0, c.length)).isFalse();
+            assertThat(blocks().get(h)).hasValueSatisfying(b -> assertThat(b).isEqualTo(c));
+            assertThat(blocks().stats()).isEqualTo(new BlockStore.BlockStats(1, 1000));
+        }
+
+        @Test
+        void getReturnsExactlyTheStoredBytesOfEverySize() {
+            for (int length : new int[] {1, 100, 4095, blockBytes() / 2, blockBytes() - 1, blockBytes()}) {
+                byte[] c = content(length);
+                BlockHash h = BlockHasher.hash(c);
+                assertThat(blocks().putIfAbsent(h, c, 0, length)).as("length %d", length).isTrue();
+                assertThat(blocks().get(h)).as("length %d", length).hasValueSatisfying(b -> assertThat(b).isEqualTo(c));
+            }
+        }
+
+        @Test
+        void putStoresOnlyTheGivenRangeOfTheArray() {
+            long bytes = 0;
+            for (int len : new int[] {100, blockBytes() / 2}) {
+                byte[] buffer = content(blockBytes());
+                int off = 17;
+                byte[] expected = Arrays.copyOfRange(buffer, off, off + len);
+                expected[len - 1] = 1; // stripped content ends in a non-zero byte
+                buffer[off + len - 1] = 1;
+                BlockHash h = BlockHasher.hash(expected);
+                assertThat(blocks().putIfAbsent(h, buffer, off, len)).isTrue();
+                assertThat(blocks().get(h)).as("length %d", len).hasValueSatisfying(b -> assertThat(b).isEqualTo(expected));
+                bytes += len;
+            }
+            assertThat(blocks().stats().bytes()).isEqualTo(bytes);
+        }
+
+        @Test
+        void getOfAMissingBlockIsEmpty() {
+            assertThat(blocks().get(randomHash())).isEmpty();
+        }
+
+        @Test
+        void theZeroBlockHasEmptyContentAndCanBeStored() {
+            assertThat(blocks().putIfAbsent(BlockHash.ZERO_BLOCK, new byte[0], 0, 0)).isTrue();
+            assertThat(blocks().get(BlockHash.ZERO_BLOCK)).hasValueSatisfying(b -> assertThat(b).isEmpty());
+            assertThat(blocks().existing(List.of(BlockHash.ZERO_BLOCK))).containsExactly(BlockHash.ZERO_BLOCK);
+            assertThat(blocks().stats()).isEqualTo(new BlockStore.BlockStats(1, 0));
+            assertThat(blocks().putIfAbsent(BlockHash.ZERO_BLOCK, new byte[0], 0, 0)).isFalse();
+        }
+
+        @Test
+        void racingWritersOfOneHashLeaveOneBlockCountedOnce() throws Exception {
+            byte[] c = content(blockBytes());
+            BlockHash h = BlockHasher.hash(c);
+            List<Boolean> wrote = race(8, i -> blocks().putIfAbsent(h, c.clone(), 0, c.length));
+            assertThat(wrote).containsOnlyOnce(true);
+            assertThat(blocks().stats()).isEqualTo(new BlockStore.BlockStats(1, blockBytes()));
+            assertThat(blocks().get(h)).hasValueSatisfying(b -> assertThat(b).isEqualTo(c));
+        }
+
+        @Test
+        void existingAnswersAMixedBatch() {
+            List<BlockHash> asked = new ArrayList<>();
+            Set<BlockHash> stored = new HashSet<>();
+            for (int i = 0; i < 20; i++) {
+                byte[] c = content(50 + i);
+                BlockHash h = BlockHasher.hash(c);
+                asked.add(h);
+                if (i % 3 == 0) {
+                    blocks().putIfAbsent(h, c, 0, c.length);
+                    stored.add(h);
+                }
+            }
+            asked.add(asked.get(0)); // duplicates are allowed in the question
+            assertThat(blocks().existing(asked)).isEqualTo(stored);
+            assertThat(blocks().existing(List.of())).isEmpty();
+        }
+
+        @Test
+        void existingAnswersAThousandHashes() {
+            List<BlockHash> asked = new ArrayList<>();
+            Set<BlockHash> stored = new HashSet<>();
+            for (int i = 0; i < 1000; i++) {
+                if (i % 10 == 3) {
+                    byte[] c = content(64);
+                    BlockHash h = BlockHasher.hash(c);
+                    blocks().putIfAbsent(h, c, 0, c.length);
+                    stored.add(h);
+                    asked.add(h);
+                } else {
+                    asked.add(randomHash());
+                }
+            }
+            assertThat(blocks().existing(asked)).hasSize(100).isEqualTo(stored);
+        }
+
+        @Test
+        void deleteRemovesTheBlockAndItsUsage() {
+            byte[] a = content(300);
+            byte[] b = content(blockBytes());
+            BlockHash ha = BlockHasher.hash(a);
+            BlockHash hb = BlockHasher.hash(b);
+            blocks().putIfAbsent(ha, a, 0, a.length);
+            blocks().putIfAbsent(hb, b, 0, b.length);
+
+            blocks().delete(hb);
+            assertThat(blocks().get(hb)).isEmpty();
+            assertThat(blocks().existing(List.of(ha, hb))).containsExactly(ha);
+            assertThat(blocks().stats()).isEqualTo(new BlockStore.BlockStats(1, 300));
+
+            blocks().delete(hb); // deleting a missing block is a no-op
+            blocks().delete(randomHash());
+            assertThat(blocks().stats()).isEqualTo(new BlockStore.BlockStats(1, 300));
+
+            assertThat(blocks().putIfAbsent(hb, b, 0, b.length)).isTrue(); // can be written again
+            assertThat(blocks().get(hb)).hasValueSatisfying(x -> assertThat(x).isEqualTo(b));
+            assertThat(blocks().stats()).isEqualTo(new BlockStore.BlockStats(2, 300L + blockBytes()));
+        }
+
+        @Test
+        void statsFollowPutsAndDeletes() {
+            assertThat(blocks().stats()).isEqualTo(new BlockStore.BlockStats(0, 0));
+            List<BlockHash> hashes = new ArrayList<>();
+            long bytes = 0;
+            for (int i = 1; i <= 10; i++) {
+                byte[] c = content(i * 100);
+                BlockHash h = BlockHasher.hash(c);
+                blocks().putIfAbsent(h, c, 0, c.length);
+                blocks().putIfAbsent(h, c, 0, c.length); // a duplicate does not count
+                hashes.add(h);
+                bytes += c.length;
+            }
+            assertThat(blocks().stats()).isEqualTo(new BlockStore.BlockStats(10, bytes));
+            blocks().delete(hashes.get(0));
+            blocks().delete(hashes.get(9));
+            assertThat(blocks().stats()).isEqualTo(new BlockStore.BlockStats(8, bytes - 100 - 1000));
+        }
+    }
+
+    // ------------------------------------------------------------------ maps
+
+    @Nested
+    class Maps {
+        @Test
+        void putReturnsTheMapIdAndGetRoundTrips() {
+            Hashmap map = randomMap(5, 123);
+            assertThat(store.maps().put(map)).isEqualTo(MapId.of(map));
+            assertThat(store.maps().get(MapId.of(map))).contains(map);
+        }
+
+        @Test
+        void putIsIdempotent() {
+            Hashmap map = randomMap(3, 0);
+            MapId first = store.maps().put(map);
+            MapId second = store.maps().put(new Hashmap(map.blockSize(), map.length(), new ArrayList<>(map.hashes())));
+            assertThat(second).isEqualTo(first);
+            assertThat(store.maps().get(first)).contains(map);
+        }
+
+        @Test
+        void aLargeMapRoundTripsWhole() {
+            Hashmap map = randomMap(300_000, 1);
+            MapId id = store.maps().put(map);
+            Optional<Hashmap> read = store.maps().get(id);
+            assertThat(read).isPresent();
+            assertThat(read.get().length()).isEqualTo(map.length());
+            assertThat(read.get().hashes()).hasSize(300_000);
+            assertThat(read.get().hashes().equals(map.hashes())).as("every hash in order").isTrue();
+        }
+
+        @Test
+        void theEmptyMapRoundTrips() {
+            Hashmap empty = Hashmap.empty(store.blockSize());
+            MapId id = store.maps().put(empty);
+            assertThat(id).isEqualTo(new MapId(BlockHash.ZERO_BLOCK, 0));
+            assertThat(store.maps().get(id)).contains(empty);
+        }
+
+        @Test
+        void getOfAMissingMapIsEmpty() {
+            assertThat(store.maps().get(MapId.of(randomMap(2, 0)))).isEmpty();
+        }
+
+        @Test
+        void mapsWithEqualRootsButOtherLengthsAreDistinct() {
+            Hashmap full = randomMap(1, 0);
+            Hashmap shorter = new Hashmap(store.blockSize(), full.length() - 10, full.hashes());
+            store.maps().put(full);
+            assertThat(store.maps().get(MapId.of(shorter))).isEmpty();
+            store.maps().put(shorter);
+            assertThat(store.maps().get(MapId.of(full))).contains(full);
+            assertThat(store.maps().get(MapId.of(shorter))).contains(shorter);
+        }
+
+        @Test
+        void deleteRemovesOnlyThatMap() {
+            Hashmap a = randomMap(10_000, 0);
+            Hashmap b = new Hashmap(store.blockSize(), a.length() - 1, a.hashes()); // same hashes, other map
+            store.maps().put(a);
+            store.maps().put(b);
+            store.maps().delete(MapId.of(a));
+            assertThat(store.maps().get(MapId.of(a))).isEmpty();
+            assertThat(store.maps().get(MapId.of(b))).contains(b);
+            store.maps().delete(MapId.of(a)); // a no-op now
+            assertThat(store.maps().put(a)).isEqualTo(MapId.of(a)); // and it can be stored again
+            assertThat(store.maps().get(MapId.of(a))).contains(a);
+        }
+
+        @Test
+        void aMapInAnotherBlockSizeIsRefused() {
+            int other = blockBytes() == BlockSize.MIN ? 2 * BlockSize.MIN : blockBytes() / 2;
+            Hashmap foreign = new Hashmap(new BlockSize(other), other, List.of(randomHash()));
+            assertThatThrownBy(() -> store.maps().put(foreign)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    // ------------------------------------------------------------------ accounts
+
+    @Nested
+    class Accounts {
+        @Test
+        void anAccountExistsOnlyOnceEnsured() {
+            assertThat(meta().getAccount("alice")).isEmpty();
+            meta().ensureAccount("alice", ts(1_000));
+            AccountInfo info = meta().getAccount("alice").orElseThrow();
+            assertThat(info).isEqualTo(new AccountInfo("alice", ts(1_000), Map.of(), 0, 0, 0));
+            assertThat(meta().getAccount("alic")).isEmpty();
+            assertThat(meta().getAccount("alice2")).isEmpty();
+        }
+
+        @Test
+        void ensureAccountIsIdempotentAndKeepsTheFirstCreationTime() {
+            meta().ensureAccount("alice", ts(1_000));
+            meta().updateAccountMetadata("alice", Map.of("x-account-meta-a", "1"));
+            meta().ensureAccount("alice", ts(2_000));
+            AccountInfo info = meta().getAccount("alice").orElseThrow();
+            assertThat(info.created()).isEqualTo(ts(1_000));
+            assertThat(info.metadata()).isEqualTo(Map.of("x-account-meta-a", "1"));
+        }
+
+        @Test
+        void metadataChangesMergeAndAnEmptyValueRemoves() {
+            meta().ensureAccount("alice", ts(1_000));
+            meta().updateAccountMetadata("alice", Map.of("x-account-meta-a", "1", "x-account-meta-b", "2"));
+            meta().updateAccountMetadata("alice", Map.of("x-account-meta-b", "", "x-account-meta-c", "ünïcode ☃"));
+            meta().updateAccountMetadata("alice", Map.of("x-account-meta-missing", ""));
+            assertThat(meta().getAccount("alice").orElseThrow().metadata())
+                    .isEqualTo(Map.of("x-account-meta-a", "1", "x-account-meta-c", "ünïcode ☃"));
+        }
+
+        @Test
+        void updatingMetadataCreatesTheAccount() {
+            meta().updateAccountMetadata("bob", Map.of("x-account-meta-a", "1"));
+            assertThat(meta().getAccount("bob")).hasValueSatisfying(a ->
+                    assertThat(a.metadata()).isEqualTo(Map.of("x-account-meta-a", "1")));
+        }
+
+        @Test
+        void countersFollowContainersAndObjects() {
+            container("alice", "c1");
+            container("alice", "c2");
+            container("alice2", "c1"); // another account whose name extends this one
+            meta().putObject(versionOfLength("alice", "c1", "x", 10, 100), PutCondition.NONE);
+            meta().putObject(versionOfLength("alice", "c2", "y", 10, 50), PutCondition.NONE);
+            meta().putObject(versionOfLength("alice2", "c1", "z", 10, 7), PutCondition.NONE);
+            AccountInfo alice = meta().getAccount("alice").orElseThrow();
+            assertThat(List.of(alice.containerCount(), alice.objectCount(), alice.bytesUsed())).containsExactly(2L, 2L, 150L);
+
+            meta().deleteObject("alice", "c2", "y", ts(20));
+            assertThat(meta().deleteContainer("alice", "c2")).isEqualTo(DeleteContainerOutcome.DELETED);
+            alice = meta().getAccount("alice").orElseThrow();
+            assertThat(List.of(alice.containerCount(), alice.objectCount(), alice.bytesUsed())).containsExactly(1L, 1L, 100L);
+            AccountInfo other = meta().getAccount("alice2").orElseThrow();
+            assertThat(List.of(other.containerCount(), other.objectCount(), other.bytesUsed())).containsExactly(1L, 1L, 7L);
+        }
+    }
+
+    // ------------------------------------------------------------------ containers
+
+    @Nested
+    class Containers {
+        @Test
+        void createIsTrueOnceAndLeavesAnExistingContainerUntouched() {
+            Map<String, String> first = Map.of("x-container-meta-a", "1", "x-container-read", ".r:*");
+            assertThat(meta().createContainer("alice", "photos", ts(1_000), first)).isTrue();
+            assertThat(meta().createContainer("alice", "photos", ts(2_000), Map.of("x-container-meta-a", "2"))).isFalse();
+            assertThat(meta().getContainer("alice", "photos"))
+                    .contains(new ContainerInfo("alice", "photos", ts(1_000), first, 0, 0));
+        }
+
+        @Test
+        void createMakesTheAccount() {
+            meta().createContainer("carol", "c", ts(5_000), Map.of());
+            assertThat(meta().getAccount("carol")).hasValueSatisfying(a -> assertThat(a.containerCount()).isEqualTo(1));
+        }
+
+        @Test
+        void getOfAMissingContainerIsEmpty() {
+            container("alice", "photos");
+            assertThat(meta().getContainer("alice", "photo")).isEmpty();
+            assertThat(meta().getContainer("alice", "photos2")).isEmpty();
+            assertThat(meta().getContainer("bob", "photos")).isEmpty();
+        }
+
+        @Test
+        void metadataUpdatesMergeAndRemoveButNeverCreate() {
+            meta().createContainer("alice", "c", ts(1_000), Map.of("x-container-meta-a", "1", "x-container-meta-b", "2"));
+            assertThat(meta().updateContainerMetadata("alice", "c",
+                    Map.of("x-container-meta-b", "", "x-container-meta-c", "3"))).isTrue();
+            ContainerInfo info = meta().getContainer("alice", "c").orElseThrow();
+            assertThat(info.metadata()).isEqualTo(Map.of("x-container-meta-a", "1", "x-container-meta-c", "3"));
+            assertThat(info.created()).isEqualTo(ts(1_000));
+
+            assertThat(meta().updateContainerMetadata("alice", "nope", Map.of("x-container-meta-a", "1"))).isFalse();
+            assertThat(meta().getContainer("alice", "nope")).isEmpty();
+        }
+
+        @Test
+        void deleteOutcomes() {
+            assertThat(meta().deleteContainer("alice", "c")).isEqualTo(DeleteContainerOutcome.NOT_FOUND);
+            container("alice", "c");
+            meta().putObject(versionOfLength("alice", "c", "o", 10, 10), PutCondition.NONE);
+            assertThat(meta().deleteContainer("alice", "c")).isEqualTo(DeleteContainerOutcome.NOT_EMPTY);
+            assertThat(meta().getContainer("alice", "c")).isPresent();
+
+            meta().deleteObject("alice", "c", "o", ts(11));
+            assertThat(meta().deleteContainer("alice", "c")).isEqualTo(DeleteContainerOutcome.DELETED);
+            assertThat(meta().getContainer("alice", "c")).isEmpty();
+            assertThat(meta().deleteContainer("alice", "c")).isEqualTo(DeleteContainerOutcome.NOT_FOUND);
+        }
+
+        @Test
+        void anObjectInAContainerWithALongerNameDoesNotMakeItNonEmpty() {
+            container("alice", "c");
+            container("alice", "c2");
+            meta().putObject(versionOfLength("alice", "c2", "o", 10, 10), PutCondition.NONE);
+            assertThat(meta().deleteContainer("alice", "c")).isEqualTo(DeleteContainerOutcome.DELETED);
+        }
+
+        @Test
+        void aRecreatedContainerStartsEmpty() {
+            container("alice", "c");
+            meta().putObject(versionOfLength("alice", "c", "o", 10, 10), PutCondition.NONE);
+            meta().deleteObject("alice", "c", "o", ts(11));
+            meta().deleteContainer("alice", "c");
+            assertThat(meta().createContainer("alice", "c", ts(20), Map.of("x-container-meta-new", "1"))).isTrue();
+            assertThat(meta().getContainer("alice", "c"))
+                    .contains(new ContainerInfo("alice", "c", ts(20), Map.of("x-container-meta-new", "1"), 0, 0));
+            assertThat(meta().listObjects("alice", "c", ListQuery.all(10))).isEmpty();
+        }
+
+        @Test
+        void listingIsInUtf8ByteOrder() {
+            // the suite's own premise: UTF-8 order is not String order for these names
+            List<String> byString = new ArrayList<>(TRICKY_NAMES);
+            Collections.sort(byString);
+            List<String> byUtf8 = new ArrayList<>(TRICKY_NAMES);
+            byUtf8.sort(Names.UTF8_ORDER);
+            assertThat(byUtf8).isNotEqualTo(byString);
+            assertThat(byUtf8.indexOf("\uFF5E")).isLessThan(byUtf8.indexOf("\uD83D\uDE00"));
+
+            for (String name : TRICKY_NAMES) {
+                container("alice", name);
+            }
+            container("alice2", "a"); // a neighbouring account stays out of the listing
+            container("alic", "zz");
+            List<String> listed = meta().listContainers("alice", ListQuery.all(100)).stream().map(ContainerInfo::name).toList();
+            assertThat(listed).containsExactlyElementsOf(byUtf8);
+
+            List<String> reversed = meta().listContainers("alice", new ListQuery(null, null, null, true, 100))
+                    .stream().map(ContainerInfo::name).toList();
+            List<String> expectedReversed = new ArrayList<>(byUtf8);
+            Collections.reverse(expectedReversed);
+            assertThat(reversed).containsExactlyElementsOf(expectedReversed);
+        }
+
+        @Test
+        void listingHonoursPrefixBoundsReverseAndLimit() {
+            List<String> names = new ArrayList<>(TRICKY_NAMES);
+            for (int i = 0; i < 30; i++) {
+                names.add(String.format("img-%02d", i));
+            }
+            names.add("img");
+            names.add("img-");
+            names.add("img.");
+            for (String name : names) {
+                container("alice", name);
+            }
+            List<ListQuery> queries = List.of(
+                    new ListQuery("img-", null, null, false, 100),
+                    new ListQuery("img-", null, null, true, 5),
+                    new ListQuery(null, "img-05", null, false, 7),
+                    new ListQuery(null, null, "img-05", true, 4),
+                    new ListQuery(null, "a", "img-10", false, 1000),
+                    new ListQuery(null, "img-03", "img-09", true, 100),
+                    new ListQuery("img-1", "img-12", "img-17", true, 3),
+                    new ListQuery(null, "\uFF5E", null, false, 100),
+                    new ListQuery(null, null, "\uD83D\uDE00", true, 3),
+                    new ListQuery("日", null, null, false, 10),
+                    new ListQuery(null, "z", "a", false, 10),
+                    new ListQuery("nothing", null, null, false, 10),
+                    new ListQuery(null, null, null, false, 0),
+                    ListQuery.all(1));
+            for (ListQuery q : queries) {
+                List<String> listed = meta().listContainers("alice", q).stream().map(ContainerInfo::name).toList();
+                assertThat(listed).as("%s", q).containsExactlyElementsOf(expectedPage(names, q));
+            }
+            // spelled out once, so the expectation does not rest on the oracle alone
+            assertThat(meta().listContainers("alice", new ListQuery("img-1", "img-12", "img-17", true, 3))
+                    .stream().map(ContainerInfo::name)).containsExactly("img-16", "img-15", "img-14");
+        }
+
+        @Test
+        void pagingWithMarkersVisitsEveryContainerOnce() {
+            List<String> names = IntStream.range(0, 57).mapToObj(i -> "c" + i).collect(Collectors.toList());
+            names.forEach(n -> container("alice", n));
+            List<String> forward = walk(names.size(), 10, marker -> containerNames(new ListQuery(null, marker, null, false, 10)));
+            names.sort(Names.UTF8_ORDER);
+            assertThat(forward).containsExactlyElementsOf(names);
+
+            List<String> backward = walk(names.size(), 10, end -> containerNames(new ListQuery(null, null, end, true, 10)));
+            Collections.reverse(backward);
+            assertThat(backward).containsExactlyElementsOf(names);
+        }
+
+        @Test
+        void listedContainersCarryTheirMetadataAndCounters() {
+            meta().createContainer("alice", "a", ts(1_000), Map.of("x-container-meta-k", "v"));
+            container("alice", "b");
+            meta().putObject(versionOfLength("alice", "a", "o1", 10, 30), PutCondition.NONE);
+            meta().putObject(versionOfLength("alice", "a", "o2", 10, 12), PutCondition.NONE);
+            assertThat(meta().listContainers("alice", ListQuery.all(10)).get(0))
+                    .isEqualTo(new ContainerInfo("alice", "a", ts(1_000), Map.of("x-container-meta-k", "v"), 2, 42));
+            assertThat(meta().getContainer("alice", "a").orElseThrow().bytesUsed()).isEqualTo(42);
+        }
+
+        @Test
+        void listingAMissingAccountIsEmpty() {
+            assertThat(meta().listContainers("nobody", ListQuery.all(10))).isEmpty();
+        }
+    }
+
+    // ------------------------------------------------------------------ objects
+
+    @Nested
+    class Objects {
+        @BeforeEach
+        void containers() {
+            container("alice", "c");
+            container("alice", "c2");
+        }
+
+        @Test
+        void everyFieldRoundTrips() {
+            Hashmap map = randomMap(3, 5);
+            store.maps().put(map);
+            ObjectVersion v = new ObjectVersion("alice", "c", "photos/2024/été ☀.jpg", ts(1_234_567), MapId.of(map),
+                    "d41d8cd98f00b204e9800998ecf8427e", "image/jpeg",
+                    Map.of("x-object-meta-camera", "Nikon", "x-object-meta-ünï", "çödé", "content-disposition", "inline",
+                            "content-encoding", "gzip"));
+            assertThat(meta().putObject(v, PutCondition.NONE)).isEqualTo(PutOutcome.PUBLISHED);
+            assertThat(meta().getObject("alice", "c", "photos/2024/été ☀.jpg")).contains(v);
+            assertThat(meta().getObject("alice", "c", "photos/2024/été ☀.jpg").orElseThrow().length())
+                    .isEqualTo(map.length());
+        }
+
+        @Test
+        void anObjectIsVisibleOnlyUnderItsOwnName() {
+            meta().putObject(versionOfLength("alice", "c", "o", 10, 10), PutCondition.NONE);
+            assertThat(meta().getObject("alice", "c", "o2")).isEmpty();
+            assertThat(meta().getObject("alice", "c2", "o")).isEmpty();
+            assertThat(meta().getObject("alice", "c", "")).isEmpty();
+            assertThat(meta().getObject("bob", "c", "o")).isEmpty();
+        }
+
+        @Test
+        void lastWriteWinsByTimestamp() {
+            ObjectVersion v2 = versionOfLength("alice", "c", "o", 2_000, 20);
+            ObjectVersion v1 = versionOfLength("alice", "c", "o", 1_000, 10);
+            ObjectVersion v3 = versionOfLength("alice", "c", "o", 3_000, 30);
+            assertThat(meta().putObject(v2, PutCondition.NONE)).isEqualTo(PutOutcome.PUBLISHED);
+            assertThat(meta().putObject(v1, PutCondition.NONE)).isEqualTo(PutOutcome.SUPERSEDED);
+            assertThat(meta().getObject("alice", "c", "o")).contains(v2);
+            assertThat(meta().listObjects("alice", "c", ListQuery.all(10))).containsExactly(v2);
+            assertThat(meta().putObject(v3, PutCondition.NONE)).isEqualTo(PutOutcome.PUBLISHED);
+            assertThat(meta().getObject("alice", "c", "o")).contains(v3);
+        }
+
+        @Test
+        void ifAbsentPublishesOnlyWhenNoLiveVersionExists() {
+            ObjectVersion first = versionOfLength("alice", "c", "o", 1_000, 10);
+            ObjectVersion later = versionOfLength("alice", "c", "o", 2_000, 20);
+            assertThat(meta().putObject(first, PutCondition.IF_ABSENT)).isEqualTo(PutOutcome.PUBLISHED);
+            assertThat(meta().putObject(later, PutCondition.IF_ABSENT)).isEqualTo(PutOutcome.EXISTS);
+            assertThat(meta().getObject("alice", "c", "o")).contains(first);
+
+            assertThat(meta().deleteObject("alice", "c", "o", ts(3_000))).contains(first);
+            ObjectVersion again = versionOfLength("alice", "c", "o", 4_000, 40);
+            assertThat(meta().putObject(again, PutCondition.IF_ABSENT)).isEqualTo(PutOutcome.PUBLISHED);
+            assertThat(meta().getObject("alice", "c", "o")).contains(again);
+        }
+
+        @Test
+        void racingIfAbsentPublishesExactlyOnce() throws Exception {
+            List<ObjectVersion> candidates = IntStream.range(0, 8)
+                    .mapToObj(i -> versionOfLength("alice", "c", "contested", 1_000 + i, 10 + i)).toList();
+            List<PutOutcome> outcomes = race(8, i -> meta().putObject(candidates.get(i), PutCondition.IF_ABSENT));
+            assertThat(outcomes).containsOnlyOnce(PutOutcome.PUBLISHED);
+            assertThat(outcomes).filteredOn(o -> o != PutOutcome.PUBLISHED).containsOnly(PutOutcome.EXISTS);
+            ObjectVersion winner = candidates.get(outcomes.indexOf(PutOutcome.PUBLISHED));
+            assertThat(meta().getObject("alice", "c", "contested")).contains(winner);
+            ContainerInfo c = meta().getContainer("alice", "c").orElseThrow();
+            assertThat(List.of(c.objectCount(), c.bytesUsed())).containsExactly(1L, winner.length());
+        }
+
+        @Test
+        void deleteReturnsTheDeletedVersion() {
+            ObjectVersion v = versionOfLength("alice", "c", "o", 1_000, 10);
+            meta().putObject(v, PutCondition.NONE);
+            assertThat(meta().deleteObject("alice", "c", "o", ts(500))).as("a newer version is current").isEmpty();
+            assertThat(meta().getObject("alice", "c", "o")).contains(v);
+            assertThat(meta().deleteObject("alice", "c", "o", ts(1_000))).contains(v);
+            assertThat(meta().getObject("alice", "c", "o")).isEmpty();
+            assertThat(meta().deleteObject("alice", "c", "o", ts(2_000))).isEmpty();
+            assertThat(meta().deleteObject("alice", "c", "never", ts(2_000))).isEmpty();
+            assertThat(meta().deleteObject("alice", "nope", "o", ts(2_000))).isEmpty();
+        }
+
+        @Test
+        void countersFollowPutsOverwritesAndDeletes() {
+            meta().putObject(versionOfLength("alice", "c", "a", 1_000, 1_000), PutCondition.NONE);
+            meta().putObject(versionOfLength("alice", "c", "b", 1_000, 500), PutCondition.NONE);
+            meta().putObject(versionOfLength("alice", "c2", "a", 1_000, 7), PutCondition.NONE);
+            assertUsage("c", 2, 1_500);
+
+            meta().putObject(versionOfLength("alice", "c", "a", 2_000, 300), PutCondition.NONE); // overwrite shrinks
+            assertUsage("c", 2, 800);
+            meta().putObject(versionOfLength("alice", "c", "a", 1_500, 9_999), PutCondition.NONE); // superseded
+            meta().putObject(versionOfLength("alice", "c", "a", 5_000, 9_999), PutCondition.IF_ABSENT); // exists
+            assertUsage("c", 2, 800);
+
+            meta().deleteObject("alice", "c", "a", ts(1_000)); // older than the current version: nothing
+            assertUsage("c", 2, 800);
+            meta().deleteObject("alice", "c", "a", ts(3_000));
+            assertUsage("c", 1, 500);
+            meta().deleteObject("alice", "c", "a", ts(4_000)); // already gone
+            assertUsage("c", 1, 500);
+
+            assertUsage("c2", 1, 7);
+            AccountInfo account = meta().getAccount("alice").orElseThrow();
+            assertThat(List.of(account.containerCount(), account.objectCount(), account.bytesUsed()))
+                    .containsExactly(2L, 2L, 507L);
+        }
+
+        private void assertUsage(String container, long objects, long bytes) {
+            ContainerInfo info = meta().getContainer("alice", container).orElseThrow();
+            assertThat(List.of(info.objectCount(), info.bytesUsed())).as(container).containsExactly(objects, bytes);
+        }
+
+        @Test
+        void listingPagesThroughThousandsOfNamesInUtf8Order() {
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < 2_500; i++) {
+                names.add(String.format("dir%d/file-%04d", i % 7, i));
+            }
+            names.addAll(TRICKY_NAMES);
+            names.addAll(List.of("dir1", "dir1/", "dir1/日本/x", "dir1/\uD83D\uDE00", "dir1/\uFF5E", "dir10/a"));
+            Map<String, ObjectVersion> byName = new HashMap<>();
+            Hashmap map = randomMap(1, 7);
+            long micros = 1_000;
+            for (String name : names) {
+                ObjectVersion v = version("alice", "c", name, micros++, map);
+                byName.put(name, v);
+                assertThat(meta().putObject(v, PutCondition.NONE)).isEqualTo(PutOutcome.PUBLISHED);
+            }
+            meta().putObject(version("alice", "c2", "dir1/intruder", 1, map), PutCondition.NONE);
+
+            // whole listing, paged with markers in steps that cross any internal page size
+            for (int pageSize : new int[] {1_000, 333}) {
+                int size = pageSize;
+                List<String> walked = walk(names.size(), size, marker -> meta().listObjects("alice", "c",
+                        new ListQuery(null, marker, null, false, size)).stream().map(ObjectVersion::name).toList());
+                assertThat(walked).as("page size %d", pageSize)
+                        .containsExactlyElementsOf(expectedPage(names, ListQuery.all(Integer.MAX_VALUE)));
+            }
+
+            List<ListQuery> queries = List.of(
+                    ListQuery.all(10_000),
+                    new ListQuery(null, null, null, true, 10_000),
+                    new ListQuery("dir1/", null, null, false, 10_000),
+                    new ListQuery("dir1/", null, null, true, 50),
+                    new ListQuery("dir1/", "dir1/file-0500", null, false, 120),
+                    new ListQuery("dir1", null, "dir1/file-1000", true, 1_000),
+                    new ListQuery(null, "dir3/file-0100", "dir5/file-0100", false, 2_500),
+                    new ListQuery(null, "dir3/file-0100", "dir5/file-0100", true, 2_500),
+                    new ListQuery(null, "dir3/file-0100", "dir5/file-0100", true, 999),
+                    new ListQuery(null, "dir2/file-0000", null, false, 1_001),
+                    new ListQuery(null, "dir6/file-2400", null, false, 1_001),
+                    new ListQuery(null, "\uFF5E", null, false, 50),
+                    new ListQuery(null, null, "\uD83D\uDE00", true, 50),
+                    new ListQuery("dir1/\uFF5E", null, null, false, 5),
+                    new ListQuery("dir9", null, null, false, 10),
+                    new ListQuery(null, null, null, false, 0));
+            for (ListQuery q : queries) {
+                List<ObjectVersion> listed = meta().listObjects("alice", "c", q);
+                List<String> expected = expectedPage(names, q);
+                assertThat(listed.stream().map(ObjectVersion::name).toList()).as("%s", q).containsExactlyElementsOf(expected);
+                assertThat(listed).as("%s: full versions", q).containsExactlyElementsOf(expected.stream().map(byName::get).toList());
+            }
+            assertThat(meta().listObjects("alice", "c", new ListQuery(null, "dir2/file-0000", null, false, 1_001)))
+                    .as("a page is full unless the range ends").hasSize(1_001);
+            assertThat(meta().listObjects("alice", "c2", ListQuery.all(10)).stream().map(ObjectVersion::name))
+                    .containsExactly("dir1/intruder");
+        }
+
+        @Test
+        void listingAMissingContainerIsEmpty() {
+            assertThat(meta().listObjects("alice", "nope", ListQuery.all(10))).isEmpty();
+            assertThat(meta().listObjects("nobody", "c", ListQuery.all(10))).isEmpty();
+        }
+
+        @Test
+        void deletedObjectsLeaveTheListing() {
+            for (String name : List.of("a", "b", "c")) {
+                meta().putObject(versionOfLength("alice", "c", name, 10, 1), PutCondition.NONE);
+            }
+            meta().deleteObject("alice", "c", "b", ts(20));
+            assertThat(meta().listObjects("alice", "c", ListQuery.all(10)).stream().map(ObjectVersion::name))
+                    .containsExactly("a", "c");
+            assertThat(meta().listObjects("alice", "c", new ListQuery(null, null, null, true, 1)).stream().map(ObjectVersion::name))
+                    .containsExactly("c");
+        }
+    }
+
+    // ------------------------------------------------------------------ settings and health
+
+    @Nested
+    class Settings {
+        @Test
+        void theFirstValueStays() {
+            assertThat(meta().getSetting("token-secret")).isEmpty();
+            assertThat(meta().putSettingIfAbsent("token-secret", "s1")).isEqualTo("s1");
+            assertThat(meta().putSettingIfAbsent("token-secret", "s2")).isEqualTo("s1");
+            assertThat(meta().getSetting("token-secret")).contains("s1");
+            assertThat(meta().getSetting("token-secret2")).isEmpty();
+        }
+
+        @Test
+        void racingWritersAllGetOneValue() throws Exception {
+            List<String> answers = race(8, i -> meta().putSettingIfAbsent("cluster-id", "value-" + i));
+            assertThat(new HashSet<>(answers)).hasSize(1);
+            assertThat(meta().getSetting("cluster-id")).contains(answers.get(0));
+        }
+    }
+
+    @Test
+    void checkReachableDoesNotThrowOnAHealthyStore() {
+        store.checkReachable();
+    }
+}
