@@ -2,17 +2,18 @@ package io.tessera.store.cassandra;
 
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.tessera.hashmap.BlockHash;
-import io.tessera.hashmap.BlockHasher;
 import io.tessera.store.BlockStore;
 import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
@@ -22,8 +23,11 @@ import java.util.stream.IntStream;
  *
  * <p>A put writes the content, then a small index row: the index row is the block's "published" mark.
  * Existence checks read only the index, so asking about a thousand 4 MiB blocks reads a thousand tiny
- * rows, never the blobs. Both writes are idempotent (same key, same content), so racing writers and
- * driver retries are harmless.
+ * rows, never the blobs. The content write is idempotent (same key, same bytes), so racing writers and
+ * driver retries are harmless; the index row is inserted by a lightweight transaction
+ * ({@code IF NOT EXISTS}), so of racing writers exactly one is told it wrote the block and counts it.
+ * The index row is also deleted by one, so every write to it carries a Paxos ballot timestamp and a
+ * block stored again after a delete is never shadowed by the delete's tombstone.
  */
 final class CassandraBlockStore implements BlockStore {
     private final Cql cql;
@@ -44,10 +48,10 @@ final class CassandraBlockStore implements BlockStore {
         this.maxBlockBytes = maxBlockBytes;
         this.usage = usage;
         insertContent = cql.prepare("INSERT INTO {ks}.blocks (hash, content) VALUES (?, ?)");
-        insertIndex = cql.prepare("INSERT INTO {ks}.block_index (hash, size) VALUES (?, ?)");
+        insertIndex = cql.prepare("INSERT INTO {ks}.block_index (hash, size) VALUES (?, ?) IF NOT EXISTS");
         selectIndex = cql.prepare("SELECT size FROM {ks}.block_index WHERE hash = ?");
         selectContent = cql.prepare("SELECT content FROM {ks}.blocks WHERE hash = ?");
-        deleteIndex = cql.prepare("DELETE FROM {ks}.block_index WHERE hash = ?");
+        deleteIndex = cql.prepare("DELETE FROM {ks}.block_index WHERE hash = ? IF EXISTS");
         deleteContent = cql.prepare("DELETE FROM {ks}.blocks WHERE hash = ?");
         putTimer = metrics.timer(MetricRegistry.name("tessera.store.cassandra.blocks", "put"));
         getTimer = metrics.timer(MetricRegistry.name("tessera.store.cassandra.blocks", "get"));
@@ -56,23 +60,23 @@ final class CassandraBlockStore implements BlockStore {
 
     @Override
     public boolean putIfAbsent(BlockHash hash, byte[] content, int off, int len) {
-        if (hash.isZeroBlock()) {
-            return false; // never stored: its stripped content is empty, and every reader knows it
-        }
-        int stored = BlockHasher.strippedLength(content, off, len);
-        if (stored > maxBlockBytes) {
-            throw new IllegalArgumentException("block of " + stored + " bytes exceeds the block size " + maxBlockBytes);
+        Objects.checkFromIndexSize(off, len, content.length);
+        if (len > maxBlockBytes) {
+            throw new IllegalArgumentException("a block holds at most " + maxBlockBytes + " bytes, not " + len);
         }
         try (Timer.Context ignored = putTimer.time()) {
             if (size(hash).isPresent()) {
-                return false;
+                return false; // the common case of deduplication: one small read, no transaction
             }
             ByteBuffer key = ByteBuffer.wrap(hash.toBytes());
-            cql.execute(insertContent.bind(key, ByteBuffer.wrap(content, off, stored)).setIdempotent(true),
+            cql.execute(insertContent.bind(key, ByteBuffer.wrap(content, off, len)).setIdempotent(true),
                     "writing block " + hash);
-            cql.execute(insertIndex.bind(key, stored).setIdempotent(true), "indexing block " + hash);
-            // Two racing writers both get here and both count the block: counters may drift (SCHEMA.md).
-            usage.addBlock(hash, 1, stored);
+            Row applied = cql.execute(insertIndex.bind(key, len)
+                    .setSerialConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL), "indexing block " + hash).one();
+            if (applied != null && !applied.getBoolean("[applied]")) {
+                return false; // a racing writer published it first
+            }
+            usage.addBlock(hash, 1, len);
             return true;
         }
     }
@@ -82,9 +86,6 @@ final class CassandraBlockStore implements BlockStore {
         try (Timer.Context ignored = existingTimer.time()) {
             Set<BlockHash> unique = new LinkedHashSet<>(hashes);
             Set<BlockHash> found = new HashSet<>();
-            if (unique.remove(BlockHash.ZERO_BLOCK)) {
-                found.add(BlockHash.ZERO_BLOCK);
-            }
             // One single-partition read per hash, pipelined: each goes straight to its replicas, where
             // an IN over many partitions would make one coordinator gather them all.
             List<BlockHash> asked = List.copyOf(unique);
@@ -99,9 +100,6 @@ final class CassandraBlockStore implements BlockStore {
 
     @Override
     public Optional<byte[]> get(BlockHash hash) {
-        if (hash.isZeroBlock()) {
-            return Optional.of(new byte[0]);
-        }
         try (Timer.Context ignored = getTimer.time()) {
             Row row = cql.execute(selectContent.bind(ByteBuffer.wrap(hash.toBytes())).setIdempotent(true),
                     "reading block " + hash).one();
@@ -119,15 +117,18 @@ final class CassandraBlockStore implements BlockStore {
 
     @Override
     public void delete(BlockHash hash) {
-        if (hash.isZeroBlock()) {
+        Optional<Integer> size = size(hash);
+        if (size.isEmpty()) {
             return;
         }
-        Optional<Integer> size = size(hash);
         ByteBuffer key = ByteBuffer.wrap(hash.toBytes());
         // Unpublish first: no one may learn that a block exists while its content is going away.
-        cql.execute(deleteIndex.bind(key).setIdempotent(true), "unindexing block " + hash);
+        Row applied = cql.execute(deleteIndex.bind(key).setSerialConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL),
+                "unindexing block " + hash).one();
         cql.execute(deleteContent.bind(key).setIdempotent(true), "deleting block " + hash);
-        size.ifPresent(bytes -> usage.addBlock(hash, -1, -bytes));
+        if (applied == null || applied.getBoolean("[applied]")) {
+            usage.addBlock(hash, -1, -size.get()); // a block's size is fixed by its hash: no need to re-read
+        }
     }
 
     @Override

@@ -56,6 +56,11 @@ final class CassandraMapStore implements MapStore {
 
     @Override
     public MapId put(Hashmap map) {
+        if (!map.blockSize().equals(storeBlockSize)) {
+            // A MapId names no block size: get() could only hand the map back with the store's.
+            throw new IllegalArgumentException("a map in blocks of " + map.blockSize().bytes()
+                    + " bytes cannot be stored in a store of " + storeBlockSize.bytes() + "-byte blocks");
+        }
         MapId id = MapId.of(map);
         try (Timer.Context ignored = putTimer.time()) {
             String key = id.key();
