@@ -38,11 +38,16 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class CassandraExtension implements BeforeAllCallback, AfterAllCallback {
     private static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
 
+    private Class<?> owner;
     private String keyspace;
     private CqlSession session;
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        if (owner != null) {
+            return; // a @Nested class of the class that registered us: same keyspace
+        }
+        owner = context.getRequiredTestClass();
         CassandraNode.get(context); // fails the class with the reason if there is no Cassandra
         String name = context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
         keyspace = "t_" + name.substring(0, Math.min(name.length(), 30)) + "_"
@@ -51,9 +56,17 @@ public final class CassandraExtension implements BeforeAllCallback, AfterAllCall
 
     @Override
     public void afterAll(ExtensionContext context) {
+        if (context.getRequiredTestClass() != owner) {
+            return;
+        }
+        owner = null;
+        if (keyspace == null) {
+            return; // beforeAll found no Cassandra and said why
+        }
         try {
             session().execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + keyspace).setTimeout(DDL_TIMEOUT));
         } finally {
+            keyspace = null;
             if (session != null) {
                 session.close();
                 session = null;
