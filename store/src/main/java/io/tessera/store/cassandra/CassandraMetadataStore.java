@@ -187,11 +187,15 @@ final class CassandraMetadataStore implements MetadataStore {
 
     @Override
     public PutOutcome putObject(ObjectVersion version, PutCondition condition) {
-        if (readContainer(version.account(), version.container()).isEmpty()) {
-            throw new IllegalStateException("container " + version.account() + "/" + version.container()
-                    + " does not exist");
-        }
-        return objects.put(version, condition);
+        // Callers check that the container exists; checking again costs no latency when the read runs
+        // alongside the object's, and keeps a buggy caller from leaving rows no listing can reach.
+        CompletionStage<Boolean> containerExists = cql.executeAsync(
+                        selectContainer.bind(version.account(), version.container()).setIdempotent(true))
+                .thenApply(rs -> {
+                    Row row = rs.one();
+                    return row != null && !row.isNull("created");
+                });
+        return objects.put(version, condition, containerExists);
     }
 
     @Override

@@ -110,8 +110,12 @@ final class ObjectTable {
         return s.live() ? Optional.of(toVersion(account, container, s)) : Optional.empty();
     }
 
-    PutOutcome put(ObjectVersion v, PutCondition condition) {
+    /** Publishes {@code v} if {@code containerExists} (a read already in flight) says the container exists. */
+    PutOutcome put(ObjectVersion v, PutCondition condition, CompletionStage<Boolean> containerExists) {
         Stored current = read(v.account(), v.container(), v.name());
+        if (!cql.await(containerExists, "reading container " + v.account() + "/" + v.container())) {
+            throw new IllegalStateException("container " + v.account() + "/" + v.container() + " does not exist");
+        }
         if (condition == PutCondition.IF_ABSENT) {
             // A live version refuses an IF_ABSENT put (EXISTS) whatever the timestamps say.
             Optional<PutOutcome> refused = claim(v, current);

@@ -247,6 +247,13 @@ class CassandraStoreTest {
     }
 
     @Test
+    void publishingIntoAMissingContainerIsRefused() {
+        assertThatThrownBy(() -> store.metadata().putObject(version("acct", "no-such", "o", Timestamp.now()), PutCondition.NONE))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(store.metadata().listObjects("acct", "no-such", ListQuery.all(10))).isEmpty();
+    }
+
+    @Test
     void settingsAreCompareAndSet() {
         assertThat(store.metadata().getSetting("secret")).isEmpty();
         assertThat(store.metadata().putSettingIfAbsent("secret", "a")).isEqualTo("a");
