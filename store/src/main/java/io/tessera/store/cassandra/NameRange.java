@@ -23,6 +23,9 @@ record NameRange(String lower, String upper) {
         if (query.startAfter() != null) {
             lower = max(lower, successor(query.startAfter()));
         }
+        if (query.startAt() != null) {
+            lower = max(lower, query.startAt());
+        }
         if (query.endBefore() != null && (upper == null || Names.UTF8_ORDER.compare(query.endBefore(), upper) < 0)) {
             upper = query.endBefore();
         }
