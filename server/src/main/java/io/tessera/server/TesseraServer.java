@@ -90,7 +90,7 @@ public final class TesseraServer implements AutoCloseable {
                 .register(new AuthResource(users, tokens, config.server().publicUrl()))
                 .register(new InfoResource(limits))
                 .register(new StorageResource(services))
-                .register(SwiftHeadersFilter.class)
+                .register(new SwiftHeadersFilter(limits))
                 .register(SwiftExceptionMapper.class)
                 .register(UnexpectedExceptionMapper.class)
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)

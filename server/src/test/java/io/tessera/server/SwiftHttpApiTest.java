@@ -343,6 +343,7 @@ class SwiftHttpApiTest {
         assertThat(http.send("PUT", A + "/bad/meta", new byte[1], bigTotal.toArray(String[]::new)).statusCode()).isEqualTo(400);
 
         assertThat(http.send("PUT", A + "/bad/etag", "data".getBytes(), "ETag", "0".repeat(32)).statusCode()).isEqualTo(422);
+        assertThat(http.send("PUT", A + "/bad/header", "data".getBytes(), "X-Long", "h".repeat(8200)).statusCode()).isEqualTo(400);
 
         var noLength = http.raw("PUT " + A + "/bad/nolength HTTP/1.1", null, false);
         assertThat(noLength.status()).isEqualTo(411);
@@ -351,7 +352,7 @@ class SwiftHttpApiTest {
         var shortBody = http.raw("PUT " + A + "/bad/short HTTP/1.1\r\nContent-Length: 100000", new byte[5000], true);
         assertThat(shortBody.status()).as("a body shorter than its Content-Length").isIn(-1, 400, 408, 499);
 
-        for (String name : List.of("meta", "etag", "nolength", "huge", "short")) {
+        for (String name : List.of("meta", "etag", "header", "nolength", "huge", "short")) {
             assertThat(http.send("HEAD", A + "/bad/" + name).statusCode()).as(name + " was not stored").isEqualTo(404);
         }
         assertThat(http.send("HEAD", A + "/bad").headers().firstValue("X-Container-Object-Count")).contains("0");
