@@ -28,7 +28,7 @@ public final class SwiftErrorHandler extends ErrorHandler {
         response.getHeaders().put("X-Trans-Id", transId);
         response.getHeaders().put("X-Openstack-Request-Id", transId);
         response.getHeaders().put("X-Timestamp", Timestamp.now().toSwift());
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, ErrorBodies.contentType(null));
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, ErrorBodies.CONTENT_TYPE);
         byte[] body = ErrorBodies.body(status, null).getBytes(StandardCharsets.UTF_8);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(body), callback);

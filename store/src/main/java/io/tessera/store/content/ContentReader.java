@@ -56,6 +56,51 @@ public final class ContentReader {
         bytesOut.mark(toExclusive - from);
     }
 
+    /**
+     * Bytes {@code [from, toExclusive)} of the map's content as a stream, read one block at a time
+     * (e.g. to write part of one object into another).
+     */
+    public java.io.InputStream open(Hashmap map, long from, long toExclusive) {
+        if (from < 0 || toExclusive > map.length() || from > toExclusive) {
+            throw new IllegalArgumentException("range [" + from + ", " + toExclusive + ") outside 0.." + map.length());
+        }
+        return new java.io.InputStream() {
+            private long pos = from;
+            private int blockIndex = -1;
+            private byte[] block = new byte[0];
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (pos >= toExclusive) {
+                    return -1;
+                }
+                int bs = map.blockSize().bytes();
+                int index = (int) (pos / bs);
+                if (index != blockIndex) {
+                    BlockHash hash = map.hashes().get(index);
+                    block = hash.isZeroBlock() ? new byte[0] : get(hash);
+                    blockIndex = index;
+                }
+                int inBlock = (int) (pos - (long) index * bs);
+                int n = (int) Math.min(len, Math.min(toExclusive - pos, bs - inBlock));
+                int stored = Math.max(0, Math.min(n, block.length - inBlock));
+                if (stored > 0) {
+                    System.arraycopy(block, inBlock, b, off, stored);
+                }
+                java.util.Arrays.fill(b, off + stored, off + n, (byte) 0);
+                pos += n;
+                bytesOut.mark(n);
+                return n;
+            }
+        };
+    }
+
     private CompletableFuture<byte[]> fetch(BlockHash hash, boolean inline) {
         if (hash.isZeroBlock()) {
             return CompletableFuture.completedFuture(new byte[0]);

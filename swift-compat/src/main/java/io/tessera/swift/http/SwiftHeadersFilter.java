@@ -46,6 +46,10 @@ public final class SwiftHeadersFilter implements ContainerRequestFilter, Contain
         String transId = TransactionIds.of(request);
         headers.putSingle("X-Trans-Id", transId);
         headers.putSingle("X-Openstack-Request-Id", transId);
+        if (!headers.containsKey(RawContentType.RESPONSE_HEADER) && !response.hasEntity()) {
+            headers.remove("Content-Type");
+            headers.putSingle(RawContentType.RESPONSE_HEADER, "text/html; charset=UTF-8");
+        }
         if (!headers.containsKey("X-Timestamp")) {
             Object t = request.getProperty(REQUEST_TIME);
             headers.putSingle("X-Timestamp", (t instanceof Timestamp ts ? ts : Timestamp.now()).toSwift());

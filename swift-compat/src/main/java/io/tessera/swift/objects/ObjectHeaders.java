@@ -1,5 +1,6 @@
 package io.tessera.swift.objects;
 
+import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.HeaderText;
 import io.tessera.swift.http.MetadataHeaders;
 import io.tessera.swift.http.SwiftConstraints;
@@ -23,9 +24,16 @@ public final class ObjectHeaders {
     private ObjectHeaders() {
     }
 
+    /** Where an object's expiry time (epoch seconds) is kept; GET and HEAD answer 404 from then on. */
+    public static final String DELETE_AT = "x-delete-at";
+
     /** The stored metadata a PUT or POST with these headers asks for (removals dropped). */
     public static Map<String, String> fromRequest(MultivaluedMap<String, String> headers, SwiftConstraints limits) {
         Map<String, String> meta = MetadataHeaders.withoutRemovals(MetadataHeaders.changes(headers, "object", limits));
+        Long deleteAt = deleteAt(headers);
+        if (deleteAt != null) {
+            meta.put(DELETE_AT, String.valueOf(deleteAt));
+        }
         for (String name : STORED_CONTENT_HEADERS) {
             String value = headers.getFirst(name);
             if (value != null && !value.isEmpty()) {
@@ -67,6 +75,42 @@ public final class ObjectHeaders {
         }
         String guessed = URLConnection.guessContentTypeFromName(objectName.toLowerCase(Locale.ROOT));
         return guessed != null ? guessed : DEFAULT_TYPE;
+    }
+
+    /** X-Delete-At, or now + X-Delete-After, checked as Swift does; null when neither is given. */
+    static Long deleteAt(MultivaluedMap<String, String> headers) {
+        long now = System.currentTimeMillis() / 1000;
+        String after = headers.getFirst("X-Delete-After");
+        String at = headers.getFirst("X-Delete-At");
+        if (after != null) {
+            long seconds = parseWhole(after, "Non-integer X-Delete-After");
+            if (seconds < 0) {
+                throw SwiftException.badRequest("X-Delete-After in past");
+            }
+            return now + seconds;
+        }
+        if (at == null) {
+            return null;
+        }
+        long when = parseWhole(at, "Non-integer X-Delete-At");
+        if (when <= now) {
+            throw SwiftException.badRequest("X-Delete-At in past");
+        }
+        return when;
+    }
+
+    /** Whether a version has expired (its X-Delete-At has come): it then reads as absent. */
+    public static boolean isExpired(java.util.Map<String, String> metadata) {
+        String at = metadata.get(DELETE_AT);
+        return at != null && Long.parseLong(at) <= System.currentTimeMillis() / 1000;
+    }
+
+    static long parseWhole(String value, String message) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw SwiftException.badRequest(message);
+        }
     }
 
     public static boolean isTrue(String value) {

@@ -4,10 +4,11 @@ import io.tessera.hashmap.Hashmap;
 import io.tessera.store.ObjectVersion;
 import io.tessera.store.content.ContentMaps;
 import io.tessera.store.content.ContentReader;
+import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.ByteRanges;
 import io.tessera.swift.http.HeaderText;
 import io.tessera.swift.http.HttpDates;
-import io.tessera.swift.http.MetadataHeaders;
+import io.tessera.swift.http.MetadataReplies;
 import io.tessera.swift.http.RawContentType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
@@ -37,8 +38,17 @@ public final class ObjectReads {
                 .header("X-Timestamp", v.timestamp().toSwift())
                 .header("X-Object-Hash", v.map().merkleRoot().toHex())
                 .header("Accept-Ranges", "bytes");
-        v.metadata().forEach((k, val) -> reply.header(HeaderText.toWire(MetadataHeaders.headerName(k)), HeaderText.toWire(val)));
+        MetadataReplies.addAll(reply, v.metadata());
         return reply;
+    }
+
+    /** Swift answers a failed condition or range (304, 412, 416) with the object's headers too. */
+    public static SwiftException describe(SwiftException e, ObjectVersion v) {
+        e.withHeader("ETag", v.etag())
+                .withHeader("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(v.timestamp())))
+                .withHeader("X-Timestamp", v.timestamp().toSwift())
+                .withHeader("Accept-Ranges", "bytes");
+        return e;
     }
 
     public Response head(ObjectVersion v) {

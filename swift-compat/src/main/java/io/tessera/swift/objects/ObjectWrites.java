@@ -5,6 +5,8 @@ import io.tessera.store.ObjectVersion;
 import io.tessera.store.PutCondition;
 import io.tessera.store.Store;
 import io.tessera.store.Timestamp;
+import io.tessera.hashmap.Hashmap;
+import io.tessera.store.content.ContentReader;
 import io.tessera.store.content.ContentWriter;
 import io.tessera.store.content.IncompleteBodyException;
 import io.tessera.store.content.WrittenContent;
@@ -57,6 +59,21 @@ public final class ObjectWrites {
                               String contentType, Map<String, String> metadata, boolean ifNoneMatchStar) {
         ObjectVersion v = new ObjectVersion(account, container, name, Timestamp.now(), source.map(), source.etag(),
                 contentType, metadata);
+        return publish(v, ifNoneMatchStar ? PutCondition.IF_ABSENT : PutCondition.NONE);
+    }
+
+    /** Publishes bytes {@code [from, toExclusive)} of another version's content as a new object (COPY with Range). */
+    public ObjectVersion copyRange(ObjectVersion source, Hashmap sourceMap, long from, long toExclusive,
+                                   ContentReader reader, String account, String container, String name,
+                                   String contentType, Map<String, String> metadata, boolean ifNoneMatchStar) {
+        WrittenContent content;
+        try (InputStream in = reader.open(sourceMap, from, toExclusive)) {
+            content = writer.write(in, toExclusive - from);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        ObjectVersion v = new ObjectVersion(account, container, name, Timestamp.now(), content.mapId(),
+                content.md5Hex(), contentType, metadata);
         return publish(v, ifNoneMatchStar ? PutCondition.IF_ABSENT : PutCondition.NONE);
     }
 

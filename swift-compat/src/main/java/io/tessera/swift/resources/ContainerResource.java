@@ -1,5 +1,7 @@
 package io.tessera.swift.resources;
 
+import io.tessera.swift.http.MetadataReplies;
+
 import io.tessera.store.ContainerInfo;
 import io.tessera.store.MetadataStore;
 import io.tessera.store.ObjectVersion;
@@ -9,6 +11,7 @@ import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.HeaderText;
 import io.tessera.swift.http.HttpDates;
 import io.tessera.swift.http.MetadataHeaders;
+import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.listing.ListingFormat;
 import io.tessera.swift.listing.ListingPager;
 import io.tessera.swift.listing.ListingRequest;
@@ -29,8 +32,12 @@ import java.util.Map;
 public final class ContainerResource {
     /** Container headers stored as they are, besides {@code X-Container-Meta-*}. */
     private static final List<String> STORED_HEADERS = List.of("x-container-read", "x-container-write");
+    /**
+     * When the container was last PUT or POSTed (Swift's put_timestamp): its Last-Modified. Stored
+     * with the metadata under an internal key, which replies never show.
+     */
+    static final String MODIFIED = MetadataReplies.INTERNAL_PREFIX + "put-timestamp";
 
-    private static final String PLAIN = "text/plain; charset=utf-8";
     private final SwiftServices services;
     private final String account;
     private final String container;
@@ -43,6 +50,10 @@ public final class ContainerResource {
 
     @PUT
     public Response create(@Context HttpHeaders headers) {
+        String policy = headers.getHeaderString("X-Storage-Policy");
+        if (policy != null && !policy.trim().equalsIgnoreCase("default")) {
+            throw SwiftException.badRequest("Invalid X-Storage-Policy '" + policy.trim() + "'");
+        }
         Map<String, String> changes = changes(headers.getRequestHeaders());
         MetadataStore meta = services.store().metadata();
         if (meta.createContainer(account, container, Timestamp.now(), MetadataHeaders.withoutRemovals(changes))) {
@@ -60,7 +71,7 @@ public final class ContainerResource {
 
     @HEAD
     public Response head() {
-        return headers(Response.noContent().type(PLAIN), info()).build();
+        return headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info()).build();
     }
 
     @GET
@@ -73,9 +84,9 @@ public final class ContainerResource {
                 q -> services.store().metadata().listObjects(account, container, q), ObjectVersion::name);
         List<ListingPager.Entry<ObjectVersion>> rows = pager.page(req);
         if (rows.isEmpty() && format == ListingFormat.PLAIN) {
-            return headers(Response.noContent().type(PLAIN), info).build();
+            return headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info).build();
         }
-        return headers(Response.ok(format.objects(container, rows), format.contentType()), info).build();
+        return headers(RawContentType.set(Response.ok(format.objects(container, rows)), format.contentType()), info).build();
     }
 
     @DELETE
@@ -89,6 +100,7 @@ public final class ContainerResource {
 
     private void update(Map<String, String> changes) {
         MetadataHeaders.checkTotal(info().metadata(), changes, "container", services.limits());
+        changes.put(MODIFIED, String.valueOf(Timestamp.now().micros()));
         if (!services.store().metadata().updateContainerMetadata(account, container, changes)) {
             throw SwiftException.notFound();
         }
@@ -108,6 +120,11 @@ public final class ContainerResource {
         return changes;
     }
 
+    static Timestamp modified(ContainerInfo info) {
+        String m = info.metadata().get(MODIFIED);
+        return m != null ? new Timestamp(Long.parseLong(m)) : info.created();
+    }
+
     private ContainerInfo info() {
         return services.store().metadata().getContainer(account, container).orElseThrow(SwiftException::notFound);
     }
@@ -116,7 +133,7 @@ public final class ContainerResource {
         reply.header("X-Container-Object-Count", info.objectCount())
                 .header("X-Container-Bytes-Used", info.bytesUsed())
                 .header("X-Timestamp", info.created().toSwift())
-                .header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(info.created())))
+                .header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(modified(info))))
                 .header("X-Storage-Policy", "default")
                 .header("Accept-Ranges", "bytes");
         MetadataReplies.addAll(reply, info.metadata());

@@ -5,6 +5,7 @@ import io.tessera.store.Timestamp;
 import io.tessera.swift.SwiftServices;
 import io.tessera.swift.auth.Principal;
 import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.http.ByteRanges;
 import io.tessera.swift.http.HttpDates;
 import io.tessera.swift.http.Preconditions;
 import io.tessera.swift.http.RawContentType;
@@ -26,6 +27,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 /** {@code /v1/<account>/<container>/<object>}: the HTTP face of object reads and writes. */
@@ -51,15 +53,23 @@ public final class ObjectResource {
     @GET
     public Response get(@Context HttpHeaders headers) {
         ObjectVersion v = current();
-        Preconditions.check(headers, v.etag(), HttpDates.lastModifiedSeconds(v.timestamp()), true);
-        return reads.get(v, headers.getHeaderString("Range"));
+        try {
+            Preconditions.check(headers, v.etag(), HttpDates.lastModifiedSeconds(v.timestamp()), true);
+            return reads.get(v, headers.getHeaderString("Range"));
+        } catch (SwiftException e) {
+            throw ObjectReads.describe(e, v);
+        }
     }
 
     @HEAD
     public Response head(@Context HttpHeaders headers) {
         ObjectVersion v = current();
-        Preconditions.check(headers, v.etag(), HttpDates.lastModifiedSeconds(v.timestamp()), true);
-        return reads.head(v);
+        try {
+            Preconditions.check(headers, v.etag(), HttpDates.lastModifiedSeconds(v.timestamp()), true);
+            return reads.head(v);
+        } catch (SwiftException e) {
+            throw ObjectReads.describe(e, v);
+        }
     }
 
     @PUT
@@ -114,7 +124,20 @@ public final class ObjectResource {
     }
 
     @DELETE
-    public Response delete() {
+    public Response delete(@Context HttpHeaders headers) {
+        String ifDeleteAt = headers.getHeaderString("X-If-Delete-At");
+        if (ifDeleteAt != null) {
+            long expected;
+            try {
+                expected = Long.parseLong(ifDeleteAt.trim());
+            } catch (NumberFormatException e) {
+                throw SwiftException.badRequest("Bad X-If-Delete-At header value");
+            }
+            String actual = current().metadata().get(ObjectHeaders.DELETE_AT);
+            if (actual == null || Long.parseLong(actual) != expected) {
+                throw SwiftException.preconditionFailed(null);
+            }
+        }
         return services.store().metadata().deleteObject(account, container, name, Timestamp.now())
                 .map(v -> Response.noContent().build())
                 .orElseThrow(SwiftException::notFound);
@@ -125,8 +148,7 @@ public final class ObjectResource {
         if (!principal.owns(from.account())) {
             throw SwiftException.forbidden();
         }
-        ObjectVersion source = services.store().metadata().getObject(from.account(), from.container(), from.object())
-                .orElseThrow(SwiftException::notFound);
+        ObjectVersion source = live(from.account(), from.container(), from.object());
         Preconditions.check(headers, source.etag(), HttpDates.lastModifiedSeconds(source.timestamp()), false);
         boolean fresh = ObjectHeaders.isTrue(headers.getHeaderString("X-Fresh-Metadata"));
         Map<String, String> metadata = ObjectHeaders.merged(source.metadata(), headers.getRequestHeaders(),
@@ -134,8 +156,18 @@ public final class ObjectResource {
         String requestedType = RawContentType.of(request);
         String contentType = requestedType != null && !requestedType.isBlank()
                 ? requestedType.trim() : source.contentType();
-        ObjectVersion v = writes.copy(source, to.account(), to.container(), to.object(), contentType, metadata,
-                ifNoneMatchStar);
+        ObjectVersion v;
+        List<ByteRanges.Range> ranges = ByteRanges.parse(headers.getHeaderString("Range"), source.length());
+        if (ranges == null) {
+            v = writes.copy(source, to.account(), to.container(), to.object(), contentType, metadata, ifNoneMatchStar);
+        } else if (ranges.size() == 1) {
+            // Part of an object is new content: its blocks are cut anew (those that line up dedupe).
+            ByteRanges.Range r = ranges.get(0);
+            v = writes.copyRange(source, services.maps().load(source.map()), r.start(), r.end() + 1, services.reader(),
+                    to.account(), to.container(), to.object(), contentType, metadata, ifNoneMatchStar);
+        } else {
+            throw SwiftException.rangeNotSatisfiable(source.length());
+        }
         return created(v)
                 .header("X-Copied-From", encode(from.container()) + "/" + encode(from.object()))
                 .header("X-Copied-From-Account", encode(from.account()))
@@ -153,7 +185,14 @@ public final class ObjectResource {
     }
 
     private ObjectVersion current() {
-        return services.store().metadata().getObject(account, container, name).orElseThrow(SwiftException::notFound);
+        return live(account, container, name);
+    }
+
+    /** The object's current version, unless there is none or it has expired. */
+    private ObjectVersion live(String acct, String cont, String obj) {
+        return services.store().metadata().getObject(acct, cont, obj)
+                .filter(v -> !ObjectHeaders.isExpired(v.metadata()))
+                .orElseThrow(SwiftException::notFound);
     }
 
     private void requireContainer(String c) {
@@ -184,8 +223,11 @@ public final class ObjectResource {
     private long contentLength(HttpHeaders headers) {
         String te = headers.getHeaderString("Transfer-Encoding");
         String cl = headers.getHeaderString("Content-Length");
-        if (te != null && te.toLowerCase(java.util.Locale.ROOT).contains("chunked")) {
-            return -1;
+        if (te != null) {
+            if (te.trim().equalsIgnoreCase("chunked")) {
+                return -1;
+            }
+            throw SwiftException.of(501, null); // gzip, deflate...: Swift implements none of them
         }
         if (cl == null) {
             throw SwiftException.lengthRequired();

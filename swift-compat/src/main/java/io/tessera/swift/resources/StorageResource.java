@@ -4,6 +4,7 @@ import io.tessera.swift.SwiftServices;
 import io.tessera.swift.auth.Principal;
 import io.tessera.swift.auth.User;
 import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.http.HeaderText;
 import io.tessera.swift.http.SwiftPath;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Context;
@@ -27,8 +28,8 @@ public final class StorageResource {
     public Object locate(@Context UriInfo uri, @Context HttpHeaders headers) {
         String raw = uri.getRequestUri().getRawPath();
         int start = raw.indexOf("/v1/");
-        if (start < 0) {
-            throw SwiftException.notFound();
+        if (start < 0 || raw.length() == start + 4) {
+            throw SwiftException.preconditionFailed("Bad URL"); // "/v1" or "/v1/": a version and no account
         }
         SwiftPath path = SwiftPath.parse(raw.substring(start + 4), services.limits());
         Principal principal = authenticate(headers, path);
@@ -46,10 +47,12 @@ public final class StorageResource {
         if (token == null) {
             token = headers.getHeaderString("X-Storage-Token");
         }
+        String realm = "Swift realm=\"" + HeaderText.toWire(path.account()) + "\"";
         if (token == null) {
-            throw SwiftException.unauthorized();
+            throw SwiftException.unauthorized().withHeader("Www-Authenticate", realm);
         }
-        User user = services.tokens().verify(token).orElseThrow(SwiftException::unauthorized);
+        User user = services.tokens().verify(token)
+                .orElseThrow(() -> SwiftException.unauthorized().withHeader("Www-Authenticate", realm));
         Principal principal = new Principal(user);
         if (!principal.owns(path.account())) {
             throw SwiftException.forbidden();
