@@ -323,9 +323,11 @@ class SwiftHttpApiTest {
         container("bad");
         assertThat(http.send("PUT", A + "/bad/" + "n".repeat(1025), new byte[1]).statusCode()).isEqualTo(400);
         assertThat(http.send("PUT", A + "/" + "c".repeat(257)).statusCode()).isEqualTo(400);
-        var invalid = http.raw("PUT " + A + "/bad/%FF%FE HTTP/1.1\r\nContent-Length: 1", new byte[] {1}, false);
-        assertThat(invalid.status()).isEqualTo(412);
-        assertThat(invalid.body()).contains("Invalid UTF8");
+        for (String name : List.of("%FF%FE", "abc%00def", "\uFFFD")) {
+            var invalid = http.raw("PUT " + A + "/bad/" + name + " HTTP/1.1\r\nContent-Length: 1", new byte[] {1}, false);
+            assertThat(invalid.status()).as(name).isEqualTo(412);
+            assertThat(invalid.body()).as(name).isEqualTo("Invalid UTF8 or contains NULL");
+        }
 
         List<String> tooMany = new ArrayList<>();
         for (int i = 0; i < 91; i++) {

@@ -11,6 +11,9 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
+import org.eclipse.jetty.ee10.servlet.ServletContextResponse;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Response;
 import java.util.Collections;
 import java.util.Enumeration;
 
@@ -66,7 +69,10 @@ public final class RawContentTypeFilter implements Filter {
         public void setHeader(String name, String value) {
             if (RawContentType.RESPONSE_HEADER.equalsIgnoreCase(name)) {
                 rawTypeSet = true;
-                super.setHeader("Content-Type", value);
+                // Through the servlet API Jetty would re-render the value ("text/html;charset=utf-8");
+                // Swift clients compare it as text, so it goes straight into the wire headers.
+                Response wire = Response.getOriginalResponse(ServletContextResponse.getServletContextResponse(getResponse()));
+                wire.getHeaders().put(HttpHeader.CONTENT_TYPE, value);
             } else if (!(rawTypeSet && isContentType(name))) {
                 super.setHeader(name, value);
             }

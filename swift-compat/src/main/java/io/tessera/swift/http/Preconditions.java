@@ -5,6 +5,10 @@ import jakarta.ws.rs.core.HttpHeaders;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -75,15 +79,25 @@ public final class Preconditions {
         return etag == null ? "" : etag;
     }
 
+    /** HTTP's three date forms (RFC 9110 section 5.6.7): IMF-fixdate, RFC 850 and asctime. */
+    private static final List<DateTimeFormatter> DATE_FORMS = List.of(
+            DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.US),
+            new DateTimeFormatterBuilder().parseCaseInsensitive().appendPattern("EEEE, dd-MMM-")
+                    .appendValueReduced(ChronoField.YEAR, 2, 2, 1970).appendPattern(" HH:mm:ss 'GMT'")
+                    .toFormatter(Locale.US).withZone(ZoneOffset.UTC),
+            DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US).withZone(ZoneOffset.UTC));
+
     private static Long date(String value) {
         if (value == null) {
             return null;
         }
-        try {
-            return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.US))
-                    .toEpochSecond();
-        } catch (DateTimeParseException e) {
-            return null;
+        for (DateTimeFormatter form : DATE_FORMS) {
+            try {
+                return ZonedDateTime.parse(value.trim(), form).toEpochSecond();
+            } catch (DateTimeParseException notThisForm) {
+                // try the next form
+            }
         }
+        return null;
     }
 }

@@ -107,7 +107,9 @@ public final class ObjectHeaders {
 
     static long parseWhole(String value, String message) {
         try {
-            return Long.parseLong(value.trim());
+            java.math.BigInteger n = new java.math.BigInteger(value.trim());
+            // Swift's integers are unbounded: a time past 2^63 seconds is simply never reached.
+            return n.bitLength() < 64 ? n.longValue() : (n.signum() > 0 ? Long.MAX_VALUE : Long.MIN_VALUE);
         } catch (NumberFormatException e) {
             throw SwiftException.badRequest(message);
         }

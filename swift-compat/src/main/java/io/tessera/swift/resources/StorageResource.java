@@ -4,9 +4,11 @@ import io.tessera.swift.SwiftServices;
 import io.tessera.swift.auth.Principal;
 import io.tessera.swift.auth.User;
 import io.tessera.swift.errors.SwiftException;
-import io.tessera.swift.http.HeaderText;
 import io.tessera.swift.http.SwiftPath;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.UriInfo;
@@ -22,6 +24,17 @@ public final class StorageResource {
 
     public StorageResource(SwiftServices services) {
         this.services = services;
+    }
+
+    /** {@code /v1} alone names a version and no account. */
+    @GET
+    public Response versionOnlyGet() {
+        throw SwiftException.preconditionFailed("Bad URL");
+    }
+
+    @PUT
+    public Response versionOnlyPut() {
+        throw SwiftException.preconditionFailed("Bad URL");
     }
 
     @Path("{any: .*}")
@@ -47,7 +60,8 @@ public final class StorageResource {
         if (token == null) {
             token = headers.getHeaderString("X-Storage-Token");
         }
-        String realm = "Swift realm=\"" + HeaderText.toWire(path.account()) + "\"";
+        String realm = "Swift realm=\"" + java.net.URLEncoder.encode(path.account(), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("+", "%20") + "\"";
         if (token == null) {
             throw SwiftException.unauthorized().withHeader("Www-Authenticate", realm);
         }
