@@ -12,9 +12,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * HTTP conditional requests on an object (RFC 9110 section 13.2.2 order): If-Match, then
- * If-Unmodified-Since (only without If-Match), then If-None-Match, then If-Modified-Since (only
- * without If-None-Match). A failed If-None-Match or If-Modified-Since on GET/HEAD is 304; every
+ * HTTP conditional requests on an object, in Swift's order: If-Match, If-Unmodified-Since, then
+ * If-None-Match, then If-Modified-Since (only without If-None-Match). A failed If-None-Match or If-Modified-Since on GET/HEAD is 304; every
  * other failure is 412. Unparseable dates are ignored, as Swift does.
  */
 public final class Preconditions {
@@ -31,11 +30,11 @@ public final class Preconditions {
             if (etag == null || !matches(ifMatch, etag)) {
                 throw SwiftException.preconditionFailed(null).withHeader("ETag", etagOrEmpty(etag));
             }
-        } else {
-            Long since = date(headers.getHeaderString("If-Unmodified-Since"));
-            if (since != null && etag != null && lastModified > since) {
-                throw SwiftException.preconditionFailed(null).withHeader("ETag", etag);
-            }
+        }
+        // Swift checks If-Unmodified-Since even when If-Match matched (RFC 9110 would skip it).
+        Long unmodifiedSince = date(headers.getHeaderString("If-Unmodified-Since"));
+        if (unmodifiedSince != null && etag != null && lastModified > unmodifiedSince) {
+            throw SwiftException.preconditionFailed(null).withHeader("ETag", etag);
         }
         String ifNoneMatch = headers.getHeaderString("If-None-Match");
         if (ifNoneMatch != null) {

@@ -50,9 +50,6 @@ public final class SwiftHeadersFilter implements ContainerRequestFilter, Contain
             headers.remove("Content-Type");
             headers.putSingle(RawContentType.RESPONSE_HEADER, "text/html; charset=UTF-8");
         }
-        if ("keep-alive".equalsIgnoreCase(request.getHeaderString("Connection"))) {
-            headers.putSingle("Connection", "keep-alive"); // as Swift's eventlet server answers
-        }
         if (!headers.containsKey("X-Timestamp")) {
             Object t = request.getProperty(REQUEST_TIME);
             headers.putSingle("X-Timestamp", (t instanceof Timestamp ts ? ts : Timestamp.now()).toSwift());

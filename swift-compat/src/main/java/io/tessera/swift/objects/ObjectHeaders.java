@@ -5,6 +5,7 @@ import io.tessera.swift.http.HeaderText;
 import io.tessera.swift.http.MetadataHeaders;
 import io.tessera.swift.http.SwiftConstraints;
 import jakarta.ws.rs.core.MultivaluedMap;
+import java.math.BigInteger;
 import java.net.URLConnection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,9 +31,9 @@ public final class ObjectHeaders {
     /** The stored metadata a PUT or POST with these headers asks for (removals dropped). */
     public static Map<String, String> fromRequest(MultivaluedMap<String, String> headers, SwiftConstraints limits) {
         Map<String, String> meta = MetadataHeaders.withoutRemovals(MetadataHeaders.changes(headers, "object", limits));
-        Long deleteAt = deleteAt(headers);
+        String deleteAt = deleteAt(headers);
         if (deleteAt != null) {
-            meta.put(DELETE_AT, String.valueOf(deleteAt));
+            meta.put(DELETE_AT, deleteAt);
         }
         for (String name : STORED_CONTENT_HEADERS) {
             String value = headers.getFirst(name);
@@ -78,38 +79,40 @@ public final class ObjectHeaders {
     }
 
     /** X-Delete-At, or now + X-Delete-After, checked as Swift does; null when neither is given. */
-    static Long deleteAt(MultivaluedMap<String, String> headers) {
-        long now = System.currentTimeMillis() / 1000;
+    /**
+     * X-Delete-At, or now + X-Delete-After, checked as Swift does and kept as decimal digits (Swift's
+     * integers are unbounded, and it returns the value as given); null when neither is given.
+     */
+    static String deleteAt(MultivaluedMap<String, String> headers) {
+        BigInteger now = BigInteger.valueOf(System.currentTimeMillis() / 1000);
         String after = headers.getFirst("X-Delete-After");
         String at = headers.getFirst("X-Delete-At");
         if (after != null) {
-            long seconds = parseWhole(after, "Non-integer X-Delete-After");
-            if (seconds < 0) {
+            BigInteger seconds = parseWhole(after, "Non-integer X-Delete-After");
+            if (seconds.signum() < 0) {
                 throw SwiftException.badRequest("X-Delete-After in past");
             }
-            return now + seconds;
+            return now.add(seconds).toString();
         }
         if (at == null) {
             return null;
         }
-        long when = parseWhole(at, "Non-integer X-Delete-At");
-        if (when <= now) {
+        BigInteger when = parseWhole(at, "Non-integer X-Delete-At");
+        if (when.compareTo(now) <= 0) {
             throw SwiftException.badRequest("X-Delete-At in past");
         }
-        return when;
+        return when.toString();
     }
 
     /** Whether a version has expired (its X-Delete-At has come): it then reads as absent. */
     public static boolean isExpired(java.util.Map<String, String> metadata) {
         String at = metadata.get(DELETE_AT);
-        return at != null && Long.parseLong(at) <= System.currentTimeMillis() / 1000;
+        return at != null && new BigInteger(at).compareTo(BigInteger.valueOf(System.currentTimeMillis() / 1000)) <= 0;
     }
 
-    static long parseWhole(String value, String message) {
+    static BigInteger parseWhole(String value, String message) {
         try {
-            java.math.BigInteger n = new java.math.BigInteger(value.trim());
-            // Swift's integers are unbounded: a time past 2^63 seconds is simply never reached.
-            return n.bitLength() < 64 ? n.longValue() : (n.signum() > 0 ? Long.MAX_VALUE : Long.MIN_VALUE);
+            return new BigInteger(value.trim());
         } catch (NumberFormatException e) {
             throw SwiftException.badRequest(message);
         }

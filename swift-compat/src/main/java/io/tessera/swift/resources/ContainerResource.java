@@ -51,7 +51,7 @@ public final class ContainerResource {
     @PUT
     public Response create(@Context HttpHeaders headers) {
         String policy = headers.getHeaderString("X-Storage-Policy");
-        if (policy != null && !policy.trim().equalsIgnoreCase("default")) {
+        if (policy != null && !policy.isBlank() && !policy.trim().equalsIgnoreCase("default")) {
             throw SwiftException.badRequest("Invalid X-Storage-Policy '" + policy.trim() + "'");
         }
         Map<String, String> changes = changes(headers.getRequestHeaders());

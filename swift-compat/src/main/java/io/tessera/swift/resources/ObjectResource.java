@@ -134,7 +134,7 @@ public final class ObjectResource {
                 throw SwiftException.badRequest("Bad X-If-Delete-At header value");
             }
             String actual = current().metadata().get(ObjectHeaders.DELETE_AT);
-            if (actual == null || Long.parseLong(actual) != expected) {
+            if (actual == null || !actual.equals(Long.toString(expected))) {
                 throw SwiftException.preconditionFailed(null);
             }
         }
