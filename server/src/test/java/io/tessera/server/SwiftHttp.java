@@ -72,7 +72,9 @@ final class SwiftHttp {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(20_000);
             OutputStream out = s.getOutputStream();
-            out.write((head + "\r\nHost: 127.0.0.1:" + port + "\r\nX-Auth-Token: " + token + "\r\nConnection: close\r\n\r\n")
+            // A head that sets X-Auth-Token itself (empty: anonymous) replaces ours.
+            String auth = head.contains("X-Auth-Token:") ? "" : "\r\nX-Auth-Token: " + token;
+            out.write((head.replace("X-Auth-Token: \r\n", "").replaceAll("\r\nX-Auth-Token: $", "") + "\r\nHost: 127.0.0.1:" + port + auth + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.UTF_8)); // header values go out as UTF-8 bytes, as swiftclient sends them
             if (body != null) {
                 out.write(body);

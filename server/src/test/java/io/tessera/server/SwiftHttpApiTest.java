@@ -80,6 +80,39 @@ class SwiftHttpApiTest {
     }
 
     @Test
+    void containerAclsGrantReadListAndWriteToOthersAndAnonymousReferrers() throws Exception {
+        container("shared");
+        http.send("PUT", A + "/shared/doc", "hello".getBytes());
+        SwiftHttp other = new SwiftHttp(server.port(), "test2:tester2", "testing2");
+        assertThat(other.send("GET", A + "/shared/doc").statusCode()).isEqualTo(403);
+        var anonymous = http.raw("GET " + A + "/shared/doc HTTP/1.1\r\nX-Auth-Token: ", null, false);
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.header("Www-Authenticate")).isEqualTo("Swift realm=\"AUTH_test\"");
+
+        http.send("POST", A + "/shared", "X-Container-Read", "test2:tester2");
+        assertThat(other.send("GET", A + "/shared/doc").body()).isEqualTo("hello".getBytes());
+        assertThat(other.send("GET", A + "/shared").statusCode()).as("a user grant may list").isEqualTo(200);
+        assertThat(other.send("PUT", A + "/shared/new", "x".getBytes()).statusCode()).isEqualTo(403);
+        assertThat(other.send("POST", A + "/shared", "X-Container-Meta-X", "y").statusCode()).isEqualTo(403);
+        assertThat(other.send("GET", A).statusCode()).isEqualTo(403);
+
+        http.send("POST", A + "/shared", "X-Container-Write", "test2:*");
+        assertThat(other.send("PUT", A + "/shared/new", "x".getBytes()).statusCode()).isEqualTo(201);
+        assertThat(other.send("DELETE", A + "/shared/new").statusCode()).isEqualTo(204);
+
+        http.send("POST", A + "/shared", "X-Container-Read", ".r:*");
+        var publicGet = http.raw("GET " + A + "/shared/doc HTTP/1.1\r\nX-Auth-Token: ", null, false);
+        assertThat(publicGet.status()).as(".r:* lets anyone read objects").isEqualTo(200);
+        assertThat(http.raw("GET " + A + "/shared HTTP/1.1\r\nX-Auth-Token: ", null, false).status())
+                .as("but not list them without .rlistings").isEqualTo(401);
+        http.send("POST", A + "/shared", "X-Container-Read", ".r:*,.rlistings");
+        assertThat(http.raw("GET " + A + "/shared HTTP/1.1\r\nX-Auth-Token: ", null, false).status()).isEqualTo(200);
+        http.send("POST", A + "/shared", "X-Container-Read", ".r:.example.com,.r:-bad.example.com");
+        assertThat(http.raw("GET " + A + "/shared/doc HTTP/1.1\r\nX-Auth-Token: \r\nReferer: http://www.example.com/x", null, false).status()).isEqualTo(200);
+        assertThat(http.raw("GET " + A + "/shared/doc HTTP/1.1\r\nX-Auth-Token: \r\nReferer: http://bad.example.com/x", null, false).status()).isEqualTo(401);
+    }
+
+    @Test
     void everyReplyHasATransactionIdAndTimestampWithoutStackTraces() throws Exception {
         for (HttpResponse<byte[]> r : List.of(http.send("GET", "/info"), http.send("GET", A + "/nope"),
                 http.send("GET", A + "/nope/obj"), http.send("DELETE", A), http.send("GET", "/no/such/thing"))) {

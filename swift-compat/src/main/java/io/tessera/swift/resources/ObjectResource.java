@@ -3,6 +3,7 @@ package io.tessera.swift.resources;
 import io.tessera.store.ObjectVersion;
 import io.tessera.store.Timestamp;
 import io.tessera.swift.SwiftServices;
+import io.tessera.swift.auth.Authorizer;
 import io.tessera.swift.auth.Principal;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.ByteRanges;
@@ -29,20 +30,23 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code /v1/<account>/<container>/<object>}: the HTTP face of object reads and writes. */
 public final class ObjectResource {
     private final SwiftServices services;
-    private final Principal principal;
+    private final Optional<Principal> who;
+    private final String referer;
     private final String account;
     private final String container;
     private final String name;
     private final ObjectWrites writes;
     private final ObjectReads reads;
 
-    ObjectResource(SwiftServices services, Principal principal, SwiftPath path) {
+    ObjectResource(SwiftServices services, Optional<Principal> who, String referer, SwiftPath path) {
         this.services = services;
-        this.principal = principal;
+        this.who = who;
+        this.referer = referer;
         this.account = path.account();
         this.container = path.container();
         this.name = path.object();
@@ -102,8 +106,8 @@ public final class ObjectResource {
         }
         String destAccount = headers.getHeaderString("Destination-Account");
         ObjectLocation target = ObjectLocation.parse(destination, destAccount != null ? SwiftPath.decode(destAccount) : account, "Destination");
-        if (!principal.owns(target.account())) {
-            throw SwiftException.forbidden();
+        if (!services.authorizer().mayWrite(who, target.account(), target.container())) {
+            throw who.isPresent() ? SwiftException.forbidden() : Authorizer.unauthorized(target.account());
         }
         requireContainer(target.container(), target.account());
         return copy(new ObjectLocation(account, container, name), target, headers, request,
@@ -145,8 +149,8 @@ public final class ObjectResource {
 
     private Response copy(ObjectLocation from, ObjectLocation to, HttpHeaders headers, ContainerRequestContext request,
                           boolean ifNoneMatchStar) {
-        if (!principal.owns(from.account())) {
-            throw SwiftException.forbidden();
+        if (!services.authorizer().mayRead(who, from.account(), from.container(), referer)) {
+            throw who.isPresent() ? SwiftException.forbidden() : Authorizer.unauthorized(from.account());
         }
         ObjectVersion source = live(from.account(), from.container(), from.object());
         Preconditions.check(headers, source.etag(), HttpDates.lastModifiedSeconds(source.timestamp()), false);
