@@ -79,9 +79,12 @@ public final class ObjectHeaders {
     }
 
     /** X-Delete-At, or now + X-Delete-After, checked as Swift does; null when neither is given. */
+    /** Swift's normalize_delete_at_timestamp caps expiry times at ten digits. */
+    private static final BigInteger LATEST_DELETE_AT = BigInteger.valueOf(9_999_999_999L);
+
     /**
-     * X-Delete-At, or now + X-Delete-After, checked as Swift does and kept as decimal digits (Swift's
-     * integers are unbounded, and it returns the value as given); null when neither is given.
+     * X-Delete-At, or now + X-Delete-After, checked as Swift does and kept as decimal digits, capped
+     * like Swift's; null when neither is given.
      */
     static String deleteAt(MultivaluedMap<String, String> headers) {
         BigInteger now = BigInteger.valueOf(System.currentTimeMillis() / 1000);
@@ -92,7 +95,7 @@ public final class ObjectHeaders {
             if (seconds.signum() < 0) {
                 throw SwiftException.badRequest("X-Delete-After in past");
             }
-            return now.add(seconds).toString();
+            return now.add(seconds).min(LATEST_DELETE_AT).toString();
         }
         if (at == null) {
             return null;
@@ -101,7 +104,7 @@ public final class ObjectHeaders {
         if (when.compareTo(now) <= 0) {
             throw SwiftException.badRequest("X-Delete-At in past");
         }
-        return when.toString();
+        return when.min(LATEST_DELETE_AT).toString();
     }
 
     /** Whether a version has expired (its X-Delete-At has come): it then reads as absent. */
