@@ -115,6 +115,15 @@ class SwiftCliEndToEndTest {
         assertThat(Files.readAllBytes(copyOut.resolve("copied é.dat")))
                 .isEqualTo(Files.readAllBytes(tree.resolve("dir/日本語/файл.dat")));
 
+        // A Dynamic Large Object: swiftclient cuts the file into 1 MiB segments (without --use-slo).
+        swift(tree, "upload", "cli", "dir/big.bin", "--object-name", "dlo.bin", "--segment-size", "1048576");
+        assertThat(swift(tree, "stat", "cli", "dlo.bin").out()).contains("Manifest: cli_segments/dlo.bin/");
+        Path dloOut = Files.createDirectories(home.resolve("dlo-download"));
+        swift(dloOut, "download", "cli", "dlo.bin");
+        assertThat(Files.readAllBytes(dloOut.resolve("dlo.bin"))).isEqualTo(Files.readAllBytes(tree.resolve("dir/big.bin")));
+        swift(tree, "delete", "cli", "dlo.bin");
+        assertThat(lines(swift(tree, "list", "cli_segments").out())).as("segments go with the manifest").isEmpty();
+
         swift(tree, "delete", "cli", "top.txt");
         assertThat(lines(swift(tree, "list", "cli").out())).doesNotContain("top.txt").hasSize(files.size() - 1);
         swift(tree, "delete", "cli");

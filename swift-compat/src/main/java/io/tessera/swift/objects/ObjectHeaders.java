@@ -31,6 +31,10 @@ public final class ObjectHeaders {
     /** The stored metadata a PUT or POST with these headers asks for (removals dropped). */
     public static Map<String, String> fromRequest(MultivaluedMap<String, String> headers, SwiftConstraints limits) {
         Map<String, String> meta = MetadataHeaders.withoutRemovals(MetadataHeaders.changes(headers, "object", limits));
+        String manifest = headers.getFirst("X-Object-Manifest");
+        if (manifest != null) {
+            meta.put(ObjectBodies.DLO_MANIFEST, ObjectBodies.validManifest(HeaderText.fromWire(manifest)));
+        }
         String deleteAt = deleteAt(headers);
         if (deleteAt != null) {
             meta.put(DELETE_AT, deleteAt);

@@ -5,8 +5,6 @@ import io.tessera.store.ObjectVersion;
 import io.tessera.store.PutCondition;
 import io.tessera.store.Store;
 import io.tessera.store.Timestamp;
-import io.tessera.hashmap.Hashmap;
-import io.tessera.store.content.ContentReader;
 import io.tessera.store.content.ContentWriter;
 import io.tessera.store.content.IncompleteBodyException;
 import io.tessera.store.content.WrittenContent;
@@ -62,12 +60,15 @@ public final class ObjectWrites {
         return publish(v, ifNoneMatchStar ? PutCondition.IF_ABSENT : PutCondition.NONE);
     }
 
-    /** Publishes bytes {@code [from, toExclusive)} of another version's content as a new object (COPY with Range). */
-    public ObjectVersion copyRange(ObjectVersion source, Hashmap sourceMap, long from, long toExclusive,
-                                   ContentReader reader, String account, String container, String name,
-                                   String contentType, Map<String, String> metadata, boolean ifNoneMatchStar) {
+    /**
+     * Publishes bytes {@code [from, toExclusive)} of another object's body as new content: a COPY with
+     * a Range, or of a large object, whose bytes are not one existing map.
+     */
+    public ObjectVersion copyBytes(ObjectBody source, long from, long toExclusive, String account, String container,
+                                   String name, String contentType, Map<String, String> metadata,
+                                   boolean ifNoneMatchStar) {
         WrittenContent content;
-        try (InputStream in = reader.open(sourceMap, from, toExclusive)) {
+        try (InputStream in = source.open(from, toExclusive)) {
             content = writer.write(in, toExclusive - from);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -11,6 +11,8 @@ import io.tessera.swift.http.HttpDates;
 import io.tessera.swift.http.Preconditions;
 import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.http.SwiftPath;
+import io.tessera.swift.objects.ObjectBodies;
+import io.tessera.swift.objects.ObjectBody;
 import io.tessera.swift.objects.ObjectHeaders;
 import io.tessera.swift.objects.ObjectLocation;
 import io.tessera.swift.objects.ObjectReads;
@@ -25,6 +27,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +44,7 @@ public final class ObjectResource {
     private final String container;
     private final String name;
     private final ObjectWrites writes;
-    private final ObjectReads reads;
+    private final ObjectBodies bodies;
 
     ObjectResource(SwiftServices services, Optional<Principal> who, String referer, SwiftPath path) {
         this.services = services;
@@ -51,40 +54,53 @@ public final class ObjectResource {
         this.container = path.container();
         this.name = path.object();
         this.writes = new ObjectWrites(services.store(), services.writer());
-        this.reads = new ObjectReads(services.maps(), services.reader());
+        this.bodies = new ObjectBodies(services.store().metadata(), services.maps(), services.reader());
     }
 
     @GET
-    public Response get(@Context HttpHeaders headers) {
+    public Response get(@Context HttpHeaders headers, @Context UriInfo uri) {
         ObjectVersion v = current();
+        ObjectBody body = body(v, uri);
         try {
-            Preconditions.check(headers, v.etag(), HttpDates.lastModifiedSeconds(v.timestamp()), true);
-            return reads.get(v, headers.getHeaderString("Range"));
+            Preconditions.check(headers, unquoted(body.etag()), HttpDates.lastModifiedSeconds(v.timestamp()), true);
+            return ObjectReads.get(v, body, headers.getHeaderString("Range"));
         } catch (SwiftException e) {
-            throw ObjectReads.describe(e, v);
+            throw ObjectReads.describe(e, v, body);
         }
     }
 
     @HEAD
-    public Response head(@Context HttpHeaders headers) {
+    public Response head(@Context HttpHeaders headers, @Context UriInfo uri) {
         ObjectVersion v = current();
+        ObjectBody body = body(v, uri);
         try {
-            Preconditions.check(headers, v.etag(), HttpDates.lastModifiedSeconds(v.timestamp()), true);
-            return reads.head(v);
+            Preconditions.check(headers, unquoted(body.etag()), HttpDates.lastModifiedSeconds(v.timestamp()), true);
+            return ObjectReads.head(v, body);
         } catch (SwiftException e) {
-            throw ObjectReads.describe(e, v);
+            throw ObjectReads.describe(e, v, body);
         }
     }
 
+    /** What a read of {@code v} returns: its own bytes, or a manifest's segments. */
+    private ObjectBody body(ObjectVersion v, UriInfo uri) {
+        boolean manifestItself = "get".equals(uri.getQueryParameters().getFirst("multipart-manifest"));
+        return bodies.of(v, manifestItself, (acct, cont) -> services.authorizer().mayRead(who, acct, cont, referer));
+    }
+
+    private static String unquoted(String etag) {
+        return etag.length() >= 2 && etag.startsWith("\"") ? etag.substring(1, etag.length() - 1) : etag;
+    }
+
     @PUT
-    public Response put(@Context HttpHeaders headers, @Context ContainerRequestContext request, InputStream body) {
+    public Response put(@Context HttpHeaders headers, @Context ContainerRequestContext request, @Context UriInfo uri,
+                        InputStream body) {
         MultivaluedMap<String, String> h = headers.getRequestHeaders();
         requireContainer(container);
         boolean ifNoneMatchStar = ifNoneMatchStar(headers.getHeaderString("If-None-Match"));
         String copyFrom = headers.getHeaderString("X-Copy-From");
         if (copyFrom != null) {
             ObjectLocation source = ObjectLocation.parse(copyFrom, sourceAccount(headers.getHeaderString("X-Copy-From-Account")), "X-Copy-From");
-            return copy(source, new ObjectLocation(account, container, name), headers, request, ifNoneMatchStar);
+            return copy(source, new ObjectLocation(account, container, name), headers, request, uri, ifNoneMatchStar);
         }
         long length = contentLength(headers);
         if (ifNoneMatchStar && services.store().metadata().getObject(account, container, name).isPresent()) {
@@ -99,7 +115,7 @@ public final class ObjectResource {
     }
 
     @COPY
-    public Response copyTo(@Context HttpHeaders headers, @Context ContainerRequestContext request) {
+    public Response copyTo(@Context HttpHeaders headers, @Context ContainerRequestContext request, @Context UriInfo uri) {
         String destination = headers.getHeaderString("Destination");
         if (destination == null) {
             throw SwiftException.preconditionFailed("You must provide a Destination header");
@@ -110,7 +126,7 @@ public final class ObjectResource {
             throw who.isPresent() ? SwiftException.forbidden() : Authorizer.unauthorized(target.account());
         }
         requireContainer(target.container(), target.account());
-        return copy(new ObjectLocation(account, container, name), target, headers, request,
+        return copy(new ObjectLocation(account, container, name), target, headers, request, uri,
                 ifNoneMatchStar(headers.getHeaderString("If-None-Match")));
     }
 
@@ -148,7 +164,7 @@ public final class ObjectResource {
     }
 
     private Response copy(ObjectLocation from, ObjectLocation to, HttpHeaders headers, ContainerRequestContext request,
-                          boolean ifNoneMatchStar) {
+                          UriInfo uri, boolean ifNoneMatchStar) {
         if (!services.authorizer().mayRead(who, from.account(), from.container(), referer)) {
             throw who.isPresent() ? SwiftException.forbidden() : Authorizer.unauthorized(from.account());
         }
@@ -160,17 +176,26 @@ public final class ObjectResource {
         String requestedType = RawContentType.of(request);
         String contentType = requestedType != null && !requestedType.isBlank()
                 ? requestedType.trim() : source.contentType();
+        ObjectBody body = body(source, uri);
+        boolean largeObjectBytes = source.metadata().containsKey(ObjectBodies.DLO_MANIFEST)
+                && !"get".equals(uri.getQueryParameters().getFirst("multipart-manifest"));
+        if (largeObjectBytes) {
+            metadata.remove(ObjectBodies.DLO_MANIFEST); // the copy holds the segments' bytes, not the manifest
+        }
+        List<ByteRanges.Range> ranges = ByteRanges.parse(headers.getHeaderString("Range"), body.length());
         ObjectVersion v;
-        List<ByteRanges.Range> ranges = ByteRanges.parse(headers.getHeaderString("Range"), source.length());
-        if (ranges == null) {
+        if (ranges == null && !largeObjectBytes) {
+            // The whole of one object: a new version of the same map, no block moves.
             v = writes.copy(source, to.account(), to.container(), to.object(), contentType, metadata, ifNoneMatchStar);
-        } else if (ranges.size() == 1) {
-            // Part of an object is new content: its blocks are cut anew (those that line up dedupe).
-            ByteRanges.Range r = ranges.get(0);
-            v = writes.copyRange(source, services.maps().load(source.map()), r.start(), r.end() + 1, services.reader(),
-                    to.account(), to.container(), to.object(), contentType, metadata, ifNoneMatchStar);
+        } else if (ranges == null || ranges.size() == 1) {
+            // Part of an object, or a large object's segments, is new content: its blocks are cut anew
+            // (those that line up with existing blocks deduplicate).
+            long start = ranges == null ? 0 : ranges.get(0).start();
+            long end = ranges == null ? body.length() : ranges.get(0).end() + 1;
+            v = writes.copyBytes(body, start, end, to.account(), to.container(), to.object(), contentType, metadata,
+                    ifNoneMatchStar);
         } else {
-            throw SwiftException.rangeNotSatisfiable(source.length());
+            throw SwiftException.rangeNotSatisfiable(body.length());
         }
         return created(v)
                 .header("X-Copied-From", encode(from.container()) + "/" + encode(from.object()))
