@@ -36,6 +36,16 @@ final class SwiftHttp {
         this.token = r.headers().firstValue("X-Auth-Token").orElseThrow();
     }
 
+    private SwiftHttp(int port, String token) {
+        this.port = port;
+        this.token = token;
+    }
+
+    /** A client of the server on {@code port} that presents {@code token} (issued by any server) without asking for one. */
+    static SwiftHttp withToken(int port, String token) {
+        return new SwiftHttp(port, token);
+    }
+
     HttpResponse<byte[]> send(String method, String rawPath, byte[] body, String... headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + rawPath))
                 .timeout(Duration.ofSeconds(60))

@@ -21,28 +21,37 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Swift API at the HTTP level against a real server: ranges, conditionals, listings, copies and
- * every error code the walking skeleton promises — and that a bad request changes nothing.
+ * every error code the walking skeleton promises — and that a bad request changes nothing. Runs once per
+ * backend ({@link SwiftHttpApiEmbeddedTest}, {@link SwiftHttpApiCassandraTest}): the same answers from both.
  */
-class SwiftHttpApiTest {
-    @TempDir
-    static Path home;
-    static TestServer server;
-    static SwiftHttp http;
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class SwiftHttpApiTest {
     static final String A = "/v1/" + TestServer.ACCOUNT;
+    /** The server's folder, for the whole class (the @BeforeAll parameter: a @TempDir field would be per test). */
+    Path home;
+    TestServer server;
+    SwiftHttp http;
+
+    /** The store this class runs on. */
+    abstract TestBackend backend();
 
     @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start(home);
+    void start(@TempDir Path home) throws Exception {
+        this.home = home;
+        server = TestServer.start(home, backend());
         http = new SwiftHttp(server.port(), TestServer.USER, TestServer.KEY);
     }
 
     @AfterAll
-    static void stop() {
-        server.close();
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
     }
 
     private static String md5(byte[] b) throws Exception {
@@ -55,7 +64,7 @@ class SwiftHttpApiTest {
         return b;
     }
 
-    private static void container(String c) throws Exception {
+    private void container(String c) throws Exception {
         assertThat(http.send("PUT", A + "/" + c).statusCode()).isIn(201, 202);
     }
 

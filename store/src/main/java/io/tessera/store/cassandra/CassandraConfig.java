@@ -3,6 +3,7 @@ package io.tessera.store.cassandra;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import io.tessera.hashmap.BlockSize;
 import io.tessera.store.Durability;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -20,7 +21,7 @@ import java.util.regex.Pattern;
  * @param schemaTimeout   per DDL statement and for schema agreement
  * @param username        null for no authentication
  * @param password        with {@code username}
- * @param tls             connect with TLS, trusting the JVM's default trust store
+ * @param tls             null for plain connections; otherwise how to verify the nodes' certificates
  * @param blockSize       the store's block size, fixed at creation; at most 4 MiB here (one block is one
  *                        mutation, and Cassandra refuses mutations over half a commit log segment, 16 MiB)
  * @param durability      {@link Durability#DURABLE} warns at start if the cluster acknowledges writes before
@@ -30,7 +31,7 @@ import java.util.regex.Pattern;
  */
 public record CassandraConfig(List<String> contactPoints, String localDatacenter, String keyspace, String replication,
                               DefaultConsistencyLevel consistency, Duration requestTimeout, Duration schemaTimeout,
-                              String username, String password, boolean tls, BlockSize blockSize,
+                              String username, String password, Tls tls, BlockSize blockSize,
                               Durability durability, int listingShards) {
 
     /** One block must fit in one mutation with room to spare (Cassandra's limit is 16 MiB by default). */
@@ -73,6 +74,23 @@ public record CassandraConfig(List<String> contactPoints, String localDatacenter
         require(durability, "durability");
         if (listingShards < 1 || listingShards > 1024) {
             throw new IllegalArgumentException("listing shards must be between 1 and 1024, not " + listingShards);
+        }
+    }
+
+    /**
+     * Client-to-node encryption.
+     *
+     * @param truststore         a JKS or PKCS12 file with the certificates (or their CA) to trust; null for the
+     *                           JVM's default trust store
+     * @param truststorePassword the truststore's password; null when it has none
+     * @param hostnameValidation check that a node's certificate names the address it was reached at
+     */
+    public record Tls(Path truststore, String truststorePassword, boolean hostnameValidation) {
+        /** Everything but the password, for logs. */
+        @Override
+        public String toString() {
+            return "Tls[truststore=" + (truststore == null ? "JVM default" : truststore)
+                    + ", hostnameValidation=" + hostnameValidation + "]";
         }
     }
 
@@ -122,7 +140,7 @@ public record CassandraConfig(List<String> contactPoints, String localDatacenter
         private Duration schemaTimeout = Duration.ofSeconds(30);
         private String username;
         private String password;
-        private boolean tls;
+        private Tls tls;
         private BlockSize blockSize = BlockSize.DEFAULT;
         private Durability durability = Durability.DURABLE;
         private int listingShards = DEFAULT_LISTING_SHARDS;
@@ -175,7 +193,8 @@ public record CassandraConfig(List<String> contactPoints, String localDatacenter
             return this;
         }
 
-        public Builder tls(boolean tls) {
+        /** Null for plain connections. */
+        public Builder tls(Tls tls) {
             this.tls = tls;
             return this;
         }

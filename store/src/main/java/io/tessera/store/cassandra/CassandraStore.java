@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.ssl.ProgrammaticSslEngineFactory;
 import io.tessera.hashmap.BlockSize;
 import io.tessera.store.BlockStore;
 import io.tessera.store.MapStore;
@@ -13,9 +14,8 @@ import io.tessera.store.MetadataStore;
 import io.tessera.store.Store;
 import io.tessera.store.StoreUnavailableException;
 import java.net.InetSocketAddress;
-import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.List;
-import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +83,9 @@ public final class CassandraStore implements Store {
                 .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, config.schemaTimeout())
                 .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, config.schemaTimeout())
                 .withStringList(DefaultDriverOption.METADATA_SCHEMA_REFRESHED_KEYSPACES, List.of(config.keyspace()))
+                // A node (or the whole cluster) that comes back is found within 10 s, not the default 60.
+                .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofSeconds(1))
+                .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(10))
                 // Fail at start rather than hang retrying an unreachable cluster.
                 .withBoolean(DefaultDriverOption.RECONNECT_ON_INIT, false)
                 .build();
@@ -97,12 +100,9 @@ public final class CassandraStore implements Store {
         if (config.username() != null) {
             builder.withAuthCredentials(config.username(), config.password());
         }
-        if (config.tls()) {
-            try {
-                builder.withSslContext(SSLContext.getDefault());
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("this JVM has no default TLS context", e);
-            }
+        if (config.tls() != null) {
+            builder.withSslEngineFactory(new ProgrammaticSslEngineFactory(TlsContexts.sslContext(config.tls()), null,
+                    config.tls().hostnameValidation()));
         }
         try {
             return builder.build();

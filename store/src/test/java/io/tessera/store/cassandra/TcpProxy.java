@@ -11,17 +11,19 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A loopback TCP forwarder that stands in for a node, so a test can make "the node" die or hang without
- * stopping the one real node every test class shares: {@link #close()} resets every connection and
- * refuses new ones (a stopped node); {@link #freeze()} keeps the connections open and silent (a hung one).
+ * A loopback TCP forwarder that stands in for a node, so a test can make "the node" die, hang or come
+ * back without touching the one real node every test class shares: {@link #down()} resets every
+ * connection and refuses new ones (a stopped node) until {@link #up()}; {@link #freeze()} keeps the
+ * connections open and silent (a hung one); {@link #close()} is a stop for good.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
     private final ServerSocket server;
     private final InetSocketAddress target;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean frozen;
+    private volatile boolean down;
 
-    TcpProxy(String targetHostPort) throws IOException {
+    public TcpProxy(String targetHostPort) throws IOException {
         String[] hp = targetHostPort.split(":");
         this.target = new InetSocketAddress(hp[0], Integer.parseInt(hp[1]));
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -30,24 +32,45 @@ final class TcpProxy implements AutoCloseable {
         acceptor.start();
     }
 
-    String hostPort() {
+    /** Where clients connect instead of the node: {@code host:port}. */
+    public String hostPort() {
         return server.getInetAddress().getHostAddress() + ":" + server.getLocalPort();
     }
 
-    void freeze() {
+    public void freeze() {
         frozen = true;
+    }
+
+    /** The node stops: open connections are reset, new ones are reset as soon as they are accepted. */
+    public void down() {
+        down = true;
+        resetAll();
+    }
+
+    /** The node is back: new connections reach it again. */
+    public void up() {
+        down = false;
     }
 
     @Override
     public void close() throws IOException {
         server.close();
+        resetAll();
+    }
+
+    private void resetAll() {
         for (Socket s : sockets) {
-            try {
-                s.setSoLinger(true, 0); // RST, as a killed process's sockets
-                s.close();
-            } catch (IOException alreadyClosed) {
-                // its pump closed it first
-            }
+            reset(s);
+        }
+        sockets.clear();
+    }
+
+    private static void reset(Socket s) {
+        try {
+            s.setSoLinger(true, 0); // RST, as a killed process's sockets
+            s.close();
+        } catch (IOException alreadyClosed) {
+            // its pump closed it first
         }
     }
 
@@ -55,6 +78,10 @@ final class TcpProxy implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
+                if (down) {
+                    reset(client);
+                    continue;
+                }
                 Socket upstream = new Socket(target.getAddress(), target.getPort());
                 sockets.add(client);
                 sockets.add(upstream);
@@ -86,6 +113,8 @@ final class TcpProxy implements AutoCloseable {
                 } catch (IOException ignored) {
                     // already closed
                 }
+                sockets.remove(from);
+                sockets.remove(to);
             }
         }, "tcp-proxy-pump");
         t.setDaemon(true);

@@ -1,0 +1,237 @@
+#!/usr/bin/env bash
+# Tessera beside its peers, in one run: OpenStack Swift (the reference SAIO of ../shared/bench/swift)
+# and nginx (the ceiling for GETs: the same bytes as static files). Each workload runs ROUNDS times,
+# alternating Tessera, Swift, nginx, Tessera, ... so that a drift of this shared machine's speed hits
+# every server alike; then a table of medians with the ratios Tessera/peer.
+#
+# Usage: bench/run.sh [WORKLOAD ...]      WORKLOAD: hash small large listing copy dedup client-cost all
+#                                         (default all = hash small large listing copy dedup)
+# Environment (defaults in brackets):
+#   ROUNDS [3]            rounds of each workload; DEDUP_ROUNDS [1] for dedup (bytes, not time)
+#   TARGETS ["tessera swift nginx"]
+#   SMALL_SECONDS [10]    time bound of each small-object phase (PUT, GET, HEAD, DELETE × 1 and 16 clients)
+#   LARGE_SIZES [256MiB,1GiB]   (nginx serves the 256 MiB file only)
+#   LISTING_FILLS [10000,100000]  objects per listing container. The issue asks for 1,000,000: set
+#                         LISTING_FILLS=10000,1000000 — filling it takes over an hour on Swift here.
+#   COPY_SIZE [1GiB]  DEDUP_SIZE [1GiB]  DEDUP_COPIES [10]
+#   TESSERA_PORT [8090 or the next free port]   OUT [bench/target/runs/<time>]   KEEP_DATA [0]
+#   SWIFT_BENCH_DIR [<project>/../shared/bench/swift]
+#   PROFILE [0]           1: record a JFR profile of Tessera ($OUT/tessera.jfr) and print its hottest frames
+# Everything listens on 127.0.0.1 only. Every process this script starts is stopped by its PID on exit.
+set -euo pipefail
+{ # the whole script is read before it runs, so editing it during a (long) run cannot derail that run
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ROUNDS=${ROUNDS:-3}
+DEDUP_ROUNDS=${DEDUP_ROUNDS:-1}
+TARGETS=${TARGETS:-"tessera swift nginx"}
+SMALL_SECONDS=${SMALL_SECONDS:-10}
+LARGE_SIZES=${LARGE_SIZES:-256MiB,1GiB}
+LISTING_FILLS=${LISTING_FILLS:-10000,100000}
+COPY_SIZE=${COPY_SIZE:-1GiB}
+DEDUP_SIZE=${DEDUP_SIZE:-1GiB}
+DEDUP_COPIES=${DEDUP_COPIES:-10}
+STATIC_SMALL=1000
+SWIFT_BENCH_DIR=${SWIFT_BENCH_DIR:-$ROOT/../shared/bench/swift}
+OUT=${OUT:-$ROOT/bench/target/runs/$(date +%Y%m%d-%H%M%S)}
+WORKLOADS=("$@")
+[ ${#WORKLOADS[@]} -gt 0 ] || WORKLOADS=(all)
+if [ "${WORKLOADS[*]}" = all ]; then WORKLOADS=(hash small large listing copy dedup); fi
+
+log() { echo "[run.sh $(date +%H:%M:%S)] $*" >&2; }
+mkdir -p "$OUT"
+RESULTS=$OUT/results.txt
+: > "$RESULTS"
+
+# ------------------------------------------------------------------ cleanup: by PID only
+TESSERA_PID= NGINX_PID= SWIFT_DATA= TESSERA_DATA= NGINX_DIR=
+stop_pid() { # pid, name: SIGTERM, then SIGKILL after 20 s
+  local pid=$1 name=$2
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || { log "stopped $name ($pid)"; return 0; }; sleep 0.2; done
+  log "SIGKILL $name ($pid)"; kill -KILL "$pid" 2>/dev/null || true
+}
+cleanup() {
+  set +e
+  stop_pid "$TESSERA_PID" tessera
+  stop_pid "$NGINX_PID" nginx
+  if [ -n "$SWIFT_DATA" ]; then
+    if [ "${KEEP_DATA:-0}" = 1 ]; then "$SWIFT_BENCH_DIR/stop-saio.sh" "$SWIFT_DATA" >&2
+    else "$SWIFT_BENCH_DIR/stop-saio.sh" "$SWIFT_DATA" --purge >&2; fi
+  fi
+  if [ "${KEEP_DATA:-0}" != 1 ]; then
+    [ -n "$TESSERA_DATA" ] && rm -rf -- "$TESSERA_DATA"
+    [ -n "$NGINX_DIR" ] && rm -rf -- "$NGINX_DIR"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port_free() { ! ss -Hltn "sport = :$1" | grep -q .; }
+pick_port() { # first free port from $1 on (bounded)
+  local p=$1
+  for _ in $(seq 1 200); do port_free "$p" && { echo "$p"; return 0; }; p=$((p + 1)); done
+  log "no free port from $1"; return 1
+}
+wait_http() { # url, [curl args]: bounded wait for a 2xx
+  local url=$1; shift
+  for _ in $(seq 1 240); do curl -fsS -o /dev/null "$@" "$url" 2>/dev/null && return 0; sleep 0.5; done
+  log "no answer from $url"; return 1
+}
+
+# ------------------------------------------------------------------ build what is missing
+BENCH_JAR=$(ls "$ROOT"/bench/target/tessera-bench-*.jar 2>/dev/null | head -n 1 || true)
+if [ -z "$BENCH_JAR" ]; then
+  log "building bench/"
+  (cd "$ROOT" && mvn -B -q -pl bench -am package)
+  BENCH_JAR=$(ls "$ROOT"/bench/target/tessera-bench-*.jar | head -n 1)
+fi
+BENCH=(java -Xms256m -Xmx1g -cp "$BENCH_JAR:$ROOT/bench/target/lib/*" io.tessera.bench.BenchMain)
+has_target() { [[ " $TARGETS " == *" $1 "* ]]; }
+if has_target tessera && ! ls "$ROOT"/server/target/tessera-server-*.jar >/dev/null 2>&1; then
+  if grep -q '<module>server</module>' "$ROOT/pom.xml"; then
+    log "building Tessera (mvn -B -q -DskipTests package)"
+    (cd "$ROOT" && mvn -B -q -DskipTests package)
+  else
+    log "Tessera's server is not in the build yet (waits for the embedded backend): its column is pending"
+    TARGETS=${TARGETS//tessera/}
+  fi
+fi
+
+# ------------------------------------------------------------------ the machine, the command
+{
+  echo "# run: bench/run.sh ${WORKLOADS[*]}"
+  echo "# env: ROUNDS=$ROUNDS DEDUP_ROUNDS=$DEDUP_ROUNDS TARGETS=\"$(echo $TARGETS)\" SMALL_SECONDS=$SMALL_SECONDS LARGE_SIZES=$LARGE_SIZES LISTING_FILLS=$LISTING_FILLS COPY_SIZE=$COPY_SIZE DEDUP_SIZE=$DEDUP_SIZE DEDUP_COPIES=$DEDUP_COPIES"
+  echo "# date: $(date -Is)  host: $(hostname)  kernel: $(uname -r)"
+  echo "# cpu: $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+  echo "# memory: $(free -g | awk '/^Mem:/ {print $2 " GiB total, " $7 " GiB available"}')"
+  echo "# disk: $(df -h "$OUT" | awk 'NR==2 {print $1 " " $2 " (" $5 " used)"}'), $(findmnt -no FSTYPE -T "$OUT"), rotational=$(cat /sys/block/"$(basename "$(findmnt -no SOURCE -T "$OUT")")"/queue/rotational 2>/dev/null || echo '?')"
+  echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "# java: $(java -version 2>&1 | head -n 1)"
+  echo "# git: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null) $(git -C "$ROOT" status --porcelain 2>/dev/null | grep -q . && echo '(with uncommitted changes)')"
+} | tee "$OUT/run-info.txt" >&2
+
+# ------------------------------------------------------------------ start the servers
+declare -A ARGS
+if has_target tessera; then
+  TESSERA_PORT=$(pick_port "${TESSERA_PORT:-8090}")
+  TESSERA_DATA=$(mktemp -d "${TMPDIR:-/tmp}/tessera-bench.XXXXXX")
+  grep -E '^\s*durability:' "$ROOT/conf/tessera.yaml" | sed 's/^/# tessera conf: /' | tee -a "$OUT/run-info.txt" >&2 || true
+  log "starting Tessera on 127.0.0.1:$TESSERA_PORT, data in $TESSERA_DATA (default config: durable)"
+  # JDK_JAVA_OPTIONS adds to bin/tessera's JVM options instead of replacing them
+  jfr_opts=
+  [ "${PROFILE:-0}" = 1 ] && jfr_opts="-XX:StartFlightRecording=filename=$OUT/tessera.jfr,settings=profile,dumponexit=true"
+  JDK_JAVA_OPTIONS=$jfr_opts TESSERA_PORT=$TESSERA_PORT TESSERA_DATA_DIR=$TESSERA_DATA \
+    "$ROOT/bin/tessera" run > "$OUT/tessera.log" 2>&1 &
+  TESSERA_PID=$!   # bin/tessera execs java: this is the server's JVM
+  wait_http "http://127.0.0.1:$TESSERA_PORT/auth/v1.0" -H 'X-Auth-User: test:tester' -H 'X-Auth-Key: testing' ||
+    { tail -n 30 "$OUT/tessera.log" >&2; exit 1; }
+  ARGS[tessera]="--auth-url http://127.0.0.1:$TESSERA_PORT/auth/v1.0 --server-pid $TESSERA_PID --data-dir $TESSERA_DATA"
+fi
+if has_target swift; then
+  SWIFT_DATA=$(mktemp -d "${TMPDIR:-/tmp}/swift-bench.XXXXXX")
+  p=$(pick_port 18080); SWIFT_PROXY_PORT=$p
+  p=$(pick_port $((p + 1))); SWIFT_OBJECT_PORT=$p
+  p=$(pick_port $((p + 1))); SWIFT_CONTAINER_PORT=$p
+  p=$(pick_port $((p + 1))); SWIFT_ACCOUNT_PORT=$p
+  p=$(pick_port $((p + 1))); SWIFT_MEMCACHE_PORT=$p
+  log "starting Swift (SAIO, proxy on 127.0.0.1:$SWIFT_PROXY_PORT, data in $SWIFT_DATA)"
+  SWIFT_DATA=$SWIFT_DATA SWIFT_PROXY_PORT=$SWIFT_PROXY_PORT SWIFT_OBJECT_PORT=$SWIFT_OBJECT_PORT \
+    SWIFT_CONTAINER_PORT=$SWIFT_CONTAINER_PORT SWIFT_ACCOUNT_PORT=$SWIFT_ACCOUNT_PORT \
+    SWIFT_MEMCACHE_PORT=$SWIFT_MEMCACHE_PORT "$SWIFT_BENCH_DIR/start-saio.sh" > "$OUT/swift-start.log" 2>&1 ||
+    { tail -n 30 "$OUT/swift-start.log" >&2; exit 1; }
+  # every Swift process counts for RSS (Tessera's one JVM holds all the equivalent parts)
+  swift_pids=$(cat "$SWIFT_DATA"/run/*.pid | paste -sd, -)
+  ARGS[swift]="--auth-url http://127.0.0.1:$SWIFT_PROXY_PORT/auth/v1.0 --server-pid $swift_pids --data-dir $SWIFT_DATA/node"
+  echo "# swift: $(dpkg-query -W -f '${Version}' swift 2>/dev/null), proxy workers ${SWIFT_PROXY_WORKERS:-1}, storage $(findmnt -no FSTYPE -T "$SWIFT_DATA")" | tee -a "$OUT/run-info.txt" >&2
+fi
+if has_target nginx; then
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || {
+    log "installing nginx-light"; DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -q nginx-light >&2; }
+  NGINX_DIR=$(mktemp -d "${TMPDIR:-/tmp}/nginx-bench.XXXXXX")
+  chmod 755 "$NGINX_DIR"          # the workers run as nobody
+  mkdir -p "$NGINX_DIR/www" "$NGINX_DIR/tmp"
+  "${BENCH[@]}" make-static --root "$NGINX_DIR/www" --small-objects $STATIC_SMALL --large 256MiB >&2
+  chmod -R a+rX "$NGINX_DIR/www"
+  NGINX_PORT=$(pick_port 18180)
+  cat > "$NGINX_DIR/nginx.conf" <<EOF
+worker_processes auto;
+pid $NGINX_DIR/nginx.pid;
+error_log $NGINX_DIR/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nodelay on;
+  keepalive_timeout 120s;
+  keepalive_requests 100000000;  # the default (1000) would close connections mid-run
+  default_type application/octet-stream;
+  client_body_temp_path $NGINX_DIR/tmp;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    root $NGINX_DIR/www;
+  }
+}
+EOF
+  log "starting nginx on 127.0.0.1:$NGINX_PORT, files in $NGINX_DIR/www"
+  /usr/sbin/nginx -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" -g 'daemon off;' > "$OUT/nginx.log" 2>&1 &
+  NGINX_PID=$!
+  wait_http "http://127.0.0.1:$NGINX_PORT/static/small-00000000" || { cat "$NGINX_DIR/error.log" >&2; exit 1; }
+  ARGS[nginx]="--url http://127.0.0.1:$NGINX_PORT --server-pid $NGINX_PID"
+  echo "# nginx: $(/usr/sbin/nginx -v 2>&1 | cut -d/ -f2), worker_processes auto, sendfile on" | tee -a "$OUT/run-info.txt" >&2
+fi
+
+# ------------------------------------------------------------------ run, alternating
+workload_args() { # workload, target
+  case $1 in
+    small) echo "--seconds $SMALL_SECONDS --concurrency 1,16 --static-objects $STATIC_SMALL" ;;
+    large) if [ "$2" = nginx ]; then echo "--size 256MiB"; else echo "--size $LARGE_SIZES"; fi ;;
+    listing) echo "--fill $LISTING_FILLS" ;;
+    copy) echo "--size $COPY_SIZE" ;;
+    dedup) echo "--size $DEDUP_SIZE --copies $DEDUP_COPIES" ;;
+  esac
+}
+applies() { # workload, target: the read-only static server has no PUT, listing, copy or dedup
+  [ "$2" != nginx ] || [ "$1" = small ] || [ "$1" = large ] || [ "$1" = client-cost ]
+}
+run_one() { # workload target round
+  local w=$1 t=$2 r=$3 rc=0
+  log "round $r: $w on $t"
+  # shellcheck disable=SC2046
+  "${BENCH[@]}" "$w" --target "$t" --round "$r" ${ARGS[$t]:-} $(workload_args "$w" "$t") \
+    2> >(tee -a "$OUT/stderr.txt" >&2) | tee -a "$RESULTS" || rc=$?
+  [ $rc = 0 ] || echo "# FAILED: $w on $t round $r (exit $rc)" | tee -a "$RESULTS"
+}
+START=$(date +%s)
+for w in "${WORKLOADS[@]}"; do
+  t0=$(date +%s)
+  case $w in
+    hash) for r in $(seq 1 "$ROUNDS"); do run_one hash jvm "$r"; done ;;
+    client-cost)
+      has_target nginx || { log "client-cost needs nginx"; continue; }
+      run_one client-cost nginx 1 ;;
+    small|large|listing|copy|dedup)
+      n=$ROUNDS; [ "$w" = dedup ] && n=$DEDUP_ROUNDS
+      for r in $(seq 1 "$n"); do
+        for t in $TARGETS; do applies "$w" "$t" && run_one "$w" "$t" "$r"; done
+      done ;;
+    *) log "unknown workload $w"; exit 2 ;;
+  esac
+  echo "# workload $w took $(( $(date +%s) - t0 )) s" | tee -a "$RESULTS"
+done
+{
+  echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "# total: $(( $(date +%s) - START )) s"
+} | tee -a "$OUT/run-info.txt" >&2
+
+echo
+echo "Medians of $ROUNDS rounds (dedup: $DEDUP_ROUNDS); ratio = tessera/peer (for ms, s and MiB lower is better). Raw lines: $RESULTS"
+"${BENCH[@]}" table --subject tessera "$RESULTS" | tee "$OUT/table.md"
+if [ "${PROFILE:-0}" = 1 ] && [ -n "$TESSERA_PID" ]; then
+  stop_pid "$TESSERA_PID" tessera; TESSERA_PID=   # the recording is written when the JVM exits
+  [ -s "$OUT/tessera.jfr" ] && "$ROOT/bench/jfr-top.sh" "$OUT/tessera.jfr" | tee "$OUT/profile.txt"
+fi
+if grep -q "^# FAILED" "$RESULTS"; then exit 1; fi
+exit 0
+}
