@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * Reads the configuration: the file named by {@code TESSERA_CONFIG} (default
  * {@code $TESSERA_HOME/conf/tessera.yaml}), then the environment overrides {@code TESSERA_PORT} and
- * {@code TESSERA_DATA_DIR}. Relative paths in the file are relative to {@code TESSERA_HOME} (data) or
+ * {@code TESSERA_DATA_DIR}, {@code TESSERA_NBD_PORT}. Relative paths in the file are relative to {@code TESSERA_HOME} (data) or
  * to the config file's folder (users file).
  */
 public final class ConfigLoader {
@@ -44,6 +44,11 @@ public final class ConfigLoader {
             TesseraConfig.Server s = config.server();
             config = config.withServer(new TesseraConfig.Server(s.host(), parsePort(env.get("TESSERA_PORT")),
                     s.publicUrl(), s.idleTimeoutSeconds(), s.accessLog()));
+        }
+        if (env.containsKey("TESSERA_NBD_PORT")) {
+            TesseraConfig.Volumes v = config.volumes();
+            config = config.withVolumes(new TesseraConfig.Volumes(v.nbdHost(), parsePort(env.get("TESSERA_NBD_PORT")),
+                    v.nbdAllowedHosts(), v.nbdPublicHost(), v.nodeId(), v.hasherIdleSeconds()));
         }
         if (env.containsKey("TESSERA_DATA_DIR")) {
             TesseraConfig.StoreSettings s = config.store();
@@ -89,7 +94,7 @@ public final class ConfigLoader {
             }
             return port;
         } catch (NumberFormatException e) {
-            throw new IOException("TESSERA_PORT must be a port number, not '" + value + "'");
+            throw new IOException("TESSERA_PORT and TESSERA_NBD_PORT must be port numbers, not '" + value + "'");
         }
     }
 }

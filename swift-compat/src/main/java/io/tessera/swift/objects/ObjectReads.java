@@ -32,10 +32,15 @@ public final class ObjectReads {
     /** The headers every GET and HEAD of this version carries. */
     public static Response.ResponseBuilder headers(Response.ResponseBuilder reply, ObjectVersion v) {
         RawContentType.set(reply, v.contentType());
-        reply.header("ETag", v.etag())
-                .header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(v.timestamp())))
+        // An empty ETag means "not known yet": a volume snapshot until the background hasher has run.
+        // Then neither ETag nor X-Object-Hash is sent (its map still names unhashed owned blocks), so
+        // clients such as `swift download` skip their MD5 check instead of failing it.
+        if (!v.etag().isEmpty()) {
+            reply.header("ETag", v.etag())
+                    .header("X-Object-Hash", v.map().merkleRoot().toHex());
+        }
+        reply.header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(v.timestamp())))
                 .header("X-Timestamp", v.timestamp().toSwift())
-                .header("X-Object-Hash", v.map().merkleRoot().toHex())
                 .header("Accept-Ranges", "bytes");
         v.metadata().forEach((k, val) -> reply.header(HeaderText.toWire(MetadataHeaders.headerName(k)), HeaderText.toWire(val)));
         return reply;
