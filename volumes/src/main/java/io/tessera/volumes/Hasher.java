@@ -42,6 +42,7 @@ public final class Hasher implements AutoCloseable {
     private final long idleMillis;
     private volatile boolean pending;
     private volatile boolean stopped;
+    private volatile boolean paused;
     private Thread thread;
 
     public Hasher(Store store, long idleMillis) {
@@ -58,6 +59,14 @@ public final class Hasher implements AutoCloseable {
         }
     }
 
+    /** Stops background passes (tests use it to see a snapshot before it is hashed); {@link #runOnce} still works. */
+    public void pause(boolean pause) {
+        paused = pause;
+        if (!pause) {
+            wake();
+        }
+    }
+
     public void wake() {
         synchronized (signal) {
             pending = true;
@@ -68,7 +77,9 @@ public final class Hasher implements AutoCloseable {
     private void loop() {
         while (!stopped) {
             try {
-                runOnce();
+                if (!paused) {
+                    runOnce();
+                }
             } catch (RuntimeException e) {
                 log.warn("snapshot hasher pass failed (retried later): {}", e.toString());
             }
