@@ -351,4 +351,60 @@ class VolumesEndToEndTest {
         HttpResponse<byte[]> otherAccount = http.send("GET", "/volumes/v1/AUTH_test2");
         assertThat(otherAccount.statusCode()).isEqualTo(403);
     }
+
+    /** Runs one Ganeti ExtStorage script the way Ganeti does: environment in, stdout out. */
+    static Result ganeti(String script, Map<String, String> vars) throws Exception {
+        Path root = Path.of(System.getProperty("user.dir")).getParent();
+        Path wrapper = home.resolve("tessera-cli");
+        if (!Files.exists(wrapper)) {
+            // bin/tessera needs a packaged jar; tests run before packaging, so call Main on the test classpath.
+            Files.writeString(wrapper, "#!/usr/bin/env bash\nexec java -Xshare:auto -XX:TieredStopAtLevel=1 -cp '"
+                    + System.getProperty("java.class.path") + "' io.tessera.server.Main \"$@\"\n");
+            wrapper.toFile().setExecutable(true);
+        }
+        ProcessBuilder pb = new ProcessBuilder(root.resolve("ganeti/tessera/" + script).toString()).directory(home.toFile());
+        Map<String, String> env = pb.environment();
+        env.put("TESSERA_BIN", wrapper.toString());
+        env.put("TESSERA_URL", "http://127.0.0.1:" + server.port());
+        env.put("TESSERA_USER", TestServer.USER);
+        env.put("TESSERA_KEY", TestServer.KEY);
+        env.put("TESSERA_GANETI_STATE", home.resolve("ganeti-state").toString());
+        env.putAll(vars);
+        Path out = Files.createTempFile(home, "out", ".txt");
+        Path err = Files.createTempFile(home, "err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    @Test
+    void theGanetiProviderCreatesAttachesGrowsSnapshotsAndRemovesThroughTheCli() throws Exception {
+        String vol = "3f2a.ext.disk0";
+        Map<String, String> base = Map.of("VOL_NAME", vol);
+        assertThat(ganeti("verify", Map.of("VOL_NAME", vol, "EXTP_ORIGIN", "images/disk.raw")).exit()).isZero();
+        assertThat(ganeti("verify", Map.of("VOL_NAME", vol, "EXTP_COLOR", "red")).exit()).isNotZero();
+        Result created = ganeti("create", Map.of("VOL_NAME", vol, "VOL_SIZE", "16", "EXTP_ORIGIN", "images/disk.raw"));
+        assertThat(created.exit()).as(created.err()).isZero();
+        Result attached = ganeti("attach", base);
+        assertThat(attached.exit()).as(attached.err()).isZero();
+        assertThat(attached.out().trim()).isEqualTo(uri(vol));
+        byte[] expected = Arrays.copyOf(imageBytes, 16 * MIB);
+        assertThat(sha256(readWithQemu(attached.out().trim()))).isEqualTo(sha256(expected));
+        assertThat(ganeti("open", Map.of("VOL_NAME", vol, "VOL_OPEN_EXCLUSIVE", "False")).exit()).isZero();
+        assertThat(ganeti("attach", base).out().trim()).isEqualTo(uri(vol) + ";handover");
+        assertThat(ganeti("close", base).exit()).isZero();
+        assertThat(ganeti("grow", Map.of("VOL_NAME", vol, "VOL_SIZE", "16", "VOL_NEW_SIZE", "32")).exit()).isZero();
+        assertThat(api("GET", "/" + vol, null, 200).get("size_bytes").asLong()).isEqualTo(32L * MIB);
+        Result snap = ganeti("snapshot", Map.of("VOL_NAME", vol, "VOL_SNAPSHOT_NAME", "ganeti-snap",
+                "EXTP_SNAPSHOT_CONTAINER", "snaps"));
+        assertThat(snap.exit()).as(snap.err()).isZero();
+        assertThat(swiftDownload("snaps", "ganeti-snap")).hasSize(32 * MIB);
+        assertThat(ganeti("detach", base).exit()).isZero();
+        assertThat(ganeti("detach", base).exit()).isZero();
+        assertThat(ganeti("setinfo", Map.of("VOL_NAME", vol, "VOL_METADATA", "originstname+vm1")).exit()).isZero();
+        assertThat(ganeti("remove", base).exit()).isZero();
+        assertThat(ganeti("remove", base).exit()).as("idempotent").isZero();
+        api("GET", "/" + vol, null, 404);
+    }
 }
