@@ -288,7 +288,7 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
                     return existing.io;
                 }
                 Handle h = new Handle();
-                h.io = new VolumeIo(store, fresh, m, lease, "volume " + k, () -> release(k));
+                h.io = new VolumeIo(store, fresh, m, lease, "volume " + k, () -> release(k, h));
                 h.users = 1;
                 open.put(k, h);
                 log.info("volume {} opened for writing (lease generation {})", k, lease.generation());
@@ -300,14 +300,14 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
         }
     }
 
-    private void release(String k) {
+    private void release(String k, Handle h) {
         VolumeIo io;
         synchronized (this) {
-            Handle h = open.get(k);
-            if (h == null || --h.users > 0) {
+            if (--h.users > 0) {
                 return;
             }
-            open.remove(k);
+            // A handle whose lease was lost may have been replaced by a newer one: leave that one alone.
+            open.remove(k, h);
             io = h.io;
         }
         try {
@@ -398,13 +398,15 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
             keys = new ArrayList<>(open.keySet());
         }
         for (String k : keys) {
+            Handle h;
             synchronized (this) {
-                Handle h = open.get(k);
-                if (h != null) {
-                    h.users = 1;
+                h = open.get(k);
+                if (h == null) {
+                    continue;
                 }
+                h.users = 1;
             }
-            release(k);
+            release(k, h);
         }
     }
 }
