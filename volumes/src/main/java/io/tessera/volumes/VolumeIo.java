@@ -26,8 +26,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * entry in the store before the write is acknowledged; later writes to it change it in place. Whole
  * blocks zeroed or trimmed become zero entries; partial ranges are written as zeroes.
  *
- * <p>Concurrency: writes to one block are serialized (striped locks), so a copy-up never races
- * another; a snapshot takes the exclusive side of {@link #snapshotLock} and waits for writes in flight.
+ * <p>Concurrency: writes to an owned block of the current epoch go straight to it (concurrent NBD
+ * requests carry no ordering); copy-ups, zeroing and trims of one block are serialized (striped
+ * locks) and re-resolve the entry under the lock, so a copy-up never races another; a snapshot takes the exclusive side of {@link #snapshotLock} and waits for writes in flight.
  * Several NBD connections of this process may share one VolumeIo: a flush on any of them syncs every
  * owned block dirtied through any of them, which is what NBD's CAN_MULTI_CONN promises.
  */
@@ -163,7 +164,11 @@ public final class VolumeIo implements BlockDevice {
     @Override
     public void writeZeroes(long offset, long len, boolean fua, boolean noHole) {
         checkRange(offset, len);
-        mutate(offset, len, fua, (i, inBlock, pos, n, touched) -> zeroBlock(i, inBlock, n, noHole, touched));
+        mutate(offset, len, fua, (i, inBlock, pos, n, touched) -> {
+            synchronized (stripes[(int) (i % STRIPES)]) {
+                zeroBlock(i, inBlock, n, noHole, touched);
+            }
+        });
     }
 
     @Override
@@ -181,7 +186,7 @@ public final class VolumeIo implements BlockDevice {
         }
         checkRange(offset, len);
         lease.check();
-        Set<BlockHash> touched = new java.util.HashSet<>();
+        Set<BlockHash> touched = new java.util.HashSet<>(4);
         snapshotLock.readLock().lock();
         try {
             long pos = 0;
@@ -190,9 +195,7 @@ public final class VolumeIo implements BlockDevice {
                 long i = abs / bs();
                 int inBlock = (int) (abs % bs());
                 int n = (int) Math.min(len - pos, bs() - inBlock);
-                synchronized (stripes[(int) (i % STRIPES)]) {
-                    op.apply(i, inBlock, (int) pos, n, touched);
-                }
+                op.apply(i, inBlock, (int) pos, n, touched);
                 pos += n;
             }
         } finally {
@@ -212,6 +215,18 @@ public final class VolumeIo implements BlockDevice {
 
     private void writeBlock(long i, int inBlock, byte[] src, int srcOff, int n, Set<BlockHash> touched) {
         Entry e = map.resolve(i);
+        if (VolumeMap.writableInPlace(e, epoch())) {
+            store.owned().write(e.block(), inBlock, src, srcOff, n);
+            touched.add(e.block());
+            return;
+        }
+        synchronized (stripes[(int) (i % STRIPES)]) {
+            copyUpAndWrite(i, inBlock, src, srcOff, n, touched);
+        }
+    }
+
+    private void copyUpAndWrite(long i, int inBlock, byte[] src, int srcOff, int n, Set<BlockHash> touched) {
+        Entry e = map.resolve(i); // again, under the block's lock: another writer may have copied it up
         if (VolumeMap.writableInPlace(e, epoch())) {
             store.owned().write(e.block(), inBlock, src, srcOff, n);
             touched.add(e.block());
@@ -287,9 +302,16 @@ public final class VolumeIo implements BlockDevice {
             return;
         }
         lease.check();
+        // Take the ids out before syncing them: a write that completes meanwhile puts its id back for
+        // the next flush, instead of being forgotten by this one.
         List<BlockHash> toSync = new ArrayList<>(dirty);
-        store.owned().sync(toSync);
         toSync.forEach(dirty::remove);
+        try {
+            store.owned().sync(toSync);
+        } catch (RuntimeException e) {
+            dirty.addAll(toSync);
+            throw e;
+        }
         lease.check();
     }
 
@@ -348,8 +370,15 @@ public final class VolumeIo implements BlockDevice {
     }
 
     void syncAll() {
+        // Take the ids out before syncing them: a write that completes meanwhile puts its id back for
+        // the next flush, instead of being forgotten by this one.
         List<BlockHash> toSync = new ArrayList<>(dirty);
-        store.owned().sync(toSync);
         toSync.forEach(dirty::remove);
+        try {
+            store.owned().sync(toSync);
+        } catch (RuntimeException e) {
+            dirty.addAll(toSync);
+            throw e;
+        }
     }
 }

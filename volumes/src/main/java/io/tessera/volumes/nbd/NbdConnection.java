@@ -16,13 +16,17 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One NBD client: the fixed newstyle handshake, then the transmission phase. Every reply (header and
- * payload) goes out in one write on a TCP_NODELAY socket. A protocol violation the client can not
+ * One NBD client: the fixed newstyle handshake, then the transmission phase, where requests are read
+ * in order by this thread and run on the server's worker pool (at most 64 MiB of them in flight per
+ * connection). Every reply (header and payload) goes out in one write on a TCP_NODELAY socket. A protocol violation the client can not
  * recover from (a bad magic, an option or write larger than we accept) closes this connection only;
  * a bad request (out of range, unknown flag or command) gets an error reply and the connection goes on.
  */
@@ -38,11 +42,24 @@ final class NbdConnection implements Runnable {
     private boolean noZeroes;
     private boolean metaContext;
     private BlockDevice device;
+    private final Executor workers;
+    /** Bytes of requests in flight (payloads and read buffers), in KiB: bounds a connection's memory. */
+    private final Semaphore budget = new Semaphore(BUDGET_KIB);
+    private static final int BUDGET_KIB = 64 * 1024;
+    private final Object sendLock = new Object();
 
-    NbdConnection(Socket socket, ExportResolver exports, Consumer<NbdConnection> onEnd) {
+    NbdConnection(Socket socket, ExportResolver exports, Consumer<NbdConnection> onEnd, Executor workers) {
         this.socket = socket;
         this.exports = exports;
         this.onEnd = onEnd;
+        this.workers = workers;
+    }
+
+    /** Sends one whole reply; replies of concurrent requests never interleave. */
+    private void send(byte[] reply) throws IOException {
+        synchronized (sendLock) {
+            out.write(reply);
+        }
     }
 
     @Override
@@ -62,8 +79,20 @@ final class NbdConnection implements Runnable {
         } catch (IOException | RuntimeException e) {
             log.warn("NBD connection {} failed: {}", socket.getRemoteSocketAddress(), e.toString());
         } finally {
+            drain();
             close();
             onEnd.accept(this);
+        }
+    }
+
+    /** Waits (bounded) for requests in flight, so the device is closed only once nothing uses it. */
+    private void drain() {
+        try {
+            if (budget.tryAcquire(BUDGET_KIB, 60, TimeUnit.SECONDS)) {
+                budget.release(BUDGET_KIB);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -377,9 +406,33 @@ final class NbdConnection implements Runnable {
                 in.readFully(payload);
             }
             if (type == CMD_DISC) {
+                return; // run() drains the requests in flight before closing
+            }
+            // Requests run concurrently (replies may come out of order, as NBD allows): a write that
+            // waits for the disk does not hold up the reads queued behind it.
+            int kib = (int) Math.max(1, Math.min(BUDGET_KIB, (length + 1023) / 1024));
+            try {
+                budget.acquire(kib);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return;
             }
-            handle(type, flags, handle, offset, length, payload);
+            byte[] body = payload;
+            try {
+                workers.execute(() -> {
+                    try {
+                        handle(type, flags, handle, offset, length, body);
+                    } catch (IOException e) {
+                        log.debug("NBD reply to {} failed: {}", socket.getRemoteSocketAddress(), e.toString());
+                        NbdServer.closeQuietly(socket);
+                    } finally {
+                        budget.release(kib);
+                    }
+                });
+            } catch (RuntimeException e) {
+                budget.release(kib);
+                throw e;
+            }
         }
     }
 
@@ -459,19 +512,19 @@ final class NbdConnection implements Runnable {
     private void read(BlockDevice d, long handle, long offset, int length) throws IOException {
         if (structured) {
             if (length == 0) {
-                out.write(chunkHeader(REPLY_FLAG_DONE, REPLY_TYPE_NONE, handle, 0).array());
+                send(chunkHeader(REPLY_FLAG_DONE, REPLY_TYPE_NONE, handle, 0).array());
                 return;
             }
             byte[] reply = new byte[20 + 8 + length];
             d.read(offset, reply, 28, length);
             ByteBuffer.wrap(reply).putInt(STRUCTURED_REPLY_MAGIC).putShort((short) REPLY_FLAG_DONE)
                     .putShort((short) REPLY_TYPE_OFFSET_DATA).putLong(handle).putInt(8 + length).putLong(offset);
-            out.write(reply);
+            send(reply);
         } else {
             byte[] reply = new byte[16 + length];
             d.read(offset, reply, 16, length);
             ByteBuffer.wrap(reply).putInt(SIMPLE_REPLY_MAGIC).putInt(0).putLong(handle);
-            out.write(reply);
+            send(reply);
         }
     }
 
@@ -483,7 +536,7 @@ final class NbdConnection implements Runnable {
         for (BlockDevice.Extent e : extents) {
             b.putInt((int) e.length()).putInt(e.flags());
         }
-        out.write(b.array());
+        send(b.array());
     }
 
     private static ByteBuffer chunkHeader(int flags, int type, long handle, int length) {
@@ -496,7 +549,7 @@ final class NbdConnection implements Runnable {
     }
 
     private void simpleReply(long handle, int error) throws IOException {
-        out.write(ByteBuffer.allocate(16).putInt(SIMPLE_REPLY_MAGIC).putInt(error).putLong(handle).array());
+        send(ByteBuffer.allocate(16).putInt(SIMPLE_REPLY_MAGIC).putInt(error).putLong(handle).array());
     }
 
     /** An error reply: a structured error chunk where a structured reply is due (READ, BLOCK_STATUS), else simple. */
@@ -505,7 +558,7 @@ final class NbdConnection implements Runnable {
             byte[] m = utf8(message.length() > 200 ? message.substring(0, 200) : message);
             ByteBuffer b = chunkHeader(REPLY_FLAG_DONE, REPLY_TYPE_ERROR, handle, 6 + m.length, 6 + m.length);
             b.putInt(errno).putShort((short) m.length).put(m);
-            out.write(b.array());
+            send(b.array());
         } else {
             simpleReply(handle, errno);
         }

@@ -7,13 +7,15 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The NBD server: fixed newstyle, no TLS, one thread per connection (requests are read and answered in
- * order; the client may pipeline them). Connections from hosts not in {@code allowedHosts} are closed
+ * The NBD server: fixed newstyle, no TLS, one reader thread per connection and a shared pool of 16
+ * workers that run the requests (clients pipeline them; replies may come out of order). Connections from hosts not in {@code allowedHosts} are closed
  * at once. A misbehaving client costs only its own connection.
  */
 public final class NbdServer implements AutoCloseable {
@@ -27,6 +29,11 @@ public final class NbdServer implements AutoCloseable {
     private final Thread acceptor;
     private final AtomicInteger ids = new AtomicInteger();
     private volatile boolean closed;
+    private final ExecutorService workers = Executors.newFixedThreadPool(16, r -> {
+        Thread t = new Thread(r, "nbd-worker");
+        t.setDaemon(true);
+        return t;
+    });
 
     public NbdServer(ExportResolver exports, String host, int port, Set<InetAddress> allowedHosts) throws IOException {
         this.exports = exports;
@@ -60,7 +67,7 @@ public final class NbdServer implements AutoCloseable {
                 closeQuietly(s);
                 continue;
             }
-            NbdConnection c = new NbdConnection(s, exports, this::forget);
+            NbdConnection c = new NbdConnection(s, exports, this::forget, workers);
             connections.add(c);
             Thread t = new Thread(c, "nbd-conn-" + ids.incrementAndGet());
             t.setDaemon(true);
@@ -91,5 +98,6 @@ public final class NbdServer implements AutoCloseable {
         for (NbdConnection c : connections) {
             c.close();
         }
+        workers.shutdown();
     }
 }

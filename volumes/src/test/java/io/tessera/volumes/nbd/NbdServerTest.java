@@ -251,8 +251,8 @@ class NbdServerTest {
             byte[] data = new byte[5000];
             Arrays.fill(data, (byte) 0x5a);
             c.request(Nbd.CMD_WRITE, Nbd.CMD_FLAG_FUA, 0x1122334455667788L, 1001, data.length, data);
-            c.request(Nbd.CMD_READ, 0, 42, 1000, 5002, null); // pipelined
             assertThat(c.simpleReply(0x1122334455667788L)).isZero();
+            c.request(Nbd.CMD_READ, 0, 42, 1000, 5002, null);
             Client.Chunk read = c.chunk(42);
             assertThat(read.type()).isEqualTo(Nbd.REPLY_TYPE_OFFSET_DATA);
             assertThat(read.flags()).isEqualTo(Nbd.REPLY_FLAG_DONE);
@@ -268,6 +268,32 @@ class NbdServerTest {
             assertThat(disk.flushes).isEqualTo(1);
             c.request(Nbd.CMD_DISC, 0, 8, 0, 0, null);
             assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void pipelinedRequestsAreAllAnsweredEachUnderItsOwnHandle() throws Exception {
+        for (int i = 0; i < 64; i++) {
+            disk.data[i * 4096] = (byte) i;
+        }
+        try (Client c = new Client()) {
+            c.attach("disk");
+            for (int i = 0; i < 64; i++) {
+                c.request(Nbd.CMD_READ, 0, 1000 + i, i * 4096L, 4096, null);
+            }
+            boolean[] seen = new boolean[64];
+            for (int n = 0; n < 64; n++) {
+                assertThat(c.in.readInt()).isEqualTo(Nbd.STRUCTURED_REPLY_MAGIC);
+                assertThat(c.in.readUnsignedShort()).isEqualTo(Nbd.REPLY_FLAG_DONE);
+                assertThat(c.in.readUnsignedShort()).isEqualTo(Nbd.REPLY_TYPE_OFFSET_DATA);
+                int i = (int) (c.in.readLong() - 1000);
+                byte[] p = new byte[c.in.readInt()];
+                c.in.readFully(p);
+                assertThat(seen[i]).isFalse();
+                seen[i] = true;
+                assertThat(ByteBuffer.wrap(p).getLong()).isEqualTo(i * 4096L);
+                assertThat(p[8]).isEqualTo((byte) i);
+            }
         }
     }
 
