@@ -88,6 +88,10 @@ class VolumeFlatnessBench {
             }
             System.out.println(report);
             Files.writeString(Path.of("target/volume-flatness.txt"), report.toString());
+        } finally {
+            try (var paths = Files.walk(home)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 }
