@@ -63,12 +63,17 @@ final class TestServer implements AutoCloseable {
         Map<String, String> env = new HashMap<>();
         env.put("TESSERA_HOME", home.toString());
         env.put("TESSERA_PORT", String.valueOf(port));
+        env.put("TESSERA_NBD_PORT", "0"); // a free port: tests run side by side (and 10809 may be taken)
         env.put("TESSERA_DATA_DIR", home.resolve("data").toString());
         return env;
     }
 
     int port() {
         return server.port();
+    }
+
+    int nbdPort() {
+        return server.nbdPort();
     }
 
     String authUrl() {

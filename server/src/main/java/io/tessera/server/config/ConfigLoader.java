@@ -18,7 +18,7 @@ import java.util.Map;
  * {@code $TESSERA_HOME/conf/tessera.yaml}), then the environment overrides {@code TESSERA_PORT},
  * {@code TESSERA_DATA_DIR}, {@code TESSERA_STORE} (the backend) and, for the cassandra backend,
  * {@code TESSERA_CASSANDRA_CONTACT_POINTS} (host:port,host:port), {@code TESSERA_CASSANDRA_DC} and
- * {@code TESSERA_CASSANDRA_KEYSPACE}. Relative paths in the file are relative to {@code TESSERA_HOME}
+ * {@code TESSERA_CASSANDRA_KEYSPACE}, and {@code TESSERA_NBD_PORT}. Relative paths in the file are relative to {@code TESSERA_HOME}
  * (data) or to the config file's folder (users file, truststore).
  */
 public final class ConfigLoader {
@@ -48,6 +48,11 @@ public final class ConfigLoader {
             TesseraConfig.Server s = config.server();
             config = config.withServer(new TesseraConfig.Server(s.host(), parsePort(env.get("TESSERA_PORT")),
                     s.publicUrl(), s.idleTimeoutSeconds(), s.accessLog()));
+        }
+        if (env.containsKey("TESSERA_NBD_PORT")) {
+            TesseraConfig.Volumes v = config.volumes();
+            config = config.withVolumes(new TesseraConfig.Volumes(v.nbdHost(), parsePort(env.get("TESSERA_NBD_PORT")),
+                    v.nbdAllowedHosts(), v.nbdPublicHost(), v.nodeId(), v.hasherIdleSeconds()));
         }
         if (env.containsKey("TESSERA_DATA_DIR")) {
             config = config.withStore(config.store().withDataDir(env.get("TESSERA_DATA_DIR")));
@@ -124,7 +129,7 @@ public final class ConfigLoader {
             }
             return port;
         } catch (NumberFormatException e) {
-            throw new IOException("TESSERA_PORT must be a port number, not '" + value + "'");
+            throw new IOException("TESSERA_PORT and TESSERA_NBD_PORT must be port numbers, not '" + value + "'");
         }
     }
 }

@@ -10,12 +10,40 @@ import java.util.List;
  */
 public record TesseraConfig(@JsonProperty("server") Server server,
                             @JsonProperty("store") StoreSettings store,
-                            @JsonProperty("auth") Auth auth) {
+                            @JsonProperty("auth") Auth auth,
+                            @JsonProperty("volumes") Volumes volumes) {
 
     public TesseraConfig {
         server = server != null ? server : new Server(null, null, null, null, null);
         store = store != null ? store : new StoreSettings(null, null, null, null, null);
         auth = auth != null ? auth : new Auth(null, null);
+        volumes = volumes != null ? volumes : new Volumes(null, null, null, null, null, null);
+    }
+
+    /**
+     * The volume service and its NBD server.
+     *
+     * @param nbdHost         the interface the NBD server listens on (127.0.0.1)
+     * @param nbdPort         10809 (TESSERA_NBD_PORT overrides; 0 picks a free port)
+     * @param nbdAllowedHosts client addresses that may connect (NBD has no authentication): [127.0.0.1, ::1]
+     * @param nbdPublicHost   the host put in nbd:// URIs (default: nbdHost)
+     * @param nodeId          this server's name in volume write leases (default: host name + NBD port)
+     * @param hasherIdleSeconds how often the snapshot hasher looks for work it was not told about (60)
+     */
+    public record Volumes(@JsonProperty("nbd_host") String nbdHost,
+                          @JsonProperty("nbd_port") Integer nbdPort,
+                          @JsonProperty("nbd_allowed_hosts") java.util.List<String> nbdAllowedHosts,
+                          @JsonProperty("nbd_public_host") String nbdPublicHost,
+                          @JsonProperty("node_id") String nodeId,
+                          @JsonProperty("hasher_idle_seconds") Integer hasherIdleSeconds) {
+        public Volumes {
+            nbdHost = nbdHost != null ? nbdHost : "127.0.0.1";
+            nbdPort = nbdPort != null ? nbdPort : 10809;
+            nbdAllowedHosts = nbdAllowedHosts != null ? java.util.List.copyOf(nbdAllowedHosts)
+                    : java.util.List.of("127.0.0.1", "::1");
+            nbdPublicHost = nbdPublicHost != null ? nbdPublicHost : nbdHost;
+            hasherIdleSeconds = hasherIdleSeconds != null ? hasherIdleSeconds : 60;
+        }
     }
 
     public record Server(@JsonProperty("host") String host,
@@ -138,10 +166,14 @@ public record TesseraConfig(@JsonProperty("server") Server server,
     }
 
     TesseraConfig withServer(Server s) {
-        return new TesseraConfig(s, store, auth);
+        return new TesseraConfig(s, store, auth, volumes);
     }
 
     TesseraConfig withStore(StoreSettings s) {
-        return new TesseraConfig(server, s, auth);
+        return new TesseraConfig(server, s, auth, volumes);
+    }
+
+    TesseraConfig withVolumes(Volumes v) {
+        return new TesseraConfig(server, store, auth, v);
     }
 }

@@ -60,7 +60,10 @@ final class CassandraSchema {
             "CREATE TABLE IF NOT EXISTS {ks}.objects (account text, container text, shard int, name text,"
                     + " version frozen<object_version>, claim frozen<tuple<bigint, bigint>>,"
                     + " PRIMARY KEY ((account, container, shard), name))",
-            "CREATE TABLE IF NOT EXISTS {ks}.settings (key text PRIMARY KEY, value text)"));
+            "CREATE TABLE IF NOT EXISTS {ks}.settings (key text PRIMARY KEY, value text)"),
+            // 2: volumes (SCHEMA.md, Volumes).
+            java.util.stream.Stream.concat(CassandraOwnedBlockStore.ddl().stream(), CassandraVolumeStore.ddl().stream())
+                    .toList());
 
     static final int VERSION = MIGRATIONS.size();
 

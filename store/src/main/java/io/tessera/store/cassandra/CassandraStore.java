@@ -34,6 +34,8 @@ public final class CassandraStore implements Store {
     private final CassandraMapStore maps;
     private final CassandraMetadataStore metadata;
     private final PreparedStatement probe;
+    private final CassandraOwnedBlockStore owned;
+    private final CassandraVolumeStore volumes;
 
     private CassandraStore(CqlSession session, CassandraConfig config, CassandraSchema.StoreParameters params,
                            MetricRegistry metrics) {
@@ -44,6 +46,8 @@ public final class CassandraStore implements Store {
         this.blocks = new CassandraBlockStore(cql, blockSize.bytes(), usage, metrics);
         this.maps = new CassandraMapStore(cql, blockSize, metrics);
         this.metadata = new CassandraMetadataStore(cql, usage, new ObjectTable(cql, params.listingShards(), usage));
+        this.owned = new CassandraOwnedBlockStore(cql, blockSize.bytes());
+        this.volumes = new CassandraVolumeStore(cql);
         this.probe = cql.prepare("SELECT value FROM {ks}.store_meta WHERE key = 'schema_version'");
     }
 
@@ -124,6 +128,16 @@ public final class CassandraStore implements Store {
     @Override
     public MetadataStore metadata() {
         return metadata;
+    }
+
+    @Override
+    public io.tessera.store.OwnedBlockStore owned() {
+        return owned;
+    }
+
+    @Override
+    public io.tessera.store.VolumeStore volumes() {
+        return volumes;
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import io.tessera.hashmap.BlockHash;
 import io.tessera.hashmap.Hashmap;
+import io.tessera.store.OwnedIds;
 import io.tessera.store.Store;
 import io.tessera.store.StoreCorruptionException;
 import java.io.IOException;
@@ -16,7 +17,9 @@ import java.util.concurrent.Executor;
  * The GET half of the data path: writes a byte range of a hashmap's content to a stream, one block
  * at a time (memory O(block size)), fetching the next block while the current one is written so the
  * store's latency overlaps the network's. Blocks are stored stripped of trailing zeroes; the
- * missing tail of each block is written as zeroes.
+ * missing tail of each block is written as zeroes. A map may also name owned ids ({@link OwnedIds}):
+ * a volume snapshot's blocks before the background hasher has turned them into content blocks; those
+ * are read from {@link Store#owned()}.
  */
 public final class ContentReader {
     private static final byte[] ZEROES = new byte[64 * 1024];
@@ -113,6 +116,12 @@ public final class ContentReader {
     }
 
     private byte[] get(BlockHash hash) {
+        if (OwnedIds.isOwned(hash)) {
+            // A volume's block not hashed yet (a fresh snapshot): read it where the volume wrote it.
+            byte[] block = new byte[store.blockSize().bytes()];
+            store.owned().read(hash, 0, block, 0, block.length);
+            return block;
+        }
         return store.blocks().get(hash)
                 .orElseThrow(() -> new StoreCorruptionException("block " + hash + " is missing"));
     }

@@ -25,10 +25,15 @@ public final class ObjectReads {
     /** The headers every GET and HEAD of this version carries; the ETag is the body's. */
     public static Response.ResponseBuilder headers(Response.ResponseBuilder reply, ObjectVersion v, ObjectBody body) {
         RawContentType.set(reply, v.contentType());
-        reply.header("ETag", body.etag())
-                .header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(v.timestamp())))
+        // An empty ETag means "not known yet": a volume snapshot until the background hasher has run.
+        // Then neither ETag nor X-Object-Hash is sent (its map still names unhashed owned blocks), so
+        // clients such as `swift download` skip their MD5 check instead of failing it.
+        if (!body.etag().isEmpty()) {
+            reply.header("ETag", body.etag())
+                    .header("X-Object-Hash", v.map().merkleRoot().toHex());
+        }
+        reply.header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(v.timestamp())))
                 .header("X-Timestamp", v.timestamp().toSwift())
-                .header("X-Object-Hash", v.map().merkleRoot().toHex())
                 .header("Accept-Ranges", "bytes");
         MetadataReplies.addAll(reply, v.metadata());
         return reply;
