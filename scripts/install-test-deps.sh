@@ -2,12 +2,16 @@
 # Installs the real clients the test suite drives, from Debian's packages, if they are missing:
 #   python3-swiftclient  the `swift` CLI (end-to-end tests of the Swift API)
 #   curl                 used by scripts and by hand
+#   qemu-utils           qemu-img and qemu-io: QEMU's own NBD client (volumes' end-to-end tests)
+#   libnbd-bin           nbdinfo and nbdcopy (volumes' end-to-end tests)
 # Runs `apt-get update` at most once, and only when something is missing. Needs root (or sudo).
 set -euo pipefail
 
 need=()
 [[ -x /usr/bin/swift ]] || need+=(python3-swiftclient)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+[[ -x /usr/bin/qemu-img && -x /usr/bin/qemu-io ]] || need+=(qemu-utils)
+[[ -x /usr/bin/nbdinfo && -x /usr/bin/nbdcopy ]] || need+=(libnbd-bin)
 
 if [[ ${#need[@]} -eq 0 ]]; then
   exit 0

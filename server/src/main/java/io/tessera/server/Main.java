@@ -1,6 +1,8 @@
 package io.tessera.server;
 
+import io.tessera.server.config.ConfigException;
 import io.tessera.server.config.ConfigLoader;
+import io.tessera.store.StoreUnavailableException;
 import io.tessera.swift.auth.KeyHasher;
 import java.io.Console;
 import java.io.IOException;
@@ -17,7 +19,7 @@ import picocli.CommandLine.Command;
 /** {@code bin/tessera}: the server and the admin commands. */
 @Command(name = "tessera", mixinStandardHelpOptions = true, version = "tessera 0.1.0",
         description = "A deduplicated block store behind the OpenStack Swift API.",
-        subcommands = {Main.Run.class, Main.HashKey.class})
+        subcommands = {Main.Run.class, Main.HashKey.class, VolumeCli.class})
 public final class Main implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
@@ -30,8 +32,14 @@ public final class Main implements Runnable {
         new CommandLine(this).usage(System.out);
     }
 
+    /** Exit status of {@code run} when a setting cannot be used (also: the configuration file is unreadable). */
+    static final int EXIT_CONFIG = 2;
+    /** Exit status of {@code run} when the store cannot be reached at start (e.g. no Cassandra node answers). */
+    static final int EXIT_STORE_UNAVAILABLE = 3;
+
     @Command(name = "run", description = "Start Tessera in the foreground (configuration: TESSERA_CONFIG, "
-            + "default conf/tessera.yaml; TESSERA_PORT and TESSERA_DATA_DIR override it).")
+            + "default conf/tessera.yaml; TESSERA_PORT, TESSERA_DATA_DIR, TESSERA_STORE and TESSERA_CASSANDRA_* "
+            + "override it). Exit status 2: a setting cannot be used; 3: the store cannot be reached.")
     static final class Run implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
@@ -40,10 +48,22 @@ public final class Main implements Runnable {
                 loaded = new ConfigLoader(System.getenv()).load();
             } catch (IOException e) {
                 System.err.println("tessera: " + e.getMessage());
-                return 2;
+                return EXIT_CONFIG;
             }
-            log.info("configuration {}, data in {}", loaded.configFile(), loaded.dataDir());
-            TesseraServer server = TesseraServer.start(loaded);
+            log.info("configuration {}", loaded.configFile());
+            TesseraServer server;
+            try {
+                server = TesseraServer.start(loaded);
+            } catch (ConfigException e) {
+                log.debug("configuration refused", e);
+                System.err.println("tessera: " + e.getMessage());
+                return EXIT_CONFIG;
+            } catch (StoreUnavailableException e) {
+                log.debug("store unavailable at start", e);
+                System.err.println("tessera: the " + loaded.config().store().backend() + " store cannot be reached: "
+                        + e.getMessage());
+                return EXIT_STORE_UNAVAILABLE;
+            }
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 log.info("stopping");

@@ -19,7 +19,15 @@ import io.tessera.swift.http.SwiftConstraints;
 import io.tessera.swift.http.SwiftHeadersFilter;
 import io.tessera.swift.resources.InfoResource;
 import io.tessera.swift.resources.StorageResource;
+import io.tessera.volumes.Hasher;
+import io.tessera.volumes.VolumeService;
+import io.tessera.volumes.nbd.NbdServer;
+import io.tessera.volumes.rest.VolumeResource;
+import java.net.InetAddress;
 import java.security.SecureRandom;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -34,6 +42,7 @@ import org.glassfish.jersey.server.ServerProperties;
 import org.glassfish.jersey.servlet.ServletContainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * One running Tessera: the store, the Swift API over it, and the HTTP server. Tests start it in
@@ -47,12 +56,19 @@ public final class TesseraServer implements AutoCloseable {
     private final Server jetty;
     private final ExecutorService blockIo;
     private final MetricRegistry metrics;
+    private final VolumeService volumes;
+    private final Hasher hasher;
+    private final NbdServer nbd;
 
-    private TesseraServer(Store store, Server jetty, ExecutorService blockIo, MetricRegistry metrics) {
+    private TesseraServer(Store store, Server jetty, ExecutorService blockIo, MetricRegistry metrics,
+                          VolumeService volumes, Hasher hasher, NbdServer nbd) {
         this.store = store;
         this.jetty = jetty;
         this.blockIo = blockIo;
         this.metrics = metrics;
+        this.volumes = volumes;
+        this.hasher = hasher;
+        this.nbd = nbd;
     }
 
     /** Opens the store the configuration names and starts serving. */
@@ -70,6 +86,10 @@ public final class TesseraServer implements AutoCloseable {
 
     static TesseraServer start(Store store, TesseraConfig config, UserDirectory users, MetricRegistry metrics)
             throws Exception {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
         if (store.blockSize().bytes() != new BlockSize(config.store().blockSize()).bytes()) {
             throw new IllegalStateException("the store's block size differs from the configuration's");
         }
@@ -81,11 +101,33 @@ public final class TesseraServer implements AutoCloseable {
         SwiftServices services = new SwiftServices(store, new ContentWriter(store, blockIo, metrics),
                 new ContentReader(store, blockIo, metrics), maps, limits, users, tokens, metrics);
 
+        TesseraConfig.Volumes vc = config.volumes();
+        Hasher hasher = new Hasher(store, vc.hasherIdleSeconds() * 1000L);
+        String nodeId = vc.nodeId() != null ? vc.nodeId() : hostName() + ":" + vc.nbdPort();
+        VolumeService volumes = new VolumeService(store, nodeId, hasher);
+        Set<InetAddress> allowed = new HashSet<>();
+        for (String h : vc.nbdAllowedHosts()) {
+            allowed.addAll(List.of(InetAddress.getAllByName(h)));
+        }
+        NbdServer nbd;
+        try {
+            nbd = new NbdServer(volumes, vc.nbdHost(), vc.nbdPort(), allowed);
+        } catch (Exception e) {
+            volumes.close();
+            blockIo.shutdownNow();
+            throw new IllegalStateException("cannot start the NBD server on " + vc.nbdHost() + ":" + vc.nbdPort()
+                    + ": " + e.getMessage() + " (set volumes.nbd_port or TESSERA_NBD_PORT)", e);
+        }
+        hasher.start();
+        VolumeResource.AccessCheck access = (token, account) -> tokens.verify(token)
+                .map(u -> u.isAdmin() && u.account().equals(account)).orElse(false);
+
         ResourceConfig app = new ResourceConfig()
+                .register(new VolumeResource(volumes, access, vc.nbdPublicHost(), nbd::port))
                 .register(new AuthResource(users, tokens, config.server().publicUrl()))
                 .register(new InfoResource(limits))
                 .register(new StorageResource(services))
-                .register(SwiftHeadersFilter.class)
+                .register(new SwiftHeadersFilter(limits))
                 .register(SwiftExceptionMapper.class)
                 .register(UnexpectedExceptionMapper.class)
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)
@@ -96,12 +138,15 @@ public final class TesseraServer implements AutoCloseable {
             jetty.start();
         } catch (Exception e) {
             blockIo.shutdownNow();
+            nbd.close();
+            hasher.close();
+            volumes.close();
             jetty.stop();
             throw e;
         }
-        TesseraServer server = new TesseraServer(store, jetty, blockIo, metrics);
-        log.info("Tessera serving the Swift API on http://{}:{}/ (auth: /auth/v1.0)",
-                config.server().host(), server.port());
+        TesseraServer server = new TesseraServer(store, jetty, blockIo, metrics, volumes, hasher, nbd);
+        log.info("Tessera serving the Swift API on http://{}:{}/ (auth: /auth/v1.0), volumes at /volumes/v1,"
+                + " NBD on {}:{}", config.server().host(), server.port(), vc.nbdHost(), nbd.port());
         return server;
     }
 
@@ -111,6 +156,26 @@ public final class TesseraServer implements AutoCloseable {
         new SecureRandom().nextBytes(fresh);
         String secret = store.metadata().putSettingIfAbsent(TOKEN_SECRET_SETTING, HexFormat.of().formatHex(fresh));
         return HexFormat.of().parseHex(secret);
+    }
+
+    public int nbdPort() {
+        return nbd.port();
+    }
+
+    public VolumeService volumes() {
+        return volumes;
+    }
+
+    public Hasher hasher() {
+        return hasher;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "localhost";
+        }
     }
 
     public int port() {
@@ -136,6 +201,9 @@ public final class TesseraServer implements AutoCloseable {
         } catch (Exception e) {
             log.warn("stopping the HTTP server failed", e);
         }
+        nbd.close();
+        hasher.close();
+        volumes.close();
         blockIo.shutdown();
         store.close();
     }

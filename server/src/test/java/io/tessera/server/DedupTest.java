@@ -10,8 +10,11 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The same 100 MiB uploaded under two names is stored once: checked through the store's physical counts. */
-class DedupTest {
+/**
+ * The same 100 MiB uploaded under two names is stored once: checked through the store's physical counts.
+ * Runs once per backend ({@link DedupEmbeddedTest}, {@link DedupCassandraTest}).
+ */
+abstract class DedupTest {
     private static final int MIB = 1024 * 1024;
     private static final int SIZE = 100 * MIB;
     private static final int BLOCK = 4 * MIB;
@@ -19,9 +22,12 @@ class DedupTest {
     @TempDir
     Path home;
 
+    /** The store this class runs on. */
+    abstract TestBackend backend();
+
     @Test
     void identicalUploadsStoreTheirBlocksOnce() throws Exception {
-        try (TestServer server = TestServer.start(home)) {
+        try (TestServer server = TestServer.start(home, backend())) {
             SwiftHttp http = new SwiftHttp(server.port(), TestServer.USER, TestServer.KEY);
             String a = "/v1/" + TestServer.ACCOUNT;
             http.send("PUT", a + "/dedup");

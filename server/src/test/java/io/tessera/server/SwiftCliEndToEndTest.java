@@ -12,36 +12,45 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real OpenStack client, python3-swiftclient's {@code swift} CLI, against a real Tessera:
  * upload a tree with nested and non-ASCII names, list, download with its MD5 verification, stat,
  * post metadata, copy and delete. The CLI must be installed (.ci/run installs it): this test fails,
- * never skips, without it.
+ * never skips, without it. Runs once per backend ({@link SwiftCliEndToEndEmbeddedTest},
+ * {@link SwiftCliEndToEndCassandraTest}).
  */
-class SwiftCliEndToEndTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class SwiftCliEndToEndTest {
     private static final String SWIFT = "/usr/bin/swift";
 
-    @TempDir
-    static Path home;
-    static TestServer server;
+    /** The server's folder, for the whole class (the @BeforeAll parameter: a @TempDir field would be per test). */
+    Path home;
+    TestServer server;
+
+    /** The store this class runs on. */
+    abstract TestBackend backend();
 
     @BeforeAll
-    static void start() throws Exception {
+    void start(@TempDir Path home) throws Exception {
+        this.home = home;
         assertThat(Path.of(SWIFT)).as("python3-swiftclient's swift CLI (apt-get install python3-swiftclient)").exists();
-        server = TestServer.start(home);
+        server = TestServer.start(home, backend());
     }
 
     @AfterAll
-    static void stop() {
-        server.close();
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
     }
 
     record Result(int exit, String out, String err) {
     }
 
-    private static Result swift(Path cwd, String... args) throws Exception {
+    private Result swift(Path cwd, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(SWIFT, "-A", server.authUrl(), "-U", TestServer.USER, "-K", TestServer.KEY));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
@@ -114,6 +123,15 @@ class SwiftCliEndToEndTest {
         swift(copyOut, "download", "cli2", "copied é.dat");
         assertThat(Files.readAllBytes(copyOut.resolve("copied é.dat")))
                 .isEqualTo(Files.readAllBytes(tree.resolve("dir/日本語/файл.dat")));
+
+        // A Dynamic Large Object: swiftclient cuts the file into 1 MiB segments (without --use-slo).
+        swift(tree, "upload", "cli", "dir/big.bin", "--object-name", "dlo.bin", "--segment-size", "1048576");
+        assertThat(swift(tree, "stat", "cli", "dlo.bin").out()).contains("Manifest: cli_segments/dlo.bin/");
+        Path dloOut = Files.createDirectories(home.resolve("dlo-download"));
+        swift(dloOut, "download", "cli", "dlo.bin");
+        assertThat(Files.readAllBytes(dloOut.resolve("dlo.bin"))).isEqualTo(Files.readAllBytes(tree.resolve("dir/big.bin")));
+        swift(tree, "delete", "cli", "dlo.bin");
+        assertThat(lines(swift(tree, "list", "cli_segments").out())).as("segments go with the manifest").isEmpty();
 
         swift(tree, "delete", "cli", "top.txt");
         assertThat(lines(swift(tree, "list", "cli").out())).doesNotContain("top.txt").hasSize(files.size() - 1);

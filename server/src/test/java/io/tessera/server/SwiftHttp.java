@@ -36,6 +36,16 @@ final class SwiftHttp {
         this.token = r.headers().firstValue("X-Auth-Token").orElseThrow();
     }
 
+    private SwiftHttp(int port, String token) {
+        this.port = port;
+        this.token = token;
+    }
+
+    /** A client of the server on {@code port} that presents {@code token} (issued by any server) without asking for one. */
+    static SwiftHttp withToken(int port, String token) {
+        return new SwiftHttp(port, token);
+    }
+
     HttpResponse<byte[]> send(String method, String rawPath, byte[] body, String... headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + rawPath))
                 .timeout(Duration.ofSeconds(60))
@@ -72,8 +82,10 @@ final class SwiftHttp {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(20_000);
             OutputStream out = s.getOutputStream();
-            out.write((head + "\r\nHost: 127.0.0.1:" + port + "\r\nX-Auth-Token: " + token + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
+            // A head that sets X-Auth-Token itself (empty: anonymous) replaces ours.
+            String auth = head.contains("X-Auth-Token:") ? "" : "\r\nX-Auth-Token: " + token;
+            out.write((head.replace("X-Auth-Token: \r\n", "").replaceAll("\r\nX-Auth-Token: $", "") + "\r\nHost: 127.0.0.1:" + port + auth + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8)); // header values go out as UTF-8 bytes, as swiftclient sends them
             if (body != null) {
                 out.write(body);
             }
@@ -91,7 +103,7 @@ final class SwiftHttp {
             } catch (java.net.SocketException reset) {
                 // the server may reset after answering an unread body: keep what arrived
             }
-            String text = all.toString(StandardCharsets.ISO_8859_1);
+            String text = all.toString(StandardCharsets.UTF_8);
             int end = text.indexOf("\r\n\r\n");
             if (end < 0) {
                 return new RawResponse(-1, Map.of(), text);

@@ -21,28 +21,37 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Swift API at the HTTP level against a real server: ranges, conditionals, listings, copies and
- * every error code the walking skeleton promises — and that a bad request changes nothing.
+ * every error code the walking skeleton promises — and that a bad request changes nothing. Runs once per
+ * backend ({@link SwiftHttpApiEmbeddedTest}, {@link SwiftHttpApiCassandraTest}): the same answers from both.
  */
-class SwiftHttpApiTest {
-    @TempDir
-    static Path home;
-    static TestServer server;
-    static SwiftHttp http;
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class SwiftHttpApiTest {
     static final String A = "/v1/" + TestServer.ACCOUNT;
+    /** The server's folder, for the whole class (the @BeforeAll parameter: a @TempDir field would be per test). */
+    Path home;
+    TestServer server;
+    SwiftHttp http;
+
+    /** The store this class runs on. */
+    abstract TestBackend backend();
 
     @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start(home);
+    void start(@TempDir Path home) throws Exception {
+        this.home = home;
+        server = TestServer.start(home, backend());
         http = new SwiftHttp(server.port(), TestServer.USER, TestServer.KEY);
     }
 
     @AfterAll
-    static void stop() {
-        server.close();
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
     }
 
     private static String md5(byte[] b) throws Exception {
@@ -55,7 +64,7 @@ class SwiftHttpApiTest {
         return b;
     }
 
-    private static void container(String c) throws Exception {
+    private void container(String c) throws Exception {
         assertThat(http.send("PUT", A + "/" + c).statusCode()).isIn(201, 202);
     }
 
@@ -77,6 +86,39 @@ class SwiftHttpApiTest {
         SwiftHttp other = new SwiftHttp(server.port(), "test2:tester2", "testing2");
         assertThat(other.send("GET", A).statusCode()).isEqualTo(403);
         assertThat(other.send("GET", "/v1/AUTH_test2").statusCode()).isIn(200, 204);
+    }
+
+    @Test
+    void containerAclsGrantReadListAndWriteToOthersAndAnonymousReferrers() throws Exception {
+        container("shared");
+        http.send("PUT", A + "/shared/doc", "hello".getBytes());
+        SwiftHttp other = new SwiftHttp(server.port(), "test2:tester2", "testing2");
+        assertThat(other.send("GET", A + "/shared/doc").statusCode()).isEqualTo(403);
+        var anonymous = http.raw("GET " + A + "/shared/doc HTTP/1.1\r\nX-Auth-Token: ", null, false);
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.header("Www-Authenticate")).isEqualTo("Swift realm=\"AUTH_test\"");
+
+        http.send("POST", A + "/shared", "X-Container-Read", "test2:tester2");
+        assertThat(other.send("GET", A + "/shared/doc").body()).isEqualTo("hello".getBytes());
+        assertThat(other.send("GET", A + "/shared").statusCode()).as("a user grant may list").isEqualTo(200);
+        assertThat(other.send("PUT", A + "/shared/new", "x".getBytes()).statusCode()).isEqualTo(403);
+        assertThat(other.send("POST", A + "/shared", "X-Container-Meta-X", "y").statusCode()).isEqualTo(403);
+        assertThat(other.send("GET", A).statusCode()).isEqualTo(403);
+
+        http.send("POST", A + "/shared", "X-Container-Write", "test2:*");
+        assertThat(other.send("PUT", A + "/shared/new", "x".getBytes()).statusCode()).isEqualTo(201);
+        assertThat(other.send("DELETE", A + "/shared/new").statusCode()).isEqualTo(204);
+
+        http.send("POST", A + "/shared", "X-Container-Read", ".r:*");
+        var publicGet = http.raw("GET " + A + "/shared/doc HTTP/1.1\r\nX-Auth-Token: ", null, false);
+        assertThat(publicGet.status()).as(".r:* lets anyone read objects").isEqualTo(200);
+        assertThat(http.raw("GET " + A + "/shared HTTP/1.1\r\nX-Auth-Token: ", null, false).status())
+                .as("but not list them without .rlistings").isEqualTo(401);
+        http.send("POST", A + "/shared", "X-Container-Read", ".r:*,.rlistings");
+        assertThat(http.raw("GET " + A + "/shared HTTP/1.1\r\nX-Auth-Token: ", null, false).status()).isEqualTo(200);
+        http.send("POST", A + "/shared", "X-Container-Read", ".r:.example.com,.r:-bad.example.com");
+        assertThat(http.raw("GET " + A + "/shared/doc HTTP/1.1\r\nX-Auth-Token: \r\nReferer: http://www.example.com/x", null, false).status()).isEqualTo(200);
+        assertThat(http.raw("GET " + A + "/shared/doc HTTP/1.1\r\nX-Auth-Token: \r\nReferer: http://bad.example.com/x", null, false).status()).isEqualTo(401);
     }
 
     @Test
@@ -167,6 +209,33 @@ class SwiftHttpApiTest {
         assertThat(empty.statusCode()).isEqualTo(200);
         assertThat(empty.body()).isEmpty();
         assertThat(empty.headers().firstValue("ETag")).contains("d41d8cd98f00b204e9800998ecf8427e");
+    }
+
+    @Test
+    void nonAsciiMetadataIsCountedInUtf8BytesAndReturnedAsSent() throws Exception {
+        container("utf8meta");
+        String value = "é".repeat(128); // 256 UTF-8 bytes: exactly max_meta_value_length
+        var ok = http.raw("PUT " + A + "/utf8meta/o HTTP/1.1\r\nContent-Length: 1\r\nX-Object-Meta-Word: " + value,
+                new byte[] {1}, false);
+        assertThat(ok.status()).isEqualTo(201);
+        var get = http.raw("HEAD " + A + "/utf8meta/o HTTP/1.1", null, false);
+        assertThat(get.header("X-Object-Meta-Word")).isEqualTo(value);
+        var tooLong = http.raw("PUT " + A + "/utf8meta/o2 HTTP/1.1\r\nContent-Length: 1\r\nX-Object-Meta-Word: " + value + "é",
+                new byte[] {1}, false);
+        assertThat(tooLong.status()).isEqualTo(400);
+    }
+
+    @Test
+    void anyContentTypeIsStoredAndReturnedAsIs() throws Exception {
+        container("types");
+        for (String type : List.of("weird", "text/plain; charset=x-user-defined", "a/b; q=\"x y\"")) {
+            assertThat(http.send("PUT", A + "/types/o", "x".getBytes(), "Content-Type", type).statusCode()).isEqualTo(201);
+            HttpResponse<byte[]> get = http.send("GET", A + "/types/o");
+            assertThat(get.statusCode()).as(type).isEqualTo(200);
+            assertThat(get.headers().firstValue("Content-Type")).contains(type);
+        }
+        http.send("PUT", A + "/types/guess.html", "x".getBytes(), "Content-Type", "");
+        assertThat(http.send("HEAD", A + "/types/guess.html").headers().firstValue("Content-Type")).contains("text/html");
     }
 
     @Test
@@ -296,9 +365,11 @@ class SwiftHttpApiTest {
         container("bad");
         assertThat(http.send("PUT", A + "/bad/" + "n".repeat(1025), new byte[1]).statusCode()).isEqualTo(400);
         assertThat(http.send("PUT", A + "/" + "c".repeat(257)).statusCode()).isEqualTo(400);
-        var invalid = http.raw("PUT " + A + "/bad/%FF%FE HTTP/1.1\r\nContent-Length: 1", new byte[] {1}, false);
-        assertThat(invalid.status()).isEqualTo(412);
-        assertThat(invalid.body()).contains("Invalid UTF8");
+        for (String name : List.of("%FF%FE", "abc%00def", "\uFFFD")) {
+            var invalid = http.raw("PUT " + A + "/bad/" + name + " HTTP/1.1\r\nContent-Length: 1", new byte[] {1}, false);
+            assertThat(invalid.status()).as(name).isEqualTo(412);
+            assertThat(invalid.body()).as(name).isEqualTo("Invalid UTF8 or contains NULL");
+        }
 
         List<String> tooMany = new ArrayList<>();
         for (int i = 0; i < 91; i++) {
@@ -316,6 +387,7 @@ class SwiftHttpApiTest {
         assertThat(http.send("PUT", A + "/bad/meta", new byte[1], bigTotal.toArray(String[]::new)).statusCode()).isEqualTo(400);
 
         assertThat(http.send("PUT", A + "/bad/etag", "data".getBytes(), "ETag", "0".repeat(32)).statusCode()).isEqualTo(422);
+        assertThat(http.send("PUT", A + "/bad/header", "data".getBytes(), "X-Long", "h".repeat(8200)).statusCode()).isEqualTo(400);
 
         var noLength = http.raw("PUT " + A + "/bad/nolength HTTP/1.1", null, false);
         assertThat(noLength.status()).isEqualTo(411);
@@ -324,7 +396,7 @@ class SwiftHttpApiTest {
         var shortBody = http.raw("PUT " + A + "/bad/short HTTP/1.1\r\nContent-Length: 100000", new byte[5000], true);
         assertThat(shortBody.status()).as("a body shorter than its Content-Length").isIn(-1, 400, 408, 499);
 
-        for (String name : List.of("meta", "etag", "nolength", "huge", "short")) {
+        for (String name : List.of("meta", "etag", "header", "nolength", "huge", "short")) {
             assertThat(http.send("HEAD", A + "/bad/" + name).statusCode()).as(name + " was not stored").isEqualTo(404);
         }
         assertThat(http.send("HEAD", A + "/bad").headers().firstValue("X-Container-Object-Count")).contains("0");

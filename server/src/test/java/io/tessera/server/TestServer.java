@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * A real Tessera for tests: the production configuration path (a YAML file, a users file, the
- * environment overrides), the embedded store in a temporary folder, the HTTP server on a free port.
+ * environment overrides), a store ({@link TestBackend}: the embedded one in a temporary folder unless
+ * told otherwise), the HTTP server on a free port.
  */
 final class TestServer implements AutoCloseable {
     static final String USER = "test:tester";
@@ -26,23 +27,29 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(Path home) throws Exception {
-        return new TestServer(home, TesseraServer.start(new ConfigLoader(writeConfig(home, 0)).load()));
+        return start(home, TestBackend.embedded());
+    }
+
+    static TestServer start(Path home, TestBackend backend) throws Exception {
+        return new TestServer(home, TesseraServer.start(new ConfigLoader(writeConfig(home, 0, backend)).load()));
+    }
+
+    static Map<String, String> writeConfig(Path home, int port) throws IOException {
+        return writeConfig(home, port, TestBackend.embedded());
     }
 
     /** Writes conf/ under {@code home} and returns the environment that points Tessera at it. */
-    static Map<String, String> writeConfig(Path home, int port) throws IOException {
+    static Map<String, String> writeConfig(Path home, int port, TestBackend backend) throws IOException {
         Path conf = Files.createDirectories(home.resolve("conf"));
         Files.writeString(conf.resolve("tessera.yaml"), """
                 server:
                   host: 127.0.0.1
                   port: 8080
                   idle_timeout_seconds: 5
-                store:
-                  backend: embedded
-                  data_dir: data
+                %s\
                 auth:
                   users_file: users.yaml
-                """);
+                """.formatted(backend.storeYaml()));
         // Few PBKDF2 iterations: the swift CLI authenticates on every call.
         Files.writeString(conf.resolve("users.yaml"), """
                 users:
@@ -56,12 +63,17 @@ final class TestServer implements AutoCloseable {
         Map<String, String> env = new HashMap<>();
         env.put("TESSERA_HOME", home.toString());
         env.put("TESSERA_PORT", String.valueOf(port));
+        env.put("TESSERA_NBD_PORT", "0"); // a free port: tests run side by side (and 10809 may be taken)
         env.put("TESSERA_DATA_DIR", home.resolve("data").toString());
         return env;
     }
 
     int port() {
         return server.port();
+    }
+
+    int nbdPort() {
+        return server.nbdPort();
     }
 
     String authUrl() {

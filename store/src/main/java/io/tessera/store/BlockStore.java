@@ -6,9 +6,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Immutable, content-addressed blocks (invariant 1). A block is stored as its content with
- * trailing zero bytes stripped (see {@link io.tessera.hashmap.BlockHasher}); readers pad it with
- * zeroes to the length the hashmap says. The all-zero block is never stored: its content is empty.
+ * Immutable, content-addressed blocks (invariant 1). Callers store a block as its content with
+ * trailing zero bytes stripped (see {@link io.tessera.hashmap.BlockHasher}) and pad it with zeroes to
+ * the length the hashmap says when reading; the store keeps exactly the bytes it is given. The data
+ * path never stores the all-zero block (its stripped content is empty, so readers need no lookup),
+ * but the store accepts it like any other.
  *
  * <p>The store trusts that {@code hash} is the hash of {@code content}: callers compute it.
  */

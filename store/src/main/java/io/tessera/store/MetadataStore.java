@@ -70,7 +70,11 @@ public interface MetadataStore {
     PutOutcome putObject(ObjectVersion version, PutCondition condition);
 
     /**
-     * Deletes the object's current version if its timestamp is not after {@code timestamp}.
+     * Deletes the object's current version if its timestamp is not after {@code timestamp}. A
+     * cluster backend remembers the delete for a while (Cassandra: a marker with a one-day TTL) and
+     * answers {@link PutOutcome#SUPERSEDED} to a put older than it that arrives late, from a frontend
+     * with a lagging clock. One node stamps every write from one monotonic clock, so there a put is
+     * never older than a delete it follows.
      *
      * @return the version that was deleted, or empty if there was none (or a newer one is current)
      */

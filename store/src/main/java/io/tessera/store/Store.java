@@ -23,6 +23,12 @@ public interface Store extends AutoCloseable {
 
     MetadataStore metadata();
 
+    /** Mutable blocks owned by volumes (see {@link OwnedBlockStore}). */
+    OwnedBlockStore owned();
+
+    /** Volume records, overlays, leases (see {@link VolumeStore}). */
+    VolumeStore volumes();
+
     /** The store-wide block size; fixed when the store is created. */
     BlockSize blockSize();
 

@@ -837,6 +837,234 @@ public abstract class StoreContractTest {
         }
     }
 
+    // ------------------------------------------------------------------ owned blocks (volumes)
+
+    @Nested
+    class Owned {
+        private OwnedBlockStore owned() {
+            return store.owned();
+        }
+
+        @Test
+        void ownedIdsAreNeverContentHashesAndAreUnique() {
+            BlockHash a = OwnedIds.newId();
+            assertThat(OwnedIds.isOwned(a)).isTrue();
+            assertThat(OwnedIds.isOwned(BlockHasher.hash(content(100)))).isFalse();
+            assertThat(OwnedIds.isOwned(BlockHash.ZERO_BLOCK)).isFalse();
+            assertThat(a).isNotEqualTo(OwnedIds.newId());
+        }
+
+        @Test
+        void anUnwrittenBlockReadsAsZeroes() {
+            byte[] buf = content(blockBytes());
+            owned().read(OwnedIds.newId(), 0, buf, 0, buf.length);
+            assertThat(buf).isEqualTo(new byte[blockBytes()]);
+        }
+
+        @Test
+        void writesLandInPlaceAtAnyOffsetAndGapsReadAsZero() {
+            BlockHash id = OwnedIds.newId();
+            byte[] model = new byte[blockBytes()];
+            int[][] writes = {{0, 10}, {blockBytes() - 7, 7}, {1000, 5000}, {3, 1}, {blockBytes() / 2 - 100, 300},
+                    {1001, 17}};
+            for (int[] w : writes) {
+                byte[] data = content(w[1]);
+                owned().write(id, w[0], data, 0, data.length);
+                System.arraycopy(data, 0, model, w[0], data.length);
+            }
+            owned().sync(List.of(id));
+            byte[] all = new byte[blockBytes()];
+            owned().read(id, 0, all, 0, all.length);
+            assertThat(all).isEqualTo(model);
+            byte[] part = new byte[50 + 2];
+            owned().read(id, 990, part, 1, 50);
+            assertThat(Arrays.copyOfRange(part, 1, 51)).isEqualTo(Arrays.copyOfRange(model, 990, 1040));
+            assertThat(part[0]).isZero();
+            assertThat(part[51]).isZero();
+        }
+
+        @Test
+        void writesUseOnlyTheGivenRangeOfTheArray() {
+            BlockHash id = OwnedIds.newId();
+            byte[] src = content(100);
+            owned().write(id, 50, src, 10, 20);
+            byte[] back = new byte[100];
+            owned().read(id, 0, back, 0, 100);
+            byte[] expected = new byte[100];
+            System.arraycopy(src, 10, expected, 50, 20);
+            assertThat(back).isEqualTo(expected);
+        }
+
+        @Test
+        void blocksAreIndependentAndDeleteForgetsOne() {
+            BlockHash a = OwnedIds.newId();
+            BlockHash b = OwnedIds.newId();
+            byte[] da = content(blockBytes());
+            byte[] db = content(4096);
+            owned().write(a, 0, da, 0, da.length);
+            owned().write(b, 0, db, 0, db.length);
+            owned().delete(a);
+            owned().delete(OwnedIds.newId()); // deleting a missing block is a no-op
+            byte[] back = new byte[blockBytes()];
+            owned().read(a, 0, back, 0, back.length);
+            assertThat(back).isEqualTo(new byte[blockBytes()]);
+            byte[] backB = new byte[4096];
+            owned().read(b, 0, backB, 0, 4096);
+            assertThat(backB).isEqualTo(db);
+        }
+
+        @Test
+        void outOfRangeAndNonOwnedIdsAreRefused() {
+            BlockHash id = OwnedIds.newId();
+            assertThatThrownBy(() -> owned().write(id, blockBytes() - 1, new byte[2], 0, 2))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> owned().read(id, -1, new byte[2], 0, 1)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> owned().write(BlockHasher.hash(content(5)), 0, new byte[2], 0, 2))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    // ------------------------------------------------------------------ volumes
+
+    @Nested
+    class Volumes {
+        private VolumeStore volumes() {
+            return store.volumes();
+        }
+
+        private VolumeStore.VolumeRecord record(String account, String name, String id) {
+            return new VolumeStore.VolumeRecord(account, name, id, 10L * blockBytes(), blockBytes(),
+                    MapId.of(randomMap(3, 0)), "images/debian.raw", 0, 0, ts(1_000));
+        }
+
+        @Test
+        void createIsCompareAndSetAndGetRoundTrips() {
+            VolumeStore.VolumeRecord v = record("alice", "disk-1", "id-1");
+            assertThat(volumes().create(v)).isTrue();
+            assertThat(volumes().create(record("alice", "disk-1", "id-2"))).isFalse();
+            assertThat(volumes().get("alice", "disk-1")).contains(v);
+            assertThat(volumes().get("bob", "disk-1")).isEmpty();
+            VolumeStore.VolumeRecord empty = new VolumeStore.VolumeRecord("alice", "disk-0", "id-0", 0, blockBytes(),
+                    null, null, 0, 0, ts(5));
+            assertThat(volumes().create(empty)).isTrue();
+            assertThat(volumes().get("alice", "disk-0")).contains(empty);
+        }
+
+        @Test
+        void racingCreatorsOfOneNameLeaveOneWinner() throws Exception {
+            List<Boolean> won = race(8, i -> volumes().create(record("alice", "raced", "id-" + i)));
+            assertThat(won.stream().filter(b -> b).count()).isEqualTo(1);
+        }
+
+        @Test
+        void updateNeedsTheCurrentVersion() {
+            VolumeStore.VolumeRecord v = record("alice", "disk", "id-1");
+            volumes().create(v);
+            VolumeStore.VolumeRecord grown = v.next(20L * blockBytes(), 1);
+            assertThat(volumes().update(grown, 0)).isTrue();
+            assertThat(volumes().update(grown.next(30L * blockBytes(), 1), 0)).isFalse();
+            assertThat(volumes().get("alice", "disk")).contains(grown);
+            assertThat(volumes().update(record("alice", "missing", "x").next(1, 0), 0)).isFalse();
+        }
+
+        @Test
+        void racingUpdatersOfOneVersionLeaveOneWinner() throws Exception {
+            VolumeStore.VolumeRecord v = record("alice", "disk", "id-1");
+            volumes().create(v);
+            List<Boolean> won = race(8, i -> volumes().update(v.next(v.size() + i + 1, i), 0));
+            assertThat(won.stream().filter(b -> b).count()).isEqualTo(1);
+            assertThat(volumes().get("alice", "disk").orElseThrow().version()).isEqualTo(1);
+        }
+
+        @Test
+        void listIsPerAccountInNameOrderAndPages() {
+            for (String n : List.of("c", "a", "b", "d")) {
+                volumes().create(record("alice", n, "id-" + n));
+            }
+            volumes().create(record("alice2", "a", "other"));
+            volumes().create(record("alic", "z", "other2"));
+            assertThat(volumes().list("alice", null, 10)).extracting(VolumeStore.VolumeRecord::name)
+                    .containsExactly("a", "b", "c", "d");
+            assertThat(volumes().list("alice", "b", 1)).extracting(VolumeStore.VolumeRecord::name).containsExactly("c");
+            assertThat(volumes().list("nobody", null, 10)).isEmpty();
+        }
+
+        @Test
+        void deleteNeedsTheCurrentVersion() {
+            VolumeStore.VolumeRecord v = record("alice", "disk", "id-1");
+            volumes().create(v);
+            assertThat(volumes().delete("alice", "disk", 5)).isFalse();
+            assertThat(volumes().delete("alice", "disk", 0)).isTrue();
+            assertThat(volumes().get("alice", "disk")).isEmpty();
+            assertThat(volumes().create(record("alice", "disk", "id-2"))).isTrue();
+        }
+
+        @Test
+        void overlayEntriesRoundTripAcrossPagesAndAreDeletedWithTheOverlay() {
+            long blocks = 3L * VolumeStore.ENTRIES_PER_PAGE + 5;
+            Map<Long, VolumeStore.Entry> entries = new HashMap<>();
+            for (long i : new long[] {0, 1, 4095, 4096, 8191, 3L * VolumeStore.ENTRIES_PER_PAGE + 4}) {
+                entries.put(i, new VolumeStore.Entry(i % 2 == 0 ? OwnedIds.newId() : randomHash(), i));
+            }
+            entries.put(7L, new VolumeStore.Entry(BlockHash.ZERO_BLOCK, 0));
+            volumes().putEntries("vol-1", entries);
+            volumes().putEntries("vol-2", Map.of(0L, new VolumeStore.Entry(randomHash(), 0)));
+            assertThat(volumes().entries("vol-1", blocks)).isEqualTo(entries);
+            // an overwrite replaces one entry
+            VolumeStore.Entry replaced = new VolumeStore.Entry(OwnedIds.newId(), 9);
+            volumes().putEntries("vol-1", Map.of(4096L, replaced));
+            assertThat(volumes().entries("vol-1", blocks)).containsEntry(4096L, replaced).hasSize(entries.size());
+            // a bound below some entries hides them
+            assertThat(volumes().entries("vol-1", 4096)).containsOnlyKeys(0L, 1L, 7L, 4095L);
+            volumes().deleteOverlay("vol-1", blocks);
+            assertThat(volumes().entries("vol-1", blocks)).isEmpty();
+            assertThat(volumes().entries("vol-2", 1)).hasSize(1);
+        }
+
+        @Test
+        void leaseIsTakenMovedAndReleasedByCompareAndSet() {
+            assertThat(volumes().lease("vol")).isEmpty();
+            VolumeStore.Lease a = new VolumeStore.Lease("host-a", 5_000, 1);
+            assertThat(volumes().casLease("vol", null, a)).isTrue();
+            assertThat(volumes().casLease("vol", null, new VolumeStore.Lease("host-b", 5_000, 1))).isFalse();
+            assertThat(volumes().lease("vol")).contains(a);
+            VolumeStore.Lease renewed = new VolumeStore.Lease("host-a", 9_000, 1);
+            assertThat(volumes().casLease("vol", a, renewed)).isTrue();
+            // a stale expectation (the old expiry) is refused
+            assertThat(volumes().casLease("vol", a, new VolumeStore.Lease("host-b", 9_000, 2))).isFalse();
+            VolumeStore.Lease moved = new VolumeStore.Lease("host-b", 12_000, 2);
+            assertThat(volumes().casLease("vol", renewed, moved)).isTrue();
+            assertThat(volumes().lease("vol")).contains(moved);
+            assertThat(moved.heldBy("host-b", 11_000)).isTrue();
+            assertThat(moved.heldBy("host-b", 12_000)).isFalse();
+            assertThat(moved.isFree(12_000)).isTrue();
+        }
+
+        @Test
+        void racingLeaseTakersLeaveOneHolder() throws Exception {
+            List<Boolean> won = race(8, i -> volumes().casLease("vol", null, new VolumeStore.Lease("host-" + i, 5_000, 1)));
+            assertThat(won.stream().filter(b -> b).count()).isEqualTo(1);
+            String holder = volumes().lease("vol").orElseThrow().holder();
+            VolumeStore.Lease current = volumes().lease("vol").orElseThrow();
+            List<Boolean> moved = race(8, i -> volumes().casLease("vol", current,
+                    new VolumeStore.Lease("mover-" + i, 6_000, 2)));
+            assertThat(moved.stream().filter(b -> b).count()).isEqualTo(1);
+            assertThat(volumes().lease("vol").orElseThrow().holder()).isNotEqualTo(holder).startsWith("mover-");
+        }
+
+        @Test
+        void hashJobsAreListedUntilRemoved() {
+            VolumeStore.HashJob a = new VolumeStore.HashJob("job-a", "alice", "snaps", "s1", MapId.of(randomMap(2, 0)), ts(7));
+            VolumeStore.HashJob b = new VolumeStore.HashJob("job-b", "alice", "snaps", "s2", MapId.of(randomMap(3, 5)), ts(8));
+            volumes().addHashJob(a);
+            volumes().addHashJob(b);
+            assertThat(volumes().hashJobs(10)).containsExactlyInAnyOrder(a, b);
+            assertThat(volumes().hashJobs(1)).hasSize(1);
+            volumes().removeHashJob("job-a");
+            assertThat(volumes().hashJobs(10)).containsExactly(b);
+        }
+    }
+
     // ------------------------------------------------------------------ settings and health
 
     @Nested

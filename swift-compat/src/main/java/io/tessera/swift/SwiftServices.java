@@ -5,6 +5,7 @@ import io.tessera.store.Store;
 import io.tessera.store.content.ContentMaps;
 import io.tessera.store.content.ContentReader;
 import io.tessera.store.content.ContentWriter;
+import io.tessera.swift.auth.Authorizer;
 import io.tessera.swift.auth.TokenService;
 import io.tessera.swift.auth.UserDirectory;
 import io.tessera.swift.http.SwiftConstraints;
@@ -13,4 +14,8 @@ import io.tessera.swift.http.SwiftConstraints;
 public record SwiftServices(Store store, ContentWriter writer, ContentReader reader, ContentMaps maps,
                             SwiftConstraints limits, UserDirectory users, TokenService tokens,
                             MetricRegistry metrics) {
+
+    public Authorizer authorizer() {
+        return new Authorizer(tokens, store.metadata());
+    }
 }

@@ -2,20 +2,24 @@ package io.tessera.server.config;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tessera.swift.auth.User;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Reads the configuration: the file named by {@code TESSERA_CONFIG} (default
- * {@code $TESSERA_HOME/conf/tessera.yaml}), then the environment overrides {@code TESSERA_PORT} and
- * {@code TESSERA_DATA_DIR}. Relative paths in the file are relative to {@code TESSERA_HOME} (data) or
- * to the config file's folder (users file).
+ * {@code $TESSERA_HOME/conf/tessera.yaml}), then the environment overrides {@code TESSERA_PORT},
+ * {@code TESSERA_DATA_DIR}, {@code TESSERA_STORE} (the backend) and, for the cassandra backend,
+ * {@code TESSERA_CASSANDRA_CONTACT_POINTS} (host:port,host:port), {@code TESSERA_CASSANDRA_DC} and
+ * {@code TESSERA_CASSANDRA_KEYSPACE}, and {@code TESSERA_NBD_PORT}. Relative paths in the file are relative to {@code TESSERA_HOME}
+ * (data) or to the config file's folder (users file, truststore).
  */
 public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -45,14 +49,46 @@ public final class ConfigLoader {
             config = config.withServer(new TesseraConfig.Server(s.host(), parsePort(env.get("TESSERA_PORT")),
                     s.publicUrl(), s.idleTimeoutSeconds(), s.accessLog()));
         }
-        if (env.containsKey("TESSERA_DATA_DIR")) {
-            TesseraConfig.StoreSettings s = config.store();
-            config = config.withStore(new TesseraConfig.StoreSettings(s.backend(), env.get("TESSERA_DATA_DIR"),
-                    s.blockSize(), s.durability()));
+        if (env.containsKey("TESSERA_NBD_PORT")) {
+            TesseraConfig.Volumes v = config.volumes();
+            config = config.withVolumes(new TesseraConfig.Volumes(v.nbdHost(), parsePort(env.get("TESSERA_NBD_PORT")),
+                    v.nbdAllowedHosts(), v.nbdPublicHost(), v.nodeId(), v.hasherIdleSeconds()));
         }
+        if (env.containsKey("TESSERA_DATA_DIR")) {
+            config = config.withStore(config.store().withDataDir(env.get("TESSERA_DATA_DIR")));
+        }
+        if (env.containsKey("TESSERA_STORE")) {
+            config = config.withStore(config.store().withBackend(env.get("TESSERA_STORE").strip()));
+        }
+        config = config.withStore(config.store().withCassandra(cassandraOverrides(config.store().cassandra(), file)));
         Path dataDir = home.resolve(config.store().dataDir()).normalize();
         Path usersPath = file.getParent().resolve(config.auth().usersFile()).normalize();
         return new Loaded(config, file, dataDir, readUsers(usersPath));
+    }
+
+    /** The TESSERA_CASSANDRA_* overrides, and a relative truststore path made relative to the config file. */
+    private TesseraConfig.CassandraSettings cassandraOverrides(TesseraConfig.CassandraSettings c, Path file)
+            throws IOException {
+        if (env.containsKey("TESSERA_CASSANDRA_CONTACT_POINTS")) {
+            List<String> points = Arrays.stream(env.get("TESSERA_CASSANDRA_CONTACT_POINTS").split(","))
+                    .map(String::strip).filter(p -> !p.isEmpty()).toList();
+            if (points.isEmpty()) {
+                throw new IOException("TESSERA_CASSANDRA_CONTACT_POINTS must list host:port pairs, separated by commas");
+            }
+            c = c.withContactPoints(points);
+        }
+        if (env.containsKey("TESSERA_CASSANDRA_DC")) {
+            c = c.withDatacenter(env.get("TESSERA_CASSANDRA_DC").strip());
+        }
+        if (env.containsKey("TESSERA_CASSANDRA_KEYSPACE")) {
+            c = c.withKeyspace(env.get("TESSERA_CASSANDRA_KEYSPACE").strip());
+        }
+        TesseraConfig.Tls tls = c.tls();
+        if (tls.truststore() != null) {
+            String resolved = file.getParent().resolve(tls.truststore()).normalize().toString();
+            c = c.withTls(new TesseraConfig.Tls(tls.enabled(), resolved, tls.truststorePassword(), tls.hostnameValidation()));
+        }
+        return c;
     }
 
     private static List<User> readUsers(Path path) throws IOException {
@@ -76,6 +112,10 @@ public final class ConfigLoader {
                 throw new IOException(path + " is empty");
             }
             return value;
+        } catch (ValueInstantiationException e) {
+            // A value's own check refused it (e.g. store.cassandra.replication): its message says why.
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IOException("cannot read " + path + ": " + cause.getMessage(), e);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IOException("cannot read " + path + ": " + e.getOriginalMessage(), e);
         }
@@ -89,7 +129,7 @@ public final class ConfigLoader {
             }
             return port;
         } catch (NumberFormatException e) {
-            throw new IOException("TESSERA_PORT must be a port number, not '" + value + "'");
+            throw new IOException("TESSERA_PORT and TESSERA_NBD_PORT must be port numbers, not '" + value + "'");
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.tessera.server.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
 
 /**
  * Everything a user can set, as read from {@code conf/tessera.yaml} (snake_case keys; an unknown
@@ -9,12 +10,40 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  */
 public record TesseraConfig(@JsonProperty("server") Server server,
                             @JsonProperty("store") StoreSettings store,
-                            @JsonProperty("auth") Auth auth) {
+                            @JsonProperty("auth") Auth auth,
+                            @JsonProperty("volumes") Volumes volumes) {
 
     public TesseraConfig {
         server = server != null ? server : new Server(null, null, null, null, null);
-        store = store != null ? store : new StoreSettings(null, null, null, null);
+        store = store != null ? store : new StoreSettings(null, null, null, null, null);
         auth = auth != null ? auth : new Auth(null, null);
+        volumes = volumes != null ? volumes : new Volumes(null, null, null, null, null, null);
+    }
+
+    /**
+     * The volume service and its NBD server.
+     *
+     * @param nbdHost         the interface the NBD server listens on (127.0.0.1)
+     * @param nbdPort         10809 (TESSERA_NBD_PORT overrides; 0 picks a free port)
+     * @param nbdAllowedHosts client addresses that may connect (NBD has no authentication): [127.0.0.1, ::1]
+     * @param nbdPublicHost   the host put in nbd:// URIs (default: nbdHost)
+     * @param nodeId          this server's name in volume write leases (default: host name + NBD port)
+     * @param hasherIdleSeconds how often the snapshot hasher looks for work it was not told about (60)
+     */
+    public record Volumes(@JsonProperty("nbd_host") String nbdHost,
+                          @JsonProperty("nbd_port") Integer nbdPort,
+                          @JsonProperty("nbd_allowed_hosts") java.util.List<String> nbdAllowedHosts,
+                          @JsonProperty("nbd_public_host") String nbdPublicHost,
+                          @JsonProperty("node_id") String nodeId,
+                          @JsonProperty("hasher_idle_seconds") Integer hasherIdleSeconds) {
+        public Volumes {
+            nbdHost = nbdHost != null ? nbdHost : "127.0.0.1";
+            nbdPort = nbdPort != null ? nbdPort : 10809;
+            nbdAllowedHosts = nbdAllowedHosts != null ? java.util.List.copyOf(nbdAllowedHosts)
+                    : java.util.List.of("127.0.0.1", "::1");
+            nbdPublicHost = nbdPublicHost != null ? nbdPublicHost : nbdHost;
+            hasherIdleSeconds = hasherIdleSeconds != null ? hasherIdleSeconds : 60;
+        }
     }
 
     public record Server(@JsonProperty("host") String host,
@@ -33,12 +62,98 @@ public record TesseraConfig(@JsonProperty("server") Server server,
     public record StoreSettings(@JsonProperty("backend") String backend,
                                 @JsonProperty("data_dir") String dataDir,
                                 @JsonProperty("block_size") Integer blockSize,
-                                @JsonProperty("durability") String durability) {
+                                @JsonProperty("durability") String durability,
+                                @JsonProperty("cassandra") CassandraSettings cassandra) {
         public StoreSettings {
             backend = backend != null ? backend : "embedded";
             dataDir = dataDir != null ? dataDir : "data";
             blockSize = blockSize != null ? blockSize : 4 * 1024 * 1024;
             durability = durability != null ? durability : "durable";
+            cassandra = cassandra != null ? cassandra : new CassandraSettings(null, null, null, null, null, null, null, null, null);
+        }
+
+        StoreSettings withBackend(String b) {
+            return new StoreSettings(b, dataDir, blockSize, durability, cassandra);
+        }
+
+        StoreSettings withDataDir(String d) {
+            return new StoreSettings(backend, d, blockSize, durability, cassandra);
+        }
+
+        StoreSettings withCassandra(CassandraSettings c) {
+            return new StoreSettings(backend, dataDir, blockSize, durability, c);
+        }
+    }
+
+    /**
+     * {@code store.cassandra}: how to reach the cluster when {@code store.backend} is {@code cassandra}.
+     * Validated when the store opens (see {@code StoreFactory}); nulls mean the defaults below.
+     */
+    public record CassandraSettings(@JsonProperty("contact_points") List<String> contactPoints,
+                                    @JsonProperty("datacenter") String datacenter,
+                                    @JsonProperty("keyspace") String keyspace,
+                                    @JsonProperty("replication") Replication replication,
+                                    @JsonProperty("consistency") String consistency,
+                                    @JsonProperty("request_timeout_seconds") Integer requestTimeoutSeconds,
+                                    @JsonProperty("username") String username,
+                                    @JsonProperty("password") String password,
+                                    @JsonProperty("tls") Tls tls) {
+        public CassandraSettings {
+            contactPoints = contactPoints != null ? List.copyOf(contactPoints) : List.of("127.0.0.1:9042");
+            datacenter = datacenter != null ? datacenter : "datacenter1";
+            keyspace = keyspace != null ? keyspace : "tessera";
+            replication = replication != null ? replication : new Replication(null, "NetworkTopologyStrategy", 3);
+            consistency = consistency != null ? consistency : "LOCAL_QUORUM";
+            requestTimeoutSeconds = requestTimeoutSeconds != null ? requestTimeoutSeconds : 10;
+            tls = tls != null ? tls : new Tls(null, null, null, null);
+        }
+
+        CassandraSettings withContactPoints(List<String> points) {
+            return new CassandraSettings(points, datacenter, keyspace, replication, consistency, requestTimeoutSeconds,
+                    username, password, tls);
+        }
+
+        CassandraSettings withDatacenter(String dc) {
+            return new CassandraSettings(contactPoints, dc, keyspace, replication, consistency, requestTimeoutSeconds,
+                    username, password, tls);
+        }
+
+        CassandraSettings withKeyspace(String ks) {
+            return new CassandraSettings(contactPoints, datacenter, ks, replication, consistency, requestTimeoutSeconds,
+                    username, password, tls);
+        }
+
+        CassandraSettings withTls(Tls t) {
+            return new CassandraSettings(contactPoints, datacenter, keyspace, replication, consistency,
+                    requestTimeoutSeconds, username, password, t);
+        }
+
+        /** Everything but the password. */
+        @Override
+        public String toString() {
+            return "CassandraSettings[contactPoints=" + contactPoints + ", datacenter=" + datacenter + ", keyspace="
+                    + keyspace + ", replication=" + replication + ", consistency=" + consistency
+                    + ", requestTimeoutSeconds=" + requestTimeoutSeconds + ", username=" + username + ", tls=" + tls + "]";
+        }
+    }
+
+    /**
+     * {@code store.cassandra.tls}: client-to-node encryption. Without a truststore the JVM's default trust
+     * store decides which certificates are trusted.
+     */
+    public record Tls(@JsonProperty("enabled") Boolean enabled,
+                      @JsonProperty("truststore") String truststore,
+                      @JsonProperty("truststore_password") String truststorePassword,
+                      @JsonProperty("hostname_validation") Boolean hostnameValidation) {
+        public Tls {
+            enabled = enabled != null && enabled;
+            hostnameValidation = hostnameValidation == null || hostnameValidation;
+        }
+
+        /** Everything but the password. */
+        @Override
+        public String toString() {
+            return "Tls[enabled=" + enabled + ", truststore=" + truststore + ", hostnameValidation=" + hostnameValidation + "]";
         }
     }
 
@@ -51,10 +166,14 @@ public record TesseraConfig(@JsonProperty("server") Server server,
     }
 
     TesseraConfig withServer(Server s) {
-        return new TesseraConfig(s, store, auth);
+        return new TesseraConfig(s, store, auth, volumes);
     }
 
     TesseraConfig withStore(StoreSettings s) {
-        return new TesseraConfig(server, s, auth);
+        return new TesseraConfig(server, s, auth, volumes);
+    }
+
+    TesseraConfig withVolumes(Volumes v) {
+        return new TesseraConfig(server, store, auth, v);
     }
 }

@@ -1,6 +1,8 @@
 package io.tessera.server.http;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Servlet;
+import java.util.EnumSet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.UriCompliance;
@@ -40,8 +42,9 @@ public final class JettyServerFactory {
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
         context.getServletHandler().setDecodeAmbiguousURIs(true);
+        context.addFilter(RawContentTypeFilter.class, "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder("swift", app), "/*");
-        server.setHandler(context);
+        server.setHandler(new SwiftPathGuard(context));
         server.setErrorHandler(new SwiftErrorHandler());
         if (accessLog) {
             server.setRequestLog(new CustomRequestLog(new Slf4jRequestLogWriter(), CustomRequestLog.EXTENDED_NCSA_FORMAT));

@@ -24,14 +24,37 @@ public final class SwiftErrorHandler extends ErrorHandler {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         int status = response.getStatus() > 0 ? response.getStatus() : 500;
+        if (status == 400 && isNulInPath(request.getAttribute(ERROR_EXCEPTION))) {
+            write(response, callback, 412, SwiftPathGuard.MESSAGE);
+        } else {
+            write(response, callback, status, null);
+        }
+        return true;
+    }
+
+    /**
+     * Jetty's request parser refuses an encoded NUL in the path ("Illegal character in path") before
+     * any handler sees the request; Swift answers that with 412, like any name that is not UTF-8.
+     */
+    static boolean isNulInPath(Object error) {
+        for (Throwable t = error instanceof Throwable th ? th : null; t != null; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException && "Illegal character in path".equals(t.getMessage())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Writes a complete Swift-shaped error reply, with its own transaction id and timestamp. */
+    static void write(Response response, Callback callback, int status, String message) {
         String transId = TransactionIds.generate(null);
+        response.setStatus(status);
         response.getHeaders().put("X-Trans-Id", transId);
         response.getHeaders().put("X-Openstack-Request-Id", transId);
         response.getHeaders().put("X-Timestamp", Timestamp.now().toSwift());
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, ErrorBodies.contentType(null));
-        byte[] body = ErrorBodies.body(status, null).getBytes(StandardCharsets.UTF_8);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, ErrorBodies.CONTENT_TYPE);
+        byte[] body = ErrorBodies.body(status, message).getBytes(StandardCharsets.UTF_8);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(body), callback);
-        return true;
     }
 }

@@ -4,6 +4,7 @@ import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import io.tessera.hashmap.BlockHash;
 import io.tessera.hashmap.Hashmap;
+import io.tessera.store.OwnedIds;
 import io.tessera.store.Store;
 import io.tessera.store.StoreCorruptionException;
 import java.io.IOException;
@@ -16,7 +17,9 @@ import java.util.concurrent.Executor;
  * The GET half of the data path: writes a byte range of a hashmap's content to a stream, one block
  * at a time (memory O(block size)), fetching the next block while the current one is written so the
  * store's latency overlaps the network's. Blocks are stored stripped of trailing zeroes; the
- * missing tail of each block is written as zeroes.
+ * missing tail of each block is written as zeroes. A map may also name owned ids ({@link OwnedIds}):
+ * a volume snapshot's blocks before the background hasher has turned them into content blocks; those
+ * are read from {@link Store#owned()}.
  */
 public final class ContentReader {
     private static final byte[] ZEROES = new byte[64 * 1024];
@@ -56,6 +59,51 @@ public final class ContentReader {
         bytesOut.mark(toExclusive - from);
     }
 
+    /**
+     * Bytes {@code [from, toExclusive)} of the map's content as a stream, read one block at a time
+     * (e.g. to write part of one object into another).
+     */
+    public java.io.InputStream open(Hashmap map, long from, long toExclusive) {
+        if (from < 0 || toExclusive > map.length() || from > toExclusive) {
+            throw new IllegalArgumentException("range [" + from + ", " + toExclusive + ") outside 0.." + map.length());
+        }
+        return new java.io.InputStream() {
+            private long pos = from;
+            private int blockIndex = -1;
+            private byte[] block = new byte[0];
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (pos >= toExclusive) {
+                    return -1;
+                }
+                int bs = map.blockSize().bytes();
+                int index = (int) (pos / bs);
+                if (index != blockIndex) {
+                    BlockHash hash = map.hashes().get(index);
+                    block = hash.isZeroBlock() ? new byte[0] : get(hash);
+                    blockIndex = index;
+                }
+                int inBlock = (int) (pos - (long) index * bs);
+                int n = (int) Math.min(len, Math.min(toExclusive - pos, bs - inBlock));
+                int stored = Math.max(0, Math.min(n, block.length - inBlock));
+                if (stored > 0) {
+                    System.arraycopy(block, inBlock, b, off, stored);
+                }
+                java.util.Arrays.fill(b, off + stored, off + n, (byte) 0);
+                pos += n;
+                bytesOut.mark(n);
+                return n;
+            }
+        };
+    }
+
     private CompletableFuture<byte[]> fetch(BlockHash hash, boolean inline) {
         if (hash.isZeroBlock()) {
             return CompletableFuture.completedFuture(new byte[0]);
@@ -68,6 +116,12 @@ public final class ContentReader {
     }
 
     private byte[] get(BlockHash hash) {
+        if (OwnedIds.isOwned(hash)) {
+            // A volume's block not hashed yet (a fresh snapshot): read it where the volume wrote it.
+            byte[] block = new byte[store.blockSize().bytes()];
+            store.owned().read(hash, 0, block, 0, block.length);
+            return block;
+        }
         return store.blocks().get(hash)
                 .orElseThrow(() -> new StoreCorruptionException("block " + hash + " is missing"));
     }

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  *   dataDir/rocksdb/   RocksDB: block index and small blocks, hashmap pages, accounts, containers,
  *                      object versions, settings, counters (one column family each)
  *   dataDir/blocks/    blocks larger than 64 KiB, one file each (see {@link BlockFiles})
+ *   dataDir/owned/     volumes' owned (mutable) blocks, one sparse file each (see {@link EmbeddedOwnedBlockStore})
  * </pre>
  *
  * <h2>Why large blocks are files and small ones RocksDB rows</h2>
@@ -61,15 +62,19 @@ public final class EmbeddedStore implements Store {
     private final EmbeddedBlockStore blocks;
     private final EmbeddedMapStore maps;
     private final EmbeddedMetadataStore metadata;
+    private final EmbeddedOwnedBlockStore owned;
+    private final EmbeddedVolumeStore volumes;
 
     private EmbeddedStore(Path dataDir, BlockSize blockSize, EmbeddedDb db, BlockFiles files, int inlineMax,
-                          MetricRegistry metrics) {
+                          MetricRegistry metrics, Durability durability) {
         this.dataDir = dataDir;
         this.blockSize = blockSize;
         this.db = db;
         this.blocks = new EmbeddedBlockStore(db, files, blockSize.bytes(), inlineMax, metrics);
         this.maps = new EmbeddedMapStore(db, blockSize);
         this.metadata = new EmbeddedMetadataStore(db, new ObjectTable(db, metrics));
+        this.owned = new EmbeddedOwnedBlockStore(dataDir.resolve("owned"), blockSize.bytes(), durability);
+        this.volumes = new EmbeddedVolumeStore(db);
     }
 
     /**
@@ -95,7 +100,7 @@ public final class EmbeddedStore implements Store {
         try {
             checkBlockSize(db, dataDir, blockSize);
             EmbeddedStore store = new EmbeddedStore(dataDir, blockSize, db, new BlockFiles(dataDir.resolve("blocks")),
-                    inlineMax, metrics);
+                    inlineMax, metrics, durability);
             log.info("opened embedded store in {} (blocks of {} bytes, {} writes)", dataDir, blockSize.bytes(), durability);
             return store;
         } catch (RuntimeException e) {
@@ -134,6 +139,16 @@ public final class EmbeddedStore implements Store {
     }
 
     @Override
+    public io.tessera.store.OwnedBlockStore owned() {
+        return owned;
+    }
+
+    @Override
+    public io.tessera.store.VolumeStore volumes() {
+        return volumes;
+    }
+
+    @Override
     public BlockSize blockSize() {
         return blockSize;
     }
@@ -152,6 +167,7 @@ public final class EmbeddedStore implements Store {
 
     @Override
     public void close() {
+        owned.close();
         db.close();
         log.info("closed embedded store in {}", dataDir);
     }

@@ -243,10 +243,10 @@ class EmbeddedStoreTest {
     }
 
     @Test
-    void theDataFolderHoldsRocksDbAndBlockFilesOnly() throws IOException {
+    void theDataFolderHoldsRocksDbBlockFilesAndOwnedBlocksOnly() throws IOException {
         open(Durability.DURABLE).close();
         try (Stream<Path> top = Files.list(dir)) {
-            assertThat(top.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("rocksdb", "blocks");
+            assertThat(top.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("rocksdb", "blocks", "owned");
         }
     }
 }

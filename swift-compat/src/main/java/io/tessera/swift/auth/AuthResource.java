@@ -36,9 +36,10 @@ public final class AuthResource {
         String name = authUser != null ? authUser : storageUser;
         String key = authKey != null ? authKey : storagePass;
         if (name == null || key == null) {
-            throw SwiftException.unauthorized();
+            throw SwiftException.unauthorized().withHeader("Www-Authenticate", "Swift realm=\"unknown\"");
         }
-        User user = users.authenticate(name, key).orElseThrow(SwiftException::unauthorized);
+        User user = users.authenticate(name, key)
+                .orElseThrow(() -> SwiftException.unauthorized().withHeader("Www-Authenticate", "Swift realm=\"unknown\""));
         TokenService.Issued issued = tokens.issue(user);
         String base = publicUrl != null ? publicUrl : uri.getBaseUri().toString();
         if (base.endsWith("/")) {

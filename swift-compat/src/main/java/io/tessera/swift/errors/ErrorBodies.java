@@ -17,9 +17,8 @@ public final class ErrorBodies {
         return "<html><h1>" + title(status) + "</h1><p>" + explanation(status) + "</p></html>";
     }
 
-    public static String contentType(String message) {
-        return message != null && !message.isEmpty() ? "text/plain; charset=UTF-8" : "text/html; charset=UTF-8";
-    }
+    /** Swift (swob) labels every error body, message or page, this way. */
+    public static final String CONTENT_TYPE = "text/html; charset=UTF-8";
 
     static String title(int status) {
         return switch (status) {

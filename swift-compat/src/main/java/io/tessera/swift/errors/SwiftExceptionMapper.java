@@ -1,5 +1,6 @@
 package io.tessera.swift.errors;
 
+import io.tessera.swift.http.RawContentType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -20,6 +21,6 @@ public final class SwiftExceptionMapper implements ExceptionMapper<SwiftExceptio
         if (status == 304) {
             return r.build();
         }
-        return r.entity(ErrorBodies.body(status, message)).type(ErrorBodies.contentType(message)).build();
+        return RawContentType.set(r.entity(ErrorBodies.body(status, message)), ErrorBodies.CONTENT_TYPE).build();
     }
 }

@@ -2,6 +2,7 @@ package io.tessera.swift.errors;
 
 import io.tessera.store.StoreCorruptionException;
 import io.tessera.store.StoreUnavailableException;
+import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.http.TransactionIds;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.inject.Inject;
@@ -36,8 +37,8 @@ public final class UnexpectedExceptionMapper implements ExceptionMapper<Throwabl
         }
         if (e instanceof StoreUnavailableException) {
             log.warn("{} store unavailable: {}", transId(), e.getMessage());
-            return Response.status(503).header("Retry-After", "5")
-                    .entity(ErrorBodies.body(503, null)).type(ErrorBodies.contentType(null)).build();
+            return RawContentType.set(Response.status(503).header("Retry-After", "5")
+                    .entity(ErrorBodies.body(503, null)), ErrorBodies.CONTENT_TYPE).build();
         }
         if (e instanceof StoreCorruptionException) {
             log.error("{} stored data is damaged: {}", transId(), e.getMessage());

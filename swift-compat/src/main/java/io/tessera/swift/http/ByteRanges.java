@@ -32,7 +32,7 @@ public final class ByteRanges {
         if (header == null) {
             return null;
         }
-        String h = header.trim();
+        String h = header.replaceAll("[ \\t]", ""); // Swift tolerates linear white space anywhere
         if (!h.regionMatches(true, 0, "bytes=", 0, 6)) {
             return null;
         }

@@ -30,7 +30,8 @@ public final class MetadataHeaders {
         int overall = 0;
         for (Map.Entry<String, List<String>> h : headers.entrySet()) {
             String name = h.getKey().toLowerCase(Locale.ROOT);
-            String value = h.getValue().isEmpty() ? "" : h.getValue().get(0);
+            String wireValue = h.getValue().isEmpty() ? "" : h.getValue().get(0);
+            String value = HeaderText.fromWire(wireValue);
             if (name.startsWith(removePrefix)) {
                 changes.put(prefix + name.substring(removePrefix.length()), "");
                 continue;
@@ -42,8 +43,9 @@ public final class MetadataHeaders {
             if (key.isEmpty()) {
                 throw SwiftException.badRequest("Metadata name cannot be empty");
             }
-            int keyLen = key.getBytes(StandardCharsets.UTF_8).length;
-            int valueLen = value.getBytes(StandardCharsets.UTF_8).length;
+            // Sizes are the bytes on the wire (one char per byte there), even when a value is not UTF-8.
+            int keyLen = key.length();
+            int valueLen = wireValue.length();
             if (keyLen > limits.maxMetaNameLength()) {
                 throw SwiftException.badRequest("Metadata name too long: " + prefix + key);
             }
@@ -54,7 +56,7 @@ public final class MetadataHeaders {
                 count++;
                 overall += keyLen + valueLen;
             }
-            changes.put(name, value);
+            changes.put(prefix + HeaderText.fromWire(key), value);
         }
         if (count > limits.maxMetaCount()) {
             throw SwiftException.badRequest("Too many metadata items; max " + limits.maxMetaCount());

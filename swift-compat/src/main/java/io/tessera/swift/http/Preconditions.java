@@ -5,12 +5,15 @@ import jakarta.ws.rs.core.HttpHeaders;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * HTTP conditional requests on an object (RFC 9110 section 13.2.2 order): If-Match, then
- * If-Unmodified-Since (only without If-Match), then If-None-Match, then If-Modified-Since (only
- * without If-None-Match). A failed If-None-Match or If-Modified-Since on GET/HEAD is 304; every
+ * HTTP conditional requests on an object, in Swift's order: If-Match, If-Unmodified-Since, then
+ * If-None-Match, then If-Modified-Since (only without If-None-Match). A failed If-None-Match or If-Modified-Since on GET/HEAD is 304; every
  * other failure is 412. Unparseable dates are ignored, as Swift does.
  */
 public final class Preconditions {
@@ -27,11 +30,11 @@ public final class Preconditions {
             if (etag == null || !matches(ifMatch, etag)) {
                 throw SwiftException.preconditionFailed(null).withHeader("ETag", etagOrEmpty(etag));
             }
-        } else {
-            Long since = date(headers.getHeaderString("If-Unmodified-Since"));
-            if (since != null && etag != null && lastModified > since) {
-                throw SwiftException.preconditionFailed(null).withHeader("ETag", etag);
-            }
+        }
+        // Swift checks If-Unmodified-Since even when If-Match matched (RFC 9110 would skip it).
+        Long unmodifiedSince = date(headers.getHeaderString("If-Unmodified-Since"));
+        if (unmodifiedSince != null && etag != null && lastModified > unmodifiedSince) {
+            throw SwiftException.preconditionFailed(null).withHeader("ETag", etag);
         }
         String ifNoneMatch = headers.getHeaderString("If-None-Match");
         if (ifNoneMatch != null) {
@@ -75,15 +78,25 @@ public final class Preconditions {
         return etag == null ? "" : etag;
     }
 
+    /** HTTP's three date forms (RFC 9110 section 5.6.7): IMF-fixdate, RFC 850 and asctime. */
+    private static final List<DateTimeFormatter> DATE_FORMS = List.of(
+            DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.US),
+            new DateTimeFormatterBuilder().parseCaseInsensitive().appendPattern("EEEE, dd-MMM-")
+                    .appendValueReduced(ChronoField.YEAR, 2, 2, 1970).appendPattern(" HH:mm:ss 'GMT'")
+                    .toFormatter(Locale.US).withZone(ZoneOffset.UTC),
+            DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US).withZone(ZoneOffset.UTC));
+
     private static Long date(String value) {
         if (value == null) {
             return null;
         }
-        try {
-            return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.US))
-                    .toEpochSecond();
-        } catch (DateTimeParseException e) {
-            return null;
+        for (DateTimeFormatter form : DATE_FORMS) {
+            try {
+                return ZonedDateTime.parse(value.trim(), form).toEpochSecond();
+            } catch (DateTimeParseException notThisForm) {
+                // try the next form
+            }
         }
+        return null;
     }
 }

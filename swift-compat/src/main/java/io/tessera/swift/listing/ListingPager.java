@@ -56,6 +56,9 @@ public final class ListingPager<T> {
                     startAt = null;
                 }
                 int d = req.delimiter() == null ? -1 : name.indexOf(req.delimiter(), prefixLen);
+                if (req.pathMode() && name.equals(prefix)) {
+                    continue; // a path listing shows the children of "dir/", not "dir/" itself
+                }
                 if (d < 0) {
                     out.add(new Entry<>(row, null));
                 } else if (req.pathMode() && d + req.delimiter().length() == name.length()) {

@@ -20,20 +20,10 @@ public record ListingRequest(String prefix, String delimiter, String marker, Str
             prefix = path.isEmpty() ? null : stripTrailingSlashes(path) + "/";
             delimiter = "/";
         }
-        if (delimiter != null && delimiter.codePointCount(0, delimiter.length()) != 1) {
-            throw SwiftException.preconditionFailed("Bad delimiter");
-        }
         int limit = maxLimit;
         String l = query.getFirst("limit");
         if (l != null && !l.isEmpty()) {
-            try {
-                limit = Integer.parseInt(l);
-            } catch (NumberFormatException e) {
-                throw SwiftException.preconditionFailed("Value of limit must be a positive integer");
-            }
-            if (limit < 0) {
-                throw SwiftException.preconditionFailed("Value of limit must be a positive integer");
-            }
+            limit = parseLimit(l);
             if (limit > maxLimit) {
                 throw SwiftException.preconditionFailed("Maximum limit is " + maxLimit);
             }
@@ -44,6 +34,19 @@ public record ListingRequest(String prefix, String delimiter, String marker, Str
                 || reverse.equalsIgnoreCase("y"));
         return new ListingRequest(prefix, delimiter, emptyToNull(query.getFirst("marker")),
                 emptyToNull(query.getFirst("end_marker")), limit, rev, pathMode);
+    }
+
+    /** A whole number; clients written in Python 3 send {@code 5000.0} for a computed limit. */
+    private static int parseLimit(String l) {
+        try {
+            java.math.BigDecimal d = new java.math.BigDecimal(l.trim());
+            if (d.signum() < 0) {
+                throw new NumberFormatException();
+            }
+            return d.compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) > 0 ? Integer.MAX_VALUE : d.intValue();
+        } catch (NumberFormatException e) {
+            throw SwiftException.preconditionFailed("Value of limit must be a positive integer");
+        }
     }
 
     private static String stripTrailingSlashes(String s) {

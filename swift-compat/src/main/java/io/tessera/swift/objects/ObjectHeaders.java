@@ -1,8 +1,11 @@
 package io.tessera.swift.objects;
 
+import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.http.HeaderText;
 import io.tessera.swift.http.MetadataHeaders;
 import io.tessera.swift.http.SwiftConstraints;
 import jakarta.ws.rs.core.MultivaluedMap;
+import java.math.BigInteger;
 import java.net.URLConnection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,13 +25,24 @@ public final class ObjectHeaders {
     private ObjectHeaders() {
     }
 
+    /** Where an object's expiry time (epoch seconds) is kept; GET and HEAD answer 404 from then on. */
+    public static final String DELETE_AT = "x-delete-at";
+
     /** The stored metadata a PUT or POST with these headers asks for (removals dropped). */
     public static Map<String, String> fromRequest(MultivaluedMap<String, String> headers, SwiftConstraints limits) {
         Map<String, String> meta = MetadataHeaders.withoutRemovals(MetadataHeaders.changes(headers, "object", limits));
+        String manifest = headers.getFirst("X-Object-Manifest");
+        if (manifest != null) {
+            meta.put(ObjectBodies.DLO_MANIFEST, ObjectBodies.validManifest(HeaderText.fromWire(manifest)));
+        }
+        String deleteAt = deleteAt(headers);
+        if (deleteAt != null) {
+            meta.put(DELETE_AT, deleteAt);
+        }
         for (String name : STORED_CONTENT_HEADERS) {
             String value = headers.getFirst(name);
             if (value != null && !value.isEmpty()) {
-                meta.put(name, value);
+                meta.put(name, HeaderText.fromWire(value));
             }
         }
         return meta;
@@ -49,7 +63,7 @@ public final class ObjectHeaders {
         for (String name : STORED_CONTENT_HEADERS) {
             String value = headers.getFirst(name);
             if (value != null) {
-                meta.put(name, value);
+                meta.put(name, HeaderText.fromWire(value));
             }
         }
         MetadataHeaders.checkTotal(Map.of(), meta, "object", limits);
@@ -66,6 +80,49 @@ public final class ObjectHeaders {
         }
         String guessed = URLConnection.guessContentTypeFromName(objectName.toLowerCase(Locale.ROOT));
         return guessed != null ? guessed : DEFAULT_TYPE;
+    }
+
+    /** X-Delete-At, or now + X-Delete-After, checked as Swift does; null when neither is given. */
+    /** Swift's normalize_delete_at_timestamp caps expiry times at ten digits. */
+    private static final BigInteger LATEST_DELETE_AT = BigInteger.valueOf(9_999_999_999L);
+
+    /**
+     * X-Delete-At, or now + X-Delete-After, checked as Swift does and kept as decimal digits, capped
+     * like Swift's; null when neither is given.
+     */
+    static String deleteAt(MultivaluedMap<String, String> headers) {
+        BigInteger now = BigInteger.valueOf(System.currentTimeMillis() / 1000);
+        String after = headers.getFirst("X-Delete-After");
+        String at = headers.getFirst("X-Delete-At");
+        if (after != null) {
+            BigInteger seconds = parseWhole(after, "Non-integer X-Delete-After");
+            if (seconds.signum() < 0) {
+                throw SwiftException.badRequest("X-Delete-After in past");
+            }
+            return now.add(seconds).min(LATEST_DELETE_AT).toString();
+        }
+        if (at == null) {
+            return null;
+        }
+        BigInteger when = parseWhole(at, "Non-integer X-Delete-At");
+        if (when.compareTo(now) <= 0) {
+            throw SwiftException.badRequest("X-Delete-At in past");
+        }
+        return when.min(LATEST_DELETE_AT).toString();
+    }
+
+    /** Whether a version has expired (its X-Delete-At has come): it then reads as absent. */
+    public static boolean isExpired(java.util.Map<String, String> metadata) {
+        String at = metadata.get(DELETE_AT);
+        return at != null && new BigInteger(at).compareTo(BigInteger.valueOf(System.currentTimeMillis() / 1000)) <= 0;
+    }
+
+    static BigInteger parseWhole(String value, String message) {
+        try {
+            return new BigInteger(value.trim());
+        } catch (NumberFormatException e) {
+            throw SwiftException.badRequest(message);
+        }
     }
 
     public static boolean isTrue(String value) {

@@ -1,13 +1,14 @@
 package io.tessera.swift.objects;
 
 import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.http.HeaderText;
 import io.tessera.swift.http.SwiftPath;
 
 /** A container and object named by a header such as {@code X-Copy-From} or {@code Destination}: {@code [/]container/object}, URL-encoded. */
 public record ObjectLocation(String account, String container, String object) {
 
     public static ObjectLocation parse(String header, String account, String headerName) {
-        String v = header.trim();
+        String v = HeaderText.fromWire(header.trim());
         if (v.startsWith("/")) {
             v = v.substring(1);
         }

@@ -1,12 +1,12 @@
 package io.tessera.swift.objects;
 
-import io.tessera.hashmap.Hashmap;
 import io.tessera.store.ObjectVersion;
-import io.tessera.store.content.ContentMaps;
-import io.tessera.store.content.ContentReader;
+import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.ByteRanges;
+import io.tessera.swift.http.HeaderText;
 import io.tessera.swift.http.HttpDates;
-import io.tessera.swift.http.MetadataHeaders;
+import io.tessera.swift.http.MetadataReplies;
+import io.tessera.swift.http.RawContentType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.nio.charset.StandardCharsets;
@@ -15,78 +15,84 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Builds GET and HEAD replies for an object version: its headers, and a body streamed block by
- * block from the store (the whole object, one range, or several as multipart/byteranges).
+ * Builds GET and HEAD replies for an object version: its headers, and its body streamed block by
+ * block from the store (the whole body, one range, or several as multipart/byteranges).
  */
 public final class ObjectReads {
-    private final ContentMaps maps;
-    private final ContentReader reader;
-
-    public ObjectReads(ContentMaps maps, ContentReader reader) {
-        this.maps = maps;
-        this.reader = reader;
+    private ObjectReads() {
     }
 
-    /** The headers every GET and HEAD of this version carries. */
-    public static Response.ResponseBuilder headers(Response.ResponseBuilder reply, ObjectVersion v) {
-        reply.header("ETag", v.etag())
-                .header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(v.timestamp())))
+    /** The headers every GET and HEAD of this version carries; the ETag is the body's. */
+    public static Response.ResponseBuilder headers(Response.ResponseBuilder reply, ObjectVersion v, ObjectBody body) {
+        RawContentType.set(reply, v.contentType());
+        // An empty ETag means "not known yet": a volume snapshot until the background hasher has run.
+        // Then neither ETag nor X-Object-Hash is sent (its map still names unhashed owned blocks), so
+        // clients such as `swift download` skip their MD5 check instead of failing it.
+        if (!body.etag().isEmpty()) {
+            reply.header("ETag", body.etag())
+                    .header("X-Object-Hash", v.map().merkleRoot().toHex());
+        }
+        reply.header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(v.timestamp())))
                 .header("X-Timestamp", v.timestamp().toSwift())
-                .header("X-Object-Hash", v.map().merkleRoot().toHex())
-                .header("Accept-Ranges", "bytes")
-                .type(v.contentType());
-        v.metadata().forEach((k, val) -> reply.header(MetadataHeaders.headerName(k), val));
+                .header("Accept-Ranges", "bytes");
+        MetadataReplies.addAll(reply, v.metadata());
         return reply;
     }
 
-    public Response head(ObjectVersion v) {
-        return headers(Response.ok(), v).header("Content-Length", v.length()).build();
+    /** Swift answers a failed condition or range (304, 412, 416) with the object's headers too. */
+    public static SwiftException describe(SwiftException e, ObjectVersion v, ObjectBody body) {
+        e.withHeader("ETag", body.etag())
+                .withHeader("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(v.timestamp())))
+                .withHeader("X-Timestamp", v.timestamp().toSwift())
+                .withHeader("Accept-Ranges", "bytes");
+        return e;
     }
 
-    public Response get(ObjectVersion v, String rangeHeader) {
-        long length = v.length();
+    public static Response head(ObjectVersion v, ObjectBody body) {
+        return headers(Response.ok(), v, body).header("Content-Length", body.length()).build();
+    }
+
+    public static Response get(ObjectVersion v, ObjectBody body, String rangeHeader) {
+        long length = body.length();
         List<ByteRanges.Range> ranges = ByteRanges.parse(rangeHeader, length);
-        // Load the map before any byte is sent, so a missing map is an error reply, not a cut body.
-        Hashmap map = maps.load(v.map());
         if (ranges == null) {
-            return headers(Response.ok(), v).header("Content-Length", length)
-                    .entity((StreamingOutput) out -> reader.copy(map, 0, length, out)).build();
+            return headers(Response.ok(), v, body).header("Content-Length", length)
+                    .entity((StreamingOutput) out -> body.write(0, length, out)).build();
         }
         if (ranges.size() == 1) {
             ByteRanges.Range r = ranges.get(0);
-            return headers(Response.status(206), v)
+            return headers(Response.status(206), v, body)
                     .header("Content-Length", r.length())
                     .header("Content-Range", "bytes " + r.start() + "-" + r.end() + "/" + length)
-                    .entity((StreamingOutput) out -> reader.copy(map, r.start(), r.end() + 1, out)).build();
+                    .entity((StreamingOutput) out -> body.write(r.start(), r.end() + 1, out)).build();
         }
-        return multipart(v, map, ranges);
+        return multipart(v, body, ranges);
     }
 
-    private Response multipart(ObjectVersion v, Hashmap map, List<ByteRanges.Range> ranges) {
+    private static Response multipart(ObjectVersion v, ObjectBody body, List<ByteRanges.Range> ranges) {
         String boundary = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE)
                 + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
         List<byte[]> partHeaders = new ArrayList<>();
         long total = 0;
         for (ByteRanges.Range r : ranges) {
             byte[] h = ("--" + boundary + "\r\nContent-Type: " + v.contentType() + "\r\nContent-Range: bytes "
-                    + r.start() + "-" + r.end() + "/" + v.length() + "\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+                    + r.start() + "-" + r.end() + "/" + body.length() + "\r\n\r\n").getBytes(StandardCharsets.UTF_8);
             partHeaders.add(h);
             total += h.length + r.length() + 2;
         }
         byte[] closing = ("--" + boundary + "--").getBytes(StandardCharsets.UTF_8);
         total += closing.length;
-        StreamingOutput body = out -> {
+        StreamingOutput parts = out -> {
             for (int i = 0; i < ranges.size(); i++) {
                 out.write(partHeaders.get(i));
-                reader.copy(map, ranges.get(i).start(), ranges.get(i).end() + 1, out);
+                body.write(ranges.get(i).start(), ranges.get(i).end() + 1, out);
                 out.write('\r');
                 out.write('\n');
             }
             out.write(closing);
         };
-        return headers(Response.status(206), v)
-                .type("multipart/byteranges;boundary=" + boundary)
+        return RawContentType.set(headers(Response.status(206), v, body), "multipart/byteranges;boundary=" + boundary)
                 .header("Content-Length", total)
-                .entity(body).build();
+                .entity(parts).build();
     }
 }

@@ -60,6 +60,24 @@ public final class ObjectWrites {
         return publish(v, ifNoneMatchStar ? PutCondition.IF_ABSENT : PutCondition.NONE);
     }
 
+    /**
+     * Publishes bytes {@code [from, toExclusive)} of another object's body as new content: a COPY with
+     * a Range, or of a large object, whose bytes are not one existing map.
+     */
+    public ObjectVersion copyBytes(ObjectBody source, long from, long toExclusive, String account, String container,
+                                   String name, String contentType, Map<String, String> metadata,
+                                   boolean ifNoneMatchStar) {
+        WrittenContent content;
+        try (InputStream in = source.open(from, toExclusive)) {
+            content = writer.write(in, toExclusive - from);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        ObjectVersion v = new ObjectVersion(account, container, name, Timestamp.now(), content.mapId(),
+                content.md5Hex(), contentType, metadata);
+        return publish(v, ifNoneMatchStar ? PutCondition.IF_ABSENT : PutCondition.NONE);
+    }
+
     private ObjectVersion publish(ObjectVersion v, PutCondition condition) {
         MetadataStore.PutOutcome outcome = store.metadata().putObject(v, condition);
         if (outcome == MetadataStore.PutOutcome.EXISTS) {

@@ -1,11 +1,14 @@
 package io.tessera.swift.resources;
 
+import io.tessera.swift.http.MetadataReplies;
+
 import io.tessera.store.AccountInfo;
 import io.tessera.store.ContainerInfo;
 import io.tessera.store.Timestamp;
 import io.tessera.swift.SwiftServices;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.MetadataHeaders;
+import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.listing.ListingFormat;
 import io.tessera.swift.listing.ListingPager;
 import io.tessera.swift.listing.ListingRequest;
@@ -23,7 +26,6 @@ import java.util.Map;
 
 /** {@code /v1/<account>}: usage and metadata (HEAD), container listings (GET), metadata updates (POST). */
 public final class AccountResource {
-    private static final String PLAIN = "text/plain; charset=utf-8";
     private final SwiftServices services;
     private final String account;
 
@@ -34,7 +36,7 @@ public final class AccountResource {
 
     @HEAD
     public Response head() {
-        return headers(Response.noContent().type(PLAIN), info()).build();
+        return headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info()).build();
     }
 
     @GET
@@ -47,9 +49,9 @@ public final class AccountResource {
                 q -> services.store().metadata().listContainers(account, q), ContainerInfo::name);
         List<ListingPager.Entry<ContainerInfo>> rows = pager.page(req);
         if (rows.isEmpty() && format == ListingFormat.PLAIN) {
-            return headers(Response.noContent().type(PLAIN), info).build();
+            return headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info).build();
         }
-        return headers(Response.ok(format.containers(account, rows), format.contentType()), info).build();
+        return headers(RawContentType.set(Response.ok(format.containers(account, rows)), format.contentType()), info).build();
     }
 
     @POST

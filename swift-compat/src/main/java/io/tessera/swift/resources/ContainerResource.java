@@ -1,13 +1,17 @@
 package io.tessera.swift.resources;
 
+import io.tessera.swift.http.MetadataReplies;
+
 import io.tessera.store.ContainerInfo;
 import io.tessera.store.MetadataStore;
 import io.tessera.store.ObjectVersion;
 import io.tessera.store.Timestamp;
 import io.tessera.swift.SwiftServices;
 import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.http.HeaderText;
 import io.tessera.swift.http.HttpDates;
 import io.tessera.swift.http.MetadataHeaders;
+import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.listing.ListingFormat;
 import io.tessera.swift.listing.ListingPager;
 import io.tessera.swift.listing.ListingRequest;
@@ -22,15 +26,18 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** {@code /v1/<account>/<container>}: create, metadata, listings, delete when empty. */
 public final class ContainerResource {
     /** Container headers stored as they are, besides {@code X-Container-Meta-*}. */
     private static final List<String> STORED_HEADERS = List.of("x-container-read", "x-container-write");
+    /**
+     * When the container was last PUT or POSTed (Swift's put_timestamp): its Last-Modified. Stored
+     * with the metadata under an internal key, which replies never show.
+     */
+    static final String MODIFIED = MetadataReplies.INTERNAL_PREFIX + "put-timestamp";
 
-    private static final String PLAIN = "text/plain; charset=utf-8";
     private final SwiftServices services;
     private final String account;
     private final String container;
@@ -43,6 +50,10 @@ public final class ContainerResource {
 
     @PUT
     public Response create(@Context HttpHeaders headers) {
+        String policy = headers.getHeaderString("X-Storage-Policy");
+        if (policy != null && !policy.isBlank() && !policy.trim().equalsIgnoreCase("default")) {
+            throw SwiftException.badRequest("Invalid X-Storage-Policy '" + policy.trim() + "'");
+        }
         Map<String, String> changes = changes(headers.getRequestHeaders());
         MetadataStore meta = services.store().metadata();
         if (meta.createContainer(account, container, Timestamp.now(), MetadataHeaders.withoutRemovals(changes))) {
@@ -60,7 +71,7 @@ public final class ContainerResource {
 
     @HEAD
     public Response head() {
-        return headers(Response.noContent().type(PLAIN), info()).build();
+        return headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info()).build();
     }
 
     @GET
@@ -73,9 +84,9 @@ public final class ContainerResource {
                 q -> services.store().metadata().listObjects(account, container, q), ObjectVersion::name);
         List<ListingPager.Entry<ObjectVersion>> rows = pager.page(req);
         if (rows.isEmpty() && format == ListingFormat.PLAIN) {
-            return headers(Response.noContent().type(PLAIN), info).build();
+            return headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info).build();
         }
-        return headers(Response.ok(format.objects(container, rows), format.contentType()), info).build();
+        return headers(RawContentType.set(Response.ok(format.objects(container, rows)), format.contentType()), info).build();
     }
 
     @DELETE
@@ -89,6 +100,7 @@ public final class ContainerResource {
 
     private void update(Map<String, String> changes) {
         MetadataHeaders.checkTotal(info().metadata(), changes, "container", services.limits());
+        changes.put(MODIFIED, String.valueOf(Timestamp.now().micros()));
         if (!services.store().metadata().updateContainerMetadata(account, container, changes)) {
             throw SwiftException.notFound();
         }
@@ -99,13 +111,18 @@ public final class ContainerResource {
         for (String name : STORED_HEADERS) {
             String value = headers.getFirst(name);
             if (value != null) {
-                changes.put(name, value.trim());
+                changes.put(name, HeaderText.fromWire(value.trim()));
             }
             if (headers.containsKey("x-remove-" + name.substring(2))) {
                 changes.put(name, "");
             }
         }
         return changes;
+    }
+
+    static Timestamp modified(ContainerInfo info) {
+        String m = info.metadata().get(MODIFIED);
+        return m != null ? new Timestamp(Long.parseLong(m)) : info.created();
     }
 
     private ContainerInfo info() {
@@ -116,10 +133,10 @@ public final class ContainerResource {
         reply.header("X-Container-Object-Count", info.objectCount())
                 .header("X-Container-Bytes-Used", info.bytesUsed())
                 .header("X-Timestamp", info.created().toSwift())
-                .header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(info.created())))
+                .header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(modified(info))))
                 .header("X-Storage-Policy", "default")
                 .header("Accept-Ranges", "bytes");
-        info.metadata().forEach((k, v) -> reply.header(MetadataHeaders.headerName(k.toLowerCase(Locale.ROOT)), v));
+        MetadataReplies.addAll(reply, info.metadata());
         return reply;
     }
 }

@@ -3,11 +3,16 @@ package io.tessera.swift.resources;
 import io.tessera.store.ObjectVersion;
 import io.tessera.store.Timestamp;
 import io.tessera.swift.SwiftServices;
+import io.tessera.swift.auth.Authorizer;
 import io.tessera.swift.auth.Principal;
 import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.http.ByteRanges;
 import io.tessera.swift.http.HttpDates;
 import io.tessera.swift.http.Preconditions;
+import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.http.SwiftPath;
+import io.tessera.swift.objects.ObjectBodies;
+import io.tessera.swift.objects.ObjectBody;
 import io.tessera.swift.objects.ObjectHeaders;
 import io.tessera.swift.objects.ObjectLocation;
 import io.tessera.swift.objects.ObjectReads;
@@ -17,64 +22,91 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code /v1/<account>/<container>/<object>}: the HTTP face of object reads and writes. */
 public final class ObjectResource {
     private final SwiftServices services;
-    private final Principal principal;
+    private final Optional<Principal> who;
+    private final String referer;
     private final String account;
     private final String container;
     private final String name;
     private final ObjectWrites writes;
-    private final ObjectReads reads;
+    private final ObjectBodies bodies;
 
-    ObjectResource(SwiftServices services, Principal principal, SwiftPath path) {
+    ObjectResource(SwiftServices services, Optional<Principal> who, String referer, SwiftPath path) {
         this.services = services;
-        this.principal = principal;
+        this.who = who;
+        this.referer = referer;
         this.account = path.account();
         this.container = path.container();
         this.name = path.object();
         this.writes = new ObjectWrites(services.store(), services.writer());
-        this.reads = new ObjectReads(services.maps(), services.reader());
+        this.bodies = new ObjectBodies(services.store().metadata(), services.maps(), services.reader());
     }
 
     @GET
-    public Response get(@Context HttpHeaders headers) {
+    public Response get(@Context HttpHeaders headers, @Context UriInfo uri) {
         ObjectVersion v = current();
-        Preconditions.check(headers, v.etag(), HttpDates.lastModifiedSeconds(v.timestamp()), true);
-        return reads.get(v, headers.getHeaderString("Range"));
+        ObjectBody body = body(v, uri);
+        try {
+            Preconditions.check(headers, unquoted(body.etag()), HttpDates.lastModifiedSeconds(v.timestamp()), true);
+            return ObjectReads.get(v, body, headers.getHeaderString("Range"));
+        } catch (SwiftException e) {
+            throw ObjectReads.describe(e, v, body);
+        }
     }
 
     @HEAD
-    public Response head(@Context HttpHeaders headers) {
+    public Response head(@Context HttpHeaders headers, @Context UriInfo uri) {
         ObjectVersion v = current();
-        Preconditions.check(headers, v.etag(), HttpDates.lastModifiedSeconds(v.timestamp()), true);
-        return reads.head(v);
+        ObjectBody body = body(v, uri);
+        try {
+            Preconditions.check(headers, unquoted(body.etag()), HttpDates.lastModifiedSeconds(v.timestamp()), true);
+            return ObjectReads.head(v, body);
+        } catch (SwiftException e) {
+            throw ObjectReads.describe(e, v, body);
+        }
+    }
+
+    /** What a read of {@code v} returns: its own bytes, or a manifest's segments. */
+    private ObjectBody body(ObjectVersion v, UriInfo uri) {
+        boolean manifestItself = "get".equals(uri.getQueryParameters().getFirst("multipart-manifest"));
+        return bodies.of(v, manifestItself, (acct, cont) -> services.authorizer().mayRead(who, acct, cont, referer));
+    }
+
+    private static String unquoted(String etag) {
+        return etag.length() >= 2 && etag.startsWith("\"") ? etag.substring(1, etag.length() - 1) : etag;
     }
 
     @PUT
-    public Response put(@Context HttpHeaders headers, InputStream body) {
+    public Response put(@Context HttpHeaders headers, @Context ContainerRequestContext request, @Context UriInfo uri,
+                        InputStream body) {
         MultivaluedMap<String, String> h = headers.getRequestHeaders();
         requireContainer(container);
         boolean ifNoneMatchStar = ifNoneMatchStar(headers.getHeaderString("If-None-Match"));
         String copyFrom = headers.getHeaderString("X-Copy-From");
         if (copyFrom != null) {
             ObjectLocation source = ObjectLocation.parse(copyFrom, sourceAccount(headers.getHeaderString("X-Copy-From-Account")), "X-Copy-From");
-            return copy(source, new ObjectLocation(account, container, name), headers, ifNoneMatchStar);
+            return copy(source, new ObjectLocation(account, container, name), headers, request, uri, ifNoneMatchStar);
         }
         long length = contentLength(headers);
         if (ifNoneMatchStar && services.store().metadata().getObject(account, container, name).isPresent()) {
             throw SwiftException.preconditionFailed(null);
         }
-        String contentType = ObjectHeaders.contentType(headers.getHeaderString("Content-Type"),
+        String contentType = ObjectHeaders.contentType(RawContentType.of(request),
                 ObjectHeaders.isTrue(h.getFirst("X-Detect-Content-Type")), name);
         ObjectWrites.NewObject o = new ObjectWrites.NewObject(account, container, name, contentType,
                 ObjectHeaders.fromRequest(h, services.limits()), headers.getHeaderString("ETag"), ifNoneMatchStar);
@@ -83,28 +115,28 @@ public final class ObjectResource {
     }
 
     @COPY
-    public Response copyTo(@Context HttpHeaders headers) {
+    public Response copyTo(@Context HttpHeaders headers, @Context ContainerRequestContext request, @Context UriInfo uri) {
         String destination = headers.getHeaderString("Destination");
         if (destination == null) {
             throw SwiftException.preconditionFailed("You must provide a Destination header");
         }
         String destAccount = headers.getHeaderString("Destination-Account");
         ObjectLocation target = ObjectLocation.parse(destination, destAccount != null ? SwiftPath.decode(destAccount) : account, "Destination");
-        if (!principal.owns(target.account())) {
-            throw SwiftException.forbidden();
+        if (!services.authorizer().mayWrite(who, target.account(), target.container())) {
+            throw who.isPresent() ? SwiftException.forbidden() : Authorizer.unauthorized(target.account());
         }
         requireContainer(target.container(), target.account());
-        return copy(new ObjectLocation(account, container, name), target, headers,
+        return copy(new ObjectLocation(account, container, name), target, headers, request, uri,
                 ifNoneMatchStar(headers.getHeaderString("If-None-Match")));
     }
 
     @POST
-    public Response post(@Context HttpHeaders headers) {
+    public Response post(@Context HttpHeaders headers, @Context ContainerRequestContext request) {
         MultivaluedMap<String, String> h = headers.getRequestHeaders();
         ObjectVersion v = current();
         Map<String, String> metadata = ObjectHeaders.fromRequest(h, services.limits());
-        String contentType = headers.getHeaderString("Content-Type") != null
-                ? ObjectHeaders.contentType(headers.getHeaderString("Content-Type"), false, name) : v.contentType();
+        String requestedType = RawContentType.of(request);
+        String contentType = requestedType != null ? ObjectHeaders.contentType(requestedType, false, name) : v.contentType();
         ObjectVersion updated = new ObjectVersion(account, container, name, Timestamp.now(), v.map(), v.etag(),
                 contentType, metadata);
         services.store().metadata().putObject(updated, io.tessera.store.PutCondition.NONE);
@@ -112,27 +144,59 @@ public final class ObjectResource {
     }
 
     @DELETE
-    public Response delete() {
+    public Response delete(@Context HttpHeaders headers) {
+        String ifDeleteAt = headers.getHeaderString("X-If-Delete-At");
+        if (ifDeleteAt != null) {
+            long expected;
+            try {
+                expected = Long.parseLong(ifDeleteAt.trim());
+            } catch (NumberFormatException e) {
+                throw SwiftException.badRequest("Bad X-If-Delete-At header value");
+            }
+            String actual = current().metadata().get(ObjectHeaders.DELETE_AT);
+            if (actual == null || !actual.equals(Long.toString(expected))) {
+                throw SwiftException.preconditionFailed(null);
+            }
+        }
         return services.store().metadata().deleteObject(account, container, name, Timestamp.now())
                 .map(v -> Response.noContent().build())
                 .orElseThrow(SwiftException::notFound);
     }
 
-    private Response copy(ObjectLocation from, ObjectLocation to, HttpHeaders headers, boolean ifNoneMatchStar) {
-        if (!principal.owns(from.account())) {
-            throw SwiftException.forbidden();
+    private Response copy(ObjectLocation from, ObjectLocation to, HttpHeaders headers, ContainerRequestContext request,
+                          UriInfo uri, boolean ifNoneMatchStar) {
+        if (!services.authorizer().mayRead(who, from.account(), from.container(), referer)) {
+            throw who.isPresent() ? SwiftException.forbidden() : Authorizer.unauthorized(from.account());
         }
-        ObjectVersion source = services.store().metadata().getObject(from.account(), from.container(), from.object())
-                .orElseThrow(SwiftException::notFound);
+        ObjectVersion source = live(from.account(), from.container(), from.object());
         Preconditions.check(headers, source.etag(), HttpDates.lastModifiedSeconds(source.timestamp()), false);
         boolean fresh = ObjectHeaders.isTrue(headers.getHeaderString("X-Fresh-Metadata"));
         Map<String, String> metadata = ObjectHeaders.merged(source.metadata(), headers.getRequestHeaders(),
                 services.limits(), fresh);
-        String requestedType = headers.getHeaderString("Content-Type");
+        String requestedType = RawContentType.of(request);
         String contentType = requestedType != null && !requestedType.isBlank()
                 ? requestedType.trim() : source.contentType();
-        ObjectVersion v = writes.copy(source, to.account(), to.container(), to.object(), contentType, metadata,
-                ifNoneMatchStar);
+        ObjectBody body = body(source, uri);
+        boolean largeObjectBytes = source.metadata().containsKey(ObjectBodies.DLO_MANIFEST)
+                && !"get".equals(uri.getQueryParameters().getFirst("multipart-manifest"));
+        if (largeObjectBytes) {
+            metadata.remove(ObjectBodies.DLO_MANIFEST); // the copy holds the segments' bytes, not the manifest
+        }
+        List<ByteRanges.Range> ranges = ByteRanges.parse(headers.getHeaderString("Range"), body.length());
+        ObjectVersion v;
+        if (ranges == null && !largeObjectBytes) {
+            // The whole of one object: a new version of the same map, no block moves.
+            v = writes.copy(source, to.account(), to.container(), to.object(), contentType, metadata, ifNoneMatchStar);
+        } else if (ranges == null || ranges.size() == 1) {
+            // Part of an object, or a large object's segments, is new content: its blocks are cut anew
+            // (those that line up with existing blocks deduplicate).
+            long start = ranges == null ? 0 : ranges.get(0).start();
+            long end = ranges == null ? body.length() : ranges.get(0).end() + 1;
+            v = writes.copyBytes(body, start, end, to.account(), to.container(), to.object(), contentType, metadata,
+                    ifNoneMatchStar);
+        } else {
+            throw SwiftException.rangeNotSatisfiable(body.length());
+        }
         return created(v)
                 .header("X-Copied-From", encode(from.container()) + "/" + encode(from.object()))
                 .header("X-Copied-From-Account", encode(from.account()))
@@ -150,7 +214,14 @@ public final class ObjectResource {
     }
 
     private ObjectVersion current() {
-        return services.store().metadata().getObject(account, container, name).orElseThrow(SwiftException::notFound);
+        return live(account, container, name);
+    }
+
+    /** The object's current version, unless there is none or it has expired. */
+    private ObjectVersion live(String acct, String cont, String obj) {
+        return services.store().metadata().getObject(acct, cont, obj)
+                .filter(v -> !ObjectHeaders.isExpired(v.metadata()))
+                .orElseThrow(SwiftException::notFound);
     }
 
     private void requireContainer(String c) {
@@ -181,8 +252,11 @@ public final class ObjectResource {
     private long contentLength(HttpHeaders headers) {
         String te = headers.getHeaderString("Transfer-Encoding");
         String cl = headers.getHeaderString("Content-Length");
-        if (te != null && te.toLowerCase(java.util.Locale.ROOT).contains("chunked")) {
-            return -1;
+        if (te != null) {
+            if (te.trim().equalsIgnoreCase("chunked")) {
+                return -1;
+            }
+            throw SwiftException.of(501, null); // gzip, deflate...: Swift implements none of them
         }
         if (cl == null) {
             throw SwiftException.lengthRequired();

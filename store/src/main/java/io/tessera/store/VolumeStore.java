@@ -1,0 +1,111 @@
+package io.tessera.store;
+
+import io.tessera.hashmap.BlockHash;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Volume records, their live maps (overlays), their write leases and the hasher's work list.
+ *
+ * <p>Every method touches one partition (Cassandra) and compare-and-set is used only where an answer
+ * must be exactly one: creating a volume, updating its record, and taking or moving its lease.
+ *
+ * <h2>The live map</h2>
+ * A volume reads through two layers: its own overlay, then its parent's immutable hashmap
+ * ({@link VolumeRecord#parentMap()}). An overlay entry is the zero block ({@link BlockHash#ZERO_BLOCK}),
+ * a content hash, or an owned id ({@link OwnedIds}) together with the epoch in which the volume
+ * created it: an owned block is written in place only while that epoch is the volume's current one.
+ * Overlay entries are stored in pages of {@link #ENTRIES_PER_PAGE}, one bounded partition each, so a
+ * 1 TiB volume (262,144 blocks of 4 MiB) is 64 modest pages (invariant 4).
+ */
+public interface VolumeStore {
+    int ENTRIES_PER_PAGE = 4096;
+
+    /**
+     * A volume row.
+     *
+     * @param id           unique for ever (never reused after a delete, so stale overlay rows can not leak)
+     * @param parentMap    the hashmap the volume was cloned from, or null for an empty volume
+     * @param parentSource what the parent was, for people ("container/object"), or null
+     * @param epoch        bumped by each snapshot
+     * @param version      bumped by each update; the compare-and-set token
+     */
+    record VolumeRecord(String account, String name, String id, long size, int blockSize, MapId parentMap,
+                        String parentSource, long epoch, long version, Timestamp created) {
+        public VolumeRecord {
+            if (size < 0 || epoch < 0 || version < 0) {
+                throw new IllegalArgumentException("negative size, epoch or version");
+            }
+        }
+
+        public VolumeRecord next(long newSize, long newEpoch) {
+            return new VolumeRecord(account, name, id, newSize, blockSize, parentMap, parentSource, newEpoch,
+                    version + 1, created);
+        }
+    }
+
+    /** An overlay entry: a block id and, for owned ids, the epoch the volume created it in. */
+    record Entry(BlockHash block, long epoch) {
+    }
+
+    /** Who may write a volume until when. {@code holder} empty: released. */
+    record Lease(String holder, long expiresAtMillis, long generation) {
+        public boolean heldBy(String who, long nowMillis) {
+            return holder.equals(who) && expiresAtMillis > nowMillis;
+        }
+
+        public boolean isFree(long nowMillis) {
+            return holder.isEmpty() || expiresAtMillis <= nowMillis;
+        }
+    }
+
+    /** A snapshot whose owned blocks the background hasher must still turn into content blocks. */
+    record HashJob(String id, String account, String container, String object, MapId map, Timestamp published) {
+    }
+
+    // ---- records ----
+
+    /** Creates the volume unless one of that name exists in the account; true if created. */
+    boolean create(VolumeRecord volume);
+
+    Optional<VolumeRecord> get(String account, String name);
+
+    /** Replaces the record if its stored version is still {@code expectedVersion}; true if replaced. */
+    boolean update(VolumeRecord next, long expectedVersion);
+
+    /** A page of the account's volumes in name order, after {@code startAfter} (null: from the start). */
+    List<VolumeRecord> list(String account, String startAfter, int limit);
+
+    /** Removes the record if its version is still {@code expectedVersion}; its overlay goes with {@link #deleteOverlay}. */
+    boolean delete(String account, String name, long expectedVersion);
+
+    // ---- overlay ----
+
+    /** Sets overlay entries (index: block number); durable when this returns. */
+    void putEntries(String volumeId, Map<Long, Entry> entries);
+
+    /** The overlay entries with index in {@code [0, blocks)}, by index. */
+    Map<Long, Entry> entries(String volumeId, long blocks);
+
+    /** Removes the overlay entries with index in {@code [0, blocks)}. */
+    void deleteOverlay(String volumeId, long blocks);
+
+    // ---- lease ----
+
+    Optional<Lease> lease(String volumeId);
+
+    /**
+     * Compare-and-set of the lease row: writes {@code next} if the stored lease equals {@code expected}
+     * (null: there is no lease row yet). True if written.
+     */
+    boolean casLease(String volumeId, Lease expected, Lease next);
+
+    // ---- the hasher's work list ----
+
+    void addHashJob(HashJob job);
+
+    List<HashJob> hashJobs(int limit);
+
+    void removeHashJob(String id);
+}

@@ -1,0 +1,308 @@
+package io.tessera.store.cassandra;
+
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.BatchType;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.tessera.store.AccountInfo;
+import io.tessera.store.ContainerInfo;
+import io.tessera.store.ListQuery;
+import io.tessera.store.MetadataStore;
+import io.tessera.store.ObjectVersion;
+import io.tessera.store.PutCondition;
+import io.tessera.store.Timestamp;
+import io.tessera.store.cassandra.UsageCounters.Usage;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Accounts, containers and settings; objects are in {@link ObjectTable}.
+ *
+ * <p>Only the two operations the SPI marks as compare-and-set use lightweight transactions (IF_ABSENT
+ * puts, in ObjectTable, and {@link #putSettingIfAbsent}); creating an account or container is a read and
+ * then an idempotent write, so two racing creators may both report "created" and the later one's
+ * metadata wins whole (the create replaces the metadata map). Metadata changes are map-element
+ * additions and removals in one single-partition batch: no read, and concurrent changes to different
+ * keys both survive.
+ */
+final class CassandraMetadataStore implements MetadataStore {
+    private final Cql cql;
+    private final UsageCounters usage;
+    private final ObjectTable objects;
+    private final PreparedStatement selectAccount;
+    private final PreparedStatement createAccount;
+    private final PreparedStatement addAccountMeta;
+    private final PreparedStatement removeAccountMeta;
+    private final PreparedStatement selectContainer;
+    private final PreparedStatement createContainer;
+    private final PreparedStatement addContainerMeta;
+    private final PreparedStatement removeContainerMeta;
+    private final PreparedStatement deleteContainer;
+    private final PreparedStatement[] containerSlices = new PreparedStatement[4];
+    private final PreparedStatement selectUsageRange;
+    private final PreparedStatement selectSetting;
+    private final PreparedStatement insertSetting;
+
+    /** A container row as listed; {@code created} is null for a row left by a change racing a delete. */
+    private record ContainerRow(String name, Row row) {
+        boolean exists() {
+            return !row.isNull("created");
+        }
+    }
+
+    CassandraMetadataStore(Cql cql, UsageCounters usage, ObjectTable objects) {
+        this.cql = cql;
+        this.usage = usage;
+        this.objects = objects;
+        selectAccount = cql.prepare("SELECT created, metadata FROM {ks}.accounts WHERE account = ?");
+        createAccount = cql.prepare("UPDATE {ks}.accounts SET created = ? WHERE account = ?");
+        addAccountMeta = cql.prepare("UPDATE {ks}.accounts SET metadata = metadata + ? WHERE account = ?");
+        removeAccountMeta = cql.prepare("UPDATE {ks}.accounts SET metadata = metadata - ? WHERE account = ?");
+        String containerKey = " WHERE account = ? AND container = ?";
+        selectContainer = cql.prepare("SELECT container, created, metadata FROM {ks}.containers" + containerKey);
+        createContainer = cql.prepare("UPDATE {ks}.containers SET created = ?, metadata = ?" + containerKey);
+        addContainerMeta = cql.prepare("UPDATE {ks}.containers SET metadata = metadata + ?" + containerKey);
+        removeContainerMeta = cql.prepare("UPDATE {ks}.containers SET metadata = metadata - ?" + containerKey);
+        deleteContainer = cql.prepare("DELETE FROM {ks}.containers" + containerKey);
+        String slice = "SELECT container, created, metadata FROM {ks}.containers WHERE account = ? AND container >= ?";
+        containerSlices[0] = cql.prepare(slice + " ORDER BY container ASC LIMIT ?");
+        containerSlices[1] = cql.prepare(slice + " AND container < ? ORDER BY container ASC LIMIT ?");
+        containerSlices[2] = cql.prepare(slice + " ORDER BY container DESC LIMIT ?");
+        containerSlices[3] = cql.prepare(slice + " AND container < ? ORDER BY container DESC LIMIT ?");
+        selectUsageRange = cql.prepare("SELECT container, objects, bytes FROM {ks}.container_usage"
+                + " WHERE account = ? AND container >= ? AND container <= ?");
+        selectSetting = cql.prepare("SELECT value FROM {ks}.settings WHERE key = ?");
+        insertSetting = cql.prepare("INSERT INTO {ks}.settings (key, value) VALUES (?, ?) IF NOT EXISTS");
+    }
+
+    // ---- accounts ----
+
+    @Override
+    public Optional<AccountInfo> getAccount(String account) {
+        Row row = cql.execute(selectAccount.bind(account).setIdempotent(true), "reading account " + account).one();
+        if (row == null || row.isNull("created")) {
+            return Optional.empty();
+        }
+        Usage u = usage.account(account);
+        return Optional.of(new AccountInfo(account, new Timestamp(row.getLong("created")), metadata(row),
+                u.containers(), u.objects(), u.bytes()));
+    }
+
+    @Override
+    public void ensureAccount(String account, Timestamp created) {
+        Row row = cql.execute(selectAccount.bind(account).setIdempotent(true), "reading account " + account).one();
+        if (row == null || row.isNull("created")) {
+            cql.execute(createAccount.bind(created.micros(), account).setIdempotent(true), "creating account " + account);
+        }
+    }
+
+    @Override
+    public void updateAccountMetadata(String account, Map<String, String> changes) {
+        ensureAccount(account, Timestamp.now());
+        applyChanges(changes, addAccountMeta, removeAccountMeta, account);
+    }
+
+    // ---- containers ----
+
+    @Override
+    public boolean createContainer(String account, String container, Timestamp created, Map<String, String> metadata) {
+        ensureAccount(account, created);
+        if (readContainer(account, container).isPresent()) {
+            return false;
+        }
+        // Replacing the whole map also clears any metadata a change racing an earlier delete left behind.
+        cql.execute(createContainer.bind(created.micros(), withoutRemovals(metadata), account, container).setIdempotent(true),
+                "creating container " + account + "/" + container);
+        usage.addContainers(account, 1);
+        return true;
+    }
+
+    @Override
+    public Optional<ContainerInfo> getContainer(String account, String container) {
+        return readContainer(account, container).map(row -> {
+            Usage u = usage.container(account, container);
+            return toInfo(account, container, row, u);
+        });
+    }
+
+    @Override
+    public boolean updateContainerMetadata(String account, String container, Map<String, String> changes) {
+        if (readContainer(account, container).isEmpty()) {
+            return false;
+        }
+        applyChanges(changes, addContainerMeta, removeContainerMeta, account, container);
+        return true;
+    }
+
+    @Override
+    public DeleteContainerOutcome deleteContainer(String account, String container) {
+        if (readContainer(account, container).isEmpty()) {
+            return DeleteContainerOutcome.NOT_FOUND;
+        }
+        // The rows decide, not the counters, which may drift. A put racing this delete can still land
+        // in a deleted container, as in Swift; the collector finds such orphans.
+        if (objects.anyLive(account, container)) {
+            return DeleteContainerOutcome.NOT_EMPTY;
+        }
+        cql.execute(deleteContainer.bind(account, container).setIdempotent(true),
+                "deleting container " + account + "/" + container);
+        usage.resetContainer(account, container);
+        usage.addContainers(account, -1);
+        return DeleteContainerOutcome.DELETED;
+    }
+
+    @Override
+    public List<ContainerInfo> listContainers(String account, ListQuery query) {
+        // One account's containers share a partition; the merge over one "shard" gives paging with
+        // refetch past rows left by deletes.
+        List<ContainerRow> rows = new ShardedListing<ContainerRow>(cql, 1,
+                (shard, range, reverse, limit) -> fetchContainers(account, range, reverse, limit),
+                ContainerRow::name, ContainerRow::exists).list(NameRange.of(query), query.reverse(), query.limit());
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Usage> usages = usageOf(account, rows.get(0).name(), rows.get(rows.size() - 1).name(), query.reverse());
+        List<ContainerInfo> page = new ArrayList<>(rows.size());
+        for (ContainerRow r : rows) {
+            page.add(toInfo(account, r.name(), r.row(), usages.getOrDefault(r.name(), Usage.ZERO)));
+        }
+        return page;
+    }
+
+    // ---- objects ----
+
+    @Override
+    public Optional<ObjectVersion> getObject(String account, String container, String name) {
+        return objects.get(account, container, name);
+    }
+
+    @Override
+    public PutOutcome putObject(ObjectVersion version, PutCondition condition) {
+        // Callers check that the container exists; checking again costs no latency when the read runs
+        // alongside the object's, and keeps a buggy caller from leaving rows no listing can reach.
+        CompletionStage<Boolean> containerExists = cql.executeAsync(
+                        selectContainer.bind(version.account(), version.container()).setIdempotent(true))
+                .thenApply(rs -> {
+                    Row row = rs.one();
+                    return row != null && !row.isNull("created");
+                });
+        return objects.put(version, condition, containerExists);
+    }
+
+    @Override
+    public Optional<ObjectVersion> deleteObject(String account, String container, String name, Timestamp timestamp) {
+        return objects.delete(account, container, name, timestamp);
+    }
+
+    @Override
+    public List<ObjectVersion> listObjects(String account, String container, ListQuery query) {
+        return objects.list(account, container, query);
+    }
+
+    // ---- settings ----
+
+    @Override
+    public Optional<String> getSetting(String key) {
+        // Settings are written by LWT: a serial read also completes any LWT left half done.
+        Row row = cql.execute(selectSetting.bind(key).setConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL)
+                .setIdempotent(true), "reading setting " + key).one();
+        return row == null ? Optional.empty() : Optional.ofNullable(row.getString("value"));
+    }
+
+    @Override
+    public String putSettingIfAbsent(String key, String value) {
+        Row row = cql.execute(insertSetting.bind(key, value).setSerialConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL),
+                "storing setting " + key).one();
+        return row == null || row.getBoolean("[applied]") ? value : row.getString("value");
+    }
+
+    // ---- internals ----
+
+    private Optional<Row> readContainer(String account, String container) {
+        Row row = cql.execute(selectContainer.bind(account, container).setIdempotent(true),
+                "reading container " + account + "/" + container).one();
+        return row == null || row.isNull("created") ? Optional.empty() : Optional.of(row);
+    }
+
+    private CompletionStage<List<ContainerRow>> fetchContainers(String account, NameRange range, boolean reverse, int limit) {
+        BoundStatement st = range.upper() == null
+                ? containerSlices[reverse ? 2 : 0].bind(account, range.lower(), limit)
+                : containerSlices[reverse ? 3 : 1].bind(account, range.lower(), range.upper(), limit);
+        return cql.executeAsync(st.setIdempotent(true).setPageSize(limit)).thenApply(rs -> {
+            List<ContainerRow> rows = new ArrayList<>();
+            rs.currentPage().forEach(row -> rows.add(new ContainerRow(row.getString("container"), row)));
+            return rows;
+        });
+    }
+
+    /** The counters of every container from {@code first} to {@code last}: one slice of the account's partition. */
+    private Map<String, Usage> usageOf(String account, String first, String last, boolean reverse) {
+        String low = reverse ? last : first;
+        String high = reverse ? first : last;
+        Map<String, Usage> usages = new HashMap<>();
+        List<Row> rows = cql.await(CassandraMapStore.allRows(
+                cql.executeAsync(selectUsageRange.bind(account, low, high).setIdempotent(true))), "reading usage of " + account);
+        for (Row row : rows) {
+            usages.put(row.getString("container"), UsageCounters.toUsage(row, false));
+        }
+        return usages;
+    }
+
+    private static ContainerInfo toInfo(String account, String container, Row row, Usage u) {
+        return new ContainerInfo(account, container, new Timestamp(row.getLong("created")), metadata(row),
+                u.objects(), u.bytes());
+    }
+
+    private static Map<String, String> metadata(Row row) {
+        Map<String, String> m = row.getMap("metadata", String.class, String.class);
+        return m == null ? Map.of() : m;
+    }
+
+    /** Sets the non-empty values and removes the keys given with an empty value, in one atomic batch. */
+    private void applyChanges(Map<String, String> changes, PreparedStatement add, PreparedStatement remove,
+                              String... key) {
+        Map<String, String> set = withoutRemovals(changes);
+        Set<String> removed = new HashSet<>();
+        changes.forEach((k, v) -> {
+            if (v == null || v.isEmpty()) {
+                removed.add(k);
+            }
+        });
+        BatchStatementBuilder batch = BatchStatement.builder(BatchType.UNLOGGED).setIdempotence(true);
+        if (!set.isEmpty()) {
+            batch.addStatement(add.bind(prepend(set, key)));
+        }
+        if (!removed.isEmpty()) {
+            batch.addStatement(remove.bind(prepend(removed, key)));
+        }
+        if (batch.getStatementsCount() > 0) {
+            cql.execute(batch.build(), "changing metadata of " + String.join("/", key));
+        }
+    }
+
+    private static Map<String, String> withoutRemovals(Map<String, String> changes) {
+        Map<String, String> set = new HashMap<>();
+        changes.forEach((k, v) -> {
+            if (v != null && !v.isEmpty()) {
+                set.put(k, v);
+            }
+        });
+        return set;
+    }
+
+    private static Object[] prepend(Object first, String[] rest) {
+        Object[] all = new Object[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+}

@@ -1,0 +1,205 @@
+package io.tessera.store.cassandra;
+
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.tessera.hashmap.BlockHash;
+import io.tessera.store.MapId;
+import io.tessera.store.Timestamp;
+import io.tessera.store.VolumeStore;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.LongStream;
+
+/**
+ * Volumes on Cassandra (SCHEMA.md, Volumes). Records live in one partition per account, each CAS a
+ * single-partition LWT ({@code IF NOT EXISTS} / {@code IF version = ?}); overlay entries in partitions of
+ * {@link VolumeStore#ENTRIES_PER_PAGE} rows keyed {@code (volume_id, page)}; leases one row each, always
+ * written by LWT and read at LOCAL_SERIAL so a reader sees the outcome of any Paxos round in progress.
+ */
+final class CassandraVolumeStore implements VolumeStore {
+    private final Cql cql;
+    private final PreparedStatement insertVolume;
+    private final PreparedStatement selectVolume;
+    private final PreparedStatement updateVolume;
+    private final PreparedStatement listVolumes;
+    private final PreparedStatement deleteVolume;
+    private final PreparedStatement insertEntry;
+    private final PreparedStatement selectPage;
+    private final PreparedStatement deletePage;
+    private final PreparedStatement selectLease;
+    private final PreparedStatement insertLease;
+    private final PreparedStatement updateLease;
+    private final PreparedStatement insertJob;
+    private final PreparedStatement selectJobs;
+    private final PreparedStatement deleteJob;
+
+    static List<String> ddl() {
+        return List.of(
+                "CREATE TABLE IF NOT EXISTS {ks}.volumes (account text, name text, id text, size bigint, block_size int,"
+                        + " parent text, parent_source text, epoch bigint, version bigint, created bigint,"
+                        + " PRIMARY KEY (account, name))",
+                "CREATE TABLE IF NOT EXISTS {ks}.volume_overlay (volume_id text, page bigint, idx bigint, block blob,"
+                        + " epoch bigint, PRIMARY KEY ((volume_id, page), idx))",
+                "CREATE TABLE IF NOT EXISTS {ks}.volume_leases (volume_id text PRIMARY KEY, holder text, expires bigint,"
+                        + " generation bigint)",
+                "CREATE TABLE IF NOT EXISTS {ks}.hash_jobs (shard int, id text, account text, container text, object text,"
+                        + " map_id text, published bigint, PRIMARY KEY (shard, id))");
+    }
+
+    private static final String COLUMNS = "account, name, id, size, block_size, parent, parent_source, epoch, version, created";
+
+    CassandraVolumeStore(Cql cql) {
+        this.cql = cql;
+        insertVolume = cql.prepare("INSERT INTO {ks}.volumes (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS");
+        selectVolume = cql.prepare("SELECT " + COLUMNS + " FROM {ks}.volumes WHERE account = ? AND name = ?");
+        updateVolume = cql.prepare("UPDATE {ks}.volumes SET size = ?, epoch = ?, version = ?, parent = ?, parent_source = ?"
+                + " WHERE account = ? AND name = ? IF version = ? AND id = ?");
+        listVolumes = cql.prepare("SELECT " + COLUMNS + " FROM {ks}.volumes WHERE account = ? AND name > ? LIMIT ?");
+        deleteVolume = cql.prepare("DELETE FROM {ks}.volumes WHERE account = ? AND name = ? IF version = ?");
+        insertEntry = cql.prepare("INSERT INTO {ks}.volume_overlay (volume_id, page, idx, block, epoch) VALUES (?, ?, ?, ?, ?)");
+        selectPage = cql.prepare("SELECT idx, block, epoch FROM {ks}.volume_overlay WHERE volume_id = ? AND page = ?");
+        deletePage = cql.prepare("DELETE FROM {ks}.volume_overlay WHERE volume_id = ? AND page = ?");
+        selectLease = cql.prepare("SELECT holder, expires, generation FROM {ks}.volume_leases WHERE volume_id = ?");
+        insertLease = cql.prepare("INSERT INTO {ks}.volume_leases (volume_id, holder, expires, generation) VALUES (?, ?, ?, ?)"
+                + " IF NOT EXISTS");
+        updateLease = cql.prepare("UPDATE {ks}.volume_leases SET holder = ?, expires = ?, generation = ? WHERE volume_id = ?"
+                + " IF holder = ? AND expires = ? AND generation = ?");
+        insertJob = cql.prepare("INSERT INTO {ks}.hash_jobs (shard, id, account, container, object, map_id, published)"
+                + " VALUES (0, ?, ?, ?, ?, ?, ?)");
+        selectJobs = cql.prepare("SELECT id, account, container, object, map_id, published FROM {ks}.hash_jobs"
+                + " WHERE shard = 0 LIMIT ?");
+        deleteJob = cql.prepare("DELETE FROM {ks}.hash_jobs WHERE shard = 0 AND id = ?");
+    }
+
+    private static BoundStatement serial(BoundStatement s) {
+        return s.setSerialConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL);
+    }
+
+    private static boolean applied(Row row) {
+        return row == null || row.getBoolean("[applied]");
+    }
+
+    @Override
+    public boolean create(VolumeRecord v) {
+        return applied(cql.execute(serial(insertVolume.bind(v.account(), v.name(), v.id(), v.size(), v.blockSize(),
+                v.parentMap() == null ? null : v.parentMap().key(), v.parentSource(), v.epoch(), v.version(),
+                v.created().micros())), "creating volume " + v.name()).one());
+    }
+
+    @Override
+    public Optional<VolumeRecord> get(String account, String name) {
+        // LOCAL_SERIAL: a record is only ever written by LWT, and its readers feed further LWTs.
+        Row row = cql.execute(selectVolume.bind(account, name).setConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL)
+                .setIdempotent(true), "reading volume " + name).one();
+        return Optional.ofNullable(row).map(CassandraVolumeStore::record);
+    }
+
+    private static VolumeRecord record(Row r) {
+        String parent = r.getString("parent");
+        return new VolumeRecord(r.getString("account"), r.getString("name"), r.getString("id"), r.getLong("size"),
+                r.getInt("block_size"), parent == null ? null : MapId.parse(parent), r.getString("parent_source"),
+                r.getLong("epoch"), r.getLong("version"), new Timestamp(r.getLong("created")));
+    }
+
+    @Override
+    public boolean update(VolumeRecord n, long expectedVersion) {
+        return applied(cql.execute(serial(updateVolume.bind(n.size(), n.epoch(), n.version(),
+                n.parentMap() == null ? null : n.parentMap().key(), n.parentSource(), n.account(), n.name(),
+                expectedVersion, n.id())), "updating volume " + n.name()).one());
+    }
+
+    @Override
+    public List<VolumeRecord> list(String account, String startAfter, int limit) {
+        List<VolumeRecord> out = new ArrayList<>();
+        for (Row r : cql.execute(listVolumes.bind(account, startAfter == null ? "" : startAfter, limit)
+                .setIdempotent(true), "listing volumes").currentPage()) {
+            out.add(record(r));
+        }
+        return out;
+    }
+
+    @Override
+    public boolean delete(String account, String name, long expectedVersion) {
+        return applied(cql.execute(serial(deleteVolume.bind(account, name, expectedVersion)), "deleting volume " + name).one());
+    }
+
+    @Override
+    public void putEntries(String volumeId, Map<Long, Entry> entries) {
+        cql.pipeline(List.copyOf(entries.entrySet()), e -> cql.executeAsync(insertEntry.bind(volumeId,
+                e.getKey() / ENTRIES_PER_PAGE, e.getKey(), ByteBuffer.wrap(e.getValue().block().toBytes()),
+                e.getValue().epoch()).setIdempotent(true)), "writing the map of volume " + volumeId);
+    }
+
+    @Override
+    public Map<Long, Entry> entries(String volumeId, long blocks) {
+        long pages = (blocks + ENTRIES_PER_PAGE - 1) / ENTRIES_PER_PAGE;
+        List<List<Row>> all = cql.pipeline(LongStream.range(0, pages).boxed().toList(),
+                p -> CassandraMapStore.allRows(cql.executeAsync(selectPage.bind(volumeId, p).setIdempotent(true))),
+                "reading the map of volume " + volumeId);
+        Map<Long, Entry> out = new TreeMap<>();
+        for (List<Row> rows : all) {
+            for (Row r : rows) {
+                long idx = r.getLong("idx");
+                if (idx < blocks) {
+                    ByteBuffer b = r.getByteBuffer("block");
+                    byte[] bytes = new byte[BlockHash.LENGTH];
+                    b.get(bytes);
+                    out.put(idx, new Entry(BlockHash.of(bytes), r.getLong("epoch")));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void deleteOverlay(String volumeId, long blocks) {
+        long pages = (blocks + ENTRIES_PER_PAGE - 1) / ENTRIES_PER_PAGE;
+        cql.pipeline(LongStream.range(0, pages).boxed().toList(),
+                p -> cql.executeAsync(deletePage.bind(volumeId, p).setIdempotent(true)), "deleting the map of volume " + volumeId);
+    }
+
+    @Override
+    public Optional<Lease> lease(String volumeId) {
+        Row r = cql.execute(selectLease.bind(volumeId).setConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL).setIdempotent(true),
+                "reading lease of " + volumeId).one();
+        return Optional.ofNullable(r).map(x -> new Lease(x.getString("holder"), x.getLong("expires"), x.getLong("generation")));
+    }
+
+    @Override
+    public boolean casLease(String volumeId, Lease expected, Lease next) {
+        if (expected == null) {
+            return applied(cql.execute(serial(insertLease.bind(volumeId, next.holder(), next.expiresAtMillis(),
+                    next.generation())), "taking lease of " + volumeId).one());
+        }
+        return applied(cql.execute(serial(updateLease.bind(next.holder(), next.expiresAtMillis(), next.generation(),
+                volumeId, expected.holder(), expected.expiresAtMillis(), expected.generation())),
+                "moving lease of " + volumeId).one());
+    }
+
+    @Override
+    public void addHashJob(HashJob job) {
+        cql.execute(insertJob.bind(job.id(), job.account(), job.container(), job.object(), job.map().key(),
+                job.published().micros()).setIdempotent(true), "recording hash job " + job.id());
+    }
+
+    @Override
+    public List<HashJob> hashJobs(int limit) {
+        List<HashJob> out = new ArrayList<>();
+        for (Row r : cql.execute(selectJobs.bind(limit).setIdempotent(true), "listing hash jobs").currentPage()) {
+            out.add(new HashJob(r.getString("id"), r.getString("account"), r.getString("container"), r.getString("object"),
+                    MapId.parse(r.getString("map_id")), new Timestamp(r.getLong("published"))));
+        }
+        return out;
+    }
+
+    @Override
+    public void removeHashJob(String id) {
+        cql.execute(deleteJob.bind(id).setIdempotent(true), "removing hash job " + id);
+    }
+}

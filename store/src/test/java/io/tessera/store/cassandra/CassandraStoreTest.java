@@ -1,0 +1,367 @@
+package io.tessera.store.cassandra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.tessera.hashmap.BlockHash;
+import io.tessera.hashmap.BlockHasher;
+import io.tessera.hashmap.BlockSize;
+import io.tessera.hashmap.Hashmap;
+import io.tessera.store.ListQuery;
+import io.tessera.store.MapId;
+import io.tessera.store.MetadataStore.DeleteContainerOutcome;
+import io.tessera.store.MetadataStore.PutOutcome;
+import io.tessera.store.Names;
+import io.tessera.store.ObjectVersion;
+import io.tessera.store.PutCondition;
+import io.tessera.store.StoreUnavailableException;
+import io.tessera.store.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** What only the cassandra backend has to prove: bounded partitions, sharded listings, failure behaviour. */
+class CassandraStoreTest {
+    @RegisterExtension
+    static final CassandraExtension CASSANDRA = new CassandraExtension();
+
+    private static final int SHARDS = 16;
+    private static CassandraStore store;
+
+    @BeforeAll
+    static void open() {
+        store = CassandraStore.open(CASSANDRA.config().listingShards(SHARDS).build());
+    }
+
+    @AfterAll
+    static void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    // ---- listings ----
+
+    @Test
+    void listingMergesEveryShardInUtf8OrderWithFullPages() throws Exception {
+        store.metadata().createContainer("acct", "big", Timestamp.now(), Map.of());
+        // Names whose UTF-8 order differs from String order: U+FF5E (3 bytes) sorts before U+1F600 (4 bytes).
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            String suffix = switch (i % 4) {
+                case 0 -> "a";
+                case 1 -> "\uFF5E";
+                case 2 -> "\uD83D\uDE00";
+                default -> "z/x";
+            };
+            names.add(String.format("obj-%04d-", i / 4) + suffix);
+        }
+        parallel(names, name -> store.metadata().putObject(version("acct", "big", name, Timestamp.now()), PutCondition.NONE));
+        List<String> expected = names.stream().sorted(Names.UTF8_ORDER).toList();
+
+        for (int pageSize : new int[] {7, 100, 1000}) {
+            assertThat(pagesOf("big", null, false, pageSize)).as("forward, pages of %d", pageSize).isEqualTo(expected);
+            assertThat(pagesOf("big", null, true, pageSize)).as("reverse, pages of %d", pageSize)
+                    .isEqualTo(reversed(expected));
+        }
+        List<String> prefixed = expected.stream().filter(n -> n.startsWith("obj-01")).toList();
+        assertThat(pagesOf("big", "obj-01", false, 33)).isEqualTo(prefixed);
+        assertThat(pagesOf("big", "obj-01", true, 33)).isEqualTo(reversed(prefixed));
+
+        // Markers and bounds: between two names, with some objects deleted on the way.
+        for (int i = 0; i < 3000; i += 3) {
+            store.metadata().deleteObject("acct", "big", names.get(i), Timestamp.now());
+        }
+        Set<String> deleted = IntStream.iterate(0, i -> i < 3000, i -> i + 3).mapToObj(names::get).collect(Collectors.toSet());
+        List<String> remaining = expected.stream().filter(n -> !deleted.contains(n)).toList();
+        assertThat(pagesOf("big", null, false, 250)).isEqualTo(remaining);
+        String from = remaining.get(100);
+        String to = remaining.get(900);
+        List<ObjectVersion> window = store.metadata().listObjects("acct", "big", new ListQuery(null, from, to, false, 10_000));
+        assertThat(window).extracting(ObjectVersion::name).isEqualTo(remaining.subList(101, 900));
+        assertThat(store.metadata().getContainer("acct", "big").orElseThrow().objectCount()).isEqualTo(remaining.size());
+
+        // The rows really are spread over every shard.
+        long partitions = CASSANDRA.session().execute("SELECT DISTINCT account, container, shard FROM "
+                + CASSANDRA.keyspace() + ".objects").all().stream().filter(r -> r.getString("container").equals("big")).count();
+        assertThat(partitions).isEqualTo(SHARDS);
+    }
+
+    /** Walks a listing page by page with markers, checking every page but the last is full. */
+    private static List<String> pagesOf(String container, String prefix, boolean reverse, int pageSize) {
+        List<String> all = new ArrayList<>();
+        String marker = null;
+        while (true) {
+            ListQuery q = reverse ? new ListQuery(prefix, null, marker, true, pageSize)
+                    : new ListQuery(prefix, marker, null, false, pageSize);
+            List<ObjectVersion> page = store.metadata().listObjects("acct", container, q);
+            page.forEach(v -> all.add(v.name()));
+            if (page.size() < pageSize) {
+                return all;
+            }
+            marker = page.get(page.size() - 1).name();
+        }
+    }
+
+    @Test
+    void containerListingSkipsDeletedContainersAndCarriesUsage() {
+        for (int i = 0; i < 50; i++) {
+            store.metadata().createContainer("lister", String.format("c%02d", i), Timestamp.now(), Map.of("x-container-meta-i", "" + i));
+        }
+        for (int i = 0; i < 50; i += 2) {
+            assertThat(store.metadata().deleteContainer("lister", String.format("c%02d", i))).isEqualTo(DeleteContainerOutcome.DELETED);
+        }
+        store.metadata().putObject(version("lister", "c01", "o", Timestamp.now()), PutCondition.NONE);
+        var page = store.metadata().listContainers("lister", new ListQuery(null, "c01", null, false, 10));
+        assertThat(page).extracting(c -> c.name()).containsExactly("c03", "c05", "c07", "c09", "c11", "c13", "c15", "c17", "c19", "c21");
+        var first = store.metadata().listContainers("lister", ListQuery.all(1)).get(0);
+        assertThat(first.name()).isEqualTo("c01");
+        assertThat(first.objectCount()).isEqualTo(1);
+        assertThat(first.metadata()).containsEntry("x-container-meta-i", "1");
+        assertThat(store.metadata().getAccount("lister").orElseThrow().containerCount()).isEqualTo(25);
+        assertThat(store.metadata().deleteContainer("lister", "c01")).isEqualTo(DeleteContainerOutcome.NOT_EMPTY);
+    }
+
+    // ---- maps ----
+
+    @Test
+    void aMapOf300000HashesRoundTripsThroughBoundedPartitions() {
+        Random random = new Random(42);
+        List<BlockHash> hashes = new ArrayList<>();
+        byte[] b = new byte[32];
+        for (int i = 0; i < 300_000; i++) {
+            random.nextBytes(b);
+            hashes.add(BlockHash.of(b));
+        }
+        BlockSize bs = BlockSize.DEFAULT;
+        Hashmap map = new Hashmap(bs, (long) (hashes.size() - 1) * bs.bytes() + 12_345, hashes);
+        long t0 = System.nanoTime();
+        MapId id = store.maps().put(map);
+        long t1 = System.nanoTime();
+        Hashmap back = store.maps().get(id).orElseThrow();
+        long t2 = System.nanoTime();
+        System.out.printf("[cassandra] 300,000-hash map: put %d ms, get %d ms%n", (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+        assertThat(back).isEqualTo(map);
+        assertThat(store.maps().put(map)).isEqualTo(id);
+
+        List<Row> rows = CASSANDRA.session().execute("SELECT page_group, page FROM " + CASSANDRA.keyspace()
+                + ".map_pages WHERE map_id = ? ALLOW FILTERING", id.key()).all();
+        int pages = (300_000 + CassandraMapStore.PAGE_HASHES - 1) / CassandraMapStore.PAGE_HASHES;
+        assertThat(rows).hasSize(pages);
+        Map<Integer, Long> perGroup = rows.stream().collect(Collectors.groupingBy(r -> r.getInt("page_group"), Collectors.counting()));
+        assertThat(perGroup).hasSize((pages + CassandraMapStore.PAGES_PER_GROUP - 1) / CassandraMapStore.PAGES_PER_GROUP);
+        assertThat(perGroup.values()).allMatch(n -> n <= CassandraMapStore.PAGES_PER_GROUP);
+
+        store.maps().delete(id);
+        assertThat(store.maps().get(id)).isEmpty();
+    }
+
+    @Test
+    void emptyMapsAndMapsWithoutHeaderDoNotExist() {
+        Hashmap empty = Hashmap.empty(BlockSize.DEFAULT);
+        assertThat(store.maps().get(store.maps().put(empty))).contains(empty);
+        assertThat(store.maps().get(new MapId(hash(7), 1))).isEmpty();
+    }
+
+    // ---- blocks ----
+
+    @Test
+    void aFullSizeBlockRoundTripsAndExistenceIsAskedPerHash() {
+        byte[] block = new byte[CassandraConfig.MAX_BLOCK_SIZE]; // 4 MiB: one mutation, well under 16 MiB
+        new Random(1).nextBytes(block);
+        block[block.length - 1] = 1;
+        BlockHash h = BlockHasher.hash(block);
+        assertThat(store.blocks().putIfAbsent(h, block, 0, block.length)).isTrue();
+        assertThat(store.blocks().putIfAbsent(h, block, 0, block.length)).isFalse();
+        assertThat(store.blocks().get(h).orElseThrow()).isEqualTo(block);
+
+        List<BlockHash> asked = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            asked.add(hash(i + 1000));
+        }
+        asked.add(h);
+        assertThat(store.blocks().existing(asked)).containsExactly(h);
+        store.blocks().delete(h);
+        assertThat(store.blocks().get(h)).isEmpty();
+        assertThat(store.blocks().existing(List.of(h))).isEmpty();
+        assertThat(store.blocks().putIfAbsent(h, block, 0, block.length)).as("stored again after a delete").isTrue();
+        assertThat(store.blocks().existing(List.of(h))).containsExactly(h);
+    }
+
+    // ---- compare-and-set and last write wins ----
+
+    @Test
+    void ifAbsentHasExactlyOneWinnerAmongRacers() throws Exception {
+        store.metadata().createContainer("acct", "race", Timestamp.now(), Map.of());
+        for (int round = 0; round < 5; round++) {
+            String name = "contended-" + round;
+            List<PutOutcome> outcomes = parallel(IntStream.range(0, 8).boxed().toList(),
+                    i -> store.metadata().putObject(version("acct", "race", name, Timestamp.now()), PutCondition.IF_ABSENT));
+            assertThat(outcomes).as("round %d: %s", round, outcomes).containsOnlyOnce(PutOutcome.PUBLISHED);
+            assertThat(outcomes).allMatch(o -> o == PutOutcome.PUBLISHED || o == PutOutcome.EXISTS);
+        }
+        // After a delete the name is free again; an unconditional put still wins over an older IF_ABSENT one.
+        Timestamp t = Timestamp.now();
+        store.metadata().deleteObject("acct", "race", "contended-0", t);
+        ObjectVersion again = version("acct", "race", "contended-0", Timestamp.now());
+        assertThat(store.metadata().putObject(again, PutCondition.IF_ABSENT)).isEqualTo(PutOutcome.PUBLISHED);
+        ObjectVersion later = version("acct", "race", "contended-0", Timestamp.now());
+        assertThat(store.metadata().putObject(later, PutCondition.NONE)).isEqualTo(PutOutcome.PUBLISHED);
+        assertThat(store.metadata().getObject("acct", "race", "contended-0")).contains(later);
+    }
+
+    @Test
+    void versionsAreOrderedByTheirTimestampsNotByArrival() {
+        store.metadata().createContainer("acct", "lww", Timestamp.now(), Map.of());
+        Timestamp t1 = Timestamp.now();
+        Timestamp t2 = Timestamp.now();
+        Timestamp t3 = Timestamp.now();
+        ObjectVersion newer = version("acct", "lww", "o", t2);
+        assertThat(store.metadata().putObject(newer, PutCondition.NONE)).isEqualTo(PutOutcome.PUBLISHED);
+        assertThat(store.metadata().putObject(version("acct", "lww", "o", t1), PutCondition.NONE)).isEqualTo(PutOutcome.SUPERSEDED);
+        assertThat(store.metadata().getObject("acct", "lww", "o")).contains(newer);
+        // A delete at t3, then a put from t1 arriving late: the delete wins.
+        assertThat(store.metadata().deleteObject("acct", "lww", "o", t3)).contains(newer);
+        assertThat(store.metadata().putObject(version("acct", "lww", "o", t1), PutCondition.NONE)).isEqualTo(PutOutcome.SUPERSEDED);
+        assertThat(store.metadata().getObject("acct", "lww", "o")).isEmpty();
+        // The delete is a marker with a TTL, so it does not stay in the partition for ever.
+        Row marker = CASSANDRA.session().execute("SELECT TTL(version) AS ttl FROM " + CASSANDRA.keyspace()
+                + ".objects WHERE account = 'acct' AND container = 'lww' AND shard = ? AND name = 'o'",
+                ObjectTable.shard("o", SHARDS)).one();
+        assertThat(marker.getInt("ttl")).isPositive();
+    }
+
+    @Test
+    void publishingIntoAMissingContainerIsRefused() {
+        assertThatThrownBy(() -> store.metadata().putObject(version("acct", "no-such", "o", Timestamp.now()), PutCondition.NONE))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(store.metadata().listObjects("acct", "no-such", ListQuery.all(10))).isEmpty();
+    }
+
+    @Test
+    void settingsAreCompareAndSet() {
+        assertThat(store.metadata().getSetting("secret")).isEmpty();
+        assertThat(store.metadata().putSettingIfAbsent("secret", "a")).isEqualTo("a");
+        assertThat(store.metadata().putSettingIfAbsent("secret", "b")).isEqualTo("a");
+        assertThat(store.metadata().getSetting("secret")).contains("a");
+    }
+
+    // ---- schema ----
+
+    @Test
+    void reopeningIsIdempotentAndTheBlockSizeIsFixed() {
+        try (CassandraStore again = CassandraStore.open(CASSANDRA.config().listingShards(SHARDS * 2).build())) {
+            again.checkReachable();
+        }
+        Row version = CASSANDRA.session().execute("SELECT value FROM " + CASSANDRA.keyspace()
+                + ".store_meta WHERE key = 'schema_version'").one();
+        assertThat(version.getString("value")).isEqualTo(String.valueOf(CassandraSchema.VERSION));
+        assertThatThrownBy(() -> CassandraStore.open(CASSANDRA.config().blockSize(new BlockSize(1024 * 1024)).build()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("block size");
+    }
+
+    // ---- unavailability: always an exception, never a hang ----
+
+    @Test
+    void aClosedPortIsUnavailableQuickly() {
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> CassandraStore.open(CASSANDRA.config().contactPoints("127.0.0.1:1").build()))
+                .isInstanceOf(StoreUnavailableException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
+    }
+
+    @Test
+    void aNodeThatStopsMakesEveryCallUnavailable() throws Exception {
+        assumeSingleNode();
+        try (TcpProxy node = new TcpProxy(CASSANDRA.contactPoint());
+             CassandraStore viaProxy = CassandraStore.open(CASSANDRA.config().contactPoints(node.hostPort())
+                     .requestTimeout(Duration.ofSeconds(3)).build())) {
+            viaProxy.checkReachable();
+            viaProxy.metadata().createContainer("acct", "gone", Timestamp.now(), Map.of());
+            node.close(); // every connection reset, new ones refused: the node is gone
+
+            long t0 = System.nanoTime();
+            assertThatThrownBy(viaProxy::checkReachable).isInstanceOf(StoreUnavailableException.class);
+            assertThatThrownBy(() -> viaProxy.metadata().getContainer("acct", "gone")).isInstanceOf(StoreUnavailableException.class);
+            assertThatThrownBy(() -> viaProxy.blocks().existing(List.of(hash(1), hash(2)))).isInstanceOf(StoreUnavailableException.class);
+            assertThatThrownBy(() -> viaProxy.metadata().putObject(version("acct", "gone", "o", Timestamp.now()), PutCondition.NONE))
+                    .isInstanceOf(StoreUnavailableException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
+        }
+    }
+
+    @Test
+    void aNodeThatHangsTimesOutAsUnavailable() throws Exception {
+        assumeSingleNode();
+        try (TcpProxy node = new TcpProxy(CASSANDRA.contactPoint());
+             CassandraStore viaProxy = CassandraStore.open(CASSANDRA.config().contactPoints(node.hostPort())
+                     .requestTimeout(Duration.ofSeconds(2)).build())) {
+            viaProxy.checkReachable();
+            node.freeze();
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> viaProxy.metadata().getObject("acct", "x", "y")).isInstanceOf(StoreUnavailableException.class);
+            assertThatThrownBy(() -> viaProxy.blocks().get(hash(3))).isInstanceOf(StoreUnavailableException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
+        }
+    }
+
+    // ---- helpers ----
+
+    /**
+     * The proxy stands in for the only node. On a multi-node cluster (TESSERA_TEST_CASSANDRA pointing at one)
+     * the driver finds the other nodes and goes around it; losing a node of a cluster is a scenario of its own.
+     */
+    private static void assumeSingleNode() {
+        int nodes = CASSANDRA.session().getMetadata().getNodes().size();
+        Assumptions.assumeTrue(nodes == 1, "simulating a stopped node with a proxy needs a one-node cluster, not " + nodes);
+    }
+
+    static ObjectVersion version(String account, String container, String name, Timestamp ts) {
+        return new ObjectVersion(account, container, name, ts, new MapId(hash(name.hashCode()), 100 + name.length()),
+                "d41d8cd98f00b204e9800998ecf8427e", "text/plain", Map.of("x-object-meta-n", name));
+    }
+
+    static BlockHash hash(int seed) {
+        byte[] b = new byte[32];
+        new Random(seed).nextBytes(b);
+        return BlockHash.of(b);
+    }
+
+    private static <T, R> List<R> parallel(List<T> items, java.util.function.Function<T, R> f) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<R>> futures = new ArrayList<>();
+            for (T item : items) {
+                futures.add(pool.submit((Callable<R>) () -> f.apply(item)));
+            }
+            List<R> results = new ArrayList<>();
+            for (Future<R> fut : futures) {
+                results.add(fut.get());
+            }
+            return results;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private static List<String> reversed(List<String> list) {
+        List<String> r = new ArrayList<>(list);
+        java.util.Collections.reverse(r);
+        return r;
+    }
+}

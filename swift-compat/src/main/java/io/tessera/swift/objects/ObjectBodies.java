@@ -1,0 +1,99 @@
+package io.tessera.swift.objects;
+
+import io.tessera.hashmap.Hashmap;
+import io.tessera.store.ListQuery;
+import io.tessera.store.MetadataStore;
+import io.tessera.store.ObjectVersion;
+import io.tessera.store.content.ContentMaps;
+import io.tessera.store.content.ContentReader;
+import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.http.SwiftPath;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.BiPredicate;
+
+/**
+ * Resolves what a GET of an object returns: its own content, or — for a Dynamic Large Object, whose
+ * {@code X-Object-Manifest: <container>/<prefix>} names its segments — every object under that prefix
+ * in name order, concatenated. The manifest's ETag is then the quoted MD5 of its segments' ETags, as
+ * in Swift. Segments are referenced, never copied.
+ */
+public final class ObjectBodies {
+    public static final String DLO_MANIFEST = "x-object-manifest";
+    private static final int PAGE = 1000;
+
+    private final MetadataStore metadata;
+    private final ContentMaps maps;
+    private final ContentReader reader;
+
+    public ObjectBodies(MetadataStore metadata, ContentMaps maps, ContentReader reader) {
+        this.metadata = metadata;
+        this.maps = maps;
+        this.reader = reader;
+    }
+
+    /**
+     * @param manifestItself {@code ?multipart-manifest=get}: the manifest object's own bytes
+     * @param mayRead        whether the requester may read a segment container (account, container)
+     */
+    public ObjectBody of(ObjectVersion v, boolean manifestItself, BiPredicate<String, String> mayRead) {
+        String manifest = v.metadata().get(DLO_MANIFEST);
+        if (manifest == null || manifestItself) {
+            return ObjectBody.of(maps.load(v.map()), v.etag(), reader);
+        }
+        Location segments = Location.parse(manifest);
+        if (!mayRead.test(v.account(), segments.container())) {
+            throw SwiftException.forbidden();
+        }
+        List<ObjectBody.Piece> pieces = new ArrayList<>();
+        MessageDigest etags = md5();
+        String after = null;
+        while (true) {
+            List<ObjectVersion> page = metadata.listObjects(v.account(), segments.container(),
+                    new ListQuery(segments.prefix(), after, null, false, PAGE));
+            for (ObjectVersion segment : page) {
+                if (ObjectHeaders.isExpired(segment.metadata())) {
+                    continue;
+                }
+                Hashmap map = maps.load(segment.map());
+                pieces.add(new ObjectBody.Piece(map, 0, map.length()));
+                etags.update(segment.etag().getBytes(StandardCharsets.US_ASCII));
+                after = segment.name();
+            }
+            if (page.size() < PAGE) {
+                break;
+            }
+            after = page.get(page.size() - 1).name();
+        }
+        return new ObjectBody(pieces, "\"" + HexFormat.of().formatHex(etags.digest()) + "\"", reader);
+    }
+
+    /** Checks an {@code X-Object-Manifest} value a client wants to store: {@code <container>/<prefix>}. */
+    public static String validManifest(String value) {
+        Location.parse(value);
+        return value;
+    }
+
+    private record Location(String container, String prefix) {
+        static Location parse(String manifest) {
+            String v = manifest.startsWith("/") ? manifest.substring(1) : manifest;
+            int slash = v.indexOf('/');
+            if (slash <= 0) {
+                throw SwiftException.badRequest("X-Object-Manifest must be in the format container/prefix");
+            }
+            return new Location(SwiftPath.decode(v.substring(0, slash)), SwiftPath.decode(v.substring(slash + 1)));
+        }
+    }
+
+    private static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has MD5", e);
+        }
+    }
+}

@@ -1,0 +1,412 @@
+package io.tessera.volumes;
+
+import io.tessera.hashmap.Hashmap;
+import io.tessera.store.MapId;
+import io.tessera.store.MetadataStore.PutOutcome;
+import io.tessera.store.ObjectVersion;
+import io.tessera.store.PutCondition;
+import io.tessera.store.Store;
+import io.tessera.store.Timestamp;
+import io.tessera.store.VolumeStore;
+import io.tessera.store.VolumeStore.VolumeRecord;
+import io.tessera.store.content.ContentMaps;
+import io.tessera.volumes.nbd.BlockDevice;
+import io.tessera.volumes.nbd.ExportResolver;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Volumes: create (empty or cloned from an object), snapshot into an object, grow, delete, list, info,
+ * and opening them for I/O. One instance per server process; {@code holder} names this process in
+ * write leases.
+ *
+ * <p>A volume opened for writing in this process is shared by every NBD connection of this process
+ * (one lease, one map in memory); another process (another holder) is refused while the lease is
+ * live, unless it asks for a handover.
+ */
+public final class VolumeService implements ExportResolver, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(VolumeService.class);
+    public static final Pattern VOLUME_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    public static final String SNAPSHOT_META = "x-object-meta-tessera-snapshot-of";
+    private static final long RENEW_EVERY_MILLIS = VolumeLease.TTL_MILLIS / 3;
+
+    private final Store store;
+    private final VolumeStore volumes;
+    private final ContentMaps maps;
+    private final String holder;
+    private final Hasher hasher;
+    private final Map<String, Handle> open = new HashMap<>();
+    private final ScheduledExecutorService renewer;
+
+    private static final class Handle {
+        VolumeIo io;
+        int users;
+    }
+
+    public VolumeService(Store store, String holder, Hasher hasher) {
+        this.store = store;
+        this.volumes = store.volumes();
+        this.maps = new ContentMaps(store);
+        this.holder = holder;
+        this.hasher = hasher;
+        this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "volume-lease-renewer");
+            t.setDaemon(true);
+            return t;
+        });
+        renewer.scheduleWithFixedDelay(this::renewAll, RENEW_EVERY_MILLIS, RENEW_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    public String holder() {
+        return holder;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    // ---------------------------------------------------------------- management
+
+    public record Info(VolumeRecord record, VolumeMap.Usage usage, Optional<VolumeStore.Lease> lease) {
+    }
+
+    /** An empty thin volume ({@code source} null) or a clone of {@code source} = "container/object". */
+    public VolumeRecord create(String account, String name, Long sizeBytes, String source) {
+        checkName(name);
+        MapId parent = null;
+        long size;
+        if (source != null) {
+            int slash = source.indexOf('/');
+            if (slash <= 0 || slash == source.length() - 1) {
+                throw VolumeException.badRequest("source must be \"{container}/{object}\", not \"" + source + "\"");
+            }
+            ObjectVersion v = store.metadata().getObject(account, source.substring(0, slash), source.substring(slash + 1))
+                    .orElseThrow(() -> VolumeException.notFound("object " + source));
+            parent = v.map();
+            maps.load(parent); // one map read: the clone's parent must be whole
+            size = sizeBytes == null ? v.length() : sizeBytes;
+            if (size < v.length()) {
+                throw VolumeException.badRequest("a clone is at least as large as its source (" + v.length() + " bytes)");
+            }
+        } else {
+            if (sizeBytes == null) {
+                throw VolumeException.badRequest("size_bytes is required for an empty volume");
+            }
+            size = sizeBytes;
+        }
+        if (size <= 0 || size > (1L << 50)) {
+            throw VolumeException.badRequest("size_bytes must be between 1 and 2^50");
+        }
+        VolumeRecord r = new VolumeRecord(account, name, UUID.randomUUID().toString(), size, store.blockSize().bytes(),
+                parent, source, 0, 0, Timestamp.now());
+        if (!volumes.create(r)) {
+            throw VolumeException.conflict("volume " + name + " exists");
+        }
+        return r;
+    }
+
+    public VolumeRecord get(String account, String name) {
+        checkName(name);
+        return volumes.get(account, name).orElseThrow(() -> VolumeException.notFound("volume " + name));
+    }
+
+    public Info info(String account, String name) {
+        VolumeRecord r = get(account, name);
+        VolumeMap m;
+        synchronized (this) {
+            Handle h = open.get(key(account, name));
+            m = h != null ? h.io.map() : loadMap(r);
+        }
+        return new Info(r, m.usage(), volumes.lease(r.id()));
+    }
+
+    public List<VolumeRecord> list(String account) {
+        List<VolumeRecord> out = new ArrayList<>();
+        String after = null;
+        while (true) {
+            List<VolumeRecord> page = volumes.list(account, after, 1000);
+            out.addAll(page);
+            if (page.size() < 1000) {
+                return out;
+            }
+            after = page.get(page.size() - 1).name();
+        }
+    }
+
+    /** Grows the volume; an open volume of this process sees the new size at once (new NBD connections). */
+    public VolumeRecord resize(String account, String name, long newSize) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            VolumeRecord r = get(account, name);
+            if (newSize < r.size()) {
+                throw VolumeException.badRequest("volumes only grow (now " + r.size() + " bytes)");
+            }
+            if (newSize > (1L << 50)) {
+                throw VolumeException.badRequest("size_bytes must be at most 2^50");
+            }
+            if (newSize == r.size()) {
+                return r;
+            }
+            VolumeRecord next = r.next(newSize, r.epoch());
+            if (volumes.update(next, r.version())) {
+                synchronized (this) {
+                    Handle h = open.get(key(account, name));
+                    if (h != null) {
+                        h.io.map().grow(newSize);
+                        h.io.setRecord(next);
+                    }
+                }
+                return next;
+            }
+        }
+        throw VolumeException.conflict("volume " + name + " changed under us five times in a row");
+    }
+
+    /** Deletes a volume nobody has open; its blocks become garbage for the collector. */
+    public void delete(String account, String name) {
+        VolumeRecord r = get(account, name);
+        synchronized (this) {
+            if (open.containsKey(key(account, name))) {
+                throw VolumeException.conflict("volume " + name + " is open (attached) on this server");
+            }
+        }
+        VolumeLease lease = VolumeLease.acquire(volumes, r.id(), name, holder, false);
+        try {
+            if (!volumes.delete(account, name, r.version())) {
+                throw VolumeException.conflict("volume " + name + " changed meanwhile; try again");
+            }
+            volumes.deleteOverlay(r.id(), store.blockSize().blockCount(r.size()));
+        } finally {
+            lease.release();
+        }
+    }
+
+    /**
+     * Snapshots the volume into the object {@code container/object}: writes are paused, flushed, the map
+     * is saved as an immutable hashmap, the epoch is bumped (owned blocks written so far are frozen:
+     * later writes copy them up), and the object is published at once with the volume's size and no
+     * ETag yet; the hasher later turns its owned blocks into content blocks and adds the MD5.
+     */
+    public ObjectVersion snapshot(String account, String name, String container, String object) {
+        checkName(name);
+        if (object == null || object.isEmpty() || object.getBytes(StandardCharsets.UTF_8).length > 1024
+                || container == null || container.isEmpty() || container.contains("/")) {
+            throw VolumeException.badRequest("a snapshot needs a container and an object name (at most 1024 bytes)");
+        }
+        if (store.metadata().getContainer(account, container).isEmpty()) {
+            throw VolumeException.notFound("container " + container);
+        }
+        VolumeIo io = openVolume(account, name, false);
+        MapId id;
+        try {
+            io.snapshotLock.writeLock().lock();
+            try {
+                io.lease().check();
+                io.syncAll();
+                Hashmap content = io.map().toHashmap(store.blockSize());
+                id = maps.save(content);
+                bumpEpoch(io);
+            } finally {
+                io.snapshotLock.writeLock().unlock();
+            }
+        } finally {
+            io.close();
+        }
+        Timestamp ts = Timestamp.now();
+        // The job first: a crash before the publish leaves a job the hasher drops, never an unhashed snapshot.
+        volumes.addHashJob(new VolumeStore.HashJob(UUID.randomUUID().toString(), account, container, object, id, ts));
+        ObjectVersion v = new ObjectVersion(account, container, object, ts, id, "", "application/octet-stream",
+                Map.of(SNAPSHOT_META, name));
+        if (store.metadata().putObject(v, PutCondition.NONE) != PutOutcome.PUBLISHED) {
+            throw VolumeException.conflict("a newer version of " + container + "/" + object + " exists");
+        }
+        if (hasher != null) {
+            hasher.wake();
+        }
+        return v;
+    }
+
+    private void bumpEpoch(VolumeIo io) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            VolumeRecord r = io.record();
+            VolumeRecord next = r.next(Math.max(r.size(), io.map().size()), r.epoch() + 1);
+            if (volumes.update(next, r.version())) {
+                io.setRecord(next);
+                return;
+            }
+            VolumeRecord fresh = volumes.get(r.account(), r.name())
+                    .orElseThrow(() -> VolumeException.notFound("volume " + r.name()));
+            io.setRecord(fresh);
+            io.map().grow(Math.max(io.map().size(), fresh.size()));
+        }
+        throw VolumeException.conflict("volume changed under us five times in a row");
+    }
+
+    // ---------------------------------------------------------------- I/O
+
+    private static String key(String account, String name) {
+        return account + "/" + name;
+    }
+
+    private VolumeMap loadMap(VolumeRecord r) {
+        Hashmap parent = r.parentMap() == null ? null : maps.load(r.parentMap());
+        return new VolumeMap(r.blockSize(), r.size(), parent,
+                volumes.entries(r.id(), store.blockSize().blockCount(r.size())));
+    }
+
+    /** Opens a volume for reading and writing (taking or sharing this process's lease). Close it when done. */
+    public VolumeIo openVolume(String account, String name, boolean handover) {
+        checkName(name);
+        String k = key(account, name);
+        synchronized (this) {
+            Handle h = open.get(k);
+            if (h != null && !h.io.lease().isLost()) {
+                h.users++;
+                return h.io;
+            }
+        }
+        VolumeRecord r = get(account, name);
+        VolumeLease lease = VolumeLease.acquire(volumes, r.id(), name, holder, handover);
+        try {
+            VolumeRecord fresh = get(account, name); // after a handover wait: the latest record and map
+            VolumeMap m = loadMap(fresh);
+            synchronized (this) {
+                Handle existing = open.get(k);
+                if (existing != null && !existing.io.lease().isLost()) {
+                    lease.release();
+                    existing.users++;
+                    return existing.io;
+                }
+                Handle h = new Handle();
+                h.io = new VolumeIo(store, fresh, m, lease, "volume " + k, () -> release(k, h));
+                h.users = 1;
+                open.put(k, h);
+                log.info("volume {} opened for writing (lease generation {})", k, lease.generation());
+                return h.io;
+            }
+        } catch (RuntimeException e) {
+            lease.release();
+            throw e;
+        }
+    }
+
+    private void release(String k, Handle h) {
+        VolumeIo io;
+        synchronized (this) {
+            if (--h.users > 0) {
+                return;
+            }
+            // A handle whose lease was lost may have been replaced by a newer one: leave that one alone.
+            open.remove(k, h);
+            io = h.io;
+        }
+        try {
+            if (!io.lease().isLost()) {
+                io.syncAll();
+            }
+        } finally {
+            io.lease().release();
+            log.info("volume {} closed", k);
+        }
+    }
+
+    /** A read-only device over an object's content (an image or a snapshot). */
+    public VolumeIo openObject(String account, String container, String object) {
+        ObjectVersion v = store.metadata().getObject(account, container, object)
+                .orElseThrow(() -> VolumeException.notFound("object " + container + "/" + object));
+        return VolumeIo.readOnly(store, maps.load(v.map()), "object " + account + "/" + container + "/" + object);
+    }
+
+    private void renewAll() {
+        List<VolumeIo> ios;
+        synchronized (this) {
+            ios = open.values().stream().map(h -> h.io).toList();
+        }
+        for (VolumeIo io : ios) {
+            try {
+                if (!io.lease().renew()) {
+                    log.warn("{}: the write lease was lost (handed over?); further writes are refused", io.description());
+                }
+            } catch (RuntimeException e) {
+                log.warn("{}: renewing the lease failed: {}", io.description(), e.toString());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- NBD exports
+
+    /**
+     * Export names: {@code {account}/{volume}} (read-write; append {@code ;handover} to take the lease over
+     * from another holder) and {@code {account}/{container}/{object}} (read-only: images and snapshots).
+     */
+    @Override
+    public BlockDevice open(String exportName) {
+        boolean handover = exportName.endsWith(";handover");
+        String name = handover ? exportName.substring(0, exportName.length() - ";handover".length()) : exportName;
+        String[] parts = name.split("/", 3);
+        if (parts.length < 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+            throw VolumeException.notFound("export " + exportName);
+        }
+        if (parts.length == 2) {
+            return openVolume(parts[0], parts[1], handover);
+        }
+        if (handover || parts[2].isEmpty()) {
+            throw VolumeException.notFound("export " + exportName);
+        }
+        return openObject(parts[0], parts[1], parts[2]);
+    }
+
+    @Override
+    public Optional<ExportInfo> describe(String exportName) {
+        String name = exportName.endsWith(";handover") ? exportName.substring(0, exportName.length() - 9) : exportName;
+        String[] parts = name.split("/", 3);
+        try {
+            if (parts.length == 2 && VOLUME_NAME.matcher(parts[1]).matches()) {
+                return volumes.get(parts[0], parts[1]).map(r -> new ExportInfo(r.size(), false, "volume " + name));
+            }
+            if (parts.length == 3 && !parts[2].isEmpty()) {
+                return store.metadata().getObject(parts[0], parts[1], parts[2])
+                        .map(v -> new ExportInfo(v.length(), true, "object " + name));
+            }
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    private static void checkName(String name) {
+        if (name == null || !VOLUME_NAME.matcher(name).matches()) {
+            throw VolumeException.badRequest("a volume name is 1-128 of [A-Za-z0-9._-], starting with a letter or digit");
+        }
+    }
+
+    @Override
+    public void close() {
+        renewer.shutdownNow();
+        List<String> keys;
+        synchronized (this) {
+            keys = new ArrayList<>(open.keySet());
+        }
+        for (String k : keys) {
+            Handle h;
+            synchronized (this) {
+                h = open.get(k);
+                if (h == null) {
+                    continue;
+                }
+                h.users = 1;
+            }
+            release(k, h);
+        }
+    }
+}

@@ -1,0 +1,566 @@
+package io.tessera.volumes.nbd;
+
+import static io.tessera.volumes.nbd.Nbd.*;
+
+import io.tessera.volumes.VolumeException;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One NBD client: the fixed newstyle handshake, then the transmission phase, where requests are read
+ * in order by this thread and run on the server's worker pool (at most 64 MiB of them in flight per
+ * connection). Every reply (header and payload) goes out in one write on a TCP_NODELAY socket. A protocol violation the client can not
+ * recover from (a bad magic, an option or write larger than we accept) closes this connection only;
+ * a bad request (out of range, unknown flag or command) gets an error reply and the connection goes on.
+ */
+final class NbdConnection implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(NbdConnection.class);
+
+    private final Socket socket;
+    private final ExportResolver exports;
+    private final Consumer<NbdConnection> onEnd;
+    private DataInputStream in;
+    private OutputStream out;
+    private boolean structured;
+    private boolean noZeroes;
+    private boolean metaContext;
+    private BlockDevice device;
+    private final Executor workers;
+    /** Bytes of requests in flight (payloads and read buffers), in KiB: bounds a connection's memory. */
+    private final Semaphore budget = new Semaphore(BUDGET_KIB);
+    private static final int BUDGET_KIB = 64 * 1024;
+    private final Object sendLock = new Object();
+
+    NbdConnection(Socket socket, ExportResolver exports, Consumer<NbdConnection> onEnd, Executor workers) {
+        this.socket = socket;
+        this.exports = exports;
+        this.onEnd = onEnd;
+        this.workers = workers;
+    }
+
+    /** Sends one whole reply; replies of concurrent requests never interleave. */
+    private void send(byte[] reply) throws IOException {
+        synchronized (sendLock) {
+            out.write(reply);
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            socket.setTcpNoDelay(true);
+            socket.setKeepAlive(true);
+            in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 256 * 1024));
+            out = socket.getOutputStream();
+            if (handshake()) {
+                transmission();
+            }
+        } catch (EOFException | SocketException e) {
+            log.debug("NBD client {} went away: {}", socket.getRemoteSocketAddress(), e.toString());
+        } catch (ProtocolViolation e) {
+            log.info("NBD client {}: {}; closing the connection", socket.getRemoteSocketAddress(), e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            log.warn("NBD connection {} failed: {}", socket.getRemoteSocketAddress(), e.toString());
+        } finally {
+            drain();
+            close();
+            onEnd.accept(this);
+        }
+    }
+
+    /** Waits (bounded) for requests in flight, so the device is closed only once nothing uses it. */
+    private void drain() {
+        try {
+            if (budget.tryAcquire(BUDGET_KIB, 60, TimeUnit.SECONDS)) {
+                budget.release(BUDGET_KIB);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void close() {
+        BlockDevice d;
+        synchronized (this) {
+            d = device;
+            device = null;
+        }
+        if (d != null) {
+            try {
+                d.close();
+            } catch (RuntimeException e) {
+                log.warn("closing {} failed: {}", d.description(), e.toString());
+            }
+        }
+        NbdServer.closeQuietly(socket);
+    }
+
+    private static final class ProtocolViolation extends IOException {
+        ProtocolViolation(String message) {
+            super(message);
+        }
+    }
+
+    // ---------------------------------------------------------------- handshake
+
+    /** Returns true when an export was chosen (go to transmission), false when the client ended it. */
+    private boolean handshake() throws IOException {
+        out.write(ByteBuffer.allocate(18).putLong(NBDMAGIC).putLong(IHAVEOPT)
+                .putShort((short) (FLAG_FIXED_NEWSTYLE | FLAG_NO_ZEROES)).array());
+        int clientFlags = in.readInt();
+        if ((clientFlags & ~(FLAG_FIXED_NEWSTYLE | FLAG_NO_ZEROES)) != 0) {
+            throw new ProtocolViolation("unknown client flags " + Integer.toHexString(clientFlags));
+        }
+        noZeroes = (clientFlags & FLAG_NO_ZEROES) != 0;
+        while (true) {
+            long magic = in.readLong();
+            if (magic != IHAVEOPT) {
+                throw new ProtocolViolation("bad option magic " + Long.toHexString(magic));
+            }
+            int option = in.readInt();
+            int length = in.readInt();
+            if (length < 0 || length > MAX_OPTION) {
+                optionReply(option, REP_ERR_TOO_BIG, utf8("option too long"));
+                throw new ProtocolViolation("option " + option + " of " + Integer.toUnsignedString(length) + " bytes");
+            }
+            byte[] data = in.readNBytes(length);
+            if (data.length < length) {
+                throw new EOFException();
+            }
+            switch (option) {
+                case OPT_EXPORT_NAME -> {
+                    if (exportName(data)) {
+                        return true;
+                    }
+                    return false;
+                }
+                case OPT_ABORT -> {
+                    optionReply(option, REP_ACK, new byte[0]);
+                    return false;
+                }
+                case OPT_LIST -> {
+                    if (length != 0) {
+                        optionReply(option, REP_ERR_INVALID, utf8("LIST takes no data"));
+                    } else {
+                        // Export names are account-scoped and NBD has no authentication: list none.
+                        optionReply(option, REP_ACK, new byte[0]);
+                    }
+                }
+                case OPT_STRUCTURED_REPLY -> {
+                    if (length != 0) {
+                        optionReply(option, REP_ERR_INVALID, utf8("STRUCTURED_REPLY takes no data"));
+                    } else {
+                        structured = true;
+                        optionReply(option, REP_ACK, new byte[0]);
+                    }
+                }
+                case OPT_INFO, OPT_GO -> {
+                    if (infoOrGo(option, data)) {
+                        return true;
+                    }
+                }
+                case OPT_LIST_META_CONTEXT, OPT_SET_META_CONTEXT -> metaContext(option, data);
+                default -> optionReply(option, REP_ERR_UNSUP, utf8("option " + option + " is not supported"));
+            }
+        }
+    }
+
+    private boolean exportName(byte[] data) throws IOException {
+        String name = decodeName(data);
+        if (name == null) {
+            throw new ProtocolViolation("export name is not UTF-8");
+        }
+        BlockDevice d;
+        try {
+            d = exports.open(name);
+        } catch (VolumeException e) {
+            // EXPORT_NAME has no way to say no but closing the connection.
+            throw new ProtocolViolation("export " + name + " refused: " + e.getMessage());
+        }
+        synchronized (this) {
+            device = d;
+        }
+        ByteBuffer b = ByteBuffer.allocate(10 + (noZeroes ? 0 : 124));
+        b.putLong(d.size()).putShort((short) transmissionFlags(d.readOnly()));
+        out.write(b.array());
+        log.info("NBD client {} attached {} (EXPORT_NAME)", socket.getRemoteSocketAddress(), d.description());
+        return true;
+    }
+
+    private int transmissionFlags(boolean readOnly) {
+        int f = TF_HAS_FLAGS | TF_SEND_FLUSH | TF_SEND_FUA | TF_CAN_MULTI_CONN;
+        if (readOnly) {
+            f |= TF_READ_ONLY;
+        } else {
+            f |= TF_SEND_TRIM | TF_SEND_WRITE_ZEROES;
+        }
+        if (structured) {
+            f |= TF_SEND_DF;
+        }
+        return f;
+    }
+
+    /** NBD_OPT_INFO and NBD_OPT_GO; true if GO succeeded. */
+    private boolean infoOrGo(int option, byte[] data) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(data);
+        if (b.remaining() < 6) {
+            optionReply(option, REP_ERR_INVALID, utf8("truncated request"));
+            return false;
+        }
+        int nameLength = b.getInt();
+        if (nameLength < 0 || nameLength > b.remaining() - 2) {
+            optionReply(option, REP_ERR_INVALID, utf8("bad name length"));
+            return false;
+        }
+        byte[] nameBytes = new byte[nameLength];
+        b.get(nameBytes);
+        int requests = Short.toUnsignedInt(b.getShort());
+        if (b.remaining() != 2 * requests) {
+            optionReply(option, REP_ERR_INVALID, utf8("bad information request count"));
+            return false;
+        }
+        List<Integer> wanted = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            wanted.add(Short.toUnsignedInt(b.getShort()));
+        }
+        String name = decodeName(nameBytes);
+        if (name == null) {
+            optionReply(option, REP_ERR_INVALID, utf8("export name is not UTF-8"));
+            return false;
+        }
+        long size;
+        boolean readOnly;
+        String description;
+        BlockDevice opened = null;
+        if (option == OPT_GO) {
+            try {
+                opened = exports.open(name);
+            } catch (VolumeException e) {
+                int code = e.status() == 404 ? REP_ERR_UNKNOWN : e.status() == 409 ? REP_ERR_POLICY : REP_ERR_INVALID;
+                optionReply(option, code, utf8(e.getMessage()));
+                return false;
+            } catch (RuntimeException e) {
+                log.warn("opening export {} failed", name, e);
+                optionReply(option, REP_ERR_SHUTDOWN, utf8("the store cannot serve this export now"));
+                return false;
+            }
+            size = opened.size();
+            readOnly = opened.readOnly();
+            description = opened.description();
+        } else {
+            var info = exports.describe(name);
+            if (info.isEmpty()) {
+                optionReply(option, REP_ERR_UNKNOWN, utf8("no export named " + name));
+                return false;
+            }
+            size = info.get().size();
+            readOnly = info.get().readOnly();
+            description = info.get().description();
+        }
+        try {
+            optionReply(option, REP_INFO, ByteBuffer.allocate(12).putShort((short) INFO_EXPORT).putLong(size)
+                    .putShort((short) transmissionFlags(readOnly)).array());
+            if (wanted.contains(INFO_NAME)) {
+                optionReply(option, REP_INFO, ByteBuffer.allocate(2 + nameLength).putShort((short) INFO_NAME)
+                        .put(nameBytes).array());
+            }
+            if (wanted.contains(INFO_DESCRIPTION)) {
+                byte[] d = utf8(description);
+                optionReply(option, REP_INFO, ByteBuffer.allocate(2 + d.length).putShort((short) INFO_DESCRIPTION)
+                        .put(d).array());
+            }
+            if (wanted.contains(INFO_BLOCK_SIZE)) {
+                optionReply(option, REP_INFO, ByteBuffer.allocate(14).putShort((short) INFO_BLOCK_SIZE)
+                        .putInt(1).putInt(PREFERRED_BLOCK).putInt(MAX_PAYLOAD).array());
+            }
+            optionReply(option, REP_ACK, new byte[0]);
+        } catch (IOException | RuntimeException e) {
+            if (opened != null) {
+                opened.close();
+            }
+            throw e;
+        }
+        if (opened != null) {
+            synchronized (this) {
+                device = opened;
+            }
+            log.info("NBD client {} attached {}", socket.getRemoteSocketAddress(), description);
+            return true;
+        }
+        return false;
+    }
+
+    private void metaContext(int option, byte[] data) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(data);
+        List<String> queries = new ArrayList<>();
+        String export;
+        try {
+            int nameLength = b.getInt();
+            if (nameLength < 0 || nameLength > b.remaining()) {
+                throw new IllegalArgumentException();
+            }
+            byte[] name = new byte[nameLength];
+            b.get(name);
+            export = decodeName(name);
+            int count = b.getInt();
+            if (count < 0 || count > 1024) {
+                throw new IllegalArgumentException();
+            }
+            for (int i = 0; i < count; i++) {
+                int len = b.getInt();
+                if (len < 0 || len > b.remaining()) {
+                    throw new IllegalArgumentException();
+                }
+                byte[] q = new byte[len];
+                b.get(q);
+                queries.add(new String(q, StandardCharsets.UTF_8));
+            }
+            if (b.hasRemaining() || export == null) {
+                throw new IllegalArgumentException();
+            }
+        } catch (RuntimeException e) {
+            optionReply(option, REP_ERR_INVALID, utf8("malformed meta context request"));
+            return;
+        }
+        if (option == OPT_SET_META_CONTEXT && !structured) {
+            optionReply(option, REP_ERR_INVALID, utf8("negotiate structured replies first"));
+            return;
+        }
+        if (exports.describe(export).isEmpty()) {
+            optionReply(option, REP_ERR_UNKNOWN, utf8("no export named " + export));
+            return;
+        }
+        boolean match = option == OPT_LIST_META_CONTEXT && queries.isEmpty();
+        for (String q : queries) {
+            if (q.equals(BASE_ALLOCATION) || (option == OPT_LIST_META_CONTEXT && q.equals("base:"))) {
+                match = true;
+            }
+        }
+        if (match) {
+            byte[] n = utf8(BASE_ALLOCATION);
+            optionReply(option, REP_META_CONTEXT, ByteBuffer.allocate(4 + n.length).putInt(BASE_ALLOCATION_ID).put(n).array());
+        }
+        if (option == OPT_SET_META_CONTEXT) {
+            metaContext = match;
+        }
+        optionReply(option, REP_ACK, new byte[0]);
+    }
+
+    private void optionReply(int option, int type, byte[] data) throws IOException {
+        out.write(ByteBuffer.allocate(20 + data.length).putLong(REPLY_MAGIC).putInt(option).putInt(type)
+                .putInt(data.length).put(data).array());
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String decodeName(byte[] b) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    // ---------------------------------------------------------------- transmission
+
+    private void transmission() throws IOException {
+        byte[] header = new byte[28];
+        while (true) {
+            in.readFully(header);
+            ByteBuffer h = ByteBuffer.wrap(header);
+            int magic = h.getInt();
+            if (magic != REQUEST_MAGIC) {
+                throw new ProtocolViolation("bad request magic " + Integer.toHexString(magic));
+            }
+            int flags = Short.toUnsignedInt(h.getShort());
+            int type = Short.toUnsignedInt(h.getShort());
+            long handle = h.getLong();
+            long offset = h.getLong();
+            long length = Integer.toUnsignedLong(h.getInt());
+            byte[] payload = null;
+            if (type == CMD_WRITE) {
+                if (length > MAX_PAYLOAD) {
+                    throw new ProtocolViolation("write of " + length + " bytes (at most " + MAX_PAYLOAD + ")");
+                }
+                payload = new byte[(int) length];
+                in.readFully(payload);
+            }
+            if (type == CMD_DISC) {
+                return; // run() drains the requests in flight before closing
+            }
+            // Requests run concurrently (replies may come out of order, as NBD allows): a write that
+            // waits for the disk does not hold up the reads queued behind it.
+            int kib = (int) Math.max(1, Math.min(BUDGET_KIB, (length + 1023) / 1024));
+            try {
+                budget.acquire(kib);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            byte[] body = payload;
+            try {
+                workers.execute(() -> {
+                    try {
+                        handle(type, flags, handle, offset, length, body);
+                    } catch (IOException e) {
+                        log.debug("NBD reply to {} failed: {}", socket.getRemoteSocketAddress(), e.toString());
+                        NbdServer.closeQuietly(socket);
+                    } finally {
+                        budget.release(kib);
+                    }
+                });
+            } catch (RuntimeException e) {
+                budget.release(kib);
+                throw e;
+            }
+        }
+    }
+
+    private void handle(int type, int flags, long handle, long offset, long length, byte[] payload) throws IOException {
+        BlockDevice d = device;
+        int known = CMD_FLAG_FUA | CMD_FLAG_NO_HOLE | CMD_FLAG_DF | CMD_FLAG_REQ_ONE | CMD_FLAG_FAST_ZERO;
+        if ((flags & ~known) != 0) {
+            error(type, handle, EINVAL, "unknown command flags");
+            return;
+        }
+        boolean inRange = offset >= 0 && offset <= d.size() && length <= d.size() - offset;
+        boolean fua = (flags & CMD_FLAG_FUA) != 0;
+        try {
+            switch (type) {
+                case CMD_READ -> {
+                    if (!inRange || length > MAX_PAYLOAD) {
+                        error(type, handle, length > MAX_PAYLOAD ? EOVERFLOW : EINVAL, "read outside the export");
+                        return;
+                    }
+                    read(d, handle, offset, (int) length);
+                }
+                case CMD_WRITE -> {
+                    if (d.readOnly()) {
+                        error(type, handle, EPERM, "read-only export");
+                    } else if (!inRange) {
+                        error(type, handle, ENOSPC, "write past the end of the export");
+                    } else {
+                        d.write(offset, payload, 0, payload.length, fua);
+                        simpleReply(handle, 0);
+                    }
+                }
+                case CMD_FLUSH -> {
+                    d.flush();
+                    simpleReply(handle, 0);
+                }
+                case CMD_TRIM, CMD_WRITE_ZEROES -> {
+                    if (d.readOnly()) {
+                        error(type, handle, EPERM, "read-only export");
+                    } else if (!inRange) {
+                        error(type, handle, ENOSPC, "range past the end of the export");
+                    } else if (type == CMD_WRITE_ZEROES && (flags & CMD_FLAG_FAST_ZERO) != 0) {
+                        error(type, handle, ENOTSUP, "fast zero is not offered");
+                    } else {
+                        if (type == CMD_TRIM) {
+                            d.trim(offset, length, fua);
+                        } else {
+                            d.writeZeroes(offset, length, fua, (flags & CMD_FLAG_NO_HOLE) != 0);
+                        }
+                        simpleReply(handle, 0);
+                    }
+                }
+                case CMD_BLOCK_STATUS -> {
+                    if (!metaContext) {
+                        error(type, handle, EINVAL, "no meta context was negotiated");
+                    } else if (!inRange || length == 0) {
+                        error(type, handle, EINVAL, "block status outside the export");
+                    } else {
+                        blockStatus(d, handle, offset, length, (flags & CMD_FLAG_REQ_ONE) != 0);
+                    }
+                }
+                default -> error(type, handle, EINVAL, "unknown command " + type);
+            }
+        } catch (VolumeException e) {
+            int err = switch (e.status()) {
+                case 400 -> EINVAL;
+                case 403 -> EPERM;
+                default -> EIO;
+            };
+            log.warn("{}: command {} at {}+{} refused: {}", d.description(), type, offset, length, e.getMessage());
+            error(type, handle, err, e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("{}: command {} at {}+{} failed", d.description(), type, offset, length, e);
+            error(type, handle, EIO, "I/O error");
+        }
+    }
+
+    private void read(BlockDevice d, long handle, long offset, int length) throws IOException {
+        if (structured) {
+            if (length == 0) {
+                send(chunkHeader(REPLY_FLAG_DONE, REPLY_TYPE_NONE, handle, 0).array());
+                return;
+            }
+            byte[] reply = new byte[20 + 8 + length];
+            d.read(offset, reply, 28, length);
+            ByteBuffer.wrap(reply).putInt(STRUCTURED_REPLY_MAGIC).putShort((short) REPLY_FLAG_DONE)
+                    .putShort((short) REPLY_TYPE_OFFSET_DATA).putLong(handle).putInt(8 + length).putLong(offset);
+            send(reply);
+        } else {
+            byte[] reply = new byte[16 + length];
+            d.read(offset, reply, 16, length);
+            ByteBuffer.wrap(reply).putInt(SIMPLE_REPLY_MAGIC).putInt(0).putLong(handle);
+            send(reply);
+        }
+    }
+
+    private void blockStatus(BlockDevice d, long handle, long offset, long length, boolean one) throws IOException {
+        List<BlockDevice.Extent> extents = d.extents(offset, length, one);
+        ByteBuffer b = chunkHeader(REPLY_FLAG_DONE, REPLY_TYPE_BLOCK_STATUS, handle, 4 + 8 * extents.size(),
+                4 + 8 * extents.size());
+        b.putInt(BASE_ALLOCATION_ID);
+        for (BlockDevice.Extent e : extents) {
+            b.putInt((int) e.length()).putInt(e.flags());
+        }
+        send(b.array());
+    }
+
+    private static ByteBuffer chunkHeader(int flags, int type, long handle, int length) {
+        return chunkHeader(flags, type, handle, length, 0);
+    }
+
+    private static ByteBuffer chunkHeader(int flags, int type, long handle, int length, int extra) {
+        return ByteBuffer.allocate(20 + extra).putInt(STRUCTURED_REPLY_MAGIC).putShort((short) flags)
+                .putShort((short) type).putLong(handle).putInt(length);
+    }
+
+    private void simpleReply(long handle, int error) throws IOException {
+        send(ByteBuffer.allocate(16).putInt(SIMPLE_REPLY_MAGIC).putInt(error).putLong(handle).array());
+    }
+
+    /** An error reply: a structured error chunk where a structured reply is due (READ, BLOCK_STATUS), else simple. */
+    private void error(int type, long handle, int errno, String message) throws IOException {
+        if (structured && (type == CMD_READ || type == CMD_BLOCK_STATUS)) {
+            byte[] m = utf8(message.length() > 200 ? message.substring(0, 200) : message);
+            ByteBuffer b = chunkHeader(REPLY_FLAG_DONE, REPLY_TYPE_ERROR, handle, 6 + m.length, 6 + m.length);
+            b.putInt(errno).putShort((short) m.length).put(m);
+            send(b.array());
+        } else {
+            simpleReply(handle, errno);
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package io.tessera.volumes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.codahale.metrics.MetricRegistry;
+import io.tessera.hashmap.BlockHash;
+import io.tessera.hashmap.BlockHasher;
+import io.tessera.hashmap.Hashmap;
+import io.tessera.store.MapId;
+import io.tessera.store.ObjectVersion;
+import io.tessera.store.OwnedIds;
+import io.tessera.store.PutCondition;
+import io.tessera.store.Store;
+import io.tessera.store.Timestamp;
+import io.tessera.store.content.ContentMaps;
+import io.tessera.store.content.ContentReader;
+import io.tessera.volumes.nbd.BlockDevice;
+import java.io.ByteArrayOutputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The volume layer on a backend: copy on write, snapshots read through the Swift data path
+ * (ContentReader) before and after hashing, clones of snapshots, trims, leases and handover. Subclassed
+ * per backend (the store's contract suite covers the SPI; this covers the layer above it).
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+abstract class VolumeServiceContractTest {
+    static final String ACCOUNT = "acct";
+
+    /** A store with 64 KiB blocks, emptied of what earlier tests left if it is shared. */
+    protected abstract Store store() throws Exception;
+
+    Store store;
+    int bs;
+    VolumeService service;
+    final Random random = new Random(9);
+    String prefix;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        store = store();
+        bs = store.blockSize().bytes();
+        service = new VolumeService(store, "node-a", null);
+        prefix = "t" + Long.toHexString(System.nanoTime());
+        store.metadata().createContainer(ACCOUNT, prefix, Timestamp.now(), Map.of());
+    }
+
+    /** Publishes an image object the way an upload leaves it: blocks, map, version. */
+    byte[] image(String name, int length) {
+        byte[] data = new byte[length];
+        random.nextBytes(data);
+        Arrays.fill(data, bs, 2 * bs, (byte) 0); // a zero block
+        List<BlockHash> hashes = new ArrayList<>();
+        for (int off = 0; off < length; off += bs) {
+            int n = Math.min(bs, length - off);
+            int stripped = BlockHasher.strippedLength(data, off, n);
+            BlockHash h = BlockHasher.hash(data, off, stripped);
+            if (stripped > 0) {
+                store.blocks().putIfAbsent(h, data, off, stripped);
+            }
+            hashes.add(h);
+        }
+        MapId id = new ContentMaps(store).save(new Hashmap(store.blockSize(), length, hashes));
+        store.metadata().putObject(new ObjectVersion(ACCOUNT, prefix, name, Timestamp.now(), id, "md5",
+                "application/octet-stream", Map.of()), PutCondition.NONE);
+        return data;
+    }
+
+    byte[] readAll(BlockDevice d) {
+        byte[] b = new byte[(int) d.size()];
+        d.read(0, b, 0, b.length);
+        return b;
+    }
+
+    byte[] readObject(String name) throws Exception {
+        ObjectVersion v = store.metadata().getObject(ACCOUNT, prefix, name).orElseThrow();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new ContentReader(store, Runnable::run, new MetricRegistry()).copy(new ContentMaps(store).load(v.map()), 0,
+                v.length(), out);
+        return out.toByteArray();
+    }
+
+    byte[] bytes(int n, int value) {
+        byte[] b = new byte[n];
+        Arrays.fill(b, (byte) value);
+        return b;
+    }
+
+    @Test
+    void cloneWriteSnapshotHashAndCloneAgain() throws Exception {
+        byte[] img = image("img", 3 * bs + 1000);
+        service.create(ACCOUNT, prefix + "-v", null, prefix + "/img");
+        byte[] model = img.clone();
+        try (VolumeIo v = service.openVolume(ACCOUNT, prefix + "-v", false)) {
+            assertThat(readAll(v)).isEqualTo(img);
+            v.write(bs - 10, bytes(30, 0x41), 0, 30, false);         // two partial copy-ups
+            v.write(2 * bs + 5, bytes(7, 0x42), 0, 7, true);           // FUA
+            v.flush();
+            System.arraycopy(bytes(30, 0x41), 0, model, bs - 10, 30);
+            System.arraycopy(bytes(7, 0x42), 0, model, 2 * bs + 5, 7);
+            assertThat(readAll(v)).isEqualTo(model);
+            assertThat(service.info(ACCOUNT, prefix + "-v").usage().ownedBytes()).isEqualTo(3L * bs);
+        }
+        ObjectVersion snap = service.snapshot(ACCOUNT, prefix + "-v", prefix, "snap");
+        assertThat(snap.etag()).isEmpty();
+        assertThat(snap.length()).isEqualTo(img.length);
+        assertThat(new ContentMaps(store).load(snap.map()).hashes()).anyMatch(OwnedIds::isOwned);
+        byte[] atSnapshot = model.clone();
+        try (VolumeIo v = service.openVolume(ACCOUNT, prefix + "-v", false)) {
+            v.write(bs - 5, bytes(10, 0x43), 0, 10, false);            // frozen owned blocks: copy up again
+            v.writeZeroes(2 * bs, bs, false, false);                    // whole block: a zero entry
+            v.flush();
+            System.arraycopy(bytes(10, 0x43), 0, model, bs - 5, 10);
+            Arrays.fill(model, 2 * bs, 3 * bs, (byte) 0);
+            assertThat(readAll(v)).isEqualTo(model);
+            assertThat(v.extents(2L * bs, bs, false)).containsExactly(
+                    new BlockDevice.Extent(bs, BlockDevice.Extent.HOLE | BlockDevice.Extent.ZERO));
+        }
+        assertThat(readObject("snap")).as("the snapshot, unhashed").isEqualTo(atSnapshot);
+        Hasher hasher = new Hasher(store, 60_000);
+        assertThat(hasher.runOnce()).isEqualTo(1);
+        ObjectVersion hashed = store.metadata().getObject(ACCOUNT, prefix, "snap").orElseThrow();
+        assertThat(hashed.etag()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(atSnapshot)));
+        assertThat(hashed.timestamp().isAfter(snap.timestamp())).isTrue();
+        assertThat(new ContentMaps(store).load(hashed.map()).hashes()).noneMatch(OwnedIds::isOwned);
+        assertThat(readObject("snap")).as("the snapshot, hashed").isEqualTo(atSnapshot);
+        assertThat(hasher.runOnce()).as("the job is done").isZero();
+
+        service.create(ACCOUNT, prefix + "-c", (long) 5 * bs, prefix + "/snap");
+        try (VolumeIo c = service.openVolume(ACCOUNT, prefix + "-c", false)) {
+            byte[] expected = Arrays.copyOf(atSnapshot, 5 * bs);
+            assertThat(readAll(c)).isEqualTo(expected);
+        }
+        try (VolumeIo v = service.openVolume(ACCOUNT, prefix + "-v", false)) {
+            assertThat(readAll(v)).as("the volume after its snapshot was hashed").isEqualTo(model);
+        }
+    }
+
+    @Test
+    void aSnapshotReplacedBeforeHashingIsLeftAlone() throws Exception {
+        service.create(ACCOUNT, prefix + "-r", (long) bs, null);
+        try (VolumeIo v = service.openVolume(ACCOUNT, prefix + "-r", false)) {
+            v.write(0, bytes(100, 1), 0, 100, false);
+        }
+        service.snapshot(ACCOUNT, prefix + "-r", prefix, "replaced");
+        image("replaced", 2 * bs + 1); // a user overwrote it
+        ObjectVersion before = store.metadata().getObject(ACCOUNT, prefix, "replaced").orElseThrow();
+        new Hasher(store, 60_000).runOnce();
+        assertThat(store.metadata().getObject(ACCOUNT, prefix, "replaced")).contains(before);
+    }
+
+    @Test
+    void aSecondHolderIsRefusedAndAHandoverFencesTheFirst() throws Exception {
+        service.create(ACCOUNT, prefix + "-l", (long) 4 * bs, null);
+        VolumeService other = new VolumeService(store, "node-b", null);
+        try (VolumeIo mine = service.openVolume(ACCOUNT, prefix + "-l", false)) {
+            mine.write(0, bytes(10, 1), 0, 10, false);
+            assertThatThrownBy(() -> other.openVolume(ACCOUNT, prefix + "-l", false))
+                    .isInstanceOf(VolumeException.class).hasMessageContaining("open for writing on node-a");
+            try (VolumeIo theirs = other.openVolume(ACCOUNT, prefix + "-l", true)) {
+                assertThat(readAll(theirs)).startsWith(bytes(10, 1));
+                theirs.write(0, bytes(10, 2), 0, 10, false);
+                Thread.sleep(VolumeLease.CHECK_CACHE_MILLIS + 50);
+                assertThatThrownBy(() -> mine.write(0, bytes(10, 3), 0, 10, false))
+                        .isInstanceOf(VolumeException.class).hasMessageContaining("moved to another holder");
+                assertThatThrownBy(mine::flush).isInstanceOf(VolumeException.class);
+                assertThat(readAll(theirs)).startsWith(bytes(10, 2));
+            }
+        } finally {
+            other.close();
+        }
+        // node-b closed it: node-a may open it again
+        try (VolumeIo again = service.openVolume(ACCOUNT, prefix + "-l", false)) {
+            assertThat(readAll(again)).startsWith(bytes(10, 2));
+        }
+    }
+
+    @Test
+    void growDeleteAndRefusals() {
+        service.create(ACCOUNT, prefix + "-g", 1000L, null);
+        assertThat(service.resize(ACCOUNT, prefix + "-g", 3L * bs).size()).isEqualTo(3L * bs);
+        assertThatThrownBy(() -> service.resize(ACCOUNT, prefix + "-g", 10)).hasMessageContaining("only grow");
+        assertThatThrownBy(() -> service.create(ACCOUNT, prefix + "-g", 5L, null)).hasMessageContaining("exists");
+        assertThatThrownBy(() -> service.create(ACCOUNT, "no/slash", 5L, null)).isInstanceOf(VolumeException.class);
+        VolumeIo open = service.openVolume(ACCOUNT, prefix + "-g", false);
+        assertThatThrownBy(() -> service.delete(ACCOUNT, prefix + "-g")).hasMessageContaining("is open");
+        open.close();
+        service.delete(ACCOUNT, prefix + "-g");
+        assertThatThrownBy(() -> service.get(ACCOUNT, prefix + "-g")).hasMessageContaining("does not exist");
+    }
+}
