@@ -116,7 +116,7 @@ fi
   echo "# disk: $(df -h "$OUT" | awk 'NR==2 {print $1 " " $2 " (" $5 " used)"}'), $(findmnt -no FSTYPE -T "$OUT"), rotational=$(cat /sys/block/"$(basename "$(findmnt -no SOURCE -T "$OUT")")"/queue/rotational 2>/dev/null || echo '?')"
   echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "# java: $(java -version 2>&1 | head -n 1)"
-  echo "# git: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null) $(git -C "$ROOT" status --porcelain 2>/dev/null | grep -q . && echo '(with uncommitted changes)')"
+  echo "# git: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null) $(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo '(with uncommitted changes)')"
 } | tee "$OUT/run-info.txt" >&2
 
 # ------------------------------------------------------------------ start the servers
