@@ -258,7 +258,7 @@ done
 } | tee -a "$OUT/run-info.txt" >&2
 
 echo
-echo "Medians of $ROUNDS rounds (dedup: $DEDUP_ROUNDS); ratio = tessera/peer (for ms, s and MiB lower is better). Raw lines: $RESULTS"
+echo "Medians of $ROUNDS rounds (dedup: $DEDUP_ROUNDS); ratio = tessera/peer, the median of the per-round ratios (for ms, s and MiB lower is better). Raw lines: $RESULTS"
 "${BENCH[@]}" table --subject tessera "$RESULTS" | tee "$OUT/table.md"
 if [ "${PROFILE:-none}" != none ] && [ -n "$TESSERA_PID" ]; then
   if [ -n "$PERF_PID" ]; then kill -INT "$PERF_PID" 2>/dev/null; wait "$PERF_PID" 2>/dev/null || true; PERF_PID=; fi

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * Reads RESULT lines back (from the files run.sh collected) and prints a Markdown table of medians
- * per metric and target, the ratio subject/peer, and one line for each place where the subject is
+ * per metric and target, the ratio subject/peer (median of per-round ratios), and one line for each place where the subject is
  * behind a peer or below the hashing limit. A cell with any failed verification shows INVALID.
  */
 @Command(name = "table", description = "medians and ratios of RESULT lines")
@@ -34,13 +34,11 @@ public final class TablePrinter implements Callable<Integer> {
     /** All rounds of one metric on one target. */
     static final class Cell {
         final List<Double> values = new ArrayList<>();
+        final Map<Integer, Double> byRound = new HashMap<>();
         boolean invalid;
 
         double median() {
-            List<Double> v = new ArrayList<>(values);
-            v.sort(null);
-            int n = v.size();
-            return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+            return TablePrinter.median(values);
         }
 
         boolean usable() {
@@ -77,7 +75,9 @@ public final class TablePrinter implements Callable<Integer> {
                 Metric m = metrics.computeIfAbsent(kv.get("metric"),
                         k -> new Metric(k, kv.get("unit"), kv.get("better"), new HashMap<>()));
                 Cell c = m.cells.computeIfAbsent(target, k -> new Cell());
-                c.values.add(Double.parseDouble(kv.get("value")));
+                double value = Double.parseDouble(kv.get("value"));
+                c.values.add(value);
+                c.byRound.put(Integer.parseInt(kv.getOrDefault("round", "0")), value);
                 c.invalid |= !"true".equals(kv.get("valid"));
             }
         }
@@ -110,11 +110,11 @@ public final class TablePrinter implements Callable<Integer> {
             for (String p : peers) {
                 Cell c = m.cells.get(p);
                 boolean both = s != null && s.usable() && c != null && c.usable() && c.median() != 0;
-                row.append(' ').append(both ? fmtRatio(s.median() / c.median()) : "").append(" |");
-                if (both && behind(m.better, s.median(), c.median())) {
+                double ratio = both ? ratio(s, c) : Double.NaN;
+                row.append(' ').append(both ? fmtRatio(ratio) : "").append(" |");
+                if (both && behind(m.better, ratio)) {
                     verdicts.add(String.format(Locale.ROOT, "BEHIND: %s %s = %s %s, %s = %s %s (ratio %s; %s is better)",
-                            subject, m.name, fmt(s.median()), m.unit, p, fmt(c.median()), m.unit,
-                            fmtRatio(s.median() / c.median()), m.better));
+                            subject, m.name, fmt(s.median()), m.unit, p, fmt(c.median()), m.unit, fmtRatio(ratio), m.better));
                 }
             }
             System.out.println(row);
@@ -158,8 +158,31 @@ public final class TablePrinter implements Callable<Integer> {
         return 0;
     }
 
-    private static boolean behind(String better, double subject, double peer) {
-        return "higher".equals(better) ? subject < peer : "lower".equals(better) && subject > peer;
+    private static boolean behind(String better, double ratio) {
+        return "higher".equals(better) ? ratio < 1 : "lower".equals(better) && ratio > 1;
+    }
+
+    /**
+     * Subject/peer: the median of the per-round ratios when both ran in the same rounds (each round's
+     * pair ran back to back, so a drift of the machine's speed cancels out), else the ratio of medians.
+     */
+    static double ratio(Cell subject, Cell peer) {
+        List<Double> paired = new ArrayList<>();
+        subject.byRound.forEach((round, v) -> {
+            Double p = peer.byRound.get(round);
+            if (p != null && p != 0) {
+                paired.add(v / p);
+            }
+        });
+        return paired.size() == subject.byRound.size() && paired.size() == peer.byRound.size() && !paired.isEmpty()
+                ? median(paired) : subject.median() / peer.median();
+    }
+
+    static double median(List<Double> values) {
+        List<Double> v = new ArrayList<>(values);
+        v.sort(null);
+        int n = v.size();
+        return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
     }
 
     private String cell(Cell c, boolean isSubject) {
@@ -178,6 +201,6 @@ public final class TablePrinter implements Callable<Integer> {
     }
 
     static String fmtRatio(double r) {
-        return Double.isInfinite(r) || Double.isNaN(r) ? "—" : String.format(Locale.ROOT, r >= 10 ? "%.1f" : "%.2f", r);
+        return Double.isInfinite(r) || Double.isNaN(r) ? "—" : String.format(Locale.ROOT, r >= 10 ? "%.1f" : r >= 1 ? "%.2f" : "%.3f", r);
     }
 }
