@@ -267,7 +267,8 @@ if [ "${PROFILE:-none}" != none ] && [ -n "$TESSERA_PID" ]; then
   if [ "$PROFILE" = jfr ] && [ -s "$OUT/tessera.jfr" ]; then "$ROOT/bench/jfr-top.sh" "$OUT/tessera.jfr" | tee "$OUT/profile.txt" || true; fi
   if [ "$PROFILE" = perf ] && [ -s "$OUT/tessera.perf.data" ]; then
     "$ROOT/bench/perf-top.sh" "$OUT/tessera.perf.data" | tee "$OUT/profile.txt" || true
-    rm -f "/tmp/perf-$tpid.map"
+    # JIT frame names: keep the map with the data (copy it back to /tmp to run perf report/script again)
+    mv -f "/tmp/perf-$tpid.map" "$OUT/" 2>/dev/null || true
   fi
 fi
 if grep -q "^# FAILED" "$RESULTS"; then exit 1; fi
