@@ -56,8 +56,12 @@ public final class TablePrinter implements Callable<Integer> {
         Map<String, Metric> metrics = new LinkedHashMap<>();
         Set<String> targets = new LinkedHashSet<>();
         targets.add(subject);
+        List<String> failures = new ArrayList<>();
         for (Path f : files) {
             for (String line : Files.readAllLines(f)) {
+                if (line.startsWith("# FAILED")) {
+                    failures.add(line.substring(2));
+                }
                 if (!line.startsWith("RESULT ")) {
                     continue;
                 }
@@ -135,16 +139,20 @@ public final class TablePrinter implements Callable<Integer> {
                 }
             }
         }
+        Set<String> invalid = new LinkedHashSet<>(); // one line per measurement, not per p50/p99/rss row
         for (Metric m : metrics.values()) {
             m.cells.forEach((t, c) -> {
                 if (c.invalid) {
-                    verdicts.add("INVALID: " + t + " " + m.name + " failed verification in at least one round");
+                    invalid.add("INVALID: " + t + " " + m.name.replaceAll("\\.(p50|p99|max|rss|physical|logical|ratio|put)$", "")
+                            + " failed verification in at least one round");
                 }
             });
         }
+        verdicts.addAll(invalid);
         if (!metrics.isEmpty() && metrics.values().stream().noneMatch(m -> m.cells.containsKey(subject))) {
             verdicts.add("PENDING: no " + subject + " results in these files");
         }
+        verdicts.addAll(failures);
         System.out.println();
         verdicts.forEach(System.out::println);
         return 0;
