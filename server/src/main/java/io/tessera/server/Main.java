@@ -63,6 +63,15 @@ public final class Main implements Runnable {
                 System.err.println("tessera: the " + loaded.config().store().backend() + " store cannot be reached: "
                         + e.getMessage());
                 return EXIT_STORE_UNAVAILABLE;
+            } catch (Exception e) {
+                if (!isPortInUse(e)) {
+                    throw e;
+                }
+                log.debug("cannot listen", e);
+                System.err.println("tessera: a port is already in use (HTTP " + loaded.config().server().host() + ":"
+                        + loaded.config().server().port() + ", NBD port " + loaded.config().volumes().nbdPort()
+                        + "); set TESSERA_PORT or TESSERA_NBD_PORT, or stop what listens there");
+                return EXIT_CONFIG;
             }
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -74,6 +83,16 @@ public final class Main implements Runnable {
             stopped.await();
             return 0;
         }
+    }
+
+    /** Whether starting failed because a listening port was taken (Jetty or the NBD server). */
+    static boolean isPortInUse(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Command(name = "hash-key", description = "Read a key from standard input and print the key_hash for conf/users.yaml.")

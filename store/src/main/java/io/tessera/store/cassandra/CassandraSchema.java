@@ -1,6 +1,7 @@
 package io.tessera.store.cassandra;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +68,8 @@ final class CassandraSchema {
                     .toList());
 
     static final int VERSION = MIGRATIONS.size();
+    /** Tries of one DDL statement that times out (each waits up to the schema timeout). */
+    static final int DDL_ATTEMPTS = 3;
 
     /** What the store was created with; later configuration cannot change it. */
     record StoreParameters(BlockSize blockSize, int listingShards) {
@@ -141,13 +145,31 @@ final class CassandraSchema {
         return row == null ? Optional.empty() : Optional.ofNullable(row.getString("value"));
     }
 
+    /**
+     * Runs one DDL statement. Every statement is idempotent ({@code IF NOT EXISTS}), so one that times out
+     * (a busy cluster may take longer than the schema timeout to apply it everywhere; it usually still
+     * does) is sent again, up to {@link #DDL_ATTEMPTS} times in all.
+     */
     private void ddl(String cql) {
         String text = cql.replace("{ks}", ks);
-        SimpleStatement statement = SimpleStatement.newInstance(text).setTimeout(config.schemaTimeout());
-        ddlNode().ifPresent(statement::setNode);
-        AsyncResultSet rs = ddlWaits.execute(statement, text);
-        if (!rs.getExecutionInfo().isSchemaInAgreement()) {
-            awaitAgreement();
+        for (int attempt = 1; ; attempt++) {
+            SimpleStatement statement = SimpleStatement.newInstance(text).setTimeout(config.schemaTimeout())
+                    .setIdempotent(true);
+            ddlNode().ifPresent(statement::setNode);
+            try {
+                AsyncResultSet rs = ddlWaits.execute(statement, text);
+                if (!rs.getExecutionInfo().isSchemaInAgreement()) {
+                    awaitAgreement();
+                }
+                return;
+            } catch (StoreUnavailableException e) {
+                boolean timedOut = e.getCause() instanceof DriverTimeoutException || e.getCause() instanceof TimeoutException;
+                if (attempt >= DDL_ATTEMPTS || !timedOut) {
+                    throw e;
+                }
+                LOG.warn("Schema change timed out after {} s (attempt {} of {}), sending it again: {}",
+                        config.schemaTimeout().toSeconds(), attempt, DDL_ATTEMPTS, text);
+            }
         }
     }
 
