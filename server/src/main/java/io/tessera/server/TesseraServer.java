@@ -17,6 +17,7 @@ import io.tessera.swift.errors.SwiftExceptionMapper;
 import io.tessera.swift.errors.UnexpectedExceptionMapper;
 import io.tessera.swift.http.SwiftConstraints;
 import io.tessera.swift.http.SwiftHeadersFilter;
+import io.tessera.swift.http.UnreadBodyDrain;
 import io.tessera.swift.resources.InfoResource;
 import io.tessera.swift.resources.StorageResource;
 import io.tessera.volumes.Hasher;
@@ -128,6 +129,7 @@ public final class TesseraServer implements AutoCloseable {
                 .register(new InfoResource(limits))
                 .register(new StorageResource(services))
                 .register(new SwiftHeadersFilter(limits))
+                .register(new UnreadBodyDrain())
                 .register(SwiftExceptionMapper.class)
                 .register(UnexpectedExceptionMapper.class)
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)
