@@ -84,7 +84,12 @@ public final class ObjectResource {
     /** What a read of {@code v} returns: its own bytes, or a manifest's segments. */
     private ObjectBody body(ObjectVersion v, UriInfo uri) {
         boolean manifestItself = "get".equals(uri.getQueryParameters().getFirst("multipart-manifest"));
-        return bodies.of(v, manifestItself, (acct, cont) -> services.authorizer().mayRead(who, acct, cont, referer));
+        return bodies.of(v, manifestItself, (acct, cont) -> {
+            if (!services.authorizer().mayRead(who, acct, cont, referer)) {
+                throw Authorizer.denied(who, acct); // a temporary URL's bearer gets 401, as in Swift
+            }
+            return true;
+        });
     }
 
     private static String unquoted(String etag) {
@@ -123,7 +128,7 @@ public final class ObjectResource {
         String destAccount = headers.getHeaderString("Destination-Account");
         ObjectLocation target = ObjectLocation.parse(destination, destAccount != null ? SwiftPath.decode(destAccount) : account, "Destination");
         if (!services.authorizer().mayWrite(who, target.account(), target.container())) {
-            throw who.isPresent() ? SwiftException.forbidden() : Authorizer.unauthorized(target.account());
+            throw Authorizer.denied(who, target.account());
         }
         requireContainer(target.container(), target.account());
         return copy(new ObjectLocation(account, container, name), target, headers, request, uri,
@@ -166,7 +171,7 @@ public final class ObjectResource {
     private Response copy(ObjectLocation from, ObjectLocation to, HttpHeaders headers, ContainerRequestContext request,
                           UriInfo uri, boolean ifNoneMatchStar) {
         if (!services.authorizer().mayRead(who, from.account(), from.container(), referer)) {
-            throw who.isPresent() ? SwiftException.forbidden() : Authorizer.unauthorized(from.account());
+            throw Authorizer.denied(who, from.account());
         }
         ObjectVersion source = live(from.account(), from.container(), from.object());
         Preconditions.check(headers, source.etag(), HttpDates.lastModifiedSeconds(source.timestamp()), false);
