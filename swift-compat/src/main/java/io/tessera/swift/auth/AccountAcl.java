@@ -138,7 +138,12 @@ public record AccountAcl(List<String> admin, List<String> readWrite, List<String
         if (t == JsonToken.VALUE_STRING) {
             return p.getText();
         }
-        return t == JsonToken.VALUE_NULL ? null : p.getText(); // numbers, booleans: not strings
+        return switch (t) {
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getNumberValue();
+            case VALUE_TRUE -> Boolean.TRUE;
+            case VALUE_FALSE -> Boolean.FALSE;
+            default -> null;
+        };
     }
 
     @SuppressWarnings("unchecked")

@@ -100,10 +100,11 @@ public final class ObjectResource {
     public Response put(@Context HttpHeaders headers, @Context ContainerRequestContext request, @Context UriInfo uri,
                         InputStream body) {
         MultivaluedMap<String, String> h = headers.getRequestHeaders();
-        requireContainer(container);
         boolean ifNoneMatchStar = ifNoneMatchStar(headers.getHeaderString("If-None-Match"));
         String copyFrom = headers.getHeaderString("X-Copy-From");
-        if (copyFrom != null) {
+        if (copyFrom == null) {
+            requireContainer(container);
+        } else {
             ObjectLocation source = ObjectLocation.parse(copyFrom, sourceAccount(headers.getHeaderString("X-Copy-From-Account")), "X-Copy-From");
             return copy(source, new ObjectLocation(account, container, name), headers, request, uri, ifNoneMatchStar);
         }
@@ -127,10 +128,6 @@ public final class ObjectResource {
         }
         String destAccount = headers.getHeaderString("Destination-Account");
         ObjectLocation target = ObjectLocation.parse(destination, destAccount != null ? SwiftPath.decode(destAccount) : account, "Destination");
-        if (!services.authorizer().mayWrite(who, target.account(), target.container())) {
-            throw Authorizer.denied(who, target.account());
-        }
-        requireContainer(target.container(), target.account());
         return copy(new ObjectLocation(account, container, name), target, headers, request, uri,
                 ifNoneMatchStar(headers.getHeaderString("If-None-Match")));
     }
@@ -174,6 +171,11 @@ public final class ObjectResource {
             throw Authorizer.denied(who, from.account());
         }
         ObjectVersion source = live(from.account(), from.container(), from.object());
+        // As Swift's copy middleware: the source is read (authorized, found) before the destination is written.
+        if (!services.authorizer().mayWrite(who, to.account(), to.container())) {
+            throw Authorizer.denied(who, to.account());
+        }
+        requireContainer(to.container(), to.account());
         Preconditions.check(headers, source.etag(), HttpDates.lastModifiedSeconds(source.timestamp()), false);
         boolean fresh = ObjectHeaders.isTrue(headers.getHeaderString("X-Fresh-Metadata"));
         Map<String, String> metadata = ObjectHeaders.merged(source.metadata(), headers.getRequestHeaders(),
