@@ -134,7 +134,7 @@ public final class TesseraServer implements AutoCloseable {
                 .register(new InfoResource(limits, swiftFeatures()))
                 .register(new StorageResource(services))
                 .register(new SwiftHeadersFilter(limits))
-                .register(new TempUrlFilter(store.metadata(), limits, Clock.systemUTC()))
+                .register(new TempUrlFilter(store.metadata(), limits, Clock.systemUTC(), metrics))
                 .register(new TempUrlReplyFilter())
                 .register(new CorsReplyFilter(store.metadata()))
                 .register(new UnreadBodyDrain())

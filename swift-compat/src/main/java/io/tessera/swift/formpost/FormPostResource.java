@@ -177,6 +177,7 @@ public final class FormPostResource {
                     ObjectHeaders.fromRequest(headers, services.limits()), null, false);
             ObjectVersion v = new ObjectWrites(services.store(), services.writer()).put(o, capped, -1);
             log.debug("form post stored {}/{}/{} ({} bytes)", v.account(), v.container(), v.name(), v.length());
+            services.metrics().meter("swift.formpost.files").mark();
             return 201;
         } catch (SwiftException e) {
             if (capped.exceeded()) {
@@ -201,8 +202,10 @@ public final class FormPostResource {
             valid |= signature.matches(key, message); // every key is tried: no timing hint about which one
         }
         if (!valid) {
+            services.metrics().meter("swift.formpost.invalid").mark();
             throw FormPostException.unauthorized("invalid signature");
         }
+        services.metrics().meter("swift.formpost.digests." + signature.digest()).mark();
     }
 
     private static String orDefault(String value, String otherwise) {

@@ -128,17 +128,15 @@ public final class StaticWebResource {
         } catch (SwiftException e) {
             failure = e;
         }
-        WebSettings web = null;
-        if (found != null) {
-            web = settings();
-            if (!isDirectoryMarker(found, web)) {
-                return found;
-            }
-        } else if (failure.status() != 404) {
+        if (found != null && !mayBeDirectoryMarker(found)) {
+            return found;
+        }
+        if (found == null && failure.status() != 404) {
             throw failure; // other errors and redirections as they are, without error pages
         }
-        if (web == null) {
-            web = settings();
+        WebSettings web = settings();
+        if (found != null && !isDirectoryMarker(found, web)) {
+            return found;
         }
         if (!web.mentionsListings() && !web.hasIndex()) {
             if (found != null) {
@@ -172,15 +170,16 @@ public final class StaticWebResource {
         return listing(name, web);
     }
 
+    /** Only a successful reply of at most one byte can be a directory marker (the container need not be read otherwise). */
+    private static boolean mayBeDirectoryMarker(Response r) {
+        Object length = r.getHeaders().getFirst("Content-Length");
+        return r.getStatus() < 300 && (length == null || Long.parseLong(length.toString()) <= 1);
+    }
+
     /** Directory markers (0 or 1 byte of the directory content type) read as absent. */
     private static boolean isDirectoryMarker(Response r, WebSettings web) {
-        if (r.getStatus() >= 300) {
-            return false;
-        }
         Object type = r.getHeaders().getFirst(RawContentType.RESPONSE_HEADER);
-        Object length = r.getHeaders().getFirst("Content-Length");
-        long n = length == null ? 0 : Long.parseLong(length.toString());
-        return type != null && type.toString().equals(web.directoryContentType()) && n <= 1;
+        return mayBeDirectoryMarker(r) && type != null && type.toString().equals(web.directoryContentType());
     }
 
     /** The HTML listing of the pseudo-directory {@code prefix} ("" for the container). */

@@ -1,5 +1,6 @@
 package io.tessera.swift.tempurl;
 
+import com.codahale.metrics.MetricRegistry;
 import io.tessera.store.MetadataStore;
 import io.tessera.swift.auth.TempUrlScope;
 import io.tessera.swift.errors.SwiftException;
@@ -45,11 +46,13 @@ public final class TempUrlFilter implements ContainerRequestFilter {
     private final MetadataStore metadata;
     private final SwiftConstraints limits;
     private final Clock clock;
+    private final MetricRegistry metrics;
 
-    public TempUrlFilter(MetadataStore metadata, SwiftConstraints limits, Clock clock) {
+    public TempUrlFilter(MetadataStore metadata, SwiftConstraints limits, Clock clock, MetricRegistry metrics) {
         this.metadata = metadata;
         this.limits = limits;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     @Override
@@ -84,6 +87,7 @@ public final class TempUrlFilter implements ContainerRequestFilter {
         if (scope == null) {
             throw invalid(account);
         }
+        metrics.meter("swift.tempurl.digests." + signature.digest()).mark(); // which digests clients still use
         if (!method.equals("GET") && !method.equals("HEAD")) {
             for (String h : DISALLOWED_HEADERS) {
                 if (request.getHeaders().containsKey(h)) {
@@ -159,7 +163,8 @@ public final class TempUrlFilter implements ContainerRequestFilter {
         return URI.create(kept.isEmpty() ? base : base + "?" + String.join("&", kept));
     }
 
-    private static SwiftException invalid(String account) {
+    private SwiftException invalid(String account) {
+        metrics.meter("swift.tempurl.invalid").mark();
         String realm = URLEncoder.encode(account, StandardCharsets.UTF_8).replace("+", "%20");
         return SwiftException.of(401, "401 Unauthorized: Temp URL invalid\n")
                 .withHeader("Www-Authenticate", "Swift realm=\"" + realm + "\"");
