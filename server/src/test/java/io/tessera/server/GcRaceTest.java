@@ -74,7 +74,10 @@ abstract class GcRaceTest {
     final List<byte[]> pool = new ArrayList<>();
     final Map<String, byte[]> volumeModels = new ConcurrentHashMap<>();
     final Map<String, ReentrantLock> volumeLocks = new ConcurrentHashMap<>();
+    /** Every volume, the three made at the start and the clones, in creation order. */
+    final List<String> volumeNames = new java.util.concurrent.CopyOnWriteArrayList<>();
     final AtomicInteger failed = new AtomicInteger();
+    final Map<String, AtomicInteger> refusals = new ConcurrentHashMap<>();
 
     @Test
     void collectionIsSafeUnderConcurrentUploadsDeletesCopiesClonesSnapshotsAndVolumeWrites() throws Exception {
@@ -97,6 +100,7 @@ abstract class GcRaceTest {
                 volumes.create(ACCOUNT, name, (long) VOLUME_BLOCKS * BLOCK, null);
                 volumeModels.put(name, new byte[VOLUME_BLOCKS * BLOCK]);
                 volumeLocks.put(name, new ReentrantLock());
+                volumeNames.add(name);
             }
 
             Collector collector = new Collector(store, new GcSettings(GRACE, 1e-6, home.resolve("gc"), true), "race",
@@ -133,6 +137,7 @@ abstract class GcRaceTest {
             GcProgress.Snapshot during = collector.progress().snapshot();
             System.out.printf("race: %d ops (%d refused), %d collection cycles during them; the last freed %d blocks%n",
                     OPS, failed.get(), cycles.get(), during.blocksFreed());
+            refusals.forEach((k, n) -> System.out.println("race: refused " + n + " x " + k));
 
             verifyObjects(store, io);
             verifyVolumes(volumes);
@@ -178,8 +183,10 @@ abstract class GcRaceTest {
         } catch (AssertionError e) {
             throw e;
         } catch (RuntimeException e) {
-            // e.g. copying or cloning an object deleted meanwhile: refused, never corrupting
+            // e.g. cloning an object deleted meanwhile, or a volume another thread has open: refused, never corrupting
             failed.incrementAndGet();
+            refusals.computeIfAbsent(e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).replaceAll("[0-9a-f-]{8,}", "*"),
+                    k -> new AtomicInteger()).incrementAndGet();
         }
     }
 
@@ -200,7 +207,7 @@ abstract class GcRaceTest {
     }
 
     private void volumeWrite(Random r, VolumeService volumes) {
-        String name = "vol" + r.nextInt(volumeModels.size());
+        String name = volumeNames.get(r.nextInt(volumeNames.size()));
         ReentrantLock lock = volumeLocks.get(name);
         lock.lock();
         try (VolumeIo v = volumes.openVolume(ACCOUNT, name, false)) {
@@ -228,10 +235,11 @@ abstract class GcRaceTest {
         System.arraycopy(parent, 0, model, 0, parent.length);
         volumeLocks.put(name, new ReentrantLock());
         volumeModels.put(name, model);
+        volumeNames.add(name);
     }
 
     private void snapshot(Random r, VolumeService volumes, String container, String object) {
-        String name = "vol" + r.nextInt(3);
+        String name = volumeNames.get(r.nextInt(volumeNames.size()));
         ReentrantLock lock = volumeLocks.get(name);
         lock.lock();
         try {
