@@ -87,8 +87,8 @@ abstract class GcRaceTest {
             ExecutorService io = Executors.newFixedThreadPool(4);
             ObjectWrites writes = new ObjectWrites(store, new ContentWriter(store, io, new MetricRegistry()));
             Random seed = new Random(7);
-            for (int i = 0; i < 24; i++) {
-                byte[] b = new byte[i < 16 ? BLOCK : 300 + i];
+            for (int i = 0; i < 168; i++) {
+                byte[] b = new byte[i < 160 ? BLOCK : 300 + i];
                 seed.nextBytes(b);
                 pool.add(b);
             }
@@ -165,8 +165,12 @@ abstract class GcRaceTest {
             if (kind < 40) {
                 byte[] content = compose(r);
                 contents.put(md5(content), content);
+                // One upload in ten is slow: its blocks are stored (or found present) up to 1.2 s before it
+                // publishes, so marks and sweeps start and end in between (still within the grace period).
+                java.io.InputStream body = r.nextInt(10) == 0 ? slow(content, 200 + r.nextInt(1000))
+                        : new ByteArrayInputStream(content);
                 writes.put(new ObjectWrites.NewObject(ACCOUNT, container, name, "application/octet-stream", Map.of(),
-                        null, false), new ByteArrayInputStream(content), content.length);
+                        null, false), body, content.length);
             } else if (kind < 60) {
                 store.metadata().deleteObject(ACCOUNT, container, name, Timestamp.now());
             } else if (kind < 75) {
@@ -190,18 +194,40 @@ abstract class GcRaceTest {
         }
     }
 
+    /** The content, with a pause before its end: a client that sends its last bytes late. */
+    private static java.io.InputStream slow(byte[] content, int pauseMillis) {
+        return new java.io.SequenceInputStream(new ByteArrayInputStream(content, 0, content.length - 1),
+                new java.io.InputStream() {
+                    private boolean sent;
+
+                    @Override
+                    public int read() {
+                        if (sent) {
+                            return -1;
+                        }
+                        try {
+                            Thread.sleep(pauseMillis);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        sent = true;
+                        return content[content.length - 1] & 0xff;
+                    }
+                });
+    }
+
     /** 1-3 blocks from a shared pool (so uploads share blocks), sometimes a short tail, sometimes one small block. */
     private byte[] compose(Random r) {
         if (r.nextInt(4) == 0) {
-            return pool.get(16 + r.nextInt(8)).clone();
+            return pool.get(160 + r.nextInt(8)).clone();
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int blocks = 1 + r.nextInt(3);
         for (int i = 0; i < blocks; i++) {
-            out.writeBytes(pool.get(r.nextInt(16)));
+            out.writeBytes(pool.get(r.nextInt(160)));
         }
         if (r.nextBoolean()) {
-            out.writeBytes(pool.get(16 + r.nextInt(8)));
+            out.writeBytes(pool.get(160 + r.nextInt(8)));
         }
         return out.toByteArray();
     }
