@@ -4,6 +4,9 @@ import com.codahale.metrics.MetricRegistry;
 import io.tessera.hashmap.BlockSize;
 import io.tessera.server.config.ConfigLoader;
 import io.tessera.server.config.TesseraConfig;
+import io.tessera.server.admin.AdminEndpoint;
+import io.tessera.server.admin.AdminJobs;
+import io.tessera.server.admin.AdminResource;
 import io.tessera.server.http.JettyServerFactory;
 import io.tessera.store.Store;
 import io.tessera.store.content.ContentMaps;
@@ -65,6 +68,9 @@ public final class TesseraServer implements AutoCloseable {
     private final VolumeService volumes;
     private final Hasher hasher;
     private final NbdServer nbd;
+    private AdminJobs admin;
+    private AdminEndpoint adminEndpoint;
+    private java.nio.file.Path dataDir;
 
     private TesseraServer(Store store, Server jetty, ExecutorService blockIo, MetricRegistry metrics,
                           VolumeService volumes, Hasher hasher, NbdServer nbd) {
@@ -83,7 +89,7 @@ public final class TesseraServer implements AutoCloseable {
         TesseraConfig config = loaded.config();
         Store store = StoreFactory.open(config.store(), loaded.dataDir(), metrics);
         try {
-            return start(store, config, new UserDirectory(loaded.users()), metrics);
+            return start(store, config, new UserDirectory(loaded.users()), metrics, loaded.dataDir());
         } catch (Exception e) {
             store.close();
             throw e;
@@ -92,6 +98,12 @@ public final class TesseraServer implements AutoCloseable {
 
     static TesseraServer start(Store store, TesseraConfig config, UserDirectory users, MetricRegistry metrics)
             throws Exception {
+        return start(store, config, users, metrics, null);
+    }
+
+    /** @param dataDir where the admin endpoint file and the collector's work files go; null: a temp folder, no file */
+    static TesseraServer start(Store store, TesseraConfig config, UserDirectory users, MetricRegistry metrics,
+                               java.nio.file.Path dataDir) throws Exception {
         if (!SLF4JBridgeHandler.isInstalled()) {
             SLF4JBridgeHandler.removeHandlersForRootLogger();
             SLF4JBridgeHandler.install();
@@ -128,7 +140,11 @@ public final class TesseraServer implements AutoCloseable {
         VolumeResource.AccessCheck access = (token, account) -> tokens.verify(token)
                 .map(u -> u.isAdmin() && u.account().equals(account)).orElse(false);
 
+        // Maintenance (bin/tessera gc|scrub|fsck|stats): jobs, the collector's schedule, the admin API.
+        AdminJobs admin = new AdminJobs(store, AdminCli.gcSettings(config.gc(), dataDir), nodeId, metrics);
+        String adminToken = AdminEndpoint.create(0).token();
         ResourceConfig app = new ResourceConfig()
+                .register(new AdminResource(admin, adminToken))
                 .register(new VolumeResource(volumes, access, vc.nbdPublicHost(), nbd::port))
                 .register(new AuthResource(users, tokens, config.server().publicUrl()))
                 .register(new InfoResource(limits, swiftFeatures()))
@@ -147,6 +163,7 @@ public final class TesseraServer implements AutoCloseable {
         try {
             jetty.start();
         } catch (Exception e) {
+            admin.close();
             blockIo.shutdownNow();
             nbd.close();
             hasher.close();
@@ -155,6 +172,18 @@ public final class TesseraServer implements AutoCloseable {
             throw e;
         }
         TesseraServer server = new TesseraServer(store, jetty, blockIo, metrics, volumes, hasher, nbd);
+        server.admin = admin;
+        server.dataDir = dataDir;
+        if (dataDir != null) {
+            String host = config.server().host();
+            boolean wildcard = host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+            String reach = wildcard ? "127.0.0.1" : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+            server.adminEndpoint = new AdminEndpoint("http://" + reach + ":" + server.port(), adminToken);
+            server.adminEndpoint.write(dataDir);
+        }
+        if (config.gc().enabled()) {
+            admin.scheduleGc(Duration.ofMinutes(config.gc().intervalMinutes()));
+        }
         log.info("Tessera serving the Swift API on http://{}:{}/ (auth: /auth/v1.0), volumes at /volumes/v1,"
                 + " NBD on {}:{}", config.server().host(), server.port(), vc.nbdHost(), nbd.port());
         return server;
@@ -213,8 +242,16 @@ public final class TesseraServer implements AutoCloseable {
         jetty.join();
     }
 
+    public AdminJobs admin() {
+        return admin;
+    }
+
     @Override
     public void close() {
+        if (adminEndpoint != null) {
+            adminEndpoint.remove(dataDir);
+        }
+        admin.close();
         try {
             jetty.stop();
         } catch (Exception e) {

@@ -65,7 +65,9 @@ final class CassandraSchema {
             "CREATE TABLE IF NOT EXISTS {ks}.settings (key text PRIMARY KEY, value text)"),
             // 2: volumes (SCHEMA.md, Volumes).
             java.util.stream.Stream.concat(CassandraOwnedBlockStore.ddl().stream(), CassandraVolumeStore.ddl().stream())
-                    .toList());
+                    .toList(),
+            // 3: the collector (store/GC.md): the condemned mark on blocks and maps, and its own state.
+            CassandraGcStore.ddl());
 
     static final int VERSION = MIGRATIONS.size();
     /** Tries of one DDL statement that times out (each waits up to the schema timeout). */

@@ -41,7 +41,8 @@ public final class AccountResource {
 
     @HEAD
     public Response head() {
-        return headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info()).build();
+        Response.ResponseBuilder reply = headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info());
+        return io.tessera.swift.http.AccountSpaceHeaders.add(reply, services.store(), account).build();
     }
 
     @GET
