@@ -20,6 +20,8 @@ import io.tessera.swift.http.SwiftHeadersFilter;
 import io.tessera.swift.http.UnreadBodyDrain;
 import io.tessera.swift.resources.InfoResource;
 import io.tessera.swift.resources.StorageResource;
+import io.tessera.swift.bulk.BulkLimits;
+import io.tessera.swift.slo.SloLimits;
 import io.tessera.volumes.Hasher;
 import io.tessera.volumes.VolumeService;
 import io.tessera.volumes.nbd.NbdServer;
@@ -126,7 +128,7 @@ public final class TesseraServer implements AutoCloseable {
         ResourceConfig app = new ResourceConfig()
                 .register(new VolumeResource(volumes, access, vc.nbdPublicHost(), nbd::port))
                 .register(new AuthResource(users, tokens, config.server().publicUrl()))
-                .register(new InfoResource(limits))
+                .register(new InfoResource(limits, features()))
                 .register(new StorageResource(services))
                 .register(new SwiftHeadersFilter(limits))
                 .register(new UnreadBodyDrain())
@@ -217,5 +219,14 @@ public final class TesseraServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    /** The optional features /info advertises, each under its Swift middleware's name. */
+    private static java.util.Map<String, java.util.Map<String, Object>> features() {
+        java.util.Map<String, java.util.Map<String, Object>> f = new java.util.LinkedHashMap<>();
+        f.put("slo", SloLimits.DEFAULTS.asInfo());
+        f.put("bulk_delete", BulkLimits.DEFAULTS.deleteInfo());
+        f.put("bulk_upload", BulkLimits.DEFAULTS.uploadInfo());
+        return f;
     }
 }

@@ -3,6 +3,10 @@ package io.tessera.swift.resources;
 import io.tessera.swift.SwiftServices;
 import io.tessera.swift.auth.Authorizer;
 import io.tessera.swift.auth.Principal;
+import io.tessera.swift.bulk.BulkDeleteResource;
+import io.tessera.swift.bulk.BulkDeleter;
+import io.tessera.swift.bulk.BulkLimits;
+import io.tessera.swift.bulk.ExtractArchiveResource;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.SwiftPath;
 import jakarta.ws.rs.GET;
@@ -54,6 +58,10 @@ public final class StorageResource {
                 path.account());
         boolean reads = READS.contains(request.getMethod());
         String referer = headers.getHeaderString("Referer");
+        Object bulk = bulkRequest(uri, request.getMethod(), who, path);
+        if (bulk != null) {
+            return bulk; // each of its deletes or writes is authorized on its own, as its own request would be
+        }
         if (path.isAccount()) {
             auth.check(who, Authorizer.Access.ACCOUNT, path.account(), null, referer);
             return new AccountResource(services, path.account());
@@ -68,6 +76,20 @@ public final class StorageResource {
         auth.check(who, objectRead ? Authorizer.Access.OBJECT_READ : Authorizer.Access.OBJECT_WRITE,
                 path.account(), path.container(), referer);
         return new ObjectResource(services, who, referer, path);
+    }
+
+    /** Swift's bulk middleware: {@code ?bulk-delete} (POST or DELETE) and {@code ?extract-archive} (PUT), at any level. */
+    private Object bulkRequest(UriInfo uri, String method, Optional<Principal> who, SwiftPath path) {
+        var query = uri.getQueryParameters();
+        if (query.containsKey("bulk-delete") && (method.equals("POST") || method.equals("DELETE"))) {
+            BulkLimits limits = BulkLimits.DEFAULTS;
+            return new BulkDeleteResource(new BulkDeleter(services.store().metadata(), services.authorizer(), who,
+                    path.account(), limits.maxFailedDeletes()), limits);
+        }
+        if (query.containsKey("extract-archive") && method.equals("PUT")) {
+            return new ExtractArchiveResource(services, who, path, query.getFirst("extract-archive"), BulkLimits.DEFAULTS);
+        }
+        return null;
     }
 
     private static final Set<String> READS = Set.of("GET", "HEAD");
