@@ -56,6 +56,9 @@ public final class ContainerAcl {
         for (String rule : referrerRules) {
             boolean deny = rule.startsWith("-");
             String pattern = deny ? rule.substring(1) : rule;
+            if (pattern.startsWith("*") && pattern.length() > 1) {
+                pattern = pattern.substring(1); // Swift's clean_acl stores ".r:*.example.com" as ".r:.example.com"
+            }
             boolean matches = pattern.equals("*")
                     || (host != null && (pattern.startsWith(".") ? host.endsWith(pattern) : host.equals(pattern)));
             if (matches) {

@@ -23,9 +23,21 @@ public final class Heartbeat {
         this.next = (xml ? "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" : " ").getBytes(StandardCharsets.US_ASCII);
     }
 
+    /**
+     * Jersey holds back the first 8 KiB of a reply (jersey.config.contentLength.buffer, default 8192) to
+     * compute its Content-Length, and a flush does not push them out: the first beat is padded past
+     * that so that it really reaches the client, and the reply goes out chunked.
+     */
+    static final int JERSEY_BUFFER = 8192;
+
     /** Sends whitespace now, whatever the time (a reply that must start at once). */
     public void beatNow() throws IOException {
         out.write(next);
+        if (!sent) {
+            byte[] padding = new byte[JERSEY_BUFFER];
+            java.util.Arrays.fill(padding, (byte) ' ');
+            out.write(padding);
+        }
         out.flush();
         next = new byte[] {' '};
         sent = true;
