@@ -4,6 +4,8 @@ import io.tessera.swift.errors.ErrorBodies;
 import io.tessera.swift.errors.SwiftException;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.POST;
+import io.tessera.swift.http.RawContentType;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -32,16 +34,16 @@ public final class BulkDeleteResource {
     }
 
     @POST
-    public Response post(@Context HttpHeaders headers, InputStream body) {
-        return delete(headers, body);
+    public Response post(@Context HttpHeaders headers, @Context ContainerRequestContext request, InputStream body) {
+        return delete(headers, request, body);
     }
 
     @DELETE
-    public Response delete(@Context HttpHeaders headers, InputStream body) {
+    public Response delete(@Context HttpHeaders headers, @Context ContainerRequestContext request, InputStream body) {
         String format = BulkReport.negotiate(headers.getHeaderString("Accept"));
         boolean hasLength = headers.getHeaderString("Content-Length") != null
                 || "chunked".equalsIgnoreCase(String.valueOf(headers.getHeaderString("Transfer-Encoding")).trim());
-        String incoming = headers.getHeaderString("Content-Type");
+        String incoming = RawContentType.of(request);
         StreamingOutput reply = out -> {
             Heartbeat heartbeat = new Heartbeat(out, limits.yieldFrequencySeconds(), BulkReport.isXml(format));
             BulkDeleter.Outcome outcome;
