@@ -94,4 +94,18 @@ abstract class SwiftCliLargeObjectsTest {
         swift.run(up, "delete", "dlo_segments");
         assertThat(swift.run(up, "list").lines()).doesNotContain("dlo", "dlo_segments");
     }
+
+    @Test
+    void deletingManyObjectsUsesBulkDelete() throws Exception {
+        Path dir = Files.createDirectories(home.resolve("many"));
+        for (int i = 0; i < 30; i++) {
+            Files.writeString(dir.resolve("f" + i + ".txt"), "file " + i);
+        }
+        swift.run(dir, "upload", "many", ".");
+        assertThat(swift.run(dir, "list", "many").lines()).hasSize(30);
+        // swiftclient sends more than 2 x 10 deletes as ?bulk-delete pages (it reads /info for the limit).
+        SwiftCli.Result deleted = swift.run(dir, "--debug", "delete", "many");
+        assertThat(deleted.err()).contains("?bulk-delete");
+        assertThat(swift.run(dir, "list").lines()).doesNotContain("many");
+    }
 }
