@@ -59,9 +59,11 @@ final class ArchiveExtractor {
     private final String account;
     private final SwiftConstraints constraints;
     private final BulkLimits limits;
+    private final com.codahale.metrics.Meter extracted;
 
     ArchiveExtractor(MetadataStore metadata, ObjectWrites writes, Authorizer authorizer, Optional<Principal> who,
-                     String account, SwiftConstraints constraints, BulkLimits limits) {
+                     String account, SwiftConstraints constraints, BulkLimits limits,
+                     com.codahale.metrics.Meter extracted) {
         this.metadata = metadata;
         this.writes = writes;
         this.authorizer = authorizer;
@@ -69,6 +71,7 @@ final class ArchiveExtractor {
         this.account = account;
         this.constraints = constraints;
         this.limits = limits;
+        this.extracted = extracted;
     }
 
     /** The result: files created, failures, and the status and body the reply reports. */
@@ -146,6 +149,7 @@ final class ArchiveExtractor {
                 String status = put(container, object, entry, tar, defaults);
                 if (status == null) {
                     o.created++;
+                    extracted.mark();
                     continue;
                 }
                 if (containerFailure != null) {

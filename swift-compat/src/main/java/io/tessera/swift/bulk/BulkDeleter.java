@@ -41,14 +41,16 @@ public final class BulkDeleter {
     private final Optional<Principal> who;
     private final String account;
     private final int maxFailures;
+    private final com.codahale.metrics.Meter deletes;
 
     public BulkDeleter(MetadataStore metadata, Authorizer authorizer, Optional<Principal> who, String account,
-                       int maxFailures) {
+                       int maxFailures, com.codahale.metrics.Meter deletes) {
         this.metadata = metadata;
         this.authorizer = authorizer;
         this.who = who;
         this.account = account;
         this.maxFailures = maxFailures;
+        this.deletes = deletes;
     }
 
     /** Where a run stands: the counts and failures so far, the status and body it reports. */
@@ -152,7 +154,10 @@ public final class BulkDeleter {
             status = 500;
         }
         switch (status) {
-            case 204 -> o.deleted++;
+            case 204 -> {
+                o.deleted++;
+                deletes.mark();
+            }
             case 404 -> o.notFound++;
             case 401 -> failed(o, name, "401 Unauthorized");
             case 403 -> failed(o, name, "403 Forbidden");

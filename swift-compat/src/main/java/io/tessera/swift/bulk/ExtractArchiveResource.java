@@ -55,7 +55,7 @@ public final class ExtractArchiveResource {
         String base = path.container() == null ? "" : path.container() + (path.object() == null ? "" : "/" + path.object());
         ArchiveExtractor extractor = new ArchiveExtractor(services.store().metadata(),
                 new ObjectWrites(services.store(), services.writer()), services.authorizer(), who, path.account(),
-                services.limits(), limits);
+                services.limits(), limits, services.metrics().meter("swift.bulk.extracted"));
         StreamingOutput reply = out -> {
             Heartbeat heartbeat = new Heartbeat(out, limits.yieldFrequencySeconds(), BulkReport.isXml(format));
             ArchiveExtractor.Outcome outcome;

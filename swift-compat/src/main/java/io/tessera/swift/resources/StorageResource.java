@@ -84,7 +84,7 @@ public final class StorageResource {
         if (query.containsKey("bulk-delete") && (method.equals("POST") || method.equals("DELETE"))) {
             BulkLimits limits = BulkLimits.DEFAULTS;
             return new BulkDeleteResource(new BulkDeleter(services.store().metadata(), services.authorizer(), who,
-                    path.account(), limits.maxFailedDeletes()), limits);
+                    path.account(), limits.maxFailedDeletes(), services.metrics().meter("swift.bulk.deleted")), limits);
         }
         if (query.containsKey("extract-archive") && method.equals("PUT")) {
             return new ExtractArchiveResource(services, who, path, query.getFirst("extract-archive"), BulkLimits.DEFAULTS);

@@ -38,19 +38,26 @@ final class SegmentAccess {
     private final String account;
     private final BiPredicate<String, String> mayRead;
     private final boolean authenticated;
+    private final com.codahale.metrics.Meter segmentsRead;
 
     /**
      * @param mayRead       whether the requester may read objects of a container of {@code account}
      * @param authenticated whether the requester presented a token (a refusal is then 403, else 401)
      */
     SegmentAccess(MetadataStore metadata, ContentMaps maps, ContentReader reader, String account,
-                  BiPredicate<String, String> mayRead, boolean authenticated) {
+                  BiPredicate<String, String> mayRead, boolean authenticated, com.codahale.metrics.Meter segmentsRead) {
         this.metadata = metadata;
         this.maps = maps;
         this.reader = reader;
         this.account = account;
         this.mayRead = mayRead;
         this.authenticated = authenticated;
+        this.segmentsRead = segmentsRead;
+    }
+
+    /** Counts a segment a large-object read has reached (metric swift.slo.segments.read). */
+    void segmentRead() {
+        segmentsRead.mark();
     }
 
     String account() {

@@ -99,6 +99,7 @@ final class SegmentWalk implements Iterator<ObjectBody.Piece> {
             return;
         }
         pending = new ObjectBody.Piece(access.map(v), rangeFirst + start, rangeFirst + end + 1);
+        access.segmentRead();
     }
 
     /** The segment's object, if it is still what the manifest recorded (else the read cannot go on). */

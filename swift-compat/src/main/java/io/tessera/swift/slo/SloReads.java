@@ -15,12 +15,17 @@ public final class SloReads {
     }
 
     /** The large object: its segments' bytes in order, ETag the quoted MD5 of their ETags. */
+    @SuppressWarnings("unchecked")
     public ObjectBody assembled(ObjectVersion manifest) {
-        List<ManifestSegment> segments = access.manifest(manifest);
         String name = "/" + manifest.container() + "/" + manifest.name();
-        return new ObjectBody((from, to) -> new SegmentWalk(access, name, segments, from, to,
-                limits.maxRecursionDepth()), StaticLargeObject.size(manifest),
-                "\"" + StaticLargeObject.etag(manifest) + "\"", access.reader(), true);
+        // Size and ETag come from the manifest's metadata: HEAD and failed conditions never read the manifest.
+        List<ManifestSegment>[] segments = new List[1];
+        return new ObjectBody((from, to) -> {
+            if (segments[0] == null) {
+                segments[0] = access.manifest(manifest);
+            }
+            return new SegmentWalk(access, name, segments[0], from, to, limits.maxRecursionDepth());
+        }, StaticLargeObject.size(manifest), "\"" + StaticLargeObject.etag(manifest) + "\"", access.reader(), true);
     }
 
     /** {@code ?multipart-manifest=get&format=raw}: the manifest in the form a PUT takes, ETag its MD5. */

@@ -32,7 +32,8 @@ public final class SloRequests {
 
     private SegmentAccess segments(String account) {
         return new SegmentAccess(services.store().metadata(), services.maps(), services.reader(), account,
-                (acct, cont) -> services.authorizer().mayRead(who, acct, cont, referer), who.isPresent());
+                (acct, cont) -> services.authorizer().mayRead(who, acct, cont, referer), who.isPresent(),
+                services.metrics().meter("swift.slo.segments.read"));
     }
 
     /** GET/HEAD of a manifest: the assembled large object (its first segment read when streaming starts). */
@@ -52,6 +53,7 @@ public final class SloRequests {
     public Response put(String account, String container, String name, String contentType,
                         Map<String, String> metadata, String clientEtag, boolean ifNoneMatchStar, boolean heartbeat,
                         String accept, InputStream body, long contentLength) {
+        services.metrics().meter("swift.slo.manifest.put").mark();
         return manifestPut(account).put(new ManifestPut.Request(account, container, name, contentType, metadata,
                 clientEtag, ifNoneMatchStar, heartbeat, accept), body, contentLength);
     }
@@ -78,7 +80,7 @@ public final class SloRequests {
     /** {@code DELETE ?multipart-manifest=delete}: the segments, then the manifest. */
     public Response delete(String account, String container, String name, String accept) {
         BulkDeleter deleter = new BulkDeleter(services.store().metadata(), services.authorizer(), who, account,
-                Integer.MAX_VALUE);
+                Integer.MAX_VALUE, services.metrics().meter("swift.slo.segments.deleted"));
         return new ManifestDelete(segments(account), deleter, limits).delete(container, name, accept);
     }
 
