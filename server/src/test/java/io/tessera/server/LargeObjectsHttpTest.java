@@ -115,6 +115,7 @@ abstract class LargeObjectsHttpTest {
         assertThat(head.headers().firstValue("ETag")).contains(etag);
         assertThat(head.headers().firstValue("X-Static-Large-Object")).contains("True");
         assertThat(head.headers().firstValue("Content-Type")).contains("application/x-big");
+        assertThat(head.headers().firstValue("X-Manifest-Etag")).hasValueSatisfying(e -> assertThat(e).hasSize(32));
 
         HttpResponse<byte[]> get = http.send("GET", A + "/slo1/m");
         assertThat(get.statusCode()).isEqualTo(200);
@@ -362,10 +363,12 @@ abstract class LargeObjectsHttpTest {
         }
         // Into a container and a prefix of it, with the request's metadata.
         container("ex-into");
-        byte[] archive = tar("tar", Map.of("./a.txt", "A", "b/c.txt", "C"), Map.of());
+        String big = "0123456789abcdef".repeat(600_000); // 9.6 MB: three blocks, streamed from the archive
+        byte[] archive = tar("tar", Map.of("./a.txt", "A", "b/c.txt", "C", "big.bin", big), Map.of());
         HttpResponse<byte[]> r = http.send("PUT", A + "/ex-into/pre?extract-archive=tar", archive,
                 "X-Object-Meta-Batch", "7");
-        assertThat(text(r)).contains("Number Files Created: 2", "Response Status: 201 Created");
+        assertThat(text(r)).contains("Number Files Created: 3", "Response Status: 201 Created");
+        assertThat(text(http.send("GET", A + "/ex-into/pre/big.bin"))).isEqualTo(big);
         HttpResponse<byte[]> a = http.send("GET", A + "/ex-into/pre/a.txt");
         assertThat(text(a)).isEqualTo("A");
         assertThat(a.headers().firstValue("X-Object-Meta-Batch")).contains("7");

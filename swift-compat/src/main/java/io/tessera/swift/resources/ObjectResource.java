@@ -65,7 +65,7 @@ public final class ObjectResource {
         ObjectBody body = body(v, uri);
         try {
             Preconditions.check(headers, unquoted(body.etag()), HttpDates.lastModifiedSeconds(v.timestamp()), true);
-            return ObjectReads.get(v, body, headers.getHeaderString("Range"));
+            return withManifestEtag(ObjectReads.get(v, body, headers.getHeaderString("Range")), v, uri);
         } catch (SwiftException e) {
             throw ObjectReads.describe(e, v, body);
         }
@@ -77,7 +77,7 @@ public final class ObjectResource {
         ObjectBody body = body(v, uri);
         try {
             Preconditions.check(headers, unquoted(body.etag()), HttpDates.lastModifiedSeconds(v.timestamp()), true);
-            return ObjectReads.head(v, body);
+            return withManifestEtag(ObjectReads.head(v, body), v, uri);
         } catch (SwiftException e) {
             throw ObjectReads.describe(e, v, body);
         }
@@ -104,6 +104,14 @@ public final class ObjectResource {
                 && !"raw".equals(uri.getQueryParameters().getFirst("format"));
         return manifestJson ? new ObjectVersion(v.account(), v.container(), v.name(), v.timestamp(), v.map(), v.etag(),
                 SloRequests.MANIFEST_TYPE, v.metadata()) : v;
+    }
+
+    /** Swift shows an assembled Static Large Object's manifest's own ETag beside the large object's. */
+    private static Response withManifestEtag(Response r, ObjectVersion v, UriInfo uri) {
+        if (!StaticLargeObject.isSlo(v) || "get".equals(uri.getQueryParameters().getFirst("multipart-manifest"))) {
+            return r;
+        }
+        return Response.fromResponse(r).header("X-Manifest-Etag", v.etag()).build();
     }
 
     private SloRequests slo() {
@@ -240,8 +248,12 @@ public final class ObjectResource {
             // (those that line up with existing blocks deduplicate).
             long start = ranges == null ? 0 : ranges.get(0).start();
             long end = ranges == null ? body.length() : ranges.get(0).end() + 1;
-            v = writes.copyBytes(body, start, end, to.account(), to.container(), to.object(), contentType, metadata,
-                    ifNoneMatchStar);
+            try {
+                v = writes.copyBytes(body, start, end, to.account(), to.container(), to.object(), contentType, metadata,
+                        ifNoneMatchStar);
+            } catch (ObjectBody.SegmentException e) {
+                throw SwiftException.conflict(null); // a segment of the source is gone or changed: nothing copied
+            }
         } else {
             throw SwiftException.rangeNotSatisfiable(body.length());
         }
