@@ -8,7 +8,6 @@ import io.tessera.swift.auth.Principal;
 import io.tessera.swift.objects.ObjectHeaders;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,13 +112,6 @@ public final class BulkDeleter {
             o.fail("400 Bad Request", "Invalid bulk delete.");
         }
         return o;
-    }
-
-    /** Deletes the objects of {@code targets} in the order given (a manifest after its segments). */
-    public Outcome runInOrder(Iterator<Target> targets, Heartbeat heartbeat) throws IOException {
-        List<Target> all = new ArrayList<>();
-        targets.forEachRemaining(all::add);
-        return run(all, heartbeat);
     }
 
     private static final class TooManyFailures extends RuntimeException {

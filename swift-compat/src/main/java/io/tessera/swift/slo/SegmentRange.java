@@ -6,9 +6,9 @@ import java.util.List;
 /**
  * The {@code range} of a manifest entry, read as Swift reads a Range header's value
  * ({@code first-last}, {@code first-} or {@code -suffix}) and resolved against the segment's length.
+ * A bound that is not given is -1 ({@code -suffix} has {@code first == -1} and {@code last == suffix}).
  */
 record SegmentRange(long first, long last) {
-    /** -1 for "not given". */
 
     /**
      * @return the ranges the value lists (several is an error the caller reports)
