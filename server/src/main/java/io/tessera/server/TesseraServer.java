@@ -13,6 +13,11 @@ import io.tessera.swift.SwiftServices;
 import io.tessera.swift.auth.AuthResource;
 import io.tessera.swift.auth.TokenService;
 import io.tessera.swift.auth.UserDirectory;
+import io.tessera.swift.cors.CorsReplyFilter;
+import io.tessera.swift.formpost.FormPostInfo;
+import io.tessera.swift.tempurl.TempUrlFilter;
+import io.tessera.swift.tempurl.TempUrlInfo;
+import io.tessera.swift.tempurl.TempUrlReplyFilter;
 import io.tessera.swift.errors.SwiftExceptionMapper;
 import io.tessera.swift.errors.UnexpectedExceptionMapper;
 import io.tessera.swift.http.SwiftConstraints;
@@ -128,9 +133,12 @@ public final class TesseraServer implements AutoCloseable {
         ResourceConfig app = new ResourceConfig()
                 .register(new VolumeResource(volumes, access, vc.nbdPublicHost(), nbd::port))
                 .register(new AuthResource(users, tokens, config.server().publicUrl()))
-                .register(new InfoResource(limits, features()))
+                .register(new InfoResource(limits, swiftFeatures()))
                 .register(new StorageResource(services))
                 .register(new SwiftHeadersFilter(limits))
+                .register(new TempUrlFilter(store.metadata(), limits, Clock.systemUTC(), metrics))
+                .register(new TempUrlReplyFilter())
+                .register(new CorsReplyFilter(store.metadata()))
                 .register(new UnreadBodyDrain())
                 .register(SwiftExceptionMapper.class)
                 .register(UnexpectedExceptionMapper.class)
@@ -152,6 +160,18 @@ public final class TesseraServer implements AutoCloseable {
         log.info("Tessera serving the Swift API on http://{}:{}/ (auth: /auth/v1.0), volumes at /volumes/v1,"
                 + " NBD on {}:{}", config.server().host(), server.port(), vc.nbdHost(), nbd.port());
         return server;
+    }
+
+    /** The middleware sections of /info for the features Tessera serves, with Swift's names and fields. */
+    private static java.util.Map<String, java.util.Map<String, Object>> swiftFeatures() {
+        return java.util.Map.of(
+                "tempurl", TempUrlInfo.section(),
+                "formpost", FormPostInfo.section(),
+                "staticweb", java.util.Map.of(),
+                "tempauth", java.util.Map.of("account_acls", true),
+                "slo", SloLimits.DEFAULTS.asInfo(),
+                "bulk_delete", BulkLimits.DEFAULTS.deleteInfo(),
+                "bulk_upload", BulkLimits.DEFAULTS.uploadInfo());
     }
 
     /** The secret that signs tokens, shared by every frontend of one store (created once, by compare-and-set). */
@@ -219,14 +239,5 @@ public final class TesseraServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
-    }
-
-    /** The optional features /info advertises, each under its Swift middleware's name. */
-    private static java.util.Map<String, java.util.Map<String, Object>> features() {
-        java.util.Map<String, java.util.Map<String, Object>> f = new java.util.LinkedHashMap<>();
-        f.put("slo", SloLimits.DEFAULTS.asInfo());
-        f.put("bulk_delete", BulkLimits.DEFAULTS.deleteInfo());
-        f.put("bulk_upload", BulkLimits.DEFAULTS.uploadInfo());
-        return f;
     }
 }

@@ -59,7 +59,10 @@ final class TestServer implements AutoCloseable {
                   - user: "test2:tester2"
                     key_hash: "%s"
                     roles: [admin]
-                """.formatted(KeyHasher.hash(KEY, 1000), KeyHasher.hash("testing2", 1000)));
+                  - user: "test:tester3"
+                    key_hash: "%s"
+                    roles: []
+                """.formatted(KeyHasher.hash(KEY, 1000), KeyHasher.hash("testing2", 1000), KeyHasher.hash("testing3", 1000)));
         Map<String, String> env = new HashMap<>();
         env.put("TESSERA_HOME", home.toString());
         env.put("TESSERA_PORT", String.valueOf(port));

@@ -134,16 +134,18 @@ final class ArchiveExtractor {
                 }
                 List<String> containerFailure = null;
                 if (containersSeen.add(container) && metadata.getContainer(account, container).isEmpty()) {
-                    if (who.isPresent() && who.get().owns(account)) {
+                    int refused = mayCreate(container);
+                    if (refused == 0) {
                         if (metadata.createContainer(account, container, Timestamp.now(), Map.of())
                                 && ++containersCreated > limits.maxContainersPerExtraction()) {
                             throw SwiftException.badRequest("More than " + limits.maxContainersPerExtraction()
                                     + " containers to create from tar.");
                         }
-                    } else if (who.isEmpty()) {
+                    } else if (refused == 401) {
                         throw SwiftException.unauthorized();
                     } else {
-                        containerFailure = List.of(PathQuote.quote("/v1/" + account + "/" + container), "403 Forbidden");
+                        containerFailure = List.of(PathQuote.quote("/v1/" + account + "/" + container),
+                                StatusLines.of(refused));
                     }
                 }
                 String status = put(container, object, entry, tar, defaults);
@@ -181,11 +183,21 @@ final class ArchiveExtractor {
         return o;
     }
 
+    /** 0 if the requester may create {@code container} (its PUT would be allowed), else the refusal's status. */
+    private int mayCreate(String container) {
+        try {
+            authorizer.authorize(who, "PUT", account, container, null, null);
+            return 0;
+        } catch (SwiftException refused) {
+            return refused.status();
+        }
+    }
+
     /** Stores one file of the archive; null when stored, else the failure status. */
     private String put(String container, String object, TarArchiveEntry entry, InputStream tar, Defaults defaults)
             throws IOException {
         if (!authorizer.mayWrite(who, account, container)) {
-            return who.isPresent() ? "403 Forbidden" : "401 Unauthorized";
+            return StatusLines.of(Authorizer.denied(who, account).status());
         }
         if (metadata.getContainer(account, container).isEmpty()) {
             return "404 Not Found";

@@ -171,8 +171,10 @@ public final class BulkDeleter {
 
     /** One DELETE of a container: its HTTP status. */
     private int deleteContainer(String container) {
-        if (who.isEmpty() || !who.get().owns(account)) {
-            return who.isPresent() ? 403 : 401;
+        try {
+            authorizer.authorize(who, "DELETE", account, container, null, null);
+        } catch (io.tessera.swift.errors.SwiftException refused) {
+            return refused.status();
         }
         return switch (metadata.deleteContainer(account, container)) {
             case DELETED -> 204;
@@ -190,7 +192,7 @@ public final class BulkDeleter {
             return 400;
         }
         if (!authorizer.mayWrite(who, account, container)) {
-            return who.isPresent() ? 403 : 401;
+            return Authorizer.denied(who, account).status();
         }
         Optional<ObjectVersion> current = metadata.getObject(account, container, object);
         if (current.isEmpty() || ObjectHeaders.isExpired(current.get().metadata())) {

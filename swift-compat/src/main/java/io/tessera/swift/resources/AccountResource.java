@@ -6,6 +6,8 @@ import io.tessera.store.AccountInfo;
 import io.tessera.store.ContainerInfo;
 import io.tessera.store.Timestamp;
 import io.tessera.swift.SwiftServices;
+import io.tessera.swift.auth.AccountAcl;
+import io.tessera.swift.auth.OwnerHeaders;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.MetadataHeaders;
 import io.tessera.swift.http.RawContentType;
@@ -28,10 +30,13 @@ import java.util.Map;
 public final class AccountResource {
     private final SwiftServices services;
     private final String account;
+    /** Whether the requester owns the account: only owners see and set ACLs and temporary URL keys. */
+    private final boolean owner;
 
-    AccountResource(SwiftServices services, String account) {
+    AccountResource(SwiftServices services, String account, boolean owner) {
         this.services = services;
         this.account = account;
+        this.owner = owner;
     }
 
     @HEAD
@@ -56,7 +61,12 @@ public final class AccountResource {
 
     @POST
     public Response update(@Context HttpHeaders headers) {
-        Map<String, String> changes = MetadataHeaders.changes(headers.getRequestHeaders(), "account", services.limits());
+        Map<String, String> changes = OwnerHeaders.visibleTo(owner,
+                MetadataHeaders.changes(headers.getRequestHeaders(), "account", services.limits()));
+        String acl = headers.getHeaderString(AccountAcl.HEADER);
+        if (acl != null && owner) {
+            changes.put(AccountAcl.METADATA_KEY, AccountAcl.validate(acl));
+        }
         MetadataHeaders.checkTotal(info().metadata(), changes, "account", services.limits());
         services.store().metadata().updateAccountMetadata(account, changes);
         return Response.noContent().build();
@@ -77,7 +87,7 @@ public final class AccountResource {
                 .orElseGet(() -> new AccountInfo(account, Timestamp.now(), Map.of(), 0, 0, 0));
     }
 
-    private static Response.ResponseBuilder headers(Response.ResponseBuilder reply, AccountInfo info) {
+    private Response.ResponseBuilder headers(Response.ResponseBuilder reply, AccountInfo info) {
         reply.header("X-Account-Container-Count", info.containerCount())
                 .header("X-Account-Object-Count", info.objectCount())
                 .header("X-Account-Bytes-Used", info.bytesUsed())
@@ -85,7 +95,11 @@ public final class AccountResource {
                 .header("X-Account-Storage-Policy-Default-Container-Count", info.containerCount())
                 .header("X-Account-Storage-Policy-Default-Object-Count", info.objectCount())
                 .header("X-Account-Storage-Policy-Default-Bytes-Used", info.bytesUsed());
-        MetadataReplies.addAll(reply, info.metadata());
+        MetadataReplies.addAll(reply, OwnerHeaders.visibleTo(owner, info.metadata()));
+        String acl = owner ? AccountAcl.replyHeader(info.metadata()) : null;
+        if (acl != null) {
+            reply.header(AccountAcl.HEADER, acl);
+        }
         return reply;
     }
 }

@@ -94,7 +94,12 @@ public final class ObjectResource {
                 return slo().raw(v);
             }
         }
-        return bodies.of(v, manifestItself, (acct, cont) -> services.authorizer().mayRead(who, acct, cont, referer));
+        return bodies.of(v, manifestItself, (acct, cont) -> {
+            if (!services.authorizer().mayRead(who, acct, cont, referer)) {
+                throw Authorizer.denied(who, acct); // a temporary URL's bearer gets 401, as in Swift
+            }
+            return true;
+        });
     }
 
     /** The version as a read shows it: a Static Large Object's manifest, asked for as such, is JSON. */
@@ -126,13 +131,14 @@ public final class ObjectResource {
     public Response put(@Context HttpHeaders headers, @Context ContainerRequestContext request, @Context UriInfo uri,
                         InputStream body) {
         MultivaluedMap<String, String> h = headers.getRequestHeaders();
-        requireContainer(container);
         boolean ifNoneMatchStar = ifNoneMatchStar(headers.getHeaderString("If-None-Match"));
         String copyFrom = headers.getHeaderString("X-Copy-From");
         if (copyFrom != null && "put".equals(uri.getQueryParameters().getFirst("multipart-manifest"))) {
             throw SwiftException.of(405, "Multipart Manifest PUTs cannot be COPY requests");
         }
-        if (copyFrom != null) {
+        if (copyFrom == null) {
+            requireContainer(container);
+        } else {
             ObjectLocation source = ObjectLocation.parse(copyFrom, sourceAccount(headers.getHeaderString("X-Copy-From-Account")), "X-Copy-From");
             return copy(source, new ObjectLocation(account, container, name), headers, request, uri, ifNoneMatchStar);
         }
@@ -165,10 +171,6 @@ public final class ObjectResource {
         }
         String destAccount = headers.getHeaderString("Destination-Account");
         ObjectLocation target = ObjectLocation.parse(destination, destAccount != null ? SwiftPath.decode(destAccount) : account, "Destination");
-        if (!services.authorizer().mayWrite(who, target.account(), target.container())) {
-            throw who.isPresent() ? SwiftException.forbidden() : Authorizer.unauthorized(target.account());
-        }
-        requireContainer(target.container(), target.account());
         return copy(new ObjectLocation(account, container, name), target, headers, request, uri,
                 ifNoneMatchStar(headers.getHeaderString("If-None-Match")));
     }
@@ -214,9 +216,14 @@ public final class ObjectResource {
     private Response copy(ObjectLocation from, ObjectLocation to, HttpHeaders headers, ContainerRequestContext request,
                           UriInfo uri, boolean ifNoneMatchStar) {
         if (!services.authorizer().mayRead(who, from.account(), from.container(), referer)) {
-            throw who.isPresent() ? SwiftException.forbidden() : Authorizer.unauthorized(from.account());
+            throw Authorizer.denied(who, from.account());
         }
         ObjectVersion source = live(from.account(), from.container(), from.object());
+        // As Swift's copy middleware: the source is read (authorized, found) before the destination is written.
+        if (!services.authorizer().mayWrite(who, to.account(), to.container())) {
+            throw Authorizer.denied(who, to.account());
+        }
+        requireContainer(to.container(), to.account());
         Preconditions.check(headers, source.etag(), HttpDates.lastModifiedSeconds(source.timestamp()), false);
         boolean fresh = ObjectHeaders.isTrue(headers.getHeaderString("X-Fresh-Metadata"));
         Map<String, String> metadata = ObjectHeaders.merged(source.metadata(), headers.getRequestHeaders(),

@@ -2,6 +2,7 @@ package io.tessera.swift.slo;
 
 import io.tessera.store.ObjectVersion;
 import io.tessera.swift.SwiftServices;
+import io.tessera.swift.auth.Authorizer;
 import io.tessera.swift.auth.Principal;
 import io.tessera.swift.bulk.BulkDeleter;
 import io.tessera.swift.errors.SwiftException;
@@ -32,7 +33,8 @@ public final class SloRequests {
 
     private SegmentAccess segments(String account) {
         return new SegmentAccess(services.store().metadata(), services.maps(), services.reader(), account,
-                (acct, cont) -> services.authorizer().mayRead(who, acct, cont, referer), who.isPresent(),
+                (acct, cont) -> services.authorizer().mayRead(who, acct, cont, referer),
+                Authorizer.denied(who, account).status() == 403,
                 services.metrics().meter("swift.slo.segments.read"));
     }
 
