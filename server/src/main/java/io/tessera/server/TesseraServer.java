@@ -28,6 +28,8 @@ import io.tessera.swift.http.SwiftHeadersFilter;
 import io.tessera.swift.http.UnreadBodyDrain;
 import io.tessera.swift.resources.InfoResource;
 import io.tessera.swift.resources.StorageResource;
+import io.tessera.swift.bulk.BulkLimits;
+import io.tessera.swift.slo.SloLimits;
 import io.tessera.volumes.Hasher;
 import io.tessera.volumes.VolumeService;
 import io.tessera.volumes.nbd.NbdServer;
@@ -195,7 +197,10 @@ public final class TesseraServer implements AutoCloseable {
                 "tempurl", TempUrlInfo.section(),
                 "formpost", FormPostInfo.section(),
                 "staticweb", java.util.Map.of(),
-                "tempauth", java.util.Map.of("account_acls", true));
+                "tempauth", java.util.Map.of("account_acls", true),
+                "slo", SloLimits.DEFAULTS.asInfo(),
+                "bulk_delete", BulkLimits.DEFAULTS.deleteInfo(),
+                "bulk_upload", BulkLimits.DEFAULTS.uploadInfo());
     }
 
     /** The secret that signs tokens, shared by every frontend of one store (created once, by compare-and-set). */

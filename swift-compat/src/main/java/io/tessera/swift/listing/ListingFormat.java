@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.tessera.store.ContainerInfo;
 import io.tessera.store.ObjectVersion;
 import io.tessera.swift.http.HttpDates;
+import io.tessera.swift.slo.StaticLargeObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,9 +69,10 @@ public enum ListingFormat {
                         ObjectVersion v = e.item();
                         g.writeStringField("name", v.name());
                         g.writeStringField("hash", v.etag());
-                        g.writeNumberField("bytes", v.length());
+                        g.writeNumberField("bytes", StaticLargeObject.listedBytes(v));
                         g.writeStringField("content_type", v.contentType());
                         g.writeStringField("last_modified", HttpDates.listing(v.timestamp()));
+                        StaticLargeObject.listedSloEtag(v).ifPresent(etag -> write(g, "slo_etag", etag));
                     }
                     g.writeEndObject();
                 }
@@ -85,7 +87,7 @@ public enum ListingFormat {
                     } else {
                         ObjectVersion v = e.item();
                         b.append("<object><name>").append(escape(v.name())).append("</name><hash>").append(v.etag())
-                                .append("</hash><bytes>").append(v.length()).append("</bytes><content_type>")
+                                .append("</hash><bytes>").append(StaticLargeObject.listedBytes(v)).append("</bytes><content_type>")
                                 .append(escape(v.contentType())).append("</content_type><last_modified>")
                                 .append(HttpDates.listing(v.timestamp())).append("</last_modified></object>");
                     }
@@ -131,6 +133,14 @@ public enum ListingFormat {
                 yield b.append("</account>").toString().getBytes(StandardCharsets.UTF_8);
             }
         };
+    }
+
+    private static void write(JsonGenerator g, String field, String value) {
+        try {
+            g.writeStringField(field, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static byte[] plain(List<String> names) {

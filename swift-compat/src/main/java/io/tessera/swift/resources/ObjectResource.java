@@ -17,6 +17,8 @@ import io.tessera.swift.objects.ObjectHeaders;
 import io.tessera.swift.objects.ObjectLocation;
 import io.tessera.swift.objects.ObjectReads;
 import io.tessera.swift.objects.ObjectWrites;
+import io.tessera.swift.slo.SloRequests;
+import io.tessera.swift.slo.StaticLargeObject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -59,11 +61,11 @@ public final class ObjectResource {
 
     @GET
     public Response get(@Context HttpHeaders headers, @Context UriInfo uri) {
-        ObjectVersion v = current();
+        ObjectVersion v = asRead(current(), uri);
         ObjectBody body = body(v, uri);
         try {
             Preconditions.check(headers, unquoted(body.etag()), HttpDates.lastModifiedSeconds(v.timestamp()), true);
-            return ObjectReads.get(v, body, headers.getHeaderString("Range"));
+            return withManifestEtag(ObjectReads.get(v, body, headers.getHeaderString("Range")), v, uri);
         } catch (SwiftException e) {
             throw ObjectReads.describe(e, v, body);
         }
@@ -71,11 +73,11 @@ public final class ObjectResource {
 
     @HEAD
     public Response head(@Context HttpHeaders headers, @Context UriInfo uri) {
-        ObjectVersion v = current();
+        ObjectVersion v = asRead(current(), uri);
         ObjectBody body = body(v, uri);
         try {
             Preconditions.check(headers, unquoted(body.etag()), HttpDates.lastModifiedSeconds(v.timestamp()), true);
-            return ObjectReads.head(v, body);
+            return withManifestEtag(ObjectReads.head(v, body), v, uri);
         } catch (SwiftException e) {
             throw ObjectReads.describe(e, v, body);
         }
@@ -84,12 +86,41 @@ public final class ObjectResource {
     /** What a read of {@code v} returns: its own bytes, or a manifest's segments. */
     private ObjectBody body(ObjectVersion v, UriInfo uri) {
         boolean manifestItself = "get".equals(uri.getQueryParameters().getFirst("multipart-manifest"));
+        if (StaticLargeObject.isSlo(v)) {
+            if (!manifestItself) {
+                return slo().assembled(v);
+            }
+            if ("raw".equals(uri.getQueryParameters().getFirst("format"))) {
+                return slo().raw(v);
+            }
+        }
         return bodies.of(v, manifestItself, (acct, cont) -> {
             if (!services.authorizer().mayRead(who, acct, cont, referer)) {
                 throw Authorizer.denied(who, acct); // a temporary URL's bearer gets 401, as in Swift
             }
             return true;
         });
+    }
+
+    /** The version as a read shows it: a Static Large Object's manifest, asked for as such, is JSON. */
+    private static ObjectVersion asRead(ObjectVersion v, UriInfo uri) {
+        boolean manifestJson = StaticLargeObject.isSlo(v)
+                && "get".equals(uri.getQueryParameters().getFirst("multipart-manifest"))
+                && !"raw".equals(uri.getQueryParameters().getFirst("format"));
+        return manifestJson ? new ObjectVersion(v.account(), v.container(), v.name(), v.timestamp(), v.map(), v.etag(),
+                SloRequests.MANIFEST_TYPE, v.metadata()) : v;
+    }
+
+    /** Swift shows an assembled Static Large Object's manifest's own ETag beside the large object's. */
+    private static Response withManifestEtag(Response r, ObjectVersion v, UriInfo uri) {
+        if (!StaticLargeObject.isSlo(v) || "get".equals(uri.getQueryParameters().getFirst("multipart-manifest"))) {
+            return r;
+        }
+        return Response.fromResponse(r).header("X-Manifest-Etag", v.etag()).build();
+    }
+
+    private SloRequests slo() {
+        return new SloRequests(services, who, referer);
     }
 
     private static String unquoted(String etag) {
@@ -102,11 +133,18 @@ public final class ObjectResource {
         MultivaluedMap<String, String> h = headers.getRequestHeaders();
         boolean ifNoneMatchStar = ifNoneMatchStar(headers.getHeaderString("If-None-Match"));
         String copyFrom = headers.getHeaderString("X-Copy-From");
+        if (copyFrom != null && "put".equals(uri.getQueryParameters().getFirst("multipart-manifest"))) {
+            throw SwiftException.of(405, "Multipart Manifest PUTs cannot be COPY requests");
+        }
         if (copyFrom == null) {
             requireContainer(container);
         } else {
             ObjectLocation source = ObjectLocation.parse(copyFrom, sourceAccount(headers.getHeaderString("X-Copy-From-Account")), "X-Copy-From");
             return copy(source, new ObjectLocation(account, container, name), headers, request, uri, ifNoneMatchStar);
+        }
+        boolean manifestPut = "put".equals(uri.getQueryParameters().getFirst("multipart-manifest"));
+        if (!manifestPut) {
+            SloRequests.refuseReservedHeader(h.getFirst("X-Static-Large-Object"));
         }
         long length = contentLength(headers);
         if (ifNoneMatchStar && services.store().metadata().getObject(account, container, name).isPresent()) {
@@ -114,6 +152,11 @@ public final class ObjectResource {
         }
         String contentType = ObjectHeaders.contentType(RawContentType.of(request),
                 ObjectHeaders.isTrue(h.getFirst("X-Detect-Content-Type")), name);
+        if (manifestPut) {
+            return slo().put(account, container, name, contentType, ObjectHeaders.fromRequest(h, services.limits()),
+                    headers.getHeaderString("ETag"), ifNoneMatchStar, ObjectHeaders.isTrue(uri.getQueryParameters().getFirst("heartbeat")),
+                    headers.getHeaderString("Accept"), body, length);
+        }
         ObjectWrites.NewObject o = new ObjectWrites.NewObject(account, container, name, contentType,
                 ObjectHeaders.fromRequest(h, services.limits()), headers.getHeaderString("ETag"), ifNoneMatchStar);
         ObjectVersion v = writes.put(o, body, length);
@@ -136,7 +179,9 @@ public final class ObjectResource {
     public Response post(@Context HttpHeaders headers, @Context ContainerRequestContext request) {
         MultivaluedMap<String, String> h = headers.getRequestHeaders();
         ObjectVersion v = current();
+        SloRequests.refuseReservedHeader(h.getFirst("X-Static-Large-Object"));
         Map<String, String> metadata = ObjectHeaders.fromRequest(h, services.limits());
+        metadata.putAll(StaticLargeObject.keptOnPost(v.metadata()));
         String requestedType = RawContentType.of(request);
         String contentType = requestedType != null ? ObjectHeaders.contentType(requestedType, false, name) : v.contentType();
         ObjectVersion updated = new ObjectVersion(account, container, name, Timestamp.now(), v.map(), v.etag(),
@@ -146,7 +191,10 @@ public final class ObjectResource {
     }
 
     @DELETE
-    public Response delete(@Context HttpHeaders headers) {
+    public Response delete(@Context HttpHeaders headers, @Context UriInfo uri) {
+        if ("delete".equals(uri.getQueryParameters().getFirst("multipart-manifest"))) {
+            return slo().delete(account, container, name, headers.getHeaderString("Accept"));
+        }
         String ifDeleteAt = headers.getHeaderString("X-If-Delete-At");
         if (ifDeleteAt != null) {
             long expected;
@@ -183,11 +231,19 @@ public final class ObjectResource {
         String requestedType = RawContentType.of(request);
         String contentType = requestedType != null && !requestedType.isBlank()
                 ? requestedType.trim() : source.contentType();
+        boolean manifestItself = "get".equals(uri.getQueryParameters().getFirst("multipart-manifest"));
+        if (manifestItself && StaticLargeObject.isSlo(source)) {
+            Response r = slo().copyManifest(source, to.account(), to.container(), to.object(), contentType, metadata,
+                    ifNoneMatchStar, headers.getHeaderString("Accept"));
+            return r.getStatus() != 201 ? r : copied(Response.fromResponse(r), from, source).build();
+        }
         ObjectBody body = body(source, uri);
-        boolean largeObjectBytes = source.metadata().containsKey(ObjectBodies.DLO_MANIFEST)
-                && !"get".equals(uri.getQueryParameters().getFirst("multipart-manifest"));
+        boolean largeObjectBytes = (source.metadata().containsKey(ObjectBodies.DLO_MANIFEST)
+                || StaticLargeObject.isSlo(source)) && !manifestItself;
         if (largeObjectBytes) {
-            metadata.remove(ObjectBodies.DLO_MANIFEST); // the copy holds the segments' bytes, not the manifest
+            // the copy holds the segments' bytes, not the manifest
+            metadata.remove(ObjectBodies.DLO_MANIFEST);
+            StaticLargeObject.forget(metadata);
         }
         List<ByteRanges.Range> ranges = ByteRanges.parse(headers.getHeaderString("Range"), body.length());
         ObjectVersion v;
@@ -199,16 +255,23 @@ public final class ObjectResource {
             // (those that line up with existing blocks deduplicate).
             long start = ranges == null ? 0 : ranges.get(0).start();
             long end = ranges == null ? body.length() : ranges.get(0).end() + 1;
-            v = writes.copyBytes(body, start, end, to.account(), to.container(), to.object(), contentType, metadata,
-                    ifNoneMatchStar);
+            try {
+                v = writes.copyBytes(body, start, end, to.account(), to.container(), to.object(), contentType, metadata,
+                        ifNoneMatchStar);
+            } catch (ObjectBody.SegmentException e) {
+                throw SwiftException.conflict(null); // a segment of the source is gone or changed: nothing copied
+            }
         } else {
             throw SwiftException.rangeNotSatisfiable(body.length());
         }
-        return created(v)
+        return copied(created(v), from, source).build();
+    }
+
+    private static Response.ResponseBuilder copied(Response.ResponseBuilder reply, ObjectLocation from, ObjectVersion source) {
+        return reply
                 .header("X-Copied-From", encode(from.container()) + "/" + encode(from.object()))
                 .header("X-Copied-From-Account", encode(from.account()))
-                .header("X-Copied-From-Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(source.timestamp())))
-                .build();
+                .header("X-Copied-From-Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(source.timestamp())));
     }
 
     private static Response.ResponseBuilder created(ObjectVersion v) {

@@ -3,6 +3,10 @@ package io.tessera.swift.resources;
 import io.tessera.swift.SwiftServices;
 import io.tessera.swift.auth.Authorizer;
 import io.tessera.swift.auth.Principal;
+import io.tessera.swift.bulk.BulkDeleteResource;
+import io.tessera.swift.bulk.BulkDeleter;
+import io.tessera.swift.bulk.BulkLimits;
+import io.tessera.swift.bulk.ExtractArchiveResource;
 import io.tessera.swift.cors.CorsPreflight;
 import io.tessera.swift.cors.CorsScope;
 import io.tessera.swift.errors.SwiftException;
@@ -70,6 +74,10 @@ public final class StorageResource {
         Authorizer auth = services.authorizer();
         Optional<Principal> who = principal(auth, headers, context, path.account());
         String referer = headers.getHeaderString("Referer");
+        Object bulk = bulkRequest(uri, method, who, path);
+        if (bulk != null) {
+            return bulk; // each of its deletes or writes is authorized on its own, as its own request would be
+        }
         if (path.container() != null) {
             CorsScope.set(context, path.account(), path.container());
         }
@@ -86,6 +94,20 @@ public final class StorageResource {
             return new ContainerResource(services, path.account(), path.container(), allowed.owner());
         }
         return new ObjectResource(services, who, referer, path);
+    }
+
+    /** Swift's bulk middleware: {@code ?bulk-delete} (POST or DELETE) and {@code ?extract-archive} (PUT), at any level. */
+    private Object bulkRequest(UriInfo uri, String method, Optional<Principal> who, SwiftPath path) {
+        var query = uri.getQueryParameters();
+        if (query.containsKey("bulk-delete") && (method.equals("POST") || method.equals("DELETE"))) {
+            BulkLimits limits = BulkLimits.DEFAULTS;
+            return new BulkDeleteResource(new BulkDeleter(services.store().metadata(), services.authorizer(), who,
+                    path.account(), limits.maxFailedDeletes(), services.metrics().meter("swift.bulk.deleted")), limits);
+        }
+        if (query.containsKey("extract-archive") && method.equals("PUT")) {
+            return new ExtractArchiveResource(services, who, path, query.getFirst("extract-archive"), BulkLimits.DEFAULTS);
+        }
+        return null;
     }
 
     /** The user behind the token, the bearer of a verified temporary URL, or nobody. */
