@@ -4,7 +4,7 @@ import io.tessera.hashmap.BlockHash;
 import io.tessera.hashmap.Hashmap;
 import io.tessera.store.OwnedIds;
 import io.tessera.store.Store;
-import io.tessera.store.StoreCorruptionException;
+import io.tessera.store.content.VerifiedBlocks;
 import io.tessera.store.VolumeStore.Entry;
 import io.tessera.store.VolumeStore.VolumeRecord;
 import io.tessera.volumes.nbd.BlockDevice;
@@ -37,6 +37,7 @@ public final class VolumeIo implements BlockDevice {
     private static final int CONTENT_CACHE_BLOCKS = 8;
 
     private final Store store;
+    private final VerifiedBlocks contentBlocks;
     private final VolumeMap map;
     private final String description;
     private final boolean readOnly;
@@ -53,8 +54,10 @@ public final class VolumeIo implements BlockDevice {
     private volatile VolumeRecord record; // null for a read-only object
     private final Runnable onClose;
 
-    VolumeIo(Store store, VolumeRecord record, VolumeMap map, VolumeLease lease, String description, Runnable onClose) {
+    VolumeIo(Store store, VerifiedBlocks contentBlocks, VolumeRecord record, VolumeMap map, VolumeLease lease,
+             String description, Runnable onClose) {
         this.store = store;
+        this.contentBlocks = contentBlocks;
         this.record = record;
         this.map = map;
         this.lease = lease;
@@ -67,9 +70,9 @@ public final class VolumeIo implements BlockDevice {
     }
 
     /** A read-only device over an immutable map (an image or snapshot object). */
-    static VolumeIo readOnly(Store store, Hashmap content, String description) {
+    static VolumeIo readOnly(Store store, VerifiedBlocks contentBlocks, Hashmap content, String description) {
         VolumeMap m = new VolumeMap(store.blockSize().bytes(), content.length(), content, Map.of());
-        return new VolumeIo(store, null, m, null, description, () -> { });
+        return new VolumeIo(store, contentBlocks, null, m, null, description, () -> { });
     }
 
     VolumeMap map() {
@@ -138,7 +141,11 @@ public final class VolumeIo implements BlockDevice {
         }
     }
 
-    /** The stored (stripped) content of a content block, through a small LRU. */
+    /**
+     * The stored (stripped) content of a content block (an image's or a hashed snapshot's), through a
+     * small LRU. It is checked against its hash once, when it enters the cache: a corrupt block fails the
+     * read (an NBD EIO) instead of handing the guest wrong data. Owned blocks have no address to check.
+     */
     private byte[] content(BlockHash hash) {
         synchronized (contentCache) {
             byte[] c = contentCache.get(hash);
@@ -146,8 +153,7 @@ public final class VolumeIo implements BlockDevice {
                 return c;
             }
         }
-        byte[] c = store.blocks().get(hash)
-                .orElseThrow(() -> new StoreCorruptionException("block " + hash + " is missing"));
+        byte[] c = contentBlocks.get(hash);
         synchronized (contentCache) {
             contentCache.put(hash, c);
         }

@@ -6,7 +6,6 @@ import io.tessera.hashmap.BlockHash;
 import io.tessera.hashmap.Hashmap;
 import io.tessera.store.OwnedIds;
 import io.tessera.store.Store;
-import io.tessera.store.StoreCorruptionException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.CompletableFuture;
@@ -20,16 +19,24 @@ import java.util.concurrent.Executor;
  * missing tail of each block is written as zeroes. A map may also name owned ids ({@link OwnedIds}):
  * a volume snapshot's blocks before the background hasher has turned them into content blocks; those
  * are read from {@link Store#owned()}.
+ *
+ * <p>Every content block is checked against its hash before any of its bytes are written
+ * ({@link VerifiedBlocks}); the check of the next block runs on the prefetch pool while the current one
+ * is written. A corrupt block fails the read with {@link io.tessera.store.CorruptBlockException}: before
+ * the first byte the caller can still answer an error; later, it must cut the stream short, so a client
+ * sees a short body and never a wrong byte.
  */
 public final class ContentReader {
     private static final byte[] ZEROES = new byte[64 * 1024];
 
     private final Store store;
+    private final VerifiedBlocks blocks;
     private final Executor prefetchExecutor;
     private final Meter bytesOut;
 
     public ContentReader(Store store, Executor prefetchExecutor, MetricRegistry metrics) {
         this.store = store;
+        this.blocks = new VerifiedBlocks(store.blocks(), metrics);
         this.prefetchExecutor = prefetchExecutor;
         this.bytesOut = metrics.meter("content.bytes.out");
     }
@@ -122,8 +129,7 @@ public final class ContentReader {
             store.owned().read(hash, 0, block, 0, block.length);
             return block;
         }
-        return store.blocks().get(hash)
-                .orElseThrow(() -> new StoreCorruptionException("block " + hash + " is missing"));
+        return blocks.get(hash);
     }
 
     private static byte[] await(CompletableFuture<byte[]> future, BlockHash hash) throws IOException {

@@ -1,5 +1,6 @@
 package io.tessera.swift.objects;
 
+import io.tessera.store.CorruptBlockException;
 import io.tessera.store.ObjectVersion;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.ByteRanges;
@@ -9,16 +10,22 @@ import io.tessera.swift.http.MetadataReplies;
 import io.tessera.swift.http.RawContentType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds GET and HEAD replies for an object version: its headers, and its body streamed block by
  * block from the store (the whole body, one range, or several as multipart/byteranges).
  */
 public final class ObjectReads {
+    private static final Logger log = LoggerFactory.getLogger(ObjectReads.class);
     private ObjectReads() {
     }
 
@@ -57,14 +64,14 @@ public final class ObjectReads {
         List<ByteRanges.Range> ranges = ByteRanges.parse(rangeHeader, length);
         if (ranges == null) {
             return headers(Response.ok(), v, body).header("Content-Length", length)
-                    .entity((StreamingOutput) out -> body.write(0, length, out)).build();
+                    .entity(logCorruption(v, out -> body.write(0, length, out))).build();
         }
         if (ranges.size() == 1) {
             ByteRanges.Range r = ranges.get(0);
             return headers(Response.status(206), v, body)
                     .header("Content-Length", r.length())
                     .header("Content-Range", "bytes " + r.start() + "-" + r.end() + "/" + length)
-                    .entity((StreamingOutput) out -> body.write(r.start(), r.end() + 1, out)).build();
+                    .entity(logCorruption(v, out -> body.write(r.start(), r.end() + 1, out))).build();
         }
         return multipart(v, body, ranges);
     }
@@ -93,6 +100,45 @@ public final class ObjectReads {
         };
         return RawContentType.set(headers(Response.status(206), v, body), "multipart/byteranges;boundary=" + boundary)
                 .header("Content-Length", total)
-                .entity(parts).build();
+                .entity(logCorruption(v, parts)).build();
+    }
+
+    /**
+     * Names the object when a damaged block stops its body ({@link CorruptBlockException}). The exception
+     * goes on: before the first byte it becomes a 500; after, the server cuts the connection, so the
+     * client sees a body shorter than its Content-Length and never a wrong byte.
+     */
+    private static StreamingOutput logCorruption(ObjectVersion v, StreamingOutput body) {
+        return out -> {
+            CountingOutputStream counted = new CountingOutputStream(out);
+            try {
+                body.write(counted);
+            } catch (CorruptBlockException e) {
+                log.error("GET {}/{}/{} stopped after {} bytes of the body ({}): block {} is corrupt", v.account(),
+                        v.container(), v.name(), counted.count, counted.count == 0 ? "the client gets a 500" : "the connection is cut",
+                        e.block());
+                throw e;
+            }
+        };
+    }
+
+    private static final class CountingOutputStream extends FilterOutputStream {
+        long count;
+
+        CountingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
     }
 }
