@@ -11,13 +11,29 @@ import java.util.List;
 public record TesseraConfig(@JsonProperty("server") Server server,
                             @JsonProperty("store") StoreSettings store,
                             @JsonProperty("auth") Auth auth,
-                            @JsonProperty("volumes") Volumes volumes) {
+                            @JsonProperty("volumes") Volumes volumes,
+                            @JsonProperty("admin") Admin admin) {
 
     public TesseraConfig {
         server = server != null ? server : new Server(null, null, null, null, null);
         store = store != null ? store : new StoreSettings(null, null, null, null, null);
         auth = auth != null ? auth : new Auth(null, null);
         volumes = volumes != null ? volumes : new Volumes(null, null, null, null, null, null);
+        admin = admin != null ? admin : new Admin(null, null);
+    }
+
+    /**
+     * {@code /metrics} and {@code /healthcheck} (see io.tessera.server.monitoring.AdminEndpoints).
+     *
+     * @param allowedHosts client addresses that may read them, when not forwarded by a proxy: [127.0.0.1, ::1]
+     * @param minFreeDiskMib the embedded store's data folder is unhealthy below this much free space (1024)
+     */
+    public record Admin(@JsonProperty("allowed_hosts") List<String> allowedHosts,
+                        @JsonProperty("min_free_disk_mib") Long minFreeDiskMib) {
+        public Admin {
+            allowedHosts = allowedHosts != null ? List.copyOf(allowedHosts) : List.of("127.0.0.1", "::1");
+            minFreeDiskMib = minFreeDiskMib != null ? minFreeDiskMib : 1024L;
+        }
     }
 
     /**
@@ -166,14 +182,14 @@ public record TesseraConfig(@JsonProperty("server") Server server,
     }
 
     TesseraConfig withServer(Server s) {
-        return new TesseraConfig(s, store, auth, volumes);
+        return new TesseraConfig(s, store, auth, volumes, admin);
     }
 
     TesseraConfig withStore(StoreSettings s) {
-        return new TesseraConfig(server, s, auth, volumes);
+        return new TesseraConfig(server, s, auth, volumes, admin);
     }
 
     TesseraConfig withVolumes(Volumes v) {
-        return new TesseraConfig(server, store, auth, v);
+        return new TesseraConfig(server, store, auth, v, admin);
     }
 }

@@ -114,9 +114,8 @@ public final class ObjectReads {
             try {
                 body.write(counted);
             } catch (CorruptBlockException e) {
-                log.error("GET {}/{}/{} stopped after {} bytes of the body ({}): block {} is corrupt", v.account(),
-                        v.container(), v.name(), counted.count, counted.count == 0 ? "the client gets a 500" : "the connection is cut",
-                        e.block());
+                log.error("GET {}/{}/{} failed after {} bytes of its body: block {} is corrupt", v.account(),
+                        v.container(), v.name(), counted.count, e.block());
                 throw e;
             }
         };
