@@ -36,14 +36,15 @@ import java.util.concurrent.TimeUnit;
 public final class PrometheusText {
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     private static final double[] QUANTILES = {0.5, 0.75, 0.95, 0.99, 0.999};
-    private static final double SECONDS_PER_NANO = 1.0 / TimeUnit.SECONDS.toNanos(1);
+    private static final double NANOS_PER_SECOND = TimeUnit.SECONDS.toNanos(1);
 
     private PrometheusText() {
     }
 
     public static String render(MetricRegistry registry) {
         Map<String, Family> families = new TreeMap<>();
-        registry.getMetrics().forEach((name, metric) -> add(families, name, metric));
+        // sorted by name, so the series of a family come in label order
+        new TreeMap<>(registry.getMetrics()).forEach((name, metric) -> add(families, name, metric));
         StringBuilder out = new StringBuilder(8192);
         for (Family f : families.values()) {
             out.append("# HELP ").append(f.name).append(' ').append(f.help).append('\n');
@@ -64,7 +65,7 @@ public final class PrometheusText {
             family(families, name + "_total", "counter", base).sample(name + "_total", labels, null, m.getCount());
         } else if (metric instanceof Timer t) {
             summary(family(families, name + "_seconds", "summary", base + " (seconds)"), name + "_seconds", labels,
-                    t.getSnapshot(), SECONDS_PER_NANO, t.getCount());
+                    t.getSnapshot(), NANOS_PER_SECOND, t.getCount());
         } else if (metric instanceof Histogram h) {
             summary(family(families, name, "summary", base), name, labels, h.getSnapshot(), 1, h.getCount());
         } else if (metric instanceof Gauge<?> g) {
@@ -77,9 +78,9 @@ public final class PrometheusText {
         }
     }
 
-    private static void summary(Family f, String name, String labels, Snapshot s, double scale, long count) {
+    private static void summary(Family f, String name, String labels, Snapshot s, double divisor, long count) {
         for (double q : QUANTILES) {
-            f.sample(name, labels, "quantile=\"" + q + "\"", s.getValue(q) * scale);
+            f.sample(name, labels, "quantile=\"" + q + "\"", s.getValue(q) / divisor);
         }
         f.sample(name + "_count", labels, null, count);
     }
