@@ -115,6 +115,7 @@ public final class TesseraServer implements AutoCloseable {
         String nodeId = vc.nodeId() != null ? vc.nodeId() : hostName() + ":" + vc.nbdPort();
         VolumeService volumes = new VolumeService(store, nodeId, hasher, metrics);
         Set<InetAddress> allowed = addresses(vc.nbdAllowedHosts());
+        Set<InetAddress> adminAllowed = addresses(config.admin().allowedHosts());
         NbdServer nbd;
         try {
             nbd = new NbdServer(volumes, vc.nbdHost(), vc.nbdPort(), allowed, new NbdMetrics(metrics));
@@ -142,8 +143,7 @@ public final class TesseraServer implements AutoCloseable {
         Server jetty = JettyServerFactory.create(config.server().host(), config.server().port(),
                 config.server().idleTimeoutSeconds(), config.server().accessLog(), new ServletContainer(app));
         HealthCheckRegistry health = healthChecks(store, config, dataDir, hasher);
-        jetty.setHandler(new RequestMetrics(new AdminEndpoints(jetty.getHandler(), metrics, health,
-                addresses(config.admin().allowedHosts())), metrics));
+        jetty.setHandler(new RequestMetrics(new AdminEndpoints(jetty.getHandler(), metrics, health, adminAllowed), metrics));
         try {
             jetty.start();
         } catch (Exception e) {
