@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -51,6 +53,7 @@ public final class VolumeIo implements BlockDevice {
             return size() > CONTENT_CACHE_BLOCKS;
         }
     };
+    private final Map<BlockHash, CompletableFuture<byte[]>> loading = new ConcurrentHashMap<>();
     private volatile VolumeRecord record; // null for a read-only object
     private final Runnable onClose;
 
@@ -145,6 +148,9 @@ public final class VolumeIo implements BlockDevice {
      * The stored (stripped) content of a content block (an image's or a hashed snapshot's), through a
      * small LRU. It is checked against its hash once, when it enters the cache: a corrupt block fails the
      * read (an NBD EIO) instead of handing the guest wrong data. Owned blocks have no address to check.
+     *
+     * <p>One load per block at a time: concurrent requests that miss on the same block (a client reading
+     * a block in pieces, several at once) wait for the one read and check instead of each repeating it.
      */
     private byte[] content(BlockHash hash) {
         synchronized (contentCache) {
@@ -153,11 +159,28 @@ public final class VolumeIo implements BlockDevice {
                 return c;
             }
         }
-        byte[] c = contentBlocks.get(hash);
-        synchronized (contentCache) {
-            contentCache.put(hash, c);
+        CompletableFuture<byte[]> mine = new CompletableFuture<>();
+        CompletableFuture<byte[]> other = loading.putIfAbsent(hash, mine);
+        if (other != null) {
+            try {
+                return other.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : e;
+            }
         }
-        return c;
+        try {
+            byte[] c = contentBlocks.get(hash);
+            synchronized (contentCache) {
+                contentCache.put(hash, c);
+            }
+            mine.complete(c);
+            return c;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            loading.remove(hash, mine);
+        }
     }
 
     // ---------------------------------------------------------------- writes
