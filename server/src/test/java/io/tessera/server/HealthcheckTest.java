@@ -39,7 +39,7 @@ class HealthcheckTest {
             assertThat(r.headers().firstValue("Content-Type")).contains("application/json");
             JsonNode body = JSON.readTree(r.body());
             assertThat(body.get("healthy").asBoolean()).isTrue();
-            assertThat(body.get("checks").fieldNames()).toIterable().containsExactly("disk", "snapshot-hasher", "store");
+            assertThat(body.get("checks").fieldNames()).toIterable().containsExactly("disk", "maintenance-jobs", "snapshot-hasher", "store");
             body.get("checks").forEach(check -> assertThat(check.get("healthy").asBoolean()).as(check.toString()).isTrue());
             assertThat(body.at("/checks/disk/message").asText()).contains("MiB free of").contains("(minimum 1024 MiB)");
         }
@@ -68,7 +68,7 @@ class HealthcheckTest {
             HttpResponse<byte[]> ok = http.send("GET", "/healthcheck");
             assertThat(ok.statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(ok.body()).get("checks").fieldNames()).toIterable()
-                    .as("no disk check: the data is in the cluster").containsExactly("snapshot-hasher", "store");
+                    .as("no disk check: the data is in the cluster").containsExactly("maintenance-jobs", "snapshot-hasher", "store");
 
             node.down();
             HttpResponse<byte[]> down = http.send("GET", "/healthcheck");
