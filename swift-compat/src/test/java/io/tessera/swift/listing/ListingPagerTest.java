@@ -57,6 +57,27 @@ class ListingPagerTest {
     }
 
     @Test
+    void aDelimiterPageReadsAFewRowsPerSubdirectoryNotAPage() {
+        List<String> sorted = new ArrayList<>();
+        for (int d = 0; d < 200; d++) {
+            for (int o = 0; o < 200; o++) {
+                sorted.add(String.format("d%04d/o-%06d", d, o));
+            }
+        }
+        AtomicInteger rowsRead = new AtomicInteger();
+        ListingPager<String> pager = new ListingPager<>(q -> {
+            List<String> rows = scan(sorted, q);
+            rowsRead.addAndGet(rows.size());
+            return rows;
+        }, s -> s);
+        List<ListingPager.Entry<String>> page = pager.page(new ListingRequest(null, "/", null, null, 150, false, false));
+        assertThat(page).hasSize(150).allSatisfy(e -> assertThat(e.subdir()).isNotNull());
+        assertThat(page.get(149).subdir()).isEqualTo("d0149/");
+        // the first scan asks for the whole page; every later one a few rows (it read 150 x 150 before)
+        assertThat(rowsRead.get()).isLessThanOrEqualTo(150 + 149 * ListingPager.ROWS_AFTER_SKIP);
+    }
+
+    @Test
     void skipsAWholeSubdirectoryWithOneQuery() {
         List<String> sorted = new ArrayList<>();
         for (int i = 0; i < 5000; i++) {
