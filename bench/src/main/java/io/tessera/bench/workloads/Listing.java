@@ -15,8 +15,10 @@ import io.tessera.bench.http.Response;
 import io.tessera.bench.http.Sink;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.HdrHistogram.Histogram;
@@ -26,8 +28,20 @@ import picocli.CommandLine.Option;
 
 /**
  * Listing: time to fetch a page of 10,000 rows (format=json, as SDKs ask) from containers of
- * {@code --fill} objects — the first page, one in the middle (by marker) and the last.
- * A container is filled once, with empty objects, and reused by later rounds (same name).
+ * {@code --fill} objects named o-00000000, o-00000001, ... Pages measured, each fetched
+ * {@code --repeat} times and every row checked:
+ * <ul>
+ *   <li>first: no marker;</li>
+ *   <li>marker: pages in the middle, reached by {@code marker} (at 1/4, 1/2 and 3/4 of the container);</li>
+ *   <li>last: the last page, by marker;</li>
+ *   <li>prefix: a {@code prefix} that matches exactly one page of names in the middle (page a power of ten);</li>
+ *   <li>delim: the first page with {@code delimiter=/}, which no name holds: the delimiter code path on a full page;</li>
+ *   <li>rollup: {@code delimiter=-}, which every name holds after "o": one row, subdir "o-", the server
+ *       must skip the whole container rather than read it.</li>
+ * </ul>
+ * A container is filled once, with empty objects, and reused by later rounds (same name). If it already
+ * holds the expected count (bench/run.sh may fill large ones directly in the server's store, see
+ * docs/benchmarks.md), the HTTP fill is skipped.
  */
 @Command(name = "listing", description = "time per 10,000-row page in containers of N objects")
 public final class Listing implements Callable<Integer> {
@@ -37,7 +51,7 @@ public final class Listing implements Callable<Integer> {
     @Mixin
     TargetOptions target;
 
-    @Option(names = "--fill", split = ",", defaultValue = "10000,100000", description = "objects per container (default ${DEFAULT-VALUE}; the issue's 1,000,000 takes hours on Swift)")
+    @Option(names = "--fill", split = ",", defaultValue = "10000,100000", description = "objects per container (default ${DEFAULT-VALUE})")
     List<Integer> fills;
 
     @Option(names = "--page", defaultValue = "10000", description = "rows per page (default ${DEFAULT-VALUE})")
@@ -52,8 +66,13 @@ public final class Listing implements Callable<Integer> {
     @Option(names = "--fill-seconds", defaultValue = "7200", description = "time bound of a fill (default ${DEFAULT-VALUE})")
     double fillSeconds;
 
-    static String name(long i) {
+    /** The name of the i-th object of every listing container; the direct fillers use the same scheme. */
+    public static String name(long i) {
         return String.format(Locale.ROOT, "o-%08d", i);
+    }
+
+    /** One page to fetch: its query, and exactly the rows it must return. */
+    record PageQuery(String kind, String query, long firstName, long rows, String subdir) {
     }
 
     @Override
@@ -73,33 +92,72 @@ public final class Listing implements Callable<Integer> {
             if (!ok) {
                 continue;
             }
-            TreeSet<Long> starts = new TreeSet<>(List.of(0L, (long) n / 2 / page * page, (long) Math.max(0, n - page)));
-            Histogram ms = new Histogram(3_600_000_000L, 3);
+            List<PageQuery> queries = queries(n);
+            Map<String, Histogram> byKind = new LinkedHashMap<>();
+            Histogram all = new Histogram(3_600_000_000L, 3);
             String error = null;
             try (HttpConn conn = new HttpConn(ep)) {
                 for (int r = 0; r < repeat && error == null; r++) {
-                    for (long start : starts) {
+                    for (PageQuery q : queries) {
                         long t0 = System.nanoTime();
                         try {
-                            fetchPage(conn, container, start, Math.min(page, n - start));
+                            fetchPage(conn, container, q);
                         } catch (Verify.Failed | IOException | RuntimeException e) {
                             error = e.toString();
                             break;
                         }
-                        ms.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
+                        long micros = Math.max(1, (System.nanoTime() - t0) / 1000);
+                        byKind.computeIfAbsent(q.kind(), k -> new Histogram(3_600_000_000L, 3)).recordValue(micros);
+                        if (q.rows() == Math.min(page, n)) { // full pages (not the one-row rollup)
+                            all.recordValue(micros);
+                        }
                     }
                 }
             }
             boolean valid = error == null;
-            String extra = "pages=" + ms.getTotalCount() + " starts=" + starts.toString().replace(" ", "");
-            report.result("list." + n + ".page", ms.getValueAtPercentile(50) / 1000.0, "ms", false, valid, extra);
-            report.result("list." + n + ".page.max", ms.getMaxValue() / 1000.0, "ms", false, valid, extra);
+            for (Map.Entry<String, Histogram> e : byKind.entrySet()) {
+                PageQuery q = queries.stream().filter(x -> x.kind().equals(e.getKey())).findFirst().orElseThrow();
+                report.result("list." + n + "." + q.kind(), e.getValue().getValueAtPercentile(50) / 1000.0, "ms", false,
+                        valid, "fetches=" + e.getValue().getTotalCount() + " rows=" + q.rows() + " first_query=" + q.query());
+            }
+            report.result("list." + n + ".page.max", all.getMaxValue() / 1000.0, "ms", false, valid,
+                    "fetches=" + all.getTotalCount() + " (every full page)");
             if (error != null) {
                 report.note("listing of " + container + " failed: " + error);
                 ok = false;
             }
         }
         return ok ? 0 : 1;
+    }
+
+    /** The pages measured in a container of n objects (see the class comment). */
+    List<PageQuery> queries(long n) {
+        String json = "?format=json&limit=" + page;
+        List<PageQuery> q = new ArrayList<>();
+        q.add(new PageQuery("first", json, 0, Math.min(page, n), null));
+        TreeSet<Long> middles = new TreeSet<>();
+        for (long quarter = 1; quarter <= 3; quarter++) {
+            long start = n * quarter / 4 / page * page;
+            if (start > 0 && start + page <= n - page) {
+                middles.add(start);
+            }
+        }
+        for (long start : middles) {
+            q.add(new PageQuery("marker", json + "&marker=" + name(start - 1), start, page, null));
+        }
+        if (n > page) {
+            long start = n - page;
+            q.add(new PageQuery("last", json + "&marker=" + name(start - 1), start, page, null));
+        }
+        int digits = Long.toString(page).length() - 1;
+        if (Long.toString(page).equals("1" + "0".repeat(digits)) && n >= page) {
+            long start = n / 2 / page * page; // names start..start+page-1 share all digits but the last `digits`
+            String full = name(start);
+            q.add(new PageQuery("prefix", json + "&prefix=" + full.substring(0, full.length() - digits), start, page, null));
+        }
+        q.add(new PageQuery("delim", json + "&delimiter=/", 0, Math.min(page, n), null));
+        q.add(new PageQuery("rollup", json + "&delimiter=-", 0, 0, "o-"));
+        return q;
     }
 
     /** Fills the container with o-00000000 ... unless an earlier round did; waits until its count shows n. */
@@ -137,25 +195,30 @@ public final class Listing implements Callable<Integer> {
         return r.status() / 100 == 2 && c != null ? Long.parseLong(c.trim()) : -1;
     }
 
-    /** One page, checked: exactly the expected names, in order. */
-    private void fetchPage(HttpConn conn, String container, long start, long rows) throws IOException, Verify.Failed {
-        String query = "?format=json&limit=" + page + (start > 0 ? "&marker=" + name(start - 1) : "");
+    /** One page, checked: exactly the expected names, in order (or the one expected subdir). */
+    private void fetchPage(HttpConn conn, String container, PageQuery q) throws IOException, Verify.Failed {
         Sink.Capture body = new Sink.Capture(64 << 20);
-        Response r = conn.exchange("GET", "/" + container + query, null, null, body);
-        Verify.status(r, "GET listing " + container + query, 200);
+        Response r = conn.exchange("GET", "/" + container + q.query(), null, null, body);
+        String what = "GET listing " + container + q.query();
+        Verify.status(r, what, 200);
         List<String> names = new ArrayList<>();
+        List<String> subdirs = new ArrayList<>();
         try (JsonParser p = JSON.createParser(body.bytes())) {
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
-                if (t == JsonToken.FIELD_NAME && "name".equals(p.getCurrentName()) && p.getParsingContext().getParent().inArray()) {
-                    p.nextToken();
-                    names.add(p.getText());
+                if (t == JsonToken.FIELD_NAME && p.getParsingContext().getParent().inArray()) {
+                    String field = p.getCurrentName();
+                    if ("name".equals(field) || "subdir".equals(field)) {
+                        p.nextToken();
+                        ("name".equals(field) ? names : subdirs).add(p.getText());
+                    }
                 }
             }
         }
-        Verify.equal(rows, (long) names.size(), "rows of " + container + query);
+        Verify.equal(q.rows(), (long) names.size(), "object rows of " + what);
+        Verify.equal(q.subdir() == null ? List.of() : List.of(q.subdir()), subdirs, "subdir rows of " + what);
         for (int i = 0; i < names.size(); i++) {
-            if (!names.get(i).equals(name(start + i))) {
-                Verify.equal(name(start + i), names.get(i), "row " + i + " of " + container + query);
+            if (!names.get(i).equals(name(q.firstName() + i))) {
+                Verify.equal(name(q.firstName() + i), names.get(i), "row " + i + " of " + what);
             }
         }
     }
