@@ -3,7 +3,7 @@
 
 Usage: swift-fill-listing.py SWIFT_DATA ACCOUNT CONTAINER COUNT [BATCH]
 
-Writes the rows o-00000000 ... (the names tessera-bench's listing workload expects) with
+Writes the rows d0000/o-00000000, d0000/o-00000001, ... (the names tessera-bench's listing workload expects) with
 Swift's own ContainerBroker.merge_items, in batches, as the container server does when object
 servers report PUTs: the same row an HTTP PUT of an empty object leaves (size 0, the MD5 of
 nothing as ETag, application/octet-stream, the container's storage policy). The container must
@@ -42,7 +42,7 @@ def main():
     created_at = utils.Timestamp(t0).internal
     for start in range(0, count, batch):
         broker.merge_items([
-            {'name': 'o-%08d' % i, 'created_at': created_at, 'size': 0,
+            {'name': 'd%04d/o-%08d' % (i // 1000, i), 'created_at': created_at, 'size': 0,
              'content_type': 'application/octet-stream', 'etag': 'd41d8cd98f00b204e9800998ecf8427e',
              'deleted': 0, 'storage_policy_index': policy}
             for i in range(start, min(count, start + batch))])
