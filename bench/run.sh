@@ -161,7 +161,12 @@ start_tessera() { # on TESSERA_PORT with TESSERA_DATA (also after a direct fill,
 # Runs a Java tool of io.tessera.bench.fill on Tessera's store with the server stopped (RocksDB admits one
 # process), on the server's own class path, then starts the server again on the same data and ports.
 tessera_offline() { # class, args...
-  stop_pid "$TESSERA_PID" tessera; TESSERA_PID=
+  if [ -n "$PERF_PID" ]; then # the profile follows the restarted server (start_tessera records it afresh)
+    kill -INT "$PERF_PID" 2>/dev/null; wait "$PERF_PID" 2>/dev/null || true; PERF_PID=
+  fi
+  stop_pid "$TESSERA_PID" tessera
+  [ "${PROFILE:-none}" != perf ] || rm -f "/tmp/perf-$TESSERA_PID.map"
+  TESSERA_PID=
   local rc=0
   java -Xmx1g -cp "$BENCH_JAR:$(ls "$ROOT"/server/target/tessera-server-*.jar | grep -v -- -tests.jar | head -n 1):$ROOT/server/target/lib/*" \
     "$@" 2>> "$OUT/fill.log" || rc=$?
