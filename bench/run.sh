@@ -14,7 +14,7 @@
 #   TARGETS ["tessera swift nginx qemu-nbd"]   (qemu-nbd: the volumes workload's peers, cache=none and writeback)
 #   SMALL_SECONDS [10]    time bound of each small-object phase (PUT, GET, HEAD, DELETE × 1 and 16 clients)
 #   LARGE_SIZES [256MiB,1GiB]   (nginx serves the 256 MiB file only)
-#   LISTING_FILLS [10000,100000]  objects per listing container (the issue's: 10000,1000000)
+#   LISTING_FILLS [10000,1000000]  objects per listing container
 #   LISTING_DIRECT_FILL [200000]  containers of at least this many objects are filled directly in each
 #                         server's store (Swift: its ContainerBroker, bench/swift-fill-listing.py; Tessera:
 #                         the store SPI with the server stopped, io.tessera.bench.fill.TesseraListingFill),
@@ -42,7 +42,7 @@ DEDUP_ROUNDS=${DEDUP_ROUNDS:-1}
 TARGETS=${TARGETS:-"tessera swift nginx qemu-nbd"}
 SMALL_SECONDS=${SMALL_SECONDS:-10}
 LARGE_SIZES=${LARGE_SIZES:-256MiB,1GiB}
-LISTING_FILLS=${LISTING_FILLS:-10000,100000}
+LISTING_FILLS=${LISTING_FILLS:-10000,1000000}
 LISTING_DIRECT_FILL=${LISTING_DIRECT_FILL:-200000}
 VOLUME_IMAGE_SIZES=${VOLUME_IMAGE_SIZES:-100MiB,10GiB,100GiB}
 NBD_EXPORT_SIZE=${NBD_EXPORT_SIZE:-4G}
