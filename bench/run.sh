@@ -1,22 +1,32 @@
 #!/usr/bin/env bash
-# Tessera beside its peers, in one run: OpenStack Swift (the reference SAIO of ../shared/bench/swift)
-# and nginx (the ceiling for GETs: the same bytes as static files). Each workload runs ROUNDS times,
-# alternating Tessera, Swift, nginx, Tessera, ... so that a drift of this shared machine's speed hits
-# every server alike; then a table of medians with the ratios Tessera/peer.
+# Tessera beside its peers, in one run: OpenStack Swift (the reference SAIO of ../shared/bench/swift),
+# nginx (the ceiling for GETs: the same bytes as static files) and, for volumes, qemu-nbd serving raw
+# files. Each workload runs ROUNDS times, alternating Tessera, Swift, nginx, Tessera, ... so that a drift
+# of this shared machine's speed hits every server alike; then a table of medians with the ratios
+# Tessera/peer (one table for the HTTP workloads, one for volumes).
 #
-# Usage: bench/run.sh [WORKLOAD ...]      WORKLOAD: small large listing copy dedup hash client-cost all
-#                                         (default all = small large listing copy dedup)
+# Usage: bench/run.sh [WORKLOAD ...]   WORKLOAD: small large listing copy dedup volumes hash client-cost all
+#                                      (default all = small large listing copy dedup volumes)
 # The hashing limit (hash) is also measured in every round of large and dedup, right after the servers'
 # PUTs, so that it is taken under the same load as they are.
 # Environment (defaults in brackets):
 #   ROUNDS [3]            rounds of each workload; DEDUP_ROUNDS [1] for dedup (bytes, not time)
-#   TARGETS ["tessera swift nginx"]
+#   TARGETS ["tessera swift nginx qemu-nbd"]   (qemu-nbd: the volumes workload's peers, cache=none and writeback)
 #   SMALL_SECONDS [10]    time bound of each small-object phase (PUT, GET, HEAD, DELETE × 1 and 16 clients)
 #   LARGE_SIZES [256MiB,1GiB]   (nginx serves the 256 MiB file only)
-#   LISTING_FILLS [10000,100000]  objects per listing container. The issue asks for 1,000,000: set
-#                         LISTING_FILLS=10000,1000000 — filling it takes over an hour on Swift here.
+#   LISTING_FILLS [10000,1000000]  objects per listing container
+#   LISTING_DIRECT_FILL [200000]  containers of at least this many objects are filled directly in each
+#                         server's store (Swift: its ContainerBroker, bench/swift-fill-listing.py; Tessera:
+#                         the store SPI with the server stopped, io.tessera.bench.fill.TesseraListingFill),
+#                         not by a PUT per object (an hour for 1,000,000 on Swift here); the listing itself
+#                         is always fetched over HTTP. 0 = always fill over HTTP.
+#   VOLUME_IMAGE_SIZES [100MiB,10GiB,100GiB]  images cloned and snapshotted (published directly in the store)
+#   NBD_SIZE [1G] NBD_RUNTIME [5] QEMU_BENCH_COUNT [5000]   fio/qemu-img over NBD (bench/nbd-fio.sh)
+#   NBD_EXPORT_SIZE [4G]  size of Tessera's volume and of qemu-nbd's raw files
 #   COPY_SIZE [1GiB]  DEDUP_SIZE [1GiB]  DEDUP_COPIES [10]
-#   TESSERA_PORT [18090 or the next free port]   OUT [bench/target/runs/<time>]   KEEP_DATA [0]
+#   TESSERA_PORT [18090]  SWIFT_PORT [18080, 5 ports]  NGINX_PORT [18180]  TESSERA_NBD_PORT [10809]
+#   QEMU_NBD_PORT [TESSERA_NBD_PORT + 1, 2 ports]: each the first free port from there on
+#   OUT [bench/target/runs/<time>]   KEEP_DATA [0]
 #   SWIFT_BENCH_DIR [<project>/../shared/bench/swift]
 #   PROFILE [none]        perf: `perf record -g` Tessera for the whole run and print where its CPU went
 #                         (bench/perf-top.sh; sees hashing stubs, RocksDB, kernel, JIT threads);
@@ -29,10 +39,14 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ROUNDS=${ROUNDS:-3}
 DEDUP_ROUNDS=${DEDUP_ROUNDS:-1}
-TARGETS=${TARGETS:-"tessera swift nginx"}
+TARGETS=${TARGETS:-"tessera swift nginx qemu-nbd"}
 SMALL_SECONDS=${SMALL_SECONDS:-10}
 LARGE_SIZES=${LARGE_SIZES:-256MiB,1GiB}
-LISTING_FILLS=${LISTING_FILLS:-10000,100000}
+LISTING_FILLS=${LISTING_FILLS:-10000,1000000}
+LISTING_DIRECT_FILL=${LISTING_DIRECT_FILL:-200000}
+VOLUME_IMAGE_SIZES=${VOLUME_IMAGE_SIZES:-100MiB,10GiB,100GiB}
+NBD_EXPORT_SIZE=${NBD_EXPORT_SIZE:-4G}
+export NBD_SIZE=${NBD_SIZE:-1G} NBD_RUNTIME=${NBD_RUNTIME:-5} QEMU_BENCH_COUNT=${QEMU_BENCH_COUNT:-5000}
 COPY_SIZE=${COPY_SIZE:-1GiB}
 DEDUP_SIZE=${DEDUP_SIZE:-1GiB}
 DEDUP_COPIES=${DEDUP_COPIES:-10}
@@ -41,7 +55,7 @@ SWIFT_BENCH_DIR=${SWIFT_BENCH_DIR:-$ROOT/../shared/bench/swift}
 OUT=${OUT:-$ROOT/bench/target/runs/$(date +%Y%m%d-%H%M%S)}
 WORKLOADS=("$@")
 [ ${#WORKLOADS[@]} -gt 0 ] || WORKLOADS=(all)
-if [ "${WORKLOADS[*]}" = all ]; then WORKLOADS=(small large listing copy dedup); fi
+if [ "${WORKLOADS[*]}" = all ]; then WORKLOADS=(small large listing copy dedup volumes); fi
 
 log() { echo "[run.sh $(date +%H:%M:%S)] $*" >&2; }
 mkdir -p "$OUT"
@@ -49,7 +63,7 @@ RESULTS=$OUT/results.txt
 : > "$RESULTS"
 
 # ------------------------------------------------------------------ cleanup: by PID only
-TESSERA_PID= NGINX_PID= PERF_PID= SWIFT_DATA= TESSERA_DATA= NGINX_DIR=
+TESSERA_PID= NGINX_PID= PERF_PID= SWIFT_DATA= TESSERA_DATA= NGINX_DIR= QEMU_DIR=
 stop_pid() { # pid, name: SIGTERM, then SIGKILL after 20 s
   local pid=$1 name=$2
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
@@ -63,6 +77,10 @@ cleanup() {
   stop_pid "$TESSERA_PID" tessera
   [ -n "$TESSERA_PID" ] && [ "${PROFILE:-none}" = perf ] && rm -f "/tmp/perf-$TESSERA_PID.map"
   stop_pid "$NGINX_PID" nginx
+  if [ -n "$QEMU_DIR" ]; then
+    for f in "$QEMU_DIR"/*.pid; do [ -e "$f" ] && stop_pid "$(cat "$f")" "qemu-nbd $(basename "$f" .pid)"; done
+    rm -rf -- "$QEMU_DIR"
+  fi
   if [ -n "$SWIFT_DATA" ]; then
     if [ "${KEEP_DATA:-0}" = 1 ]; then "$SWIFT_BENCH_DIR/stop-saio.sh" "$SWIFT_DATA" >&2
     else "$SWIFT_BENCH_DIR/stop-saio.sh" "$SWIFT_DATA" --purge >&2; fi
@@ -109,7 +127,7 @@ fi
 # ------------------------------------------------------------------ the machine, the command
 {
   echo "# run: bench/run.sh ${WORKLOADS[*]}"
-  echo "# env: ROUNDS=$ROUNDS DEDUP_ROUNDS=$DEDUP_ROUNDS TARGETS=\"$(echo $TARGETS)\" SMALL_SECONDS=$SMALL_SECONDS LARGE_SIZES=$LARGE_SIZES LISTING_FILLS=$LISTING_FILLS COPY_SIZE=$COPY_SIZE DEDUP_SIZE=$DEDUP_SIZE DEDUP_COPIES=$DEDUP_COPIES"
+  echo "# env: ROUNDS=$ROUNDS DEDUP_ROUNDS=$DEDUP_ROUNDS TARGETS=\"$(echo $TARGETS)\" SMALL_SECONDS=$SMALL_SECONDS LARGE_SIZES=$LARGE_SIZES LISTING_FILLS=$LISTING_FILLS LISTING_DIRECT_FILL=$LISTING_DIRECT_FILL COPY_SIZE=$COPY_SIZE DEDUP_SIZE=$DEDUP_SIZE DEDUP_COPIES=$DEDUP_COPIES VOLUME_IMAGE_SIZES=$VOLUME_IMAGE_SIZES NBD_SIZE=$NBD_SIZE NBD_RUNTIME=$NBD_RUNTIME NBD_EXPORT_SIZE=$NBD_EXPORT_SIZE"
   echo "# date: $(date -Is)  host: $(hostname)  kernel: $(uname -r)"
   echo "# cpu: $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
   echo "# memory: $(free -g | awk '/^Mem:/ {print $2 " GiB total, " $7 " GiB available"}')"
@@ -121,31 +139,57 @@ fi
 
 # ------------------------------------------------------------------ start the servers
 declare -A ARGS
-if has_target tessera; then
-  TESSERA_PORT=$(pick_port "${TESSERA_PORT:-18090}")
-  TESSERA_DATA=$(mktemp -d "${TMPDIR:-/tmp}/tessera-bench.XXXXXX")
-  grep -E '^\s*durability:' "$ROOT/conf/tessera.yaml" | sed 's/^/# tessera conf: /' | tee -a "$OUT/run-info.txt" >&2 || true
-  log "starting Tessera on 127.0.0.1:$TESSERA_PORT, data in $TESSERA_DATA (default config: durable)"
+start_tessera() { # on TESSERA_PORT with TESSERA_DATA (also after a direct fill, on the same data)
+  log "starting Tessera on 127.0.0.1:$TESSERA_PORT (NBD $TESSERA_NBD_PORT), data in $TESSERA_DATA (default config: durable)"
   # JDK_JAVA_OPTIONS adds to bin/tessera's JVM options instead of replacing them
-  prof_opts=
+  local prof_opts=
   case ${PROFILE:-none} in
     jfr) prof_opts="-XX:StartFlightRecording=filename=$OUT/tessera.jfr,settings=profile,dumponexit=true" ;;
     perf) prof_opts="-XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit -XX:+PreserveFramePointer" ;;
   esac
-  JDK_JAVA_OPTIONS=$prof_opts TESSERA_PORT=$TESSERA_PORT TESSERA_DATA_DIR=$TESSERA_DATA \
-    "$ROOT/bin/tessera" run > "$OUT/tessera.log" 2>&1 &
+  JDK_JAVA_OPTIONS=$prof_opts TESSERA_PORT=$TESSERA_PORT TESSERA_NBD_PORT=$TESSERA_NBD_PORT TESSERA_DATA_DIR=$TESSERA_DATA \
+    "$ROOT/bin/tessera" run >> "$OUT/tessera.log" 2>&1 &
   TESSERA_PID=$!   # bin/tessera execs java: this is the server's JVM
   wait_http "http://127.0.0.1:$TESSERA_PORT/auth/v1.0" -H 'X-Auth-User: test:tester' -H 'X-Auth-Key: testing' ||
     { tail -n 30 "$OUT/tessera.log" >&2; exit 1; }
-  if [ "${PROFILE:-none}" = perf ]; then
+  if [ "${PROFILE:-none}" = perf ] && [ -z "$PERF_PID" ]; then
     perf record -F 499 -g -p "$TESSERA_PID" -o "$OUT/tessera.perf.data" > "$OUT/perf.log" 2>&1 &
     PERF_PID=$!
   fi
   ARGS[tessera]="--auth-url http://127.0.0.1:$TESSERA_PORT/auth/v1.0 --server-pid $TESSERA_PID --data-dir $TESSERA_DATA"
+}
+# Runs a Java tool of io.tessera.bench.fill on Tessera's store with the server stopped (RocksDB admits one
+# process), on the server's own class path, then starts the server again on the same data and ports.
+tessera_offline() { # class, args...
+  if [ -n "$PERF_PID" ]; then # the profile follows the restarted server (start_tessera records it afresh)
+    kill -INT "$PERF_PID" 2>/dev/null; wait "$PERF_PID" 2>/dev/null || true; PERF_PID=
+  fi
+  stop_pid "$TESSERA_PID" tessera
+  [ "${PROFILE:-none}" != perf ] || rm -f "/tmp/perf-$TESSERA_PID.map"
+  TESSERA_PID=
+  local rc=0
+  java -Xmx1g -cp "$BENCH_JAR:$(ls "$ROOT"/server/target/tessera-server-*.jar | grep -v -- -tests.jar | head -n 1):$ROOT/server/target/lib/*" \
+    "$@" 2>> "$OUT/fill.log" || rc=$?
+  start_tessera
+  return $rc
+}
+swift_call() { # target method path: one authenticated request with curl; prints the HTTP status
+  local auth tok url
+  auth=$(sed -n 's/.*--auth-url \([^ ]*\).*/\1/p' <<<"${ARGS[$1]}")
+  read -r tok url < <(curl -fsS -D - -o /dev/null -H 'X-Auth-User: test:tester' -H 'X-Auth-Key: testing' "$auth" |
+    tr -d '\r' | awk -F': ' 'tolower($1)=="x-auth-token" {t=$2} tolower($1)=="x-storage-url" {u=$2} END {print t, u}')
+  curl -sS -o /dev/null -w '%{http_code}' -X "$2" -H "X-Auth-Token: $tok" "$url$3"
+}
+if has_target tessera; then
+  TESSERA_PORT=$(pick_port "${TESSERA_PORT:-18090}")
+  TESSERA_NBD_PORT=$(pick_port "${TESSERA_NBD_PORT:-10809}")
+  TESSERA_DATA=$(mktemp -d "${TMPDIR:-/tmp}/tessera-bench.XXXXXX")
+  grep -E '^\s*durability:' "$ROOT/conf/tessera.yaml" | sed 's/^/# tessera conf: /' | tee -a "$OUT/run-info.txt" >&2 || true
+  start_tessera
 fi
 if has_target swift; then
   SWIFT_DATA=$(mktemp -d "${TMPDIR:-/tmp}/swift-bench.XXXXXX")
-  p=$(pick_port 18080); SWIFT_PROXY_PORT=$p
+  p=$(pick_port "${SWIFT_PORT:-18080}"); SWIFT_PROXY_PORT=$p
   p=$(pick_port $((p + 1))); SWIFT_OBJECT_PORT=$p
   p=$(pick_port $((p + 1))); SWIFT_CONTAINER_PORT=$p
   p=$(pick_port $((p + 1))); SWIFT_ACCOUNT_PORT=$p
@@ -168,7 +212,7 @@ if has_target nginx; then
   mkdir -p "$NGINX_DIR/www" "$NGINX_DIR/tmp"
   "${BENCH[@]}" make-static --root "$NGINX_DIR/www" --small-objects $STATIC_SMALL --large 256MiB >&2
   chmod -R a+rX "$NGINX_DIR/www"
-  NGINX_PORT=$(pick_port 18180)
+  NGINX_PORT=$(pick_port "${NGINX_PORT:-18180}")
   cat > "$NGINX_DIR/nginx.conf" <<EOF
 worker_processes auto;
 pid $NGINX_DIR/nginx.pid;
@@ -204,10 +248,16 @@ workload_args() { # workload, target
     listing) echo "--fill $LISTING_FILLS" ;;
     copy) echo "--size $COPY_SIZE" ;;
     dedup) echo "--size $DEDUP_SIZE --copies $DEDUP_COPIES" ;;
+    volumes) echo "--image-sizes $VOLUME_IMAGE_SIZES --images bench-images" ;;
   esac
 }
 applies() { # workload, target: the read-only static server has no PUT, listing, copy or dedup
-  [ "$2" != nginx ] || [ "$1" = small ] || [ "$1" = large ] || [ "$1" = client-cost ]
+  case $2 in
+    nginx) [ "$1" = small ] || [ "$1" = large ] || [ "$1" = client-cost ] ;;
+    swift) [ "$1" != volumes ] ;;
+    qemu-nbd) false ;;   # only the NBD part of volumes (run_nbd)
+    *) true ;;
+  esac
 }
 declare -A GONE   # target -> how its server ended, once noticed
 alive() { # target: is its server still running? (on this shared machine, others' scripts may kill it)
@@ -234,6 +284,77 @@ run_one() { # workload target round
   [ $rc = 0 ] || echo "# FAILED: $w on $t round $r (exit $rc)" | tee -a "$RESULTS"
   alive "$t" || true
 }
+
+# ------------------------------------------------------------------ direct fills, volumes' peers
+# Listing containers of LISTING_DIRECT_FILL objects or more: the rows are written directly, once, before
+# the first round (see the header); each round then finds them full and only lists, over HTTP.
+direct_fill_listing() {
+  local n t st rc
+  [ "$LISTING_DIRECT_FILL" -gt 0 ] || return 0
+  for n in ${LISTING_FILLS//,/ }; do
+    [ "$n" -ge "$LISTING_DIRECT_FILL" ] || continue
+    for t in $TARGETS; do
+      case $t in tessera|swift) alive "$t" || continue ;; *) continue ;; esac
+      st=$(swift_call "$t" PUT "/bench-list-$n") || true
+      [[ $st == 20[12] ]] || { echo "# FAILED: direct fill on $t: PUT container bench-list-$n answered $st" | tee -a "$RESULTS"; continue; }
+      log "direct fill: $n rows into $t's bench-list-$n"
+      rc=0
+      case $t in  # no pipe: tessera_offline restarts the server in this shell
+        tessera) tessera_offline io.tessera.bench.fill.TesseraListingFill "$TESSERA_DATA" AUTH_test "bench-list-$n" "$n" \
+                   > >(tee -a "$RESULTS") || rc=$? ;;
+        swift) /usr/bin/python3 "$ROOT/bench/swift-fill-listing.py" "$SWIFT_DATA" AUTH_test "bench-list-$n" "$n" \
+                 > >(tee -a "$RESULTS") 2>> "$OUT/fill.log" || rc=$? ;;
+      esac
+      [ $rc = 0 ] || echo "# FAILED: direct fill of bench-list-$n on $t (exit $rc; $OUT/fill.log)" | tee -a "$RESULTS"
+    done
+  done
+}
+declare -A NBD_URI   # NBD target -> export URI
+volumes_setup() { # images in Tessera's store and a volume for fio; qemu-nbd on two raw files on the same disk
+  local need=() p port name cache aio
+  command -v fio >/dev/null || need+=(fio)
+  command -v qemu-nbd >/dev/null && command -v qemu-img >/dev/null || need+=(qemu-utils)
+  command -v jq >/dev/null || need+=(jq)
+  if [ ${#need[@]} -gt 0 ]; then
+    log "installing ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get -o DPkg::Lock::Timeout=900 update -q >&2
+    apt-get -o DPkg::Lock::Timeout=900 install -y -q --no-install-recommends "${need[@]}" >&2
+  fi
+  if has_target tessera && alive tessera; then
+    p=$(swift_call tessera PUT /bench-images) || true
+    [[ $p == 20[12] ]] || { echo "# FAILED: PUT container bench-images on tessera answered $p" | tee -a "$RESULTS"; return 0; }
+    tessera_offline io.tessera.bench.fill.TesseraImageFill "$TESSERA_DATA" AUTH_test bench-images "$VOLUME_IMAGE_SIZES" \
+      > >(tee -a "$RESULTS") || echo "# FAILED: publishing the images in tessera's store ($OUT/fill.log)" | tee -a "$RESULTS"
+    NBD_URI[tessera]=$(TESSERA_URL=http://127.0.0.1:$TESSERA_PORT TESSERA_USER=test:tester TESSERA_KEY=testing \
+      "$ROOT/bin/tessera" volume create bench-nbd --size "$NBD_EXPORT_SIZE" --field nbd_uri 2>> "$OUT/stderr.txt") ||
+      { echo "# FAILED: volume create on tessera" | tee -a "$RESULTS"; NBD_URI[tessera]=; }
+  fi
+  if has_target qemu-nbd; then
+    QEMU_DIR=$(mktemp -d "${TMPDIR:-/tmp}/qemu-nbd-bench.XXXXXX")
+    port=$(( ${TESSERA_NBD_PORT:-10809} + 1 ))
+    for p in qemu-nbd:none:native qemu-nbd-wb:writeback:threads; do
+      IFS=: read -r name cache aio <<<"$p"
+      port=$(pick_port "${QEMU_NBD_PORT:-$port}"); QEMU_NBD_PORT=$((port + 1))
+      qemu-img create -q -f raw "$QEMU_DIR/$name.img" "$NBD_EXPORT_SIZE"
+      qemu-nbd --fork --pid-file="$QEMU_DIR/$name.pid" -b 127.0.0.1 -p "$port" -x disk -f raw -t -e 0 \
+        --discard=unmap --cache="$cache" --aio="$aio" "$QEMU_DIR/$name.img" >> "$OUT/qemu-nbd.log" 2>&1 ||
+        { echo "# FAILED: qemu-nbd $name did not start" | tee -a "$RESULTS"; continue; }
+      NBD_URI[$name]=nbd://127.0.0.1:$port/disk
+      echo "# $name: $(qemu-nbd --version | head -n 1), raw file on $(findmnt -no FSTYPE -T "$QEMU_DIR"), cache=$cache aio=$aio, port $port" | tee -a "$OUT/run-info.txt" >&2
+    done
+  fi
+}
+run_nbd() { # target round: fio and qemu-img bench over NBD (bench/nbd-fio.sh)
+  local t=$1 r=$2 rc=0
+  [ -n "${NBD_URI[$t]:-}" ] || return 0
+  [ "$t" != tessera ] || alive tessera || return 0
+  log "round $r: nbd on $t (${NBD_URI[$t]})"
+  "$ROOT/bench/nbd-fio.sh" "$t" "$r" "${NBD_URI[$t]}" 2>> "$OUT/stderr.txt" | tee -a "$RESULTS" || rc=$?
+  [ $rc = 0 ] || echo "# FAILED: nbd on $t round $r (exit $rc)" | tee -a "$RESULTS"
+  [ "$t" != tessera ] || alive tessera || true
+}
+
 START=$(date +%s)
 for w in "${WORKLOADS[@]}"; do
   t0=$(date +%s)
@@ -242,7 +363,14 @@ for w in "${WORKLOADS[@]}"; do
     client-cost)
       has_target nginx || { log "client-cost needs nginx"; continue; }
       run_one client-cost nginx 1 ;;
+    volumes)
+      volumes_setup
+      for r in $(seq 1 "$ROUNDS"); do
+        has_target tessera && run_one volumes tessera "$r"
+        for t in tessera qemu-nbd qemu-nbd-wb; do run_nbd "$t" "$r"; done
+      done ;;
     small|large|listing|copy|dedup)
+      [ "$w" = listing ] && direct_fill_listing
       n=$ROUNDS; [ "$w" = dedup ] && n=$DEDUP_ROUNDS
       for r in $(seq 1 "$n"); do
         for t in $TARGETS; do applies "$w" "$t" && run_one "$w" "$t" "$r"; done
@@ -259,7 +387,21 @@ done
 
 echo
 echo "Medians of $ROUNDS rounds (dedup: $DEDUP_ROUNDS); ratio = tessera/peer, the median of the per-round ratios (for ms, s and MiB lower is better). Raw lines: $RESULTS"
-"${BENCH[@]}" table --subject tessera "$RESULTS" | tee "$OUT/table.md"
+# Two tables: the HTTP workloads (Tessera, Swift, nginx) and volumes (Tessera, qemu-nbd), each with its own peers
+grep -v ' workload=volumes ' "$RESULTS" > "$OUT/results-http.txt" || true
+grep -e ' workload=volumes ' "$RESULTS" > "$OUT/results-volumes.txt" || true
+if grep -q '^RESULT' "$OUT/results-http.txt" || ! [ -s "$OUT/results-volumes.txt" ]; then
+  "${BENCH[@]}" table --subject tessera "$OUT/results-http.txt" | tee "$OUT/table.md"
+  failures=
+else
+  failures=$(grep '^# FAILED' "$RESULTS" || true)
+fi
+if [ -s "$OUT/results-volumes.txt" ]; then
+  echo
+  echo "Volumes (ratio = tessera/qemu-nbd; qemu-nbd: raw file with cache=none, aio=native; qemu-nbd-wb: cache=writeback):"
+  { "${BENCH[@]}" table --subject tessera "$OUT/results-volumes.txt"; [ -z "$failures" ] || echo "$failures"; } |
+    tee "$OUT/table-volumes.md"
+fi
 if [ "${PROFILE:-none}" != none ] && [ -n "$TESSERA_PID" ]; then
   if [ -n "$PERF_PID" ]; then kill -INT "$PERF_PID" 2>/dev/null; wait "$PERF_PID" 2>/dev/null || true; PERF_PID=; fi
   tpid=$TESSERA_PID

@@ -8,6 +8,7 @@ import io.tessera.bench.workloads.Listing;
 import io.tessera.bench.workloads.MakeStatic;
 import io.tessera.bench.workloads.ServerCopy;
 import io.tessera.bench.workloads.SmallObjects;
+import io.tessera.bench.workloads.VolumeTimes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tessera-bench", mixinStandardHelpOptions = true,
         description = "Load generator for Swift v1 endpoints (Tessera, OpenStack Swift) and static servers (nginx).",
         subcommands = {SmallObjects.class, LargeObjects.class, Listing.class, ServerCopy.class, Dedup.class,
-                HashLimit.class, ClientCost.class, MakeStatic.class, TablePrinter.class})
+                VolumeTimes.class, HashLimit.class, ClientCost.class, MakeStatic.class, TablePrinter.class})
 public final class BenchMain implements Runnable {
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchMain()).execute(args));
