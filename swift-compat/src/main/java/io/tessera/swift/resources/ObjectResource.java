@@ -95,13 +95,15 @@ public final class ObjectResource {
     public Response put(@Context HttpHeaders headers, @Context ContainerRequestContext request, @Context UriInfo uri,
                         InputStream body) {
         MultivaluedMap<String, String> h = headers.getRequestHeaders();
-        requireContainer(container);
         boolean ifNoneMatchStar = ifNoneMatchStar(headers.getHeaderString("If-None-Match"));
         String copyFrom = headers.getHeaderString("X-Copy-From");
         if (copyFrom != null) {
             ObjectLocation source = ObjectLocation.parse(copyFrom, sourceAccount(headers.getHeaderString("X-Copy-From-Account")), "X-Copy-From");
-            return copy(source, new ObjectLocation(account, container, name), headers, request, uri, ifNoneMatchStar);
+            // As in Swift, the source is read (and refused or found missing) before the destination is checked.
+            return copy(source, new ObjectLocation(account, container, name), headers, request, uri, ifNoneMatchStar,
+                    () -> requireContainer(container));
         }
+        requireContainer(container);
         long length = contentLength(headers);
         if (ifNoneMatchStar && services.store().metadata().getObject(account, container, name).isPresent()) {
             throw SwiftException.preconditionFailed(null);
@@ -122,12 +124,13 @@ public final class ObjectResource {
         }
         String destAccount = headers.getHeaderString("Destination-Account");
         ObjectLocation target = ObjectLocation.parse(destination, destAccount != null ? SwiftPath.decode(destAccount) : account, "Destination");
-        if (!services.authorizer().mayWrite(who, target.account(), target.container())) {
-            throw who.isPresent() ? SwiftException.forbidden() : Authorizer.unauthorized(target.account());
-        }
-        requireContainer(target.container(), target.account());
         return copy(new ObjectLocation(account, container, name), target, headers, request, uri,
-                ifNoneMatchStar(headers.getHeaderString("If-None-Match")));
+                ifNoneMatchStar(headers.getHeaderString("If-None-Match")), () -> {
+                    if (!services.authorizer().mayWrite(who, target.account(), target.container())) {
+                        throw who.isPresent() ? SwiftException.forbidden() : Authorizer.unauthorized(target.account());
+                    }
+                    requireContainer(target.container(), target.account());
+                });
     }
 
     @POST
@@ -164,11 +167,12 @@ public final class ObjectResource {
     }
 
     private Response copy(ObjectLocation from, ObjectLocation to, HttpHeaders headers, ContainerRequestContext request,
-                          UriInfo uri, boolean ifNoneMatchStar) {
+                          UriInfo uri, boolean ifNoneMatchStar, Runnable destinationChecks) {
         if (!services.authorizer().mayRead(who, from.account(), from.container(), referer)) {
             throw who.isPresent() ? SwiftException.forbidden() : Authorizer.unauthorized(from.account());
         }
         ObjectVersion source = live(from.account(), from.container(), from.object());
+        destinationChecks.run();
         Preconditions.check(headers, source.etag(), HttpDates.lastModifiedSeconds(source.timestamp()), false);
         boolean fresh = ObjectHeaders.isTrue(headers.getHeaderString("X-Fresh-Metadata"));
         Map<String, String> metadata = ObjectHeaders.merged(source.metadata(), headers.getRequestHeaders(),
