@@ -9,6 +9,7 @@ import io.tessera.store.Store;
 import io.tessera.store.content.ContentMaps;
 import io.tessera.store.content.ContentReader;
 import io.tessera.store.content.ContentWriter;
+import io.tessera.swift.SwiftFeatures;
 import io.tessera.swift.SwiftServices;
 import io.tessera.swift.auth.AuthResource;
 import io.tessera.swift.auth.TokenService;
@@ -126,14 +127,16 @@ public final class TesseraServer implements AutoCloseable {
         ResourceConfig app = new ResourceConfig()
                 .register(new VolumeResource(volumes, access, vc.nbdPublicHost(), nbd::port))
                 .register(new AuthResource(users, tokens, config.server().publicUrl()))
-                .register(new InfoResource(limits))
+                .register(new InfoResource(limits, SwiftFeatures.info()))
                 .register(new StorageResource(services))
                 .register(new SwiftHeadersFilter(limits))
                 .register(new UnreadBodyDrain())
                 .register(SwiftExceptionMapper.class)
                 .register(UnexpectedExceptionMapper.class)
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)
-                .property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+                .property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true)
+                // Swift sends Location as the path it names (a symlink's 307), never made absolute.
+                .property(ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true);
         Server jetty = JettyServerFactory.create(config.server().host(), config.server().port(),
                 config.server().idleTimeoutSeconds(), config.server().accessLog(), new ServletContainer(app));
         try {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.tessera.store.ContainerInfo;
 import io.tessera.store.ObjectVersion;
 import io.tessera.swift.http.HttpDates;
+import io.tessera.swift.symlink.Symlinks;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,6 +72,9 @@ public enum ListingFormat {
                         g.writeNumberField("bytes", v.length());
                         g.writeStringField("content_type", v.contentType());
                         g.writeStringField("last_modified", HttpDates.listing(v.timestamp()));
+                        for (var extra : Symlinks.listingFields(v).entrySet()) {
+                            g.writeObjectField(extra.getKey(), extra.getValue());
+                        }
                     }
                     g.writeEndObject();
                 }

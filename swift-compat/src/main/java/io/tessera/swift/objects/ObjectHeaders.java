@@ -3,6 +3,7 @@ package io.tessera.swift.objects;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.HeaderText;
 import io.tessera.swift.http.MetadataHeaders;
+import io.tessera.swift.http.MetadataReplies;
 import io.tessera.swift.http.SwiftConstraints;
 import jakarta.ws.rs.core.MultivaluedMap;
 import java.math.BigInteger;
@@ -46,6 +47,18 @@ public final class ObjectHeaders {
             }
         }
         return meta;
+    }
+
+    /**
+     * Carries over what a POST does not replace: the keys Tessera keeps for itself beside the user's
+     * metadata (Swift's sysmeta: symlink targets, version ids...).
+     */
+    public static void keepInternal(Map<String, String> current, Map<String, String> updated) {
+        current.forEach((k, v) -> {
+            if (k.startsWith(MetadataReplies.INTERNAL_PREFIX)) {
+                updated.putIfAbsent(k, v);
+            }
+        });
     }
 
     /** A COPY's metadata: the source's, overlaid with the request's (unless X-Fresh-Metadata). */

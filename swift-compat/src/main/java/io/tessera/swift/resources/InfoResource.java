@@ -15,9 +15,16 @@ import java.util.Map;
 @Path("/info")
 public final class InfoResource {
     private final SwiftConstraints limits;
+    private final Map<String, Map<String, Object>> features;
 
     public InfoResource(SwiftConstraints limits) {
+        this(limits, Map.of());
+    }
+
+    /** @param features the top-level keys beside {@code swift}, one per enabled feature (Swift's middleware) */
+    public InfoResource(SwiftConstraints limits, Map<String, Map<String, Object>> features) {
         this.limits = limits;
+        this.features = new java.util.TreeMap<>(features);
     }
 
     @GET
@@ -28,6 +35,10 @@ public final class InfoResource {
             g.writeStartObject();
             g.writeFieldName("swift");
             writeMap(g, limits.asInfo());
+            for (Map.Entry<String, Map<String, Object>> f : features.entrySet()) {
+                g.writeFieldName(f.getKey());
+                writeMap(g, f.getValue());
+            }
             g.writeEndObject();
         }
         return out.toByteArray();

@@ -17,6 +17,10 @@ import io.tessera.swift.objects.ObjectHeaders;
 import io.tessera.swift.objects.ObjectLocation;
 import io.tessera.swift.objects.ObjectReads;
 import io.tessera.swift.objects.ObjectWrites;
+import io.tessera.swift.symlink.Symlink;
+import io.tessera.swift.symlink.SymlinkRequest;
+import io.tessera.swift.symlink.SymlinkResolver;
+import io.tessera.swift.symlink.Symlinks;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -59,26 +63,59 @@ public final class ObjectResource {
 
     @GET
     public Response get(@Context HttpHeaders headers, @Context UriInfo uri) {
-        ObjectVersion v = current();
+        ObjectVersion found = current();
+        SymlinkResolver.Followed read = followLinks(found, uri);
+        ObjectVersion v = read.object();
         ObjectBody body = body(v, uri);
         try {
             Preconditions.check(headers, unquoted(body.etag()), HttpDates.lastModifiedSeconds(v.timestamp()), true);
-            return ObjectReads.get(v, body, headers.getHeaderString("Range"));
+            return linkHeaders(ObjectReads.get(v, body, headers.getHeaderString("Range")), read, uri);
         } catch (SwiftException e) {
-            throw ObjectReads.describe(e, v, body);
+            throw withContentLocation(ObjectReads.describe(e, v, body), read);
         }
     }
 
     @HEAD
     public Response head(@Context HttpHeaders headers, @Context UriInfo uri) {
-        ObjectVersion v = current();
+        ObjectVersion found = current();
+        SymlinkResolver.Followed read = followLinks(found, uri);
+        ObjectVersion v = read.object();
         ObjectBody body = body(v, uri);
         try {
             Preconditions.check(headers, unquoted(body.etag()), HttpDates.lastModifiedSeconds(v.timestamp()), true);
-            return ObjectReads.head(v, body);
+            return linkHeaders(ObjectReads.head(v, body), read, uri);
         } catch (SwiftException e) {
-            throw ObjectReads.describe(e, v, body);
+            throw withContentLocation(ObjectReads.describe(e, v, body), read);
         }
+    }
+
+    // ---- symlinks (io.tessera.swift.symlink) ----
+
+    private static boolean linkItself(UriInfo uri) {
+        return "get".equals(uri.getQueryParameters().getFirst("symlink"));
+    }
+
+    /** What a read of {@code v} returns: {@code v} itself, or with symlinks followed to their target. */
+    private SymlinkResolver.Followed followLinks(ObjectVersion v, UriInfo uri) {
+        return linkItself(uri) ? new SymlinkResolver.Followed(v, null) : symlinks().follow(v);
+    }
+
+    private SymlinkResolver symlinks() {
+        return new SymlinkResolver((a, c, o) -> services.store().metadata().getObject(a, c, o)
+                .filter(v -> !ObjectHeaders.isExpired(v.metadata())),
+                (a, c) -> {
+                    if (!services.authorizer().mayRead(who, a, c, referer)) {
+                        throw who.isPresent() ? SwiftException.forbidden() : Authorizer.unauthorized(a);
+                    }
+                });
+    }
+
+    private static Response linkHeaders(Response reply, SymlinkResolver.Followed read, UriInfo uri) {
+        return linkItself(uri) ? Symlinks.withLinkHeaders(reply, read.object()) : Symlinks.withContentLocation(reply, read);
+    }
+
+    private static SwiftException withContentLocation(SwiftException e, SymlinkResolver.Followed read) {
+        return read.contentLocation() == null ? e : e.withHeader("Content-Location", read.contentLocation());
     }
 
     /** What a read of {@code v} returns: its own bytes, or a manifest's segments. */
@@ -108,10 +145,19 @@ public final class ObjectResource {
         if (ifNoneMatchStar && services.store().metadata().getObject(account, container, name).isPresent()) {
             throw SwiftException.preconditionFailed(null);
         }
-        String contentType = ObjectHeaders.contentType(RawContentType.of(request),
-                ObjectHeaders.isTrue(h.getFirst("X-Detect-Content-Type")), name);
+        Map<String, String> metadata = ObjectHeaders.fromRequest(h, services.limits());
+        String contentType;
+        if (SymlinkRequest.asksForLink(h)) {
+            Symlinks.Prepared link = Symlinks.preparePut(h, account, container, name, RawContentType.of(request),
+                    length, body, symlinks());
+            metadata.putAll(link.metadata());
+            contentType = link.contentType();
+        } else {
+            contentType = ObjectHeaders.contentType(RawContentType.of(request),
+                    ObjectHeaders.isTrue(h.getFirst("X-Detect-Content-Type")), name);
+        }
         ObjectWrites.NewObject o = new ObjectWrites.NewObject(account, container, name, contentType,
-                ObjectHeaders.fromRequest(h, services.limits()), headers.getHeaderString("ETag"), ifNoneMatchStar);
+                metadata, headers.getHeaderString("ETag"), ifNoneMatchStar);
         ObjectVersion v = writes.put(o, body, length);
         return created(v).build();
     }
@@ -136,13 +182,18 @@ public final class ObjectResource {
     @POST
     public Response post(@Context HttpHeaders headers, @Context ContainerRequestContext request) {
         MultivaluedMap<String, String> h = headers.getRequestHeaders();
+        if (SymlinkRequest.asksForLink(h)) {
+            throw SwiftException.badRequest("A PUT request is required to set a symlink target");
+        }
         ObjectVersion v = current();
         Map<String, String> metadata = ObjectHeaders.fromRequest(h, services.limits());
+        ObjectHeaders.keepInternal(v.metadata(), metadata);
         String requestedType = RawContentType.of(request);
         String contentType = requestedType != null ? ObjectHeaders.contentType(requestedType, false, name) : v.contentType();
         ObjectVersion updated = new ObjectVersion(account, container, name, Timestamp.now(), v.map(), v.etag(),
                 contentType, metadata);
         services.store().metadata().putObject(updated, io.tessera.store.PutCondition.NONE);
+        Symlinks.redirectPost(updated);
         return Response.accepted().build();
     }
 
@@ -171,12 +222,17 @@ public final class ObjectResource {
         if (!services.authorizer().mayRead(who, from.account(), from.container(), referer)) {
             throw who.isPresent() ? SwiftException.forbidden() : Authorizer.unauthorized(from.account());
         }
-        ObjectVersion source = live(from.account(), from.container(), from.object());
+        ObjectVersion source = followLinks(live(from.account(), from.container(), from.object()), uri).object();
         destinationChecks.run();
         Preconditions.check(headers, source.etag(), HttpDates.lastModifiedSeconds(source.timestamp()), false);
         boolean fresh = ObjectHeaders.isTrue(headers.getHeaderString("X-Fresh-Metadata"));
         Map<String, String> metadata = ObjectHeaders.merged(source.metadata(), headers.getRequestHeaders(),
                 services.limits(), fresh);
+        String linkAccount = headers.getHeaderString(SymlinkRequest.ACCOUNT_HEADER);
+        if (linkAccount != null && Symlink.isLink(source)) {
+            // Copying a link itself (?symlink=get) to point into the account the client names.
+            metadata.putAll(Symlink.of(source).get().withAccount(SymlinkRequest.accountName(linkAccount)).toMetadata());
+        }
         String requestedType = RawContentType.of(request);
         String contentType = requestedType != null && !requestedType.isBlank()
                 ? requestedType.trim() : source.contentType();

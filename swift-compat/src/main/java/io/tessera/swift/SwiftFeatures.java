@@ -1,0 +1,17 @@
+package io.tessera.swift;
+
+import io.tessera.swift.symlink.Symlinks;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The optional Swift features this build enables, as {@code /info} advertises them (one key each). */
+public final class SwiftFeatures {
+    private SwiftFeatures() {
+    }
+
+    public static Map<String, Map<String, Object>> info() {
+        Map<String, Map<String, Object>> m = new LinkedHashMap<>();
+        m.put("symlink", Symlinks.info());
+        return m;
+    }
+}
