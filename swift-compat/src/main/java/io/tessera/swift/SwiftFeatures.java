@@ -1,6 +1,7 @@
 package io.tessera.swift;
 
 import io.tessera.swift.symlink.Symlinks;
+import io.tessera.swift.versioning.LegacyVersioning;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,6 +13,7 @@ public final class SwiftFeatures {
     public static Map<String, Map<String, Object>> info() {
         Map<String, Map<String, Object>> m = new LinkedHashMap<>();
         m.put("symlink", Symlinks.info());
+        m.put("versioned_writes", LegacyVersioning.info());
         return m;
     }
 }

@@ -22,10 +22,21 @@ import java.util.Map;
 public final class ObjectWrites {
     private final Store store;
     private final ContentWriter writer;
+    private final PublishHook hook;
+
+    /** Called with each new version just before it is published (e.g. to archive the one it replaces). */
+    public interface PublishHook {
+        void beforePublish(ObjectVersion next);
+    }
 
     public ObjectWrites(Store store, ContentWriter writer) {
+        this(store, writer, next -> { });
+    }
+
+    public ObjectWrites(Store store, ContentWriter writer, PublishHook hook) {
         this.store = store;
         this.writer = writer;
+        this.hook = hook;
     }
 
     /** What a PUT asks to store besides its body. */
@@ -79,6 +90,11 @@ public final class ObjectWrites {
     }
 
     private ObjectVersion publish(ObjectVersion v, PutCondition condition) {
+        if (condition == PutCondition.IF_ABSENT && store.metadata().getObject(v.account(), v.container(), v.name())
+                .isPresent()) {
+            throw SwiftException.preconditionFailed(null); // nothing to archive: refuse before the hook runs
+        }
+        hook.beforePublish(v);
         MetadataStore.PutOutcome outcome = store.metadata().putObject(v, condition);
         if (outcome == MetadataStore.PutOutcome.EXISTS) {
             throw SwiftException.preconditionFailed(null);

@@ -15,6 +15,7 @@ import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.listing.ListingFormat;
 import io.tessera.swift.listing.ListingPager;
 import io.tessera.swift.listing.ListingRequest;
+import io.tessera.swift.versioning.LegacyVersioning;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -108,6 +109,7 @@ public final class ContainerResource {
 
     private Map<String, String> changes(MultivaluedMap<String, String> headers) {
         Map<String, String> changes = MetadataHeaders.changes(headers, "container", services.limits());
+        LegacyVersioning.containerChanges(headers, changes);
         for (String name : STORED_HEADERS) {
             String value = headers.getFirst(name);
             if (value != null) {
@@ -137,6 +139,7 @@ public final class ContainerResource {
                 .header("X-Storage-Policy", "default")
                 .header("Accept-Ranges", "bytes");
         MetadataReplies.addAll(reply, info.metadata());
+        LegacyVersioning.replyHeaders(reply, info.metadata());
         return reply;
     }
 }

@@ -21,6 +21,7 @@ import io.tessera.swift.symlink.Symlink;
 import io.tessera.swift.symlink.SymlinkRequest;
 import io.tessera.swift.symlink.SymlinkResolver;
 import io.tessera.swift.symlink.Symlinks;
+import io.tessera.swift.versioning.LegacyVersioning;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -57,7 +58,8 @@ public final class ObjectResource {
         this.account = path.account();
         this.container = path.container();
         this.name = path.object();
-        this.writes = new ObjectWrites(services.store(), services.writer());
+        this.writes = new ObjectWrites(services.store(), services.writer(),
+                new LegacyVersioning(services.store().metadata())::beforeOverwrite);
         this.bodies = new ObjectBodies(services.store().metadata(), services.maps(), services.reader());
     }
 
@@ -212,9 +214,12 @@ public final class ObjectResource {
                 throw SwiftException.preconditionFailed(null);
             }
         }
-        return services.store().metadata().deleteObject(account, container, name, Timestamp.now())
-                .map(v -> Response.noContent().build())
-                .orElseThrow(SwiftException::notFound);
+        boolean deleted = new LegacyVersioning(services.store().metadata()).delete(account, container, name,
+                () -> services.store().metadata().deleteObject(account, container, name, Timestamp.now()).isPresent());
+        if (!deleted) {
+            throw SwiftException.notFound();
+        }
+        return Response.noContent().build();
     }
 
     private Response copy(ObjectLocation from, ObjectLocation to, HttpHeaders headers, ContainerRequestContext request,
