@@ -2,6 +2,7 @@ package io.tessera.swift;
 
 import io.tessera.swift.symlink.Symlinks;
 import io.tessera.swift.versioning.LegacyVersioning;
+import io.tessera.swift.versioning.ObjectVersioning;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,6 +15,7 @@ public final class SwiftFeatures {
         Map<String, Map<String, Object>> m = new LinkedHashMap<>();
         m.put("symlink", Symlinks.info());
         m.put("versioned_writes", LegacyVersioning.info());
+        m.put("object_versioning", ObjectVersioning.info());
         return m;
     }
 }

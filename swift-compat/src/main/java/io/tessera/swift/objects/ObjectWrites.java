@@ -24,13 +24,16 @@ public final class ObjectWrites {
     private final ContentWriter writer;
     private final PublishHook hook;
 
-    /** Called with each new version just before it is published (e.g. to archive the one it replaces). */
+    /**
+     * Called with each new version just before it is published: may archive the version it replaces,
+     * and returns what to publish in its place (itself, or e.g. a link to it kept as a version).
+     */
     public interface PublishHook {
-        void beforePublish(ObjectVersion next);
+        ObjectVersion beforePublish(ObjectVersion next);
     }
 
     public ObjectWrites(Store store, ContentWriter writer) {
-        this(store, writer, next -> { });
+        this(store, writer, next -> next);
     }
 
     public ObjectWrites(Store store, ContentWriter writer, PublishHook hook) {
@@ -94,12 +97,12 @@ public final class ObjectWrites {
                 .isPresent()) {
             throw SwiftException.preconditionFailed(null); // nothing to archive: refuse before the hook runs
         }
-        hook.beforePublish(v);
-        MetadataStore.PutOutcome outcome = store.metadata().putObject(v, condition);
+        ObjectVersion published = hook.beforePublish(v);
+        MetadataStore.PutOutcome outcome = store.metadata().putObject(published, condition);
         if (outcome == MetadataStore.PutOutcome.EXISTS) {
             throw SwiftException.preconditionFailed(null);
         }
-        return v;
+        return published;
     }
 
     static String normalizeEtag(String etag) {

@@ -12,6 +12,7 @@ import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.listing.ListingFormat;
 import io.tessera.swift.listing.ListingPager;
 import io.tessera.swift.listing.ListingRequest;
+import io.tessera.swift.versioning.Versioning;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -46,7 +47,7 @@ public final class AccountResource {
         ListingFormat format = ListingFormat.choose(uri.getQueryParameters().getFirst("format"),
                 headers.getHeaderString("Accept"));
         ListingPager<ContainerInfo> pager = new ListingPager<>(
-                q -> services.store().metadata().listContainers(account, q), ContainerInfo::name);
+                q -> services.store().metadata().listContainers(account, Versioning.withoutReserved(q)), ContainerInfo::name);
         List<ListingPager.Entry<ContainerInfo>> rows = pager.page(req);
         if (rows.isEmpty() && format == ListingFormat.PLAIN) {
             return headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info).build();

@@ -22,6 +22,8 @@ import io.tessera.swift.symlink.SymlinkRequest;
 import io.tessera.swift.symlink.SymlinkResolver;
 import io.tessera.swift.symlink.Symlinks;
 import io.tessera.swift.versioning.LegacyVersioning;
+import io.tessera.swift.versioning.VersionedObjects;
+import io.tessera.swift.versioning.Versioning;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -59,19 +61,21 @@ public final class ObjectResource {
         this.container = path.container();
         this.name = path.object();
         this.writes = new ObjectWrites(services.store(), services.writer(),
-                new LegacyVersioning(services.store().metadata())::beforeOverwrite);
+                Versioning.publishHook(services.store().metadata()));
         this.bodies = new ObjectBodies(services.store().metadata(), services.maps(), services.reader());
     }
 
     @GET
     public Response get(@Context HttpHeaders headers, @Context UriInfo uri) {
-        ObjectVersion found = current();
+        String versionId = versionId(uri);
+        ObjectVersion found = versionId != null ? versions().read(name, versionId) : current();
         SymlinkResolver.Followed read = followLinks(found, uri);
         ObjectVersion v = read.object();
         ObjectBody body = body(v, uri);
         try {
             Preconditions.check(headers, unquoted(body.etag()), HttpDates.lastModifiedSeconds(v.timestamp()), true);
-            return linkHeaders(ObjectReads.get(v, body, headers.getHeaderString("Range")), read, uri);
+            return versions().decorate(linkHeaders(ObjectReads.get(v, body, headers.getHeaderString("Range")), read, uri),
+                    found, read, versionId, linkItself(uri));
         } catch (SwiftException e) {
             throw withContentLocation(ObjectReads.describe(e, v, body), read);
         }
@@ -79,16 +83,30 @@ public final class ObjectResource {
 
     @HEAD
     public Response head(@Context HttpHeaders headers, @Context UriInfo uri) {
-        ObjectVersion found = current();
+        String versionId = versionId(uri);
+        ObjectVersion found = versionId != null ? versions().read(name, versionId) : current();
         SymlinkResolver.Followed read = followLinks(found, uri);
         ObjectVersion v = read.object();
         ObjectBody body = body(v, uri);
         try {
             Preconditions.check(headers, unquoted(body.etag()), HttpDates.lastModifiedSeconds(v.timestamp()), true);
-            return linkHeaders(ObjectReads.head(v, body), read, uri);
+            return versions().decorate(linkHeaders(ObjectReads.head(v, body), read, uri), found, read, versionId,
+                    linkItself(uri));
         } catch (SwiftException e) {
             throw withContentLocation(ObjectReads.describe(e, v, body), read);
         }
+    }
+
+    // ---- object versioning (io.tessera.swift.versioning) ----
+
+    private VersionedObjects versions() {
+        return new VersionedObjects(services.store().metadata(), account, container);
+    }
+
+    /** The {@code version-id} parameter, or null. */
+    private static String versionId(UriInfo uri) {
+        String id = uri.getQueryParameters().getFirst("version-id");
+        return id == null || id.isEmpty() ? null : id;
     }
 
     // ---- symlinks (io.tessera.swift.symlink) ----
@@ -134,6 +152,15 @@ public final class ObjectResource {
     public Response put(@Context HttpHeaders headers, @Context ContainerRequestContext request, @Context UriInfo uri,
                         InputStream body) {
         MultivaluedMap<String, String> h = headers.getRequestHeaders();
+        if (versionId(uri) != null) {
+            // PUT ?version-id=: that version becomes the current one (the body must be empty).
+            requireContainer(container);
+            long length = contentLength(headers);
+            if (length > 0 || (length < 0 && hasByte(body))) {
+                throw SwiftException.badRequest("PUT version-id requests require a zero byte body");
+            }
+            return created(versions().makeLatest(name, versionId(uri))).build();
+        }
         boolean ifNoneMatchStar = ifNoneMatchStar(headers.getHeaderString("If-None-Match"));
         String copyFrom = headers.getHeaderString("X-Copy-From");
         if (copyFrom != null) {
@@ -182,10 +209,13 @@ public final class ObjectResource {
     }
 
     @POST
-    public Response post(@Context HttpHeaders headers, @Context ContainerRequestContext request) {
+    public Response post(@Context HttpHeaders headers, @Context ContainerRequestContext request, @Context UriInfo uri) {
         MultivaluedMap<String, String> h = headers.getRequestHeaders();
         if (SymlinkRequest.asksForLink(h)) {
             throw SwiftException.badRequest("A PUT request is required to set a symlink target");
+        }
+        if (versionId(uri) != null) {
+            throw SwiftException.badRequest("POST to a specific version is not allowed");
         }
         ObjectVersion v = current();
         Map<String, String> metadata = ObjectHeaders.fromRequest(h, services.limits());
@@ -195,12 +225,16 @@ public final class ObjectResource {
         ObjectVersion updated = new ObjectVersion(account, container, name, Timestamp.now(), v.map(), v.etag(),
                 contentType, metadata);
         services.store().metadata().putObject(updated, io.tessera.store.PutCondition.NONE);
+        if (VersionedObjects.isVersionLink(updated)) {
+            versions().postThrough(updated, metadata, requestedType != null ? contentType : null);
+            return Response.accepted().build();
+        }
         Symlinks.redirectPost(updated);
         return Response.accepted().build();
     }
 
     @DELETE
-    public Response delete(@Context HttpHeaders headers) {
+    public Response delete(@Context HttpHeaders headers, @Context UriInfo uri) {
         String ifDeleteAt = headers.getHeaderString("X-If-Delete-At");
         if (ifDeleteAt != null) {
             long expected;
@@ -214,12 +248,21 @@ public final class ObjectResource {
                 throw SwiftException.preconditionFailed(null);
             }
         }
-        boolean deleted = new LegacyVersioning(services.store().metadata()).delete(account, container, name,
-                () -> services.store().metadata().deleteObject(account, container, name, Timestamp.now()).isPresent());
-        if (!deleted) {
-            throw SwiftException.notFound();
+        java.util.function.Supplier<Boolean> plainDelete =
+                () -> services.store().metadata().deleteObject(account, container, name, Timestamp.now()).isPresent();
+        String versionId = versionId(uri);
+        VersionedObjects.Deleted outcome = versionId != null ? versions().deleteVersion(name, versionId, plainDelete)
+                : versions().delete(name, plainDelete).orElseGet(() -> new VersionedObjects.Deleted(
+                        new LegacyVersioning(services.store().metadata()).delete(account, container, name, plainDelete),
+                        Map.of()));
+        if (!outcome.deleted()) {
+            SwiftException notFound = SwiftException.notFound();
+            outcome.headers().forEach(notFound::withHeader);
+            throw notFound;
         }
-        return Response.noContent().build();
+        Response.ResponseBuilder reply = Response.noContent();
+        outcome.headers().forEach(reply::header);
+        return reply.build();
     }
 
     private Response copy(ObjectLocation from, ObjectLocation to, HttpHeaders headers, ContainerRequestContext request,
@@ -227,7 +270,9 @@ public final class ObjectResource {
         if (!services.authorizer().mayRead(who, from.account(), from.container(), referer)) {
             throw who.isPresent() ? SwiftException.forbidden() : Authorizer.unauthorized(from.account());
         }
-        ObjectVersion source = followLinks(live(from.account(), from.container(), from.object()), uri).object();
+        String sourceVersion = from.equals(new ObjectLocation(account, container, name)) ? versionId(uri) : null;
+        ObjectVersion source = followLinks(sourceVersion != null ? versions().read(name, sourceVersion)
+                : live(from.account(), from.container(), from.object()), uri).object();
         destinationChecks.run();
         Preconditions.check(headers, source.etag(), HttpDates.lastModifiedSeconds(source.timestamp()), false);
         boolean fresh = ObjectHeaders.isTrue(headers.getHeaderString("X-Fresh-Metadata"));
@@ -270,12 +315,20 @@ public final class ObjectResource {
     }
 
     private static Response.ResponseBuilder created(ObjectVersion v) {
-        return Response.status(201)
+        return VersionedObjects.created(Response.status(201)
                 .header("ETag", v.etag())
                 .header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(v.timestamp())))
                 .header("X-Timestamp", v.timestamp().toSwift())
                 .header("X-Object-Hash", v.map().merkleRoot().toHex())
-                .header("Content-Length", 0);
+                .header("Content-Length", 0), v);
+    }
+
+    private static boolean hasByte(InputStream body) {
+        try {
+            return body != null && body.read() >= 0;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private ObjectVersion current() {

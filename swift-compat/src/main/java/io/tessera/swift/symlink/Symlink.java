@@ -2,7 +2,8 @@ package io.tessera.swift.symlink;
 
 import io.tessera.store.ObjectVersion;
 import io.tessera.swift.http.MetadataReplies;
-import io.tessera.swift.http.SwiftPath;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import io.tessera.swift.http.UrlQuote;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,12 +18,21 @@ import java.util.Optional;
  * @param target  {@code <container>/<object>}, URL-quoted as Swift stores it
  * @param etag    for a static link, the target's ETag when the link was made; null for a dynamic link
  * @param bytes   for a static link, the target's length then; null otherwise
+ * @param internal a link Tessera wrote itself (object versioning's link to the current version in a
+ *                 hidden container): followed without checking the requester's access to its target
+ *                 (they were checked on the link) and not counted against symloop_max, as Swift does
+ *                 with its allow-reserved-names and symloop-extend sysmeta
  */
-public record Symlink(String account, String target, String etag, Long bytes) {
+public record Symlink(String account, String target, String etag, Long bytes, boolean internal) {
     static final String TARGET = MetadataReplies.INTERNAL_PREFIX + "symlink-target";
     static final String ACCOUNT = MetadataReplies.INTERNAL_PREFIX + "symlink-target-account";
     static final String ETAG = MetadataReplies.INTERNAL_PREFIX + "symlink-target-etag";
     static final String BYTES = MetadataReplies.INTERNAL_PREFIX + "symlink-target-bytes";
+    static final String INTERNAL = MetadataReplies.INTERNAL_PREFIX + "symlink-internal";
+
+    public Symlink(String account, String target, String etag, Long bytes) {
+        this(account, target, etag, bytes, false);
+    }
 
     public static Optional<Symlink> of(ObjectVersion v) {
         return of(v.metadata());
@@ -35,7 +45,7 @@ public record Symlink(String account, String target, String etag, Long bytes) {
         }
         String bytes = metadata.get(BYTES);
         return Optional.of(new Symlink(metadata.get(ACCOUNT), target, metadata.get(ETAG),
-                bytes == null ? null : Long.valueOf(bytes)));
+                bytes == null ? null : Long.valueOf(bytes), metadata.containsKey(INTERNAL)));
     }
 
     public static boolean isLink(ObjectVersion v) {
@@ -57,12 +67,15 @@ public record Symlink(String account, String target, String etag, Long bytes) {
             m.put(ETAG, etag);
             m.put(BYTES, String.valueOf(bytes));
         }
+        if (internal) {
+            m.put(INTERNAL, "true");
+        }
         return m;
     }
 
     /** The same link pointing into another account (a copy with {@code X-Symlink-Target-Account}). */
     public Symlink withAccount(String otherAccount) {
-        return new Symlink(otherAccount, target, etag, bytes);
+        return new Symlink(otherAccount, target, etag, bytes, internal);
     }
 
     /** The target's account, for a link that lives in {@code home}. */
@@ -76,10 +89,15 @@ public record Symlink(String account, String target, String etag, Long bytes) {
     }
 
     public String targetContainer() {
-        return SwiftPath.decode(target.substring(0, target.indexOf('/')));
+        return unquote(target.substring(0, target.indexOf('/')));
     }
 
     public String targetObject() {
-        return SwiftPath.decode(target.substring(target.indexOf('/') + 1));
+        return unquote(target.substring(target.indexOf('/') + 1));
+    }
+
+    /** Targets are stored as {@link UrlQuote} made them ('+' is always quoted), so this is exact. */
+    private static String unquote(String quoted) {
+        return URLDecoder.decode(quoted, StandardCharsets.UTF_8);
     }
 }

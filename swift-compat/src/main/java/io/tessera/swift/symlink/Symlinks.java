@@ -112,8 +112,8 @@ public final class Symlinks {
     /** {@code symlink_path} (and for static links {@code symlink_etag}, {@code symlink_bytes}) of a JSON listing row. */
     public static Map<String, Object> listingFields(ObjectVersion v) {
         Optional<Symlink> link = Symlink.of(v);
-        if (link.isEmpty()) {
-            return Map.of();
+        if (link.isEmpty() || link.get().internal()) {
+            return Map.of(); // object versioning shows its own links (VersionedObjects.listingFields)
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("symlink_path", link.get().path(v.account()));
