@@ -62,13 +62,14 @@ public final class ObjectResource {
         this.name = path.object();
         this.writes = new ObjectWrites(services.store(), services.writer(),
                 Versioning.publishHook(services.store().metadata()));
-        this.bodies = new ObjectBodies(services.store().metadata(), services.maps(), services.reader());
+        this.bodies = new ObjectBodies(services.store().metadata(), services.maps(), services.reader(),
+                segment -> symlinks().follow(segment).object());
     }
 
     @GET
     public Response get(@Context HttpHeaders headers, @Context UriInfo uri) {
         String versionId = versionId(uri);
-        ObjectVersion found = versionId != null ? versions().read(name, versionId) : current();
+        ObjectVersion found = versionId != null ? versionNamed(versionId) : current();
         SymlinkResolver.Followed read = followLinks(found, uri);
         ObjectVersion v = read.object();
         ObjectBody body = body(v, uri);
@@ -84,7 +85,7 @@ public final class ObjectResource {
     @HEAD
     public Response head(@Context HttpHeaders headers, @Context UriInfo uri) {
         String versionId = versionId(uri);
-        ObjectVersion found = versionId != null ? versions().read(name, versionId) : current();
+        ObjectVersion found = versionId != null ? versionNamed(versionId) : current();
         SymlinkResolver.Followed read = followLinks(found, uri);
         ObjectVersion v = read.object();
         ObjectBody body = body(v, uri);
@@ -99,8 +100,21 @@ public final class ObjectResource {
 
     // ---- object versioning (io.tessera.swift.versioning) ----
 
+    /** The version a {@code ?version-id=} request names (owner only). */
+    private ObjectVersion versionNamed(String versionId) {
+        requireOwner();
+        return versions().read(name, versionId);
+    }
+
     private VersionedObjects versions() {
         return new VersionedObjects(services.store().metadata(), account, container);
+    }
+
+    /** Version-aware requests are for the account's owner only, as in Swift (container ACLs do not reach them). */
+    private void requireOwner() {
+        if (who.isEmpty() || !who.get().owns(account)) {
+            throw who.isPresent() ? SwiftException.forbidden() : Authorizer.unauthorized(account);
+        }
     }
 
     /** The {@code version-id} parameter, or null. */
@@ -159,6 +173,7 @@ public final class ObjectResource {
             if (length > 0 || (length < 0 && hasByte(body))) {
                 throw SwiftException.badRequest("PUT version-id requests require a zero byte body");
             }
+            requireOwner();
             return created(versions().makeLatest(name, versionId(uri))).build();
         }
         boolean ifNoneMatchStar = ifNoneMatchStar(headers.getHeaderString("If-None-Match"));
@@ -251,10 +266,18 @@ public final class ObjectResource {
         java.util.function.Supplier<Boolean> plainDelete =
                 () -> services.store().metadata().deleteObject(account, container, name, Timestamp.now()).isPresent();
         String versionId = versionId(uri);
-        VersionedObjects.Deleted outcome = versionId != null ? versions().deleteVersion(name, versionId, plainDelete)
-                : versions().delete(name, plainDelete).orElseGet(() -> new VersionedObjects.Deleted(
-                        new LegacyVersioning(services.store().metadata()).delete(account, container, name, plainDelete),
-                        Map.of()));
+        LegacyVersioning legacy = new LegacyVersioning(services.store().metadata());
+        VersionedObjects.Deleted outcome;
+        if (legacy.isConfiguredOn(account, container)) {
+            // Swift's legacy mode sits in front of object versioning: it handles every DELETE here.
+            outcome = new VersionedObjects.Deleted(legacy.delete(account, container, name, plainDelete), Map.of());
+        } else if (versionId != null) {
+            requireOwner();
+            outcome = versions().deleteVersion(name, versionId, plainDelete);
+        } else {
+            outcome = versions().delete(name, plainDelete)
+                    .orElseGet(() -> new VersionedObjects.Deleted(plainDelete.get(), Map.of()));
+        }
         if (!outcome.deleted()) {
             SwiftException notFound = SwiftException.notFound();
             outcome.headers().forEach(notFound::withHeader);
@@ -271,7 +294,7 @@ public final class ObjectResource {
             throw who.isPresent() ? SwiftException.forbidden() : Authorizer.unauthorized(from.account());
         }
         String sourceVersion = from.equals(new ObjectLocation(account, container, name)) ? versionId(uri) : null;
-        ObjectVersion source = followLinks(sourceVersion != null ? versions().read(name, sourceVersion)
+        ObjectVersion source = followLinks(sourceVersion != null ? versionNamed(sourceVersion)
                 : live(from.account(), from.container(), from.object()), uri).object();
         destinationChecks.run();
         Preconditions.check(headers, source.etag(), HttpDates.lastModifiedSeconds(source.timestamp()), false);

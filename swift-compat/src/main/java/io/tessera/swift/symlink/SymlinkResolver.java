@@ -80,7 +80,8 @@ public final class SymlinkResolver {
             final String notFoundAt = lastPath;
             ObjectVersion next = step(link.get(), current.account(), lastPath)
                     .orElseThrow(() -> SwiftException.notFound().withHeader("Content-Location", notFoundAt));
-            expectedEtag = link.get().etag();
+            // A version link pins a version by name (versions never change content): nothing to check.
+            expectedEtag = link.get().internal() ? null : link.get().etag();
             current = next;
         }
         if (expectedEtag != null && !expectedEtag.equals(current.etag())) {

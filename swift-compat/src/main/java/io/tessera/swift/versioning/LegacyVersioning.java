@@ -103,6 +103,11 @@ public final class LegacyVersioning {
         return containerMetadata.containsKey(LOCATION);
     }
 
+    /** Whether the container keeps versions this legacy way. */
+    public boolean isConfiguredOn(String account, String container) {
+        return archiveOf(account, container).isPresent();
+    }
+
     // ---- object side ----
 
     private record Archive(String container, boolean history) {

@@ -217,6 +217,7 @@ public final class VersionedObjects {
         metadata.getObject(account, l.targetContainer(), l.targetObject()).ifPresent(data -> {
             Map<String, String> updated = new LinkedHashMap<>(requestMetadata);
             updated.remove(ObjectHeaders.DELETE_AT);
+            updated.keySet().removeIf(k -> k.startsWith(io.tessera.swift.http.MetadataReplies.INTERNAL_PREFIX)); // the link's
             ObjectHeaders.keepInternal(data.metadata(), updated);
             String manifest = data.metadata().get(io.tessera.swift.objects.ObjectBodies.DLO_MANIFEST);
             if (manifest != null) {
