@@ -1,5 +1,6 @@
 package io.tessera.swift;
 
+import io.tessera.swift.quota.Quotas;
 import io.tessera.swift.symlink.Symlinks;
 import io.tessera.swift.versioning.LegacyVersioning;
 import io.tessera.swift.versioning.ObjectVersioning;
@@ -16,6 +17,8 @@ public final class SwiftFeatures {
         m.put("symlink", Symlinks.info());
         m.put("versioned_writes", LegacyVersioning.info());
         m.put("object_versioning", ObjectVersioning.info());
+        m.put("container_quotas", Quotas.containerInfo());
+        m.put("account_quotas", Quotas.accountInfo());
         return m;
     }
 }

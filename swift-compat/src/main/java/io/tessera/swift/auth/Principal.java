@@ -8,8 +8,8 @@ public record Principal(User user) {
         return user.account();
     }
 
-    /** Owners (admins of the account) may do everything on it. */
+    /** Owners (admins of the account, or a reseller admin, of every account) may do everything on it. */
     public boolean owns(String account) {
-        return user.isAdmin() && user.account().equals(account);
+        return user.isResellerAdmin() || (user.isAdmin() && user.account().equals(account));
     }
 }

@@ -21,4 +21,9 @@ public record User(String name, String keyHash, String account, Set<String> role
     public boolean isAdmin() {
         return roles.contains("admin");
     }
+
+    /** tempauth's {@code .reseller_admin}: may set account quotas. */
+    public boolean isResellerAdmin() {
+        return roles.contains("reseller_admin") || roles.contains(".reseller_admin");
+    }
 }

@@ -12,6 +12,9 @@ import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.listing.ListingFormat;
 import io.tessera.swift.listing.ListingPager;
 import io.tessera.swift.listing.ListingRequest;
+import io.tessera.swift.auth.Principal;
+import io.tessera.swift.quota.Quotas;
+import java.util.Optional;
 import io.tessera.swift.versioning.Versioning;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -29,10 +32,12 @@ import java.util.Map;
 public final class AccountResource {
     private final SwiftServices services;
     private final String account;
+    private final Optional<Principal> who;
 
-    AccountResource(SwiftServices services, String account) {
+    AccountResource(SwiftServices services, String account, Optional<Principal> who) {
         this.services = services;
         this.account = account;
+        this.who = who;
     }
 
     @HEAD
@@ -57,6 +62,7 @@ public final class AccountResource {
 
     @POST
     public Response update(@Context HttpHeaders headers) {
+        Quotas.checkAccountHeaders(headers.getRequestHeaders(), who);
         Map<String, String> changes = MetadataHeaders.changes(headers.getRequestHeaders(), "account", services.limits());
         MetadataHeaders.checkTotal(info().metadata(), changes, "account", services.limits());
         services.store().metadata().updateAccountMetadata(account, changes);

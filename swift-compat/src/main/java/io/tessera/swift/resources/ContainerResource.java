@@ -15,6 +15,7 @@ import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.listing.ListingFormat;
 import io.tessera.swift.listing.ListingPager;
 import io.tessera.swift.listing.ListingRequest;
+import io.tessera.swift.quota.Quotas;
 import io.tessera.swift.versioning.LegacyVersioning;
 import io.tessera.swift.versioning.ObjectVersioning;
 import io.tessera.swift.versioning.VersionListing;
@@ -121,6 +122,7 @@ public final class ContainerResource {
     }
 
     private Map<String, String> changes(MultivaluedMap<String, String> headers) {
+        Quotas.checkContainerHeaders(headers);
         Map<String, String> changes = MetadataHeaders.changes(headers, "container", services.limits());
         LegacyVersioning.containerChanges(headers, changes);
         for (String name : STORED_HEADERS) {

@@ -17,6 +17,7 @@ import io.tessera.swift.objects.ObjectHeaders;
 import io.tessera.swift.objects.ObjectLocation;
 import io.tessera.swift.objects.ObjectReads;
 import io.tessera.swift.objects.ObjectWrites;
+import io.tessera.swift.quota.Quotas;
 import io.tessera.swift.symlink.Symlink;
 import io.tessera.swift.symlink.SymlinkRequest;
 import io.tessera.swift.symlink.SymlinkResolver;
@@ -186,6 +187,7 @@ public final class ObjectResource {
         }
         requireContainer(container);
         long length = contentLength(headers);
+        new Quotas(services.store().metadata()).checkUpload(account, container, Math.max(length, 0));
         if (ifNoneMatchStar && services.store().metadata().getObject(account, container, name).isPresent()) {
             throw SwiftException.preconditionFailed(null);
         }
@@ -297,6 +299,7 @@ public final class ObjectResource {
         ObjectVersion source = followLinks(sourceVersion != null ? versionNamed(sourceVersion)
                 : live(from.account(), from.container(), from.object()), uri).object();
         destinationChecks.run();
+        new Quotas(services.store().metadata()).checkUpload(to.account(), to.container(), source.length());
         Preconditions.check(headers, source.etag(), HttpDates.lastModifiedSeconds(source.timestamp()), false);
         boolean fresh = ObjectHeaders.isTrue(headers.getHeaderString("X-Fresh-Metadata"));
         Map<String, String> metadata = ObjectHeaders.merged(source.metadata(), headers.getRequestHeaders(),

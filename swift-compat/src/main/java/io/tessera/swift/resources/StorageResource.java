@@ -56,7 +56,7 @@ public final class StorageResource {
         String referer = headers.getHeaderString("Referer");
         if (path.isAccount()) {
             auth.check(who, Authorizer.Access.ACCOUNT, path.account(), null, referer);
-            return new AccountResource(services, path.account());
+            return new AccountResource(services, path.account(), who);
         }
         if (path.isContainer()) {
             auth.check(who, reads ? Authorizer.Access.CONTAINER_READ : Authorizer.Access.CONTAINER_WRITE,
