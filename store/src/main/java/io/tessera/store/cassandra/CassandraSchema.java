@@ -65,7 +65,9 @@ final class CassandraSchema {
             "CREATE TABLE IF NOT EXISTS {ks}.settings (key text PRIMARY KEY, value text)"),
             // 2: volumes (SCHEMA.md, Volumes).
             java.util.stream.Stream.concat(CassandraOwnedBlockStore.ddl().stream(), CassandraVolumeStore.ddl().stream())
-                    .toList());
+                    .toList(),
+            // 3: the expiry index (SCHEMA.md, Expiring objects).
+            ExpiryIndex.ddl());
 
     static final int VERSION = MIGRATIONS.size();
     /** Tries of one DDL statement that times out (each waits up to the schema timeout). */
