@@ -15,6 +15,7 @@ import io.tessera.swift.auth.AuthResource;
 import io.tessera.swift.auth.TokenService;
 import io.tessera.swift.auth.UserDirectory;
 import io.tessera.swift.errors.SwiftExceptionMapper;
+import io.tessera.swift.expiry.ObjectExpirer;
 import io.tessera.swift.errors.UnexpectedExceptionMapper;
 import io.tessera.swift.http.SwiftConstraints;
 import io.tessera.swift.http.SwiftHeadersFilter;
@@ -53,6 +54,8 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 public final class TesseraServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TesseraServer.class);
     private static final String TOKEN_SECRET_SETTING = "auth.token_secret";
+    /** How often expired objects are removed for real (reads treat them as gone from their second on). */
+    private static final Duration EXPIRER_INTERVAL = Duration.ofSeconds(2);
 
     private final Store store;
     private final Server jetty;
@@ -61,9 +64,11 @@ public final class TesseraServer implements AutoCloseable {
     private final VolumeService volumes;
     private final Hasher hasher;
     private final NbdServer nbd;
+    private final ObjectExpirer expirer;
 
     private TesseraServer(Store store, Server jetty, ExecutorService blockIo, MetricRegistry metrics,
-                          VolumeService volumes, Hasher hasher, NbdServer nbd) {
+                          VolumeService volumes, Hasher hasher, NbdServer nbd, ObjectExpirer expirer) {
+        this.expirer = expirer;
         this.store = store;
         this.jetty = jetty;
         this.blockIo = blockIo;
@@ -149,7 +154,8 @@ public final class TesseraServer implements AutoCloseable {
             jetty.stop();
             throw e;
         }
-        TesseraServer server = new TesseraServer(store, jetty, blockIo, metrics, volumes, hasher, nbd);
+        ObjectExpirer expirer = new ObjectExpirer(store.metadata(), Clock.systemUTC(), metrics).start(EXPIRER_INTERVAL);
+        TesseraServer server = new TesseraServer(store, jetty, blockIo, metrics, volumes, hasher, nbd, expirer);
         log.info("Tessera serving the Swift API on http://{}:{}/ (auth: /auth/v1.0), volumes at /volumes/v1,"
                 + " NBD on {}:{}", config.server().host(), server.port(), vc.nbdHost(), nbd.port());
         return server;
@@ -169,6 +175,10 @@ public final class TesseraServer implements AutoCloseable {
 
     public VolumeService volumes() {
         return volumes;
+    }
+
+    public ObjectExpirer expirer() {
+        return expirer;
     }
 
     public Hasher hasher() {
@@ -206,6 +216,7 @@ public final class TesseraServer implements AutoCloseable {
         } catch (Exception e) {
             log.warn("stopping the HTTP server failed", e);
         }
+        expirer.close();
         nbd.close();
         hasher.close();
         volumes.close();
