@@ -15,6 +15,7 @@ import io.tessera.swift.auth.AuthResource;
 import io.tessera.swift.auth.TokenService;
 import io.tessera.swift.auth.UserDirectory;
 import io.tessera.swift.errors.SwiftExceptionMapper;
+import io.tessera.swift.etag.EtagQuoter;
 import io.tessera.swift.expiry.ObjectExpirer;
 import io.tessera.swift.errors.UnexpectedExceptionMapper;
 import io.tessera.swift.http.SwiftConstraints;
@@ -135,6 +136,7 @@ public final class TesseraServer implements AutoCloseable {
                 .register(new InfoResource(limits, SwiftFeatures.info()))
                 .register(new StorageResource(services))
                 .register(new SwiftHeadersFilter(limits))
+                .register(new EtagQuoter(store.metadata(), limits))
                 .register(new UnreadBodyDrain())
                 .register(SwiftExceptionMapper.class)
                 .register(UnexpectedExceptionMapper.class)

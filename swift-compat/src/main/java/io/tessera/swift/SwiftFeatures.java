@@ -1,5 +1,6 @@
 package io.tessera.swift;
 
+import io.tessera.swift.etag.EtagQuoter;
 import io.tessera.swift.quota.Quotas;
 import io.tessera.swift.symlink.Symlinks;
 import io.tessera.swift.versioning.LegacyVersioning;
@@ -19,6 +20,7 @@ public final class SwiftFeatures {
         m.put("object_versioning", ObjectVersioning.info());
         m.put("container_quotas", Quotas.containerInfo());
         m.put("account_quotas", Quotas.accountInfo());
+        m.put("etag_quoter", EtagQuoter.info());
         return m;
     }
 }

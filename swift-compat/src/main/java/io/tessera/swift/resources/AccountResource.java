@@ -13,6 +13,7 @@ import io.tessera.swift.listing.ListingFormat;
 import io.tessera.swift.listing.ListingPager;
 import io.tessera.swift.listing.ListingRequest;
 import io.tessera.swift.auth.Principal;
+import io.tessera.swift.etag.EtagQuoter;
 import io.tessera.swift.quota.Quotas;
 import java.util.Optional;
 import io.tessera.swift.versioning.Versioning;
@@ -64,6 +65,7 @@ public final class AccountResource {
     public Response update(@Context HttpHeaders headers) {
         Quotas.checkAccountHeaders(headers.getRequestHeaders(), who);
         Map<String, String> changes = MetadataHeaders.changes(headers.getRequestHeaders(), "account", services.limits());
+        EtagQuoter.changes(headers.getRequestHeaders(), "account", changes);
         MetadataHeaders.checkTotal(info().metadata(), changes, "account", services.limits());
         services.store().metadata().updateAccountMetadata(account, changes);
         return Response.noContent().build();
@@ -93,6 +95,7 @@ public final class AccountResource {
                 .header("X-Account-Storage-Policy-Default-Object-Count", info.objectCount())
                 .header("X-Account-Storage-Policy-Default-Bytes-Used", info.bytesUsed());
         MetadataReplies.addAll(reply, info.metadata());
+        EtagQuoter.replyHeaders(reply, "account", info.metadata());
         return reply;
     }
 }

@@ -15,6 +15,7 @@ import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.listing.ListingFormat;
 import io.tessera.swift.listing.ListingPager;
 import io.tessera.swift.listing.ListingRequest;
+import io.tessera.swift.etag.EtagQuoter;
 import io.tessera.swift.quota.Quotas;
 import io.tessera.swift.versioning.LegacyVersioning;
 import io.tessera.swift.versioning.ObjectVersioning;
@@ -125,6 +126,7 @@ public final class ContainerResource {
         Quotas.checkContainerHeaders(headers);
         Map<String, String> changes = MetadataHeaders.changes(headers, "container", services.limits());
         LegacyVersioning.containerChanges(headers, changes);
+        EtagQuoter.changes(headers, "container", changes);
         for (String name : STORED_HEADERS) {
             String value = headers.getFirst(name);
             if (value != null) {
@@ -160,6 +162,7 @@ public final class ContainerResource {
         MetadataReplies.addAll(reply, info.metadata());
         LegacyVersioning.replyHeaders(reply, info.metadata());
         ObjectVersioning.replyHeaders(reply, info.metadata());
+        EtagQuoter.replyHeaders(reply, "container", info.metadata());
         return reply;
     }
 }
