@@ -59,7 +59,11 @@ final class TestServer implements AutoCloseable {
                   - user: "test2:tester2"
                     key_hash: "%s"
                     roles: [admin]
-                """.formatted(KeyHasher.hash(KEY, 1000), KeyHasher.hash("testing2", 1000)));
+                  - user: "reseller:admin"
+                    key_hash: "%s"
+                    roles: [reseller_admin]
+                """.formatted(KeyHasher.hash(KEY, 1000), KeyHasher.hash("testing2", 1000),
+                KeyHasher.hash("reseller", 1000)));
         Map<String, String> env = new HashMap<>();
         env.put("TESSERA_HOME", home.toString());
         env.put("TESSERA_PORT", String.valueOf(port));
