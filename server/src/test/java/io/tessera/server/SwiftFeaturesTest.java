@@ -360,6 +360,13 @@ abstract class SwiftFeaturesTest {
         assertThat(header(http.send("HEAD", A + "/eq/o"), "ETag")).isEqualTo("\"5d41402abc4b2a76b9719d911017c592\"");
         assertThat(header(http.send("HEAD", A + "/eq-plain/o"), "ETag")).isEqualTo("5d41402abc4b2a76b9719d911017c592");
         assertThat(header(http.send("HEAD", A + "/eq"), "X-Container-Rfc-Compliant-Etags")).isEqualTo("True");
+        // The account's flag applies where the container says nothing; a container's "false" wins; at once.
+        assertThat(http.send("POST", A, "X-Account-Rfc-Compliant-Etags", "true").statusCode()).isEqualTo(204);
+        assertThat(header(http.send("HEAD", A + "/eq-plain/o"), "ETag")).startsWith("\"");
+        assertThat(http.send("POST", A + "/eq-plain", "X-Container-Rfc-Compliant-Etags", "false").statusCode())
+                .isEqualTo(204);
+        assertThat(header(http.send("HEAD", A + "/eq-plain/o"), "ETag")).isEqualTo("5d41402abc4b2a76b9719d911017c592");
+        assertThat(http.send("POST", A, "X-Remove-Account-Rfc-Compliant-Etags", "x").statusCode()).isEqualTo(204);
     }
 
     // ---- COPY across accounts: the source is judged first ----

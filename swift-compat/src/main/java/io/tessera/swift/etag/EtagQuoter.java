@@ -61,6 +61,9 @@ public final class EtagQuoter implements ContainerResponseFilter {
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        if (changesAFlag(request)) {
+            cache.clear(); // this frontend sees its own changes at once; others within the cache's seconds
+        }
         Object etag = response.getHeaders().getFirst("ETag");
         if (etag == null) {
             return;
@@ -73,6 +76,19 @@ public final class EtagQuoter implements ContainerResponseFilter {
         if (path.isPresent() && enabled(path.get().account(), path.get().container())) {
             response.getHeaders().putSingle("ETag", "\"" + value + "\"");
         }
+    }
+
+    private static boolean changesAFlag(ContainerRequestContext request) {
+        String method = request.getMethod();
+        if (!method.equals("POST") && !method.equals("PUT")) {
+            return false;
+        }
+        for (String header : request.getHeaders().keySet()) {
+            if (header.toLowerCase(Locale.ROOT).endsWith("-rfc-compliant-etags")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Optional<SwiftPath> objectPath(ContainerRequestContext request) {
