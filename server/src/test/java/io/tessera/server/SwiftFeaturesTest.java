@@ -267,6 +267,8 @@ abstract class SwiftFeaturesTest {
         HttpResponse<byte[]> head = http.send("HEAD", A + "/ov");
         assertThat(header(head, "X-Container-Bytes-Used")).isEqualTo("16");
         assertThat(header(head, "X-Container-Object-Count")).isEqualTo("1");
+        JsonNode account = JSON.readTree(http.send("GET", A + "?format=json&prefix=ov").body());
+        assertThat(account.get(0).path("bytes").asLong()).isEqualTo(16);
 
         // DELETE writes a delete marker; the versions stay readable.
         HttpResponse<byte[]> deleted = http.send("DELETE", A + "/ov/o");

@@ -16,6 +16,7 @@ import io.tessera.swift.auth.Principal;
 import io.tessera.swift.etag.EtagQuoter;
 import io.tessera.swift.quota.Quotas;
 import java.util.Optional;
+import io.tessera.swift.versioning.ObjectVersioning;
 import io.tessera.swift.versioning.Versioning;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -54,7 +55,10 @@ public final class AccountResource {
                 headers.getHeaderString("Accept"));
         ListingPager<ContainerInfo> pager = new ListingPager<>(
                 q -> services.store().metadata().listContainers(account, Versioning.withoutReserved(q)), ContainerInfo::name);
-        List<ListingPager.Entry<ContainerInfo>> rows = pager.page(req);
+        ObjectVersioning versioning = new ObjectVersioning(services.store().metadata());
+        List<ListingPager.Entry<ContainerInfo>> rows = pager.page(req).stream()
+                .map(e -> e.item() == null ? e : new ListingPager.Entry<>(versioning.withVersionBytes(e.item()), null))
+                .toList();
         if (rows.isEmpty() && format == ListingFormat.PLAIN) {
             return headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info).build();
         }

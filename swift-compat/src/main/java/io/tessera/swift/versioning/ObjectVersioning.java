@@ -96,6 +96,15 @@ public final class ObjectVersioning {
                 .map(ContainerInfo::bytesUsed).orElse(0L);
     }
 
+    /** A container as an account listing shows it: with its versions' bytes, as Swift's listing does. */
+    public ContainerInfo withVersionBytes(ContainerInfo info) {
+        if (hiddenContainer(info.metadata()).isEmpty()) {
+            return info;
+        }
+        return new ContainerInfo(info.account(), info.name(), info.created(), info.metadata(), info.objectCount(),
+                bytesUsed(info));
+    }
+
     /**
      * Before a container DELETE: 409 while it still has versions; else its hidden container is deleted
      * with it.
