@@ -10,8 +10,8 @@
 #   SWIFT_TEST_FILES  test files relative to test/functional (default: run-functional.sh's list)
 #   SWIFT_FUNC_OUT    where to keep the log and junit XML (default: mktemp -d)
 #   TESSERA_CASSANDRA_CONTACT_POINTS  for the cassandra backend (default 127.0.0.1:9042); a keyspace of
-#                     its own is created per run, with CASSANDRA_NODES replicas (default 1: the shared
-#                     single node; cassandra.env sets it)
+#                     its own is created per run
+#   TESSERA_CASSANDRA_REPLICATION  its replication (default {class: SimpleStrategy, factor: 1}: one node)
 #   RUN_FUNCTIONAL    the runner (default ../shared/bench/swift/run-functional.sh)
 # Build first: mvn -B -q -DskipTests package
 set -euo pipefail
@@ -38,7 +38,7 @@ store:
   data_dir: $home/data
   cassandra:
     keyspace: func_$(date +%s)
-    replication: {class: NetworkTopologyStrategy, factor: ${CASSANDRA_NODES:-1}}
+    replication: ${TESSERA_CASSANDRA_REPLICATION:-"{class: SimpleStrategy, factor: 1}"}
 auth: {users_file: users.yaml}
 volumes: {nbd_port: $((port + 1))}
 CONF

@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
 /** {@code bin/tessera}: the server and the admin commands. */
 @Command(name = "tessera", mixinStandardHelpOptions = true, version = "tessera 0.1.0",
         description = "A deduplicated block store behind the OpenStack Swift API.",
-        subcommands = {Main.Run.class, Main.HashKey.class, VolumeCli.class})
+        subcommands = {Main.Run.class, Main.HashKey.class, VolumeCli.class, AdminCli.Gc.class, AdminCli.Scrub.class,
+                AdminCli.Fsck.class, AdminCli.Stats.class})
 public final class Main implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 

@@ -4,6 +4,9 @@ import com.codahale.metrics.MetricRegistry;
 import io.tessera.hashmap.BlockSize;
 import io.tessera.server.config.ConfigLoader;
 import io.tessera.server.config.TesseraConfig;
+import io.tessera.server.admin.AdminEndpoint;
+import io.tessera.server.admin.AdminJobs;
+import io.tessera.server.admin.AdminResource;
 import io.tessera.server.http.JettyServerFactory;
 import io.tessera.store.Store;
 import io.tessera.store.content.ContentMaps;
@@ -14,6 +17,11 @@ import io.tessera.swift.SwiftServices;
 import io.tessera.swift.auth.AuthResource;
 import io.tessera.swift.auth.TokenService;
 import io.tessera.swift.auth.UserDirectory;
+import io.tessera.swift.cors.CorsReplyFilter;
+import io.tessera.swift.formpost.FormPostInfo;
+import io.tessera.swift.tempurl.TempUrlFilter;
+import io.tessera.swift.tempurl.TempUrlInfo;
+import io.tessera.swift.tempurl.TempUrlReplyFilter;
 import io.tessera.swift.errors.SwiftExceptionMapper;
 import io.tessera.swift.etag.EtagQuoter;
 import io.tessera.swift.expiry.ObjectExpirer;
@@ -23,6 +31,8 @@ import io.tessera.swift.http.SwiftHeadersFilter;
 import io.tessera.swift.http.UnreadBodyDrain;
 import io.tessera.swift.resources.InfoResource;
 import io.tessera.swift.resources.StorageResource;
+import io.tessera.swift.bulk.BulkLimits;
+import io.tessera.swift.slo.SloLimits;
 import io.tessera.volumes.Hasher;
 import io.tessera.volumes.VolumeService;
 import io.tessera.volumes.nbd.NbdServer;
@@ -66,6 +76,9 @@ public final class TesseraServer implements AutoCloseable {
     private final Hasher hasher;
     private final NbdServer nbd;
     private final ObjectExpirer expirer;
+    private AdminJobs admin;
+    private AdminEndpoint adminEndpoint;
+    private java.nio.file.Path dataDir;
 
     private TesseraServer(Store store, Server jetty, ExecutorService blockIo, MetricRegistry metrics,
                           VolumeService volumes, Hasher hasher, NbdServer nbd, ObjectExpirer expirer) {
@@ -85,7 +98,7 @@ public final class TesseraServer implements AutoCloseable {
         TesseraConfig config = loaded.config();
         Store store = StoreFactory.open(config.store(), loaded.dataDir(), metrics);
         try {
-            return start(store, config, new UserDirectory(loaded.users()), metrics);
+            return start(store, config, new UserDirectory(loaded.users()), metrics, loaded.dataDir());
         } catch (Exception e) {
             store.close();
             throw e;
@@ -94,6 +107,12 @@ public final class TesseraServer implements AutoCloseable {
 
     static TesseraServer start(Store store, TesseraConfig config, UserDirectory users, MetricRegistry metrics)
             throws Exception {
+        return start(store, config, users, metrics, null);
+    }
+
+    /** @param dataDir where the admin endpoint file and the collector's work files go; null: a temp folder, no file */
+    static TesseraServer start(Store store, TesseraConfig config, UserDirectory users, MetricRegistry metrics,
+                               java.nio.file.Path dataDir) throws Exception {
         if (!SLF4JBridgeHandler.isInstalled()) {
             SLF4JBridgeHandler.removeHandlersForRootLogger();
             SLF4JBridgeHandler.install();
@@ -130,12 +149,19 @@ public final class TesseraServer implements AutoCloseable {
         VolumeResource.AccessCheck access = (token, account) -> tokens.verify(token)
                 .map(u -> u.isAdmin() && u.account().equals(account)).orElse(false);
 
+        // Maintenance (bin/tessera gc|scrub|fsck|stats): jobs, the collector's schedule, the admin API.
+        AdminJobs admin = new AdminJobs(store, AdminCli.gcSettings(config.gc(), dataDir), nodeId, metrics);
+        String adminToken = AdminEndpoint.create(0).token();
         ResourceConfig app = new ResourceConfig()
+                .register(new AdminResource(admin, adminToken))
                 .register(new VolumeResource(volumes, access, vc.nbdPublicHost(), nbd::port))
                 .register(new AuthResource(users, tokens, config.server().publicUrl()))
-                .register(new InfoResource(limits, SwiftFeatures.info()))
+                .register(new InfoResource(limits, swiftFeatures()))
                 .register(new StorageResource(services))
                 .register(new SwiftHeadersFilter(limits))
+                .register(new TempUrlFilter(store.metadata(), limits, Clock.systemUTC(), metrics))
+                .register(new TempUrlReplyFilter())
+                .register(new CorsReplyFilter(store.metadata()))
                 .register(new EtagQuoter(store.metadata(), limits))
                 .register(new UnreadBodyDrain())
                 .register(SwiftExceptionMapper.class)
@@ -149,6 +175,7 @@ public final class TesseraServer implements AutoCloseable {
         try {
             jetty.start();
         } catch (Exception e) {
+            admin.close();
             blockIo.shutdownNow();
             nbd.close();
             hasher.close();
@@ -158,9 +185,35 @@ public final class TesseraServer implements AutoCloseable {
         }
         ObjectExpirer expirer = new ObjectExpirer(store.metadata(), Clock.systemUTC(), metrics).start(EXPIRER_INTERVAL);
         TesseraServer server = new TesseraServer(store, jetty, blockIo, metrics, volumes, hasher, nbd, expirer);
+        server.admin = admin;
+        server.dataDir = dataDir;
+        if (dataDir != null) {
+            String host = config.server().host();
+            boolean wildcard = host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+            String reach = wildcard ? "127.0.0.1" : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+            server.adminEndpoint = new AdminEndpoint("http://" + reach + ":" + server.port(), adminToken);
+            server.adminEndpoint.write(dataDir);
+        }
+        if (config.gc().enabled()) {
+            admin.scheduleGc(Duration.ofMinutes(config.gc().intervalMinutes()));
+        }
         log.info("Tessera serving the Swift API on http://{}:{}/ (auth: /auth/v1.0), volumes at /volumes/v1,"
                 + " NBD on {}:{}", config.server().host(), server.port(), vc.nbdHost(), nbd.port());
         return server;
+    }
+
+    /** The middleware sections of /info for the features Tessera serves, with Swift's names and fields. */
+    private static java.util.Map<String, java.util.Map<String, Object>> swiftFeatures() {
+        java.util.Map<String, java.util.Map<String, Object>> features = new java.util.LinkedHashMap<>(java.util.Map.of(
+                "tempurl", TempUrlInfo.section(),
+                "formpost", FormPostInfo.section(),
+                "staticweb", java.util.Map.of(),
+                "tempauth", java.util.Map.of("account_acls", true),
+                "slo", SloLimits.DEFAULTS.asInfo(),
+                "bulk_delete", BulkLimits.DEFAULTS.deleteInfo(),
+                "bulk_upload", BulkLimits.DEFAULTS.uploadInfo()));
+        features.putAll(SwiftFeatures.info()); // symlink, versioning, quotas, etag_quoter
+        return features;
     }
 
     /** The secret that signs tokens, shared by every frontend of one store (created once, by compare-and-set). */
@@ -211,8 +264,16 @@ public final class TesseraServer implements AutoCloseable {
         jetty.join();
     }
 
+    public AdminJobs admin() {
+        return admin;
+    }
+
     @Override
     public void close() {
+        if (adminEndpoint != null) {
+            adminEndpoint.remove(dataDir);
+        }
+        admin.close();
         try {
             jetty.stop();
         } catch (Exception e) {

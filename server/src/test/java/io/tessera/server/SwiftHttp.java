@@ -41,6 +41,11 @@ final class SwiftHttp {
         this.token = token;
     }
 
+    /** A client that sends no token at all: anonymous requests, temporary URLs, form posts. */
+    static SwiftHttp anonymous(int port) {
+        return new SwiftHttp(port, null);
+    }
+
     /** A client of the server on {@code port} that presents {@code token} (issued by any server) without asking for one. */
     static SwiftHttp withToken(int port, String token) {
         return new SwiftHttp(port, token);
@@ -50,7 +55,9 @@ final class SwiftHttp {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + rawPath))
                 .timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        b.header("X-Auth-Token", token);
+        if (token != null) {
+            b.header("X-Auth-Token", token);
+        }
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }

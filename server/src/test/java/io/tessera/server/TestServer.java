@@ -59,10 +59,13 @@ final class TestServer implements AutoCloseable {
                   - user: "test2:tester2"
                     key_hash: "%s"
                     roles: [admin]
+                  - user: "test:tester3"
+                    key_hash: "%s"
+                    roles: []
                   - user: "reseller:admin"
                     key_hash: "%s"
                     roles: [reseller_admin]
-                """.formatted(KeyHasher.hash(KEY, 1000), KeyHasher.hash("testing2", 1000),
+                """.formatted(KeyHasher.hash(KEY, 1000), KeyHasher.hash("testing2", 1000), KeyHasher.hash("testing3", 1000),
                 KeyHasher.hash("reseller", 1000)));
         Map<String, String> env = new HashMap<>();
         env.put("TESSERA_HOME", home.toString());

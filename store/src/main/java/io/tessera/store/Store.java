@@ -29,6 +29,9 @@ public interface Store extends AutoCloseable {
     /** Volume records, overlays, leases (see {@link VolumeStore}). */
     VolumeStore volumes();
 
+    /** Scans, the condemned mark and state for the collector, scrub and fsck (see {@link GcStore}). */
+    GcStore gc();
+
     /** The store-wide block size; fixed when the store is created. */
     BlockSize blockSize();
 

@@ -94,7 +94,7 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
             ObjectVersion v = store.metadata().getObject(account, source.substring(0, slash), source.substring(slash + 1))
                     .orElseThrow(() -> VolumeException.notFound("object " + source));
             parent = v.map();
-            maps.load(parent); // one map read: the clone's parent must be whole
+            maps.retain(parent); // one map read: the clone's parent must be whole (and not condemned: store/GC.md)
             size = sizeBytes == null ? v.length() : sizeBytes;
             if (size < v.length()) {
                 throw VolumeException.badRequest("a clone is at least as large as its source (" + v.length() + " bytes)");

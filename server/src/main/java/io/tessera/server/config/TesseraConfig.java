@@ -11,13 +11,45 @@ import java.util.List;
 public record TesseraConfig(@JsonProperty("server") Server server,
                             @JsonProperty("store") StoreSettings store,
                             @JsonProperty("auth") Auth auth,
-                            @JsonProperty("volumes") Volumes volumes) {
+                            @JsonProperty("volumes") Volumes volumes,
+                            @JsonProperty("gc") Gc gc) {
 
     public TesseraConfig {
         server = server != null ? server : new Server(null, null, null, null, null);
         store = store != null ? store : new StoreSettings(null, null, null, null, null);
         auth = auth != null ? auth : new Auth(null, null);
         volumes = volumes != null ? volumes : new Volumes(null, null, null, null, null, null);
+        gc = gc != null ? gc : new Gc(null, null, null, null, null);
+    }
+
+    public TesseraConfig(Server server, StoreSettings store, Auth auth, Volumes volumes) {
+        this(server, store, auth, volumes, null);
+    }
+
+    /**
+     * The garbage collector (README, "Garbage collection"; store/GC.md).
+     *
+     * @param enabled         run on a schedule in the server (bin/tessera gc runs one on demand either way)
+     * @param intervalMinutes time between the end of one scheduled cycle and the start of the next
+     * @param graceMinutes    nothing younger than this is deleted: must exceed the longest upload and the
+     *                        clock skew between frontends; garbage is freed one to two cycles after it
+     *                        has been unreferenced this long
+     * @param bloomFpp        false-positive rate of the mark set (~9.6 bits per block at 0.01); a false
+     *                        positive keeps a garbage block one more cycle, never loses data
+     * @param accounting      count each account's physical bytes during the mark (one map read per object)
+     */
+    public record Gc(@JsonProperty("enabled") Boolean enabled,
+                     @JsonProperty("interval_minutes") Integer intervalMinutes,
+                     @JsonProperty("grace_minutes") Integer graceMinutes,
+                     @JsonProperty("bloom_fpp") Double bloomFpp,
+                     @JsonProperty("accounting") Boolean accounting) {
+        public Gc {
+            enabled = enabled == null || enabled;
+            intervalMinutes = intervalMinutes != null ? intervalMinutes : 360;
+            graceMinutes = graceMinutes != null ? graceMinutes : 1440;
+            bloomFpp = bloomFpp != null ? bloomFpp : 0.01;
+            accounting = accounting == null || accounting;
+        }
     }
 
     /**
@@ -166,14 +198,14 @@ public record TesseraConfig(@JsonProperty("server") Server server,
     }
 
     TesseraConfig withServer(Server s) {
-        return new TesseraConfig(s, store, auth, volumes);
+        return new TesseraConfig(s, store, auth, volumes, gc);
     }
 
     TesseraConfig withStore(StoreSettings s) {
-        return new TesseraConfig(server, s, auth, volumes);
+        return new TesseraConfig(server, s, auth, volumes, gc);
     }
 
     TesseraConfig withVolumes(Volumes v) {
-        return new TesseraConfig(server, store, auth, v);
+        return new TesseraConfig(server, store, auth, v, gc);
     }
 }

@@ -42,6 +42,7 @@ public final class JettyServerFactory {
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
         context.getServletHandler().setDecodeAmbiguousURIs(true);
+        context.addFilter(ClientAddressFilter.class, "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addFilter(RawContentTypeFilter.class, "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder("swift", app), "/*");
         server.setHandler(new SwiftPathGuard(new SwiftConnectionQuirks(context)));

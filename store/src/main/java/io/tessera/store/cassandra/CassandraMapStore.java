@@ -38,15 +38,31 @@ final class CassandraMapStore implements MapStore {
     private final PreparedStatement insertPage;
     private final PreparedStatement selectGroup;
     private final PreparedStatement deleteGroup;
+    private final PreparedStatement scanFirst;
+    private final PreparedStatement scanAfter;
+    private final PreparedStatement condemn;
+    private final PreparedStatement revive;
+    private final PreparedStatement deleteHeaderIfCondemned;
+    private final PreparedStatement deleteGroupUpTo;
     private final Timer putTimer;
     private final Timer getTimer;
 
     CassandraMapStore(Cql cql, BlockSize storeBlockSize, MetricRegistry metrics) {
         this.cql = cql;
         this.storeBlockSize = storeBlockSize;
-        selectHeader = cql.prepare("SELECT block_size, length, hash_count FROM {ks}.maps WHERE map_id = ?");
-        insertHeader = cql.prepare("INSERT INTO {ks}.maps (map_id, block_size, length, hash_count) VALUES (?, ?, ?, ?)");
-        deleteHeader = cql.prepare("DELETE FROM {ks}.maps WHERE map_id = ?");
+        selectHeader = cql.prepare("SELECT block_size, length, hash_count, condemned FROM {ks}.maps WHERE map_id = ?");
+        // Every write of a header is a lightweight transaction, so the collector's conditional delete
+        // (also one) and a put of the same map are ordered, whatever the frontends' clocks say.
+        insertHeader = cql.prepare("INSERT INTO {ks}.maps (map_id, block_size, length, hash_count) VALUES (?, ?, ?, ?)"
+                + " IF NOT EXISTS");
+        deleteHeader = cql.prepare("DELETE FROM {ks}.maps WHERE map_id = ? IF EXISTS");
+        scanFirst = cql.prepare("SELECT map_id, length, condemned, WRITETIME(length) AS written FROM {ks}.maps LIMIT ?");
+        scanAfter = cql.prepare("SELECT map_id, length, condemned, WRITETIME(length) AS written FROM {ks}.maps"
+                + " WHERE token(map_id) >= token(?) LIMIT ?");
+        condemn = cql.prepare("UPDATE {ks}.maps SET condemned = ? WHERE map_id = ? IF length >= 0 AND condemned = null");
+        revive = cql.prepare("UPDATE {ks}.maps SET condemned = null WHERE map_id = ? IF condemned = ?");
+        deleteHeaderIfCondemned = cql.prepare("DELETE FROM {ks}.maps WHERE map_id = ? IF condemned = ?");
+        deleteGroupUpTo = cql.prepare("DELETE FROM {ks}.map_pages USING TIMESTAMP ? WHERE map_id = ? AND page_group = ?");
         insertPage = cql.prepare("INSERT INTO {ks}.map_pages (map_id, page_group, page, hashes) VALUES (?, ?, ?, ?)");
         selectGroup = cql.prepare("SELECT page, hashes FROM {ks}.map_pages WHERE map_id = ? AND page_group = ?");
         deleteGroup = cql.prepare("DELETE FROM {ks}.map_pages WHERE map_id = ? AND page_group = ?");
@@ -64,16 +80,31 @@ final class CassandraMapStore implements MapStore {
         MapId id = MapId.of(map);
         try (Timer.Context ignored = putTimer.time()) {
             String key = id.key();
-            if (header(key).isPresent()) {
-                return id; // content-addressed: an existing map is this very map
+            for (int attempt = 0; ; attempt++) {
+                Optional<Row> existing = header(key);
+                if (existing.isEmpty()) {
+                    break;
+                }
+                if (existing.get().isNull("condemned")) {
+                    return id; // content-addressed: an existing map is this very map
+                }
+                // Condemned by the collector: stored again by its address, so it is live again.
+                if (revive(id, existing.get().getLong("condemned"))) {
+                    return id;
+                }
+                if (attempt > 8) {
+                    throw new io.tessera.store.StoreUnavailableException("map " + key + " keeps changing under the collector");
+                }
             }
             List<BlockHash> hashes = map.hashes();
             cql.pipeline(IntStream.range(0, pageCount(hashes.size())).boxed().toList(),
                     page -> cql.executeAsync(insertPage.bind(key, page / PAGES_PER_GROUP, page, encodePage(hashes, page))
                             .setIdempotent(true)),
                     "writing the pages of map " + key);
+            // Not applied means a racing put of the same map published it first: the same content.
             cql.execute(insertHeader.bind(key, map.blockSize().bytes(), map.length(), (long) hashes.size())
-                    .setIdempotent(true), "publishing map " + key);
+                    .setSerialConsistencyLevel(com.datastax.oss.driver.api.core.ConsistencyLevel.LOCAL_SERIAL),
+                    "publishing map " + key);
             return id;
         }
     }
@@ -120,7 +151,8 @@ final class CassandraMapStore implements MapStore {
         Optional<Row> header = header(key);
         long count = header.map(h -> h.getLong("hash_count")).orElseGet(() -> storeBlockSize.blockCount(id.length()));
         // Unpublish first, then drop the pages: a reader sees the whole map or none of it.
-        cql.execute(deleteHeader.bind(key).setIdempotent(true), "deleting map " + key);
+        cql.execute(deleteHeader.bind(key).setSerialConsistencyLevel(
+                com.datastax.oss.driver.api.core.ConsistencyLevel.LOCAL_SERIAL), "deleting map " + key);
         cql.pipeline(IntStream.range(0, groupCount(pageCount(count))).boxed().toList(),
                 group -> cql.executeAsync(deleteGroup.bind(key, group).setIdempotent(true)),
                 "deleting the pages of map " + key);
@@ -167,5 +199,55 @@ final class CassandraMapStore implements MapStore {
             return CompletableFuture.completedFuture(into);
         }
         return rs.fetchNextPage().thenCompose(next -> collect(next, into));
+    }
+
+    static List<Row> allRowsOf(Cql cql, com.datastax.oss.driver.api.core.cql.Statement<?> statement, String what) {
+        return cql.await(allRows(cql.executeAsync(statement)), what);
+    }
+
+    // ---- the collector's side (CassandraGcStore) ----
+
+    List<io.tessera.store.GcStore.MapEntry> scan(MapId after, int limit) {
+        var statement = after == null ? scanFirst.bind(limit) : scanAfter.bind(after.key(), limit + 1);
+        List<io.tessera.store.GcStore.MapEntry> out = new ArrayList<>();
+        for (Row row : allRowsOf(cql, statement.setIdempotent(true), "scanning maps")) {
+            MapId id = MapId.parse(row.getString("map_id"));
+            if (!row.isNull("length") && !id.equals(after) && out.size() < limit) {
+                out.add(new io.tessera.store.GcStore.MapEntry(id, row.getLong("written") / 1000,
+                        row.isNull("condemned") ? 0 : row.getLong("condemned")));
+            }
+        }
+        return out;
+    }
+
+    boolean condemn(MapId id, long atMillis) {
+        return lwt(condemn.bind(atMillis, id.key()), "condemning map " + id.key());
+    }
+
+    boolean revive(MapId id, long condemnedMillis) {
+        return lwt(revive.bind(id.key(), condemnedMillis), "reviving map " + id.key());
+    }
+
+    /**
+     * Unpublishes the header by LWT if still condemned at {@code condemnedMillis}, then drops the pages
+     * with tombstones timestamped at the condemnation, so pages a later put writes again survive them.
+     */
+    boolean deleteIfCondemned(MapId id, long condemnedMillis) {
+        String key = id.key();
+        Optional<Row> header = header(key);
+        if (header.isEmpty() || !lwt(deleteHeaderIfCondemned.bind(key, condemnedMillis), "unpublishing map " + key)) {
+            return false;
+        }
+        long count = header.get().getLong("hash_count");
+        cql.pipeline(IntStream.range(0, groupCount(pageCount(count))).boxed().toList(),
+                group -> cql.executeAsync(deleteGroupUpTo.bind(condemnedMillis * 1000, key, group).setIdempotent(true)),
+                "deleting the pages of map " + key);
+        return true;
+    }
+
+    private boolean lwt(com.datastax.oss.driver.api.core.cql.BoundStatement statement, String what) {
+        Row applied = cql.execute(statement.setSerialConsistencyLevel(
+                com.datastax.oss.driver.api.core.ConsistencyLevel.LOCAL_SERIAL), what).one();
+        return applied == null || applied.getBoolean("[applied]");
     }
 }

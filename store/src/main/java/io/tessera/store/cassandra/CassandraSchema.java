@@ -66,7 +66,9 @@ final class CassandraSchema {
             // 2: volumes (SCHEMA.md, Volumes).
             java.util.stream.Stream.concat(CassandraOwnedBlockStore.ddl().stream(), CassandraVolumeStore.ddl().stream())
                     .toList(),
-            // 3: the expiry index (SCHEMA.md, Expiring objects).
+            // 3: the collector (store/GC.md): the condemned mark on blocks and maps, and its own state.
+            CassandraGcStore.ddl(),
+            // 4: the expiry index (SCHEMA.md, Expiring objects).
             ExpiryIndex.ddl());
 
     static final int VERSION = MIGRATIONS.size();

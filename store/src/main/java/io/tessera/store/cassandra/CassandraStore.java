@@ -36,6 +36,7 @@ public final class CassandraStore implements Store {
     private final PreparedStatement probe;
     private final CassandraOwnedBlockStore owned;
     private final CassandraVolumeStore volumes;
+    private final CassandraGcStore gc;
 
     private CassandraStore(CqlSession session, CassandraConfig config, CassandraSchema.StoreParameters params,
                            MetricRegistry metrics) {
@@ -50,6 +51,7 @@ public final class CassandraStore implements Store {
                 new ObjectTable(cql, params.listingShards(), usage, expiries), expiries);
         this.owned = new CassandraOwnedBlockStore(cql, blockSize.bytes());
         this.volumes = new CassandraVolumeStore(cql);
+        this.gc = new CassandraGcStore(cql, blocks, maps);
         this.probe = cql.prepare("SELECT value FROM {ks}.store_meta WHERE key = 'schema_version'");
     }
 
@@ -140,6 +142,11 @@ public final class CassandraStore implements Store {
     @Override
     public io.tessera.store.VolumeStore volumes() {
         return volumes;
+    }
+
+    @Override
+    public io.tessera.store.GcStore gc() {
+        return gc;
     }
 
     @Override

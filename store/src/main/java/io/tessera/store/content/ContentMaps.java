@@ -47,6 +47,35 @@ public final class ContentMaps {
                 .orElseThrow(() -> new StoreCorruptionException("map " + id.key() + " is missing"));
     }
 
+    /**
+     * Loads the map behind {@code id} for a new reference to it that moves no data (a server-side copy,
+     * a volume clone) and makes sure the collector will not delete it: a map, or a one-block map's
+     * block, that the collector has condemned is stored again, which revives it (store/GC.md, "New
+     * references to existing content"). Costs one extra index read when nothing is condemned.
+     *
+     * @throws StoreCorruptionException if the map or a one-block map's block is missing
+     */
+    public Hashmap retain(MapId id) {
+        Hashmap map = load(id);
+        if (id.length() == 0) {
+            return map;
+        }
+        if (!isImplicit(id)) {
+            store.maps().put(map); // a no-op read, unless condemned: then it clears the mark
+            return map;
+        }
+        BlockHash block = id.merkleRoot();
+        if (block.isZeroBlock() || io.tessera.store.OwnedIds.isOwned(block)
+                || !store.blocks().existing(List.of(block)).isEmpty()) {
+            return map;
+        }
+        // Absent or condemned: a condemned block still has its content, and storing it again revives it.
+        byte[] content = store.blocks().get(block)
+                .orElseThrow(() -> new StoreCorruptionException("block " + block + " is missing"));
+        store.blocks().putIfAbsent(block, content, 0, content.length);
+        return map;
+    }
+
     /** The blocks a map id references without loading a stored map, for one-block maps. */
     public static boolean referencesBlockDirectly(MapId id, BlockSize blockSize) {
         return id.length() > 0 && id.length() <= blockSize.bytes() && !id.merkleRoot().equals(BlockHash.ZERO_BLOCK);

@@ -69,7 +69,12 @@ final class EmbeddedBlockStore implements BlockStore {
             ReentrantLock lock = locks.get(key);
             lock.lock();
             try {
-                if (db.get(Cf.BLOCKS, key) != null) {
+                byte[] existing = db.get(Cf.BLOCKS, key);
+                if (existing != null) {
+                    if (condemnedAt(existing) != 0) {
+                        // Re-referenced by its address: no longer garbage (GcStore, under this stripe's lock).
+                        db.put(Cf.BLOCKS, key, withCondemned(existing, 0));
+                    }
                     present.mark();
                     return false;
                 }
@@ -78,7 +83,7 @@ final class EmbeddedBlockStore implements BlockStore {
                     files.write(hash, content, off, len);
                 }
                 try (EmbeddedDb.Batch batch = db.batch()) {
-                    batch.put(Cf.BLOCKS, key, indexRow(inline ? INLINE : FILE, len));
+                    batch.put(Cf.BLOCKS, key, indexRow(inline ? INLINE : FILE, len, System.currentTimeMillis()));
                     if (inline) {
                         batch.put(Cf.INLINE_BLOCKS, key, Arrays.copyOfRange(content, off, off + len));
                     }
@@ -100,7 +105,8 @@ final class EmbeddedBlockStore implements BlockStore {
             List<BlockHash> chunk = distinct.subList(start, Math.min(distinct.size(), start + EXISTING_BATCH));
             List<byte[]> rows = db.multiGet(Cf.BLOCKS, chunk.stream().map(Keys::block).toList());
             for (int i = 0; i < chunk.size(); i++) {
-                if (rows.get(i) != null) {
+                // A condemned block counts as absent: the caller stores it again, which revives it.
+                if (rows.get(i) != null && condemnedAt(rows.get(i)) == 0) {
                     found.add(chunk.get(i));
                 }
             }
@@ -140,16 +146,23 @@ final class EmbeddedBlockStore implements BlockStore {
         }
     }
 
-    /** Removes the index row first: a crash before the file is unlinked leaves garbage, not a dangling index. */
     @Override
     public void delete(BlockHash hash) {
+        deleteIf(hash, row -> true);
+    }
+
+    /**
+     * Removes the index row first: a crash before the file is unlinked leaves garbage, not a dangling
+     * index. The condition is checked under the stripe's lock, so no put can revive the block between.
+     */
+    boolean deleteIf(BlockHash hash, java.util.function.Predicate<byte[]> condition) {
         byte[] key = Keys.block(hash);
         ReentrantLock lock = locks.get(key);
         lock.lock();
         try {
             byte[] row = db.get(Cf.BLOCKS, key);
-            if (row == null) {
-                return;
+            if (row == null || !condition.test(row)) {
+                return false;
             }
             int length = length(hash, row);
             try (EmbeddedDb.Batch batch = db.batch()) {
@@ -159,9 +172,46 @@ final class EmbeddedBlockStore implements BlockStore {
             if (row[0] == FILE) {
                 files.delete(hash);
             }
+            return true;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Replaces the index row under the stripe's lock if {@code change} returns a new row (null: leave it). */
+    boolean updateIndex(BlockHash hash, java.util.function.UnaryOperator<byte[]> change) {
+        byte[] key = Keys.block(hash);
+        ReentrantLock lock = locks.get(key);
+        lock.lock();
+        try {
+            byte[] row = db.get(Cf.BLOCKS, key);
+            byte[] next = row == null ? null : change.apply(row);
+            if (next == null) {
+                return false;
+            }
+            db.put(Cf.BLOCKS, key, next);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The collector's view of an index row. */
+    static io.tessera.store.GcStore.BlockEntry entry(BlockHash hash, byte[] row) {
+        return new io.tessera.store.GcStore.BlockEntry(hash, length(hash, row), writtenAt(row), condemnedAt(row));
+    }
+
+    /** Rows written before the collector existed were 5 bytes long: no write time (0, i.e. old). */
+    static long writtenAt(byte[] row) {
+        return row.length == ROW_LENGTH ? ByteBuffer.wrap(row, 5, 8).getLong() : 0;
+    }
+
+    static long condemnedAt(byte[] row) {
+        return row.length == ROW_LENGTH ? ByteBuffer.wrap(row, 13, 8).getLong() : 0;
+    }
+
+    static byte[] withCondemned(byte[] row, long condemnedMillis) {
+        return ByteBuffer.allocate(ROW_LENGTH).put(row, 0, 5).putLong(writtenAt(row)).putLong(condemnedMillis).array();
     }
 
     @Override
@@ -169,12 +219,15 @@ final class EmbeddedBlockStore implements BlockStore {
         return new BlockStats(db.counter(Keys.BLOCK_COUNT), db.counter(Keys.BLOCK_BYTES));
     }
 
-    private static byte[] indexRow(byte where, int length) {
-        return ByteBuffer.allocate(5).put(where).putInt(length).array();
+    /** Index row: where (1 byte), stored length (4), written at (8, ms), condemned at (8, ms; 0: not). */
+    private static final int ROW_LENGTH = 21;
+
+    private static byte[] indexRow(byte where, int length, long writtenMillis) {
+        return ByteBuffer.allocate(ROW_LENGTH).put(where).putInt(length).putLong(writtenMillis).putLong(0).array();
     }
 
     private static int length(BlockHash hash, byte[] row) {
-        if (row.length != 5 || (row[0] != INLINE && row[0] != FILE)) {
+        if ((row.length != 5 && row.length != ROW_LENGTH) || (row[0] != INLINE && row[0] != FILE)) {
             throw new StoreCorruptionException("unreadable index row for block " + hash);
         }
         return ByteBuffer.wrap(row, 1, 4).getInt();

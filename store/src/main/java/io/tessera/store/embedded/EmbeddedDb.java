@@ -41,7 +41,11 @@ final class EmbeddedDb implements AutoCloseable {
     /** Column families. META is RocksDB's default family, which must exist anyway. */
     enum Cf {
         META, BLOCKS, INLINE_BLOCKS, MAPS, ACCOUNTS, CONTAINERS, OBJECTS, SETTINGS, COUNTERS,
-        VOLUMES, OVERLAY, LEASES, HASH_JOBS, EXPIRY;
+        VOLUMES, OVERLAY, LEASES, HASH_JOBS,
+        /** The collector's state (GcStore#state): progress, condemned owned blocks, account statistics. */
+        GC,
+        /** The expiry index: due time, then the object version (Keys#expiry). */
+        EXPIRY;
 
         byte[] rocksName() {
             return this == META ? RocksDB.DEFAULT_COLUMN_FAMILY : name().toLowerCase().getBytes(StandardCharsets.UTF_8);

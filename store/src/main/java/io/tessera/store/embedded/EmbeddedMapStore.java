@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Hashmaps in pages of at most {@link #HASHES_PER_PAGE} hashes (128 KiB), the same bounded layout
@@ -27,6 +28,7 @@ final class EmbeddedMapStore implements MapStore {
 
     private final EmbeddedDb db;
     private final BlockSize blockSize;
+    private final Striped<ReentrantLock> locks = new Striped<>(256, ReentrantLock::new);
 
     EmbeddedMapStore(EmbeddedDb db, BlockSize blockSize) {
         this.db = db;
@@ -41,7 +43,23 @@ final class EmbeddedMapStore implements MapStore {
         }
         MapId id = MapId.of(map);
         byte[] head = Keys.mapHead(id);
-        if (db.get(Cf.MAPS, head) != null) {
+        ReentrantLock lock = locks.get(head);
+        lock.lock();
+        try {
+            return putLocked(map, id, head);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under the map's lock, so a conditional delete by the collector cannot interleave. */
+    private MapId putLocked(Hashmap map, MapId id, byte[] head) {
+        byte[] existing = db.get(Cf.MAPS, head);
+        if (existing != null) {
+            if (condemnedAt(existing) != 0) {
+                // Stored again by its address: no longer garbage (see GcStore).
+                db.put(Cf.MAPS, head, headRow(count(existing), writtenAt(existing), 0));
+            }
             return id; // maps are content: an existing id holds exactly this map
         }
         List<BlockHash> hashes = map.hashes();
@@ -54,7 +72,7 @@ final class EmbeddedMapStore implements MapStore {
                 batch.write();
             }
         }
-        db.put(Cf.MAPS, head, ByteBuffer.allocate(8).putLong(hashes.size()).array());
+        db.put(Cf.MAPS, head, headRow(hashes.size(), System.currentTimeMillis(), 0));
         return id;
     }
 
@@ -65,7 +83,7 @@ final class EmbeddedMapStore implements MapStore {
         if (headRow == null) {
             return Optional.empty();
         }
-        long count = headRow.length == 8 ? ByteBuffer.wrap(headRow).getLong() : -1;
+        long count = count(headRow);
         if (count != blockSize.blockCount(id.length())) {
             throw new StoreCorruptionException("map " + id.key() + ": head row does not match a map of "
                     + id.length() + " bytes in " + blockSize.bytes() + "-byte blocks");
@@ -92,10 +110,60 @@ final class EmbeddedMapStore implements MapStore {
     /** Head and pages go in one batch (a range delete covers every page). */
     @Override
     public void delete(MapId id) {
+        deleteIf(id, row -> true);
+    }
+
+    boolean deleteIf(MapId id, java.util.function.Predicate<byte[]> condition) {
         byte[] head = Keys.mapHead(id);
-        try (EmbeddedDb.Batch batch = db.batch()) {
-            batch.deleteRange(Cf.MAPS, head, Keys.successorOfPrefix(head)).write();
+        ReentrantLock lock = locks.get(head);
+        lock.lock();
+        try {
+            byte[] row = db.get(Cf.MAPS, head);
+            if (row != null && !condition.test(row)) {
+                return false;
+            }
+            try (EmbeddedDb.Batch batch = db.batch()) {
+                batch.deleteRange(Cf.MAPS, head, Keys.successorOfPrefix(head)).write();
+            }
+            return row != null;
+        } finally {
+            lock.unlock();
         }
+    }
+
+    /** Replaces the head row under the map's lock if {@code change} returns a new one (null: leave it). */
+    boolean updateHead(MapId id, java.util.function.UnaryOperator<byte[]> change) {
+        byte[] head = Keys.mapHead(id);
+        ReentrantLock lock = locks.get(head);
+        lock.lock();
+        try {
+            byte[] row = db.get(Cf.MAPS, head);
+            byte[] next = row == null ? null : change.apply(row);
+            if (next == null) {
+                return false;
+            }
+            db.put(Cf.MAPS, head, next);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Head row: hash count (8), written at (8, ms), condemned at (8, ms; 0: not). Older stores wrote the count only. */
+    static byte[] headRow(long count, long writtenMillis, long condemnedMillis) {
+        return ByteBuffer.allocate(24).putLong(count).putLong(writtenMillis).putLong(condemnedMillis).array();
+    }
+
+    static long count(byte[] head) {
+        return head.length == 8 || head.length == 24 ? ByteBuffer.wrap(head).getLong() : -1;
+    }
+
+    static long writtenAt(byte[] head) {
+        return head.length == 24 ? ByteBuffer.wrap(head, 8, 8).getLong() : 0;
+    }
+
+    static long condemnedAt(byte[] head) {
+        return head.length == 24 ? ByteBuffer.wrap(head, 16, 8).getLong() : 0;
     }
 
     private static int pageCount(long hashes) {

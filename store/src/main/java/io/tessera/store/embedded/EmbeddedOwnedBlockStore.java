@@ -207,4 +207,46 @@ final class EmbeddedOwnedBlockStore implements OwnedBlockStore {
             ch.force(true);
         }
     }
+
+    /**
+     * Owned blocks after {@code after} in id order, with their files' modification times (the last
+     * write: a block being written counts as young). Walks one fan-out folder at a time.
+     */
+    java.util.List<io.tessera.store.GcStore.OwnedEntry> list(BlockHash after, int limit) {
+        String afterHex = after == null ? "" : after.toHex().substring(2 * OwnedIds.PREFIX_LENGTH);
+        java.util.List<io.tessera.store.GcStore.OwnedEntry> out = new java.util.ArrayList<>();
+        String prefixHex = java.util.HexFormat.of().formatHex(OwnedIds.newId().toBytes(), 0, OwnedIds.PREFIX_LENGTH);
+        try {
+            for (int folder = afterHex.isEmpty() ? 0 : Integer.parseInt(afterHex.substring(0, 2), 16);
+                 folder < 256 && out.size() < limit; folder++) {
+                Path dir = root.resolve(String.format("%02x", folder));
+                if (!Files.isDirectory(dir)) {
+                    continue;
+                }
+                java.util.List<Path> files;
+                try (var stream = Files.list(dir)) {
+                    files = stream.sorted().toList();
+                }
+                for (Path f : files) {
+                    String name = f.getFileName().toString();
+                    if (name.length() != 32 || name.compareTo(afterHex) <= 0) {
+                        continue;
+                    }
+                    long modified;
+                    try {
+                        modified = Files.getLastModifiedTime(f).toMillis();
+                    } catch (NoSuchFileException gone) {
+                        continue;
+                    }
+                    out.add(new io.tessera.store.GcStore.OwnedEntry(BlockHash.fromHex(prefixHex + name), modified));
+                    if (out.size() == limit) {
+                        break;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new StoreUnavailableException("listing owned blocks: " + e.getMessage(), e);
+        }
+        return out;
+    }
 }

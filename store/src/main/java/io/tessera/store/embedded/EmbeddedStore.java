@@ -64,6 +64,7 @@ public final class EmbeddedStore implements Store {
     private final EmbeddedMetadataStore metadata;
     private final EmbeddedOwnedBlockStore owned;
     private final EmbeddedVolumeStore volumes;
+    private final EmbeddedGcStore gc;
 
     private EmbeddedStore(Path dataDir, BlockSize blockSize, EmbeddedDb db, BlockFiles files, int inlineMax,
                           MetricRegistry metrics, Durability durability) {
@@ -75,6 +76,7 @@ public final class EmbeddedStore implements Store {
         this.metadata = new EmbeddedMetadataStore(db, new ObjectTable(db, metrics));
         this.owned = new EmbeddedOwnedBlockStore(dataDir.resolve("owned"), blockSize.bytes(), durability);
         this.volumes = new EmbeddedVolumeStore(db);
+        this.gc = new EmbeddedGcStore(db, blocks, maps, owned);
     }
 
     /**
@@ -146,6 +148,11 @@ public final class EmbeddedStore implements Store {
     @Override
     public io.tessera.store.VolumeStore volumes() {
         return volumes;
+    }
+
+    @Override
+    public io.tessera.store.GcStore gc() {
+        return gc;
     }
 
     @Override

@@ -1,18 +1,25 @@
 package io.tessera.swift.auth;
 
+import io.tessera.store.AccountInfo;
 import io.tessera.store.ContainerInfo;
 import io.tessera.store.MetadataStore;
 import io.tessera.swift.errors.SwiftException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Who may do what, as Swift's tempauth decides it: the owner (an admin of the account) does
- * everything; others only what the container's ACLs grant — reading objects ({@code X-Container-Read}:
- * users or referrers), listing ({@code .rlistings}, or a user grant), writing objects
- * ({@code X-Container-Write}: users). An anonymous request that is refused gets 401, an authenticated
- * one 403.
+ * Who may do what, decided as Swift's tempauth does, in its order:
+ * <ol>
+ *   <li>a temporary URL reaches its account (account key) or container (container key), nothing else;</li>
+ *   <li>the owner (an admin of the account, or a reseller admin) does everything;</li>
+ *   <li>container ACLs: {@code X-Container-Read} for GET/HEAD (referrers read objects, and list with
+ *       {@code .rlistings}; named users/projects do both), {@code X-Container-Write} for object writes;</li>
+ *   <li>the account ACL ({@code X-Account-Access-Control}): admin acts as owner, read-write does
+ *       anything below the account and reads it, read-only reads.</li>
+ * </ol>
+ * A refused request is 401 when anonymous (or by temporary URL), 403 when authenticated.
  */
 public final class Authorizer {
     private final TokenService tokens;
@@ -31,47 +38,99 @@ public final class Authorizer {
         return Optional.of(tokens.verify(token).map(Principal::new).orElseThrow(() -> unauthorized(account)));
     }
 
-    /** The level of a request, for {@link #check}. */
-    public enum Access { ACCOUNT, CONTAINER_READ, CONTAINER_WRITE, OBJECT_READ, OBJECT_WRITE }
-
-    /** Throws 401 or 403 unless {@code who} may have this access to {@code account}/{@code container}. */
-    public void check(Optional<Principal> who, Access access, String account, String container, String referer) {
-        if (who.isPresent() && who.get().owns(account)) {
-            return;
-        }
-        if (access != Access.ACCOUNT && access != Access.CONTAINER_WRITE
-                && allowedByAcl(who, access, account, container, referer)) {
-            return;
-        }
-        throw who.isPresent() ? SwiftException.forbidden() : unauthorized(account);
+    /** An allowed request; {@code owner} (Swift's swift_owner) may also see and set {@link OwnerHeaders}. */
+    public record Decision(boolean owner) {
+        static final Decision OWNER = new Decision(true);
+        static final Decision MEMBER = new Decision(false);
     }
 
+    /**
+     * Decides a request, or throws 401/403.
+     *
+     * @param method    the HTTP method; COPY counts as a read of its source (its destination is a write,
+     *                  checked with {@link #mayWrite})
+     * @param container null for an account request
+     * @param object    null for an account or container request
+     */
+    public Decision authorize(Optional<Principal> who, String method, String account, String container,
+                              String object, String referer) {
+        Principal p = who.orElse(null);
+        if (p != null && p.isTempUrl()) {
+            if (p.tempUrl().allows(account, container)) {
+                return Decision.MEMBER;
+            }
+            throw unauthorized(account);
+        }
+        if (p != null && p.owns(account)) {
+            return Decision.OWNER;
+        }
+        boolean reads = method.equals("GET") || method.equals("HEAD") || method.equals("COPY");
+        if (container != null && allowedByContainerAcl(p, reads, account, container, object != null, referer)) {
+            return Decision.MEMBER;
+        }
+        if (p != null) {
+            Optional<AccountAcl> acl = metadata.getAccount(account).map(AccountInfo::metadata)
+                    .flatMap(AccountAcl::fromMetadata);
+            switch (acl.map(a -> a.levelOf(p.groups())).orElse(AccountAcl.Level.NONE)) {
+                case ADMIN -> {
+                    return Decision.OWNER;
+                }
+                case READ_WRITE -> {
+                    if (container != null || reads) {
+                        return Decision.MEMBER;
+                    }
+                }
+                case READ_ONLY -> {
+                    if (reads) {
+                        return Decision.MEMBER;
+                    }
+                }
+                case NONE -> {
+                }
+            }
+        }
+        throw denied(who, account);
+    }
+
+    /** Whether {@code who} may read objects of {@code account}/{@code container} (copy sources, segments). */
     public boolean mayRead(Optional<Principal> who, String account, String container, String referer) {
-        return (who.isPresent() && who.get().owns(account))
-                || allowedByAcl(who, Access.OBJECT_READ, account, container, referer);
+        return allows(who, "GET", account, container, referer);
     }
 
+    /** Whether {@code who} may write objects into {@code account}/{@code container} (copy destinations). */
     public boolean mayWrite(Optional<Principal> who, String account, String container) {
-        return (who.isPresent() && who.get().owns(account))
-                || allowedByAcl(who, Access.OBJECT_WRITE, account, container, null);
+        return allows(who, "PUT", account, container, null);
     }
 
-    private boolean allowedByAcl(Optional<Principal> who, Access access, String account, String container,
-                                 String referer) {
+    private boolean allows(Optional<Principal> who, String method, String account, String container, String referer) {
+        try {
+            authorize(who, method, account, container, "", referer);
+            return true;
+        } catch (SwiftException refused) {
+            return false;
+        }
+    }
+
+    private boolean allowedByContainerAcl(Principal p, boolean reads, String account, String container,
+                                          boolean objectLevel, String referer) {
+        if (!reads && !objectLevel) {
+            return false; // creating, changing or deleting a container is for the owner (or account ACLs)
+        }
         Optional<ContainerInfo> info = metadata.getContainer(account, container);
         if (info.isEmpty()) {
             return false;
         }
-        if (access == Access.OBJECT_WRITE) {
-            ContainerAcl write = ContainerAcl.parse(info.get().metadata().get("x-container-write"));
-            return who.isPresent() && write.grants(who.get().user());
-        }
-        ContainerAcl read = ContainerAcl.parse(info.get().metadata().get("x-container-read"));
-        if (who.isPresent() && read.grants(who.get().user())) {
+        Map<String, String> meta = info.get().metadata();
+        ContainerAcl acl = ContainerAcl.parse(meta.get(reads ? "x-container-read" : "x-container-write"));
+        if (acl.allowsReferrer(referer) && (objectLevel || acl.allowsListings())) {
             return true;
         }
-        boolean referrerOk = read.allowsReferrer(referer);
-        return access == Access.CONTAINER_READ ? referrerOk && read.allowsListings() : referrerOk;
+        return p != null && acl.grants(p.groups(), p.user().name());
+    }
+
+    /** The refusal tempauth gives: 403 to an authenticated user, 401 to anyone else. */
+    public static SwiftException denied(Optional<Principal> who, String account) {
+        return who.isPresent() && !who.get().isTempUrl() ? SwiftException.forbidden() : unauthorized(account);
     }
 
     public static SwiftException unauthorized(String account) {

@@ -4,7 +4,8 @@ import java.util.Set;
 
 /**
  * A user who may authenticate: Swift tempauth style {@code <project>:<user>} name, the hash of their
- * key (see {@link KeyHasher}), the account they act on, and roles ({@code admin} = owner of the account).
+ * key (see {@link KeyHasher}), the account they act on, and roles ({@code admin} = owner of the account,
+ * {@code reseller_admin} = owner of every account).
  */
 public record User(String name, String keyHash, String account, Set<String> roles) {
     public User {
@@ -22,8 +23,12 @@ public record User(String name, String keyHash, String account, Set<String> role
         return roles.contains("admin");
     }
 
-    /** tempauth's {@code .reseller_admin}: may set account quotas. */
     public boolean isResellerAdmin() {
-        return roles.contains("reseller_admin") || roles.contains(".reseller_admin");
+        return roles.contains("reseller_admin");
+    }
+
+    /** The part of the name before the colon. */
+    public String project() {
+        return name.substring(0, name.indexOf(':'));
     }
 }

@@ -29,12 +29,15 @@ public final class UnreadBodyDrain implements ContainerResponseFilter {
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        if (response.getStatus() < 400 || !worthDraining(request.getHeaderString("Content-Length")) || !request.hasEntity()) {
+        if (response.getStatus() < 400 || !worthDraining(request.getHeaderString("Content-Length"))) {
             return;
         }
         byte[] sink = new byte[64 * 1024];
         long drained = 0;
         try {
+            if (!request.hasEntity()) {
+                return; // none, or a reader already consumed and closed it (hasEntity then throws)
+            }
             InputStream body = request.getEntityStream();
             int n;
             while (drained < MAX_DRAIN_BYTES && (n = body.read(sink, 0, (int) Math.min(sink.length, MAX_DRAIN_BYTES - drained))) >= 0) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.tessera.store.ContainerInfo;
 import io.tessera.store.ObjectVersion;
 import io.tessera.swift.http.HttpDates;
+import io.tessera.swift.slo.StaticLargeObject;
 import io.tessera.swift.symlink.Symlinks;
 import io.tessera.swift.versioning.VersionedObjects;
 import java.util.LinkedHashMap;
@@ -73,9 +74,10 @@ public enum ListingFormat {
                         Map<String, Object> fields = new LinkedHashMap<>();
                         fields.put("name", v.name());
                         fields.put("hash", v.etag());
-                        fields.put("bytes", v.length());
+                        fields.put("bytes", StaticLargeObject.listedBytes(v));
                         fields.put("content_type", v.contentType());
                         fields.put("last_modified", HttpDates.listing(v.timestamp()));
+                        StaticLargeObject.listedSloEtag(v).ifPresent(etag -> fields.put("slo_etag", etag));
                         fields.putAll(Symlinks.listingFields(v)); // features add or override fields
                         fields.putAll(VersionedObjects.listingFields(v));
                         for (var f : fields.entrySet()) {
@@ -95,7 +97,7 @@ public enum ListingFormat {
                     } else {
                         ObjectVersion v = e.item();
                         b.append("<object><name>").append(escape(v.name())).append("</name><hash>").append(v.etag())
-                                .append("</hash><bytes>").append(v.length()).append("</bytes><content_type>")
+                                .append("</hash><bytes>").append(StaticLargeObject.listedBytes(v)).append("</bytes><content_type>")
                                 .append(escape(v.contentType())).append("</content_type><last_modified>")
                                 .append(HttpDates.listing(v.timestamp())).append("</last_modified></object>");
                     }
@@ -141,6 +143,14 @@ public enum ListingFormat {
                 yield b.append("</account>").toString().getBytes(StandardCharsets.UTF_8);
             }
         };
+    }
+
+    private static void write(JsonGenerator g, String field, String value) {
+        try {
+            g.writeStringField(field, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static byte[] plain(List<String> names) {

@@ -19,6 +19,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * block from the store (the whole body, one range, or several as multipart/byteranges).
  */
 public final class ObjectReads {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ObjectReads.class);
+
     private ObjectReads() {
     }
 
@@ -55,18 +57,33 @@ public final class ObjectReads {
     public static Response get(ObjectVersion v, ObjectBody body, String rangeHeader) {
         long length = body.length();
         List<ByteRanges.Range> ranges = ByteRanges.parse(rangeHeader, length);
+        if (ranges != null && ranges.size() > 1 && !body.servesMultipleRanges()) {
+            ranges = null;
+        }
         if (ranges == null) {
+            ObjectBody.Reading all = firstSegmentChecked(body, 0, length);
             return headers(Response.ok(), v, body).header("Content-Length", length)
-                    .entity((StreamingOutput) out -> body.write(0, length, out)).build();
+                    .entity((StreamingOutput) all::writeTo).build();
         }
         if (ranges.size() == 1) {
             ByteRanges.Range r = ranges.get(0);
+            ObjectBody.Reading part = firstSegmentChecked(body, r.start(), r.end() + 1);
             return headers(Response.status(206), v, body)
                     .header("Content-Length", r.length())
                     .header("Content-Range", "bytes " + r.start() + "-" + r.end() + "/" + length)
-                    .entity((StreamingOutput) out -> body.write(r.start(), r.end() + 1, out)).build();
+                    .entity((StreamingOutput) part::writeTo).build();
         }
         return multipart(v, body, ranges);
+    }
+
+    /** Starts a read; a large object whose first segment is broken is a 409, as in Swift. */
+    private static ObjectBody.Reading firstSegmentChecked(ObjectBody body, long from, long to) {
+        try {
+            return body.read(from, to);
+        } catch (ObjectBody.SegmentException e) {
+            LOG.warn("large object read refused: {}", e.getMessage());
+            throw SwiftException.conflict(null);
+        }
     }
 
     private static Response multipart(ObjectVersion v, ObjectBody body, List<ByteRanges.Range> ranges) {
@@ -82,10 +99,17 @@ public final class ObjectReads {
         }
         byte[] closing = ("--" + boundary + "--").getBytes(StandardCharsets.UTF_8);
         total += closing.length;
+        ObjectBody.Reading first = firstSegmentChecked(body, ranges.get(0).start(), ranges.get(0).end() + 1);
         StreamingOutput parts = out -> {
             for (int i = 0; i < ranges.size(); i++) {
                 out.write(partHeaders.get(i));
-                body.write(ranges.get(i).start(), ranges.get(i).end() + 1, out);
+                ObjectBody.Reading part;
+                try {
+                    part = i == 0 ? first : body.read(ranges.get(i).start(), ranges.get(i).end() + 1);
+                } catch (ObjectBody.SegmentException e) {
+                    throw new java.io.IOException(e.getMessage(), e);
+                }
+                part.writeTo(out);
                 out.write('\r');
                 out.write('\n');
             }

@@ -69,6 +69,8 @@ public final class ObjectWrites {
     /** Publishes a new version pointing at an existing version's map: a copy that moves no block. */
     public ObjectVersion copy(ObjectVersion source, String account, String container, String name,
                               String contentType, Map<String, String> metadata, boolean ifNoneMatchStar) {
+        // A new name for existing content: tell the collector it is referenced again (store/GC.md).
+        new io.tessera.store.content.ContentMaps(store).retain(source.map());
         ObjectVersion v = new ObjectVersion(account, container, name, Timestamp.now(), source.map(), source.etag(),
                 contentType, metadata);
         return publish(v, ifNoneMatchStar ? PutCondition.IF_ABSENT : PutCondition.NONE);

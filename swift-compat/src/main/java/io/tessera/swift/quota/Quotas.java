@@ -3,7 +3,6 @@ package io.tessera.swift.quota;
 import io.tessera.store.AccountInfo;
 import io.tessera.store.ContainerInfo;
 import io.tessera.store.MetadataStore;
-import io.tessera.swift.auth.Principal;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.versioning.ObjectVersioning;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -46,13 +45,13 @@ public final class Quotas {
     }
 
     /** An account's quota is the reseller's to set (403 for anyone else), to a whole number. */
-    public static void checkAccountHeaders(MultivaluedMap<String, String> headers, Optional<Principal> who) {
+    public static void checkAccountHeaders(MultivaluedMap<String, String> headers, boolean reseller) {
         String value = headers.getFirst(ACCOUNT_BYTES);
         boolean touches = value != null || headers.containsKey("x-remove-account-meta-quota-bytes");
         if (!touches) {
             return;
         }
-        if (who.isEmpty() || !who.get().user().isResellerAdmin()) {
+        if (!reseller) {
             throw SwiftException.forbidden();
         }
         if (!wholeOrAbsent(value)) {

@@ -6,16 +6,16 @@ import io.tessera.store.AccountInfo;
 import io.tessera.store.ContainerInfo;
 import io.tessera.store.Timestamp;
 import io.tessera.swift.SwiftServices;
+import io.tessera.swift.auth.AccountAcl;
+import io.tessera.swift.auth.OwnerHeaders;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.MetadataHeaders;
 import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.listing.ListingFormat;
 import io.tessera.swift.listing.ListingPager;
 import io.tessera.swift.listing.ListingRequest;
-import io.tessera.swift.auth.Principal;
 import io.tessera.swift.etag.EtagQuoter;
 import io.tessera.swift.quota.Quotas;
-import java.util.Optional;
 import io.tessera.swift.versioning.ObjectVersioning;
 import io.tessera.swift.versioning.Versioning;
 import jakarta.ws.rs.DELETE;
@@ -34,17 +34,22 @@ import java.util.Map;
 public final class AccountResource {
     private final SwiftServices services;
     private final String account;
-    private final Optional<Principal> who;
+    /** Whether the requester owns the account: only owners see and set ACLs and temporary URL keys. */
+    private final boolean owner;
+    /** Whether the requester is a reseller admin: only they set the account's quota. */
+    private final boolean reseller;
 
-    AccountResource(SwiftServices services, String account, Optional<Principal> who) {
+    AccountResource(SwiftServices services, String account, boolean owner, boolean reseller) {
         this.services = services;
         this.account = account;
-        this.who = who;
+        this.owner = owner;
+        this.reseller = reseller;
     }
 
     @HEAD
     public Response head() {
-        return headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info()).build();
+        Response.ResponseBuilder reply = headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info());
+        return io.tessera.swift.http.AccountSpaceHeaders.add(reply, services.store(), account).build();
     }
 
     @GET
@@ -67,9 +72,14 @@ public final class AccountResource {
 
     @POST
     public Response update(@Context HttpHeaders headers) {
-        Quotas.checkAccountHeaders(headers.getRequestHeaders(), who);
-        Map<String, String> changes = MetadataHeaders.changes(headers.getRequestHeaders(), "account", services.limits());
+        Quotas.checkAccountHeaders(headers.getRequestHeaders(), reseller);
+        Map<String, String> changes = OwnerHeaders.visibleTo(owner,
+                MetadataHeaders.changes(headers.getRequestHeaders(), "account", services.limits()));
         EtagQuoter.changes(headers.getRequestHeaders(), "account", changes);
+        String acl = headers.getHeaderString(AccountAcl.HEADER);
+        if (acl != null && owner) {
+            changes.put(AccountAcl.METADATA_KEY, AccountAcl.validate(acl));
+        }
         MetadataHeaders.checkTotal(info().metadata(), changes, "account", services.limits());
         services.store().metadata().updateAccountMetadata(account, changes);
         return Response.noContent().build();
@@ -90,7 +100,7 @@ public final class AccountResource {
                 .orElseGet(() -> new AccountInfo(account, Timestamp.now(), Map.of(), 0, 0, 0));
     }
 
-    private static Response.ResponseBuilder headers(Response.ResponseBuilder reply, AccountInfo info) {
+    private Response.ResponseBuilder headers(Response.ResponseBuilder reply, AccountInfo info) {
         reply.header("X-Account-Container-Count", info.containerCount())
                 .header("X-Account-Object-Count", info.objectCount())
                 .header("X-Account-Bytes-Used", info.bytesUsed())
@@ -98,8 +108,12 @@ public final class AccountResource {
                 .header("X-Account-Storage-Policy-Default-Container-Count", info.containerCount())
                 .header("X-Account-Storage-Policy-Default-Object-Count", info.objectCount())
                 .header("X-Account-Storage-Policy-Default-Bytes-Used", info.bytesUsed());
-        MetadataReplies.addAll(reply, info.metadata());
+        MetadataReplies.addAll(reply, OwnerHeaders.visibleTo(owner, info.metadata()));
         EtagQuoter.replyHeaders(reply, "account", info.metadata());
+        String acl = owner ? AccountAcl.replyHeader(info.metadata()) : null;
+        if (acl != null) {
+            reply.header(AccountAcl.HEADER, acl);
+        }
         return reply;
     }
 }

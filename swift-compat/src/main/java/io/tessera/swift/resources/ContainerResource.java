@@ -7,6 +7,8 @@ import io.tessera.store.MetadataStore;
 import io.tessera.store.ObjectVersion;
 import io.tessera.store.Timestamp;
 import io.tessera.swift.SwiftServices;
+import io.tessera.swift.auth.ContainerAcl;
+import io.tessera.swift.auth.OwnerHeaders;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.HeaderText;
 import io.tessera.swift.http.HttpDates;
@@ -36,7 +38,8 @@ import java.util.Map;
 /** {@code /v1/<account>/<container>}: create, metadata, listings, delete when empty. */
 public final class ContainerResource {
     /** Container headers stored as they are, besides {@code X-Container-Meta-*}. */
-    private static final List<String> STORED_HEADERS = List.of("x-container-read", "x-container-write");
+    private static final List<String> STORED_HEADERS = List.of("x-container-read", "x-container-write",
+            "x-container-sync-key");
     /**
      * When the container was last PUT or POSTed (Swift's put_timestamp): its Last-Modified. Stored
      * with the metadata under an internal key, which replies never show.
@@ -46,11 +49,14 @@ public final class ContainerResource {
     private final SwiftServices services;
     private final String account;
     private final String container;
+    /** Whether the requester owns the account: only owners see and set ACLs, sync and temporary URL keys. */
+    private final boolean owner;
 
-    ContainerResource(SwiftServices services, String account, String container) {
+    ContainerResource(SwiftServices services, String account, String container, boolean owner) {
         this.services = services;
         this.account = account;
         this.container = container;
+        this.owner = owner;
     }
 
     @PUT
@@ -130,13 +136,14 @@ public final class ContainerResource {
         for (String name : STORED_HEADERS) {
             String value = headers.getFirst(name);
             if (value != null) {
-                changes.put(name, HeaderText.fromWire(value.trim()));
+                String text = HeaderText.fromWire(value.trim());
+                changes.put(name, name.startsWith("x-container-sync") ? text : ContainerAcl.clean(name, text));
             }
             if (headers.containsKey("x-remove-" + name.substring(2))) {
                 changes.put(name, "");
             }
         }
-        return changes;
+        return OwnerHeaders.visibleTo(owner, changes);
     }
 
     static Timestamp modified(ContainerInfo info) {
@@ -159,7 +166,7 @@ public final class ContainerResource {
                 .header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(modified(info))))
                 .header("X-Storage-Policy", "default")
                 .header("Accept-Ranges", "bytes");
-        MetadataReplies.addAll(reply, info.metadata());
+        MetadataReplies.addAll(reply, OwnerHeaders.visibleTo(owner, info.metadata()));
         LegacyVersioning.replyHeaders(reply, info.metadata());
         ObjectVersioning.replyHeaders(reply, info.metadata());
         EtagQuoter.replyHeaders(reply, "container", info.metadata());

@@ -15,13 +15,13 @@ import java.util.Map;
 @Path("/info")
 public final class InfoResource {
     private final SwiftConstraints limits;
+    /** The middleware sections beside {@code swift} (tempurl, staticweb...), each as Swift names and fills it. */
     private final Map<String, Map<String, Object>> features;
 
     public InfoResource(SwiftConstraints limits) {
         this(limits, Map.of());
     }
 
-    /** @param features the top-level keys beside {@code swift}, one per enabled feature (Swift's middleware) */
     public InfoResource(SwiftConstraints limits, Map<String, Map<String, Object>> features) {
         this.limits = limits;
         this.features = new java.util.TreeMap<>(features);
@@ -35,9 +35,9 @@ public final class InfoResource {
             g.writeStartObject();
             g.writeFieldName("swift");
             writeMap(g, limits.asInfo());
-            for (Map.Entry<String, Map<String, Object>> f : features.entrySet()) {
-                g.writeFieldName(f.getKey());
-                writeMap(g, f.getValue());
+            for (Map.Entry<String, Map<String, Object>> feature : features.entrySet()) {
+                g.writeFieldName(feature.getKey());
+                writeMap(g, feature.getValue());
             }
             g.writeEndObject();
         }

@@ -17,6 +17,8 @@ import io.tessera.swift.objects.ObjectHeaders;
 import io.tessera.swift.objects.ObjectLocation;
 import io.tessera.swift.objects.ObjectReads;
 import io.tessera.swift.objects.ObjectWrites;
+import io.tessera.swift.slo.SloRequests;
+import io.tessera.swift.slo.StaticLargeObject;
 import io.tessera.swift.quota.Quotas;
 import io.tessera.swift.symlink.Symlink;
 import io.tessera.swift.symlink.SymlinkRequest;
@@ -72,12 +74,12 @@ public final class ObjectResource {
         String versionId = versionId(uri);
         ObjectVersion found = versionId != null ? versionNamed(versionId) : current();
         SymlinkResolver.Followed read = followLinks(found, uri);
-        ObjectVersion v = read.object();
+        ObjectVersion v = asRead(read.object(), uri);
         ObjectBody body = body(v, uri);
         try {
             Preconditions.check(headers, unquoted(body.etag()), HttpDates.lastModifiedSeconds(v.timestamp()), true);
-            return versions().decorate(linkHeaders(ObjectReads.get(v, body, headers.getHeaderString("Range")), read, uri),
-                    found, read, versionId, linkItself(uri));
+            Response reply = withManifestEtag(ObjectReads.get(v, body, headers.getHeaderString("Range")), v, uri);
+            return versions().decorate(linkHeaders(reply, read, uri), found, read, versionId, linkItself(uri));
         } catch (SwiftException e) {
             throw withContentLocation(ObjectReads.describe(e, v, body), read);
         }
@@ -88,12 +90,12 @@ public final class ObjectResource {
         String versionId = versionId(uri);
         ObjectVersion found = versionId != null ? versionNamed(versionId) : current();
         SymlinkResolver.Followed read = followLinks(found, uri);
-        ObjectVersion v = read.object();
+        ObjectVersion v = asRead(read.object(), uri);
         ObjectBody body = body(v, uri);
         try {
             Preconditions.check(headers, unquoted(body.etag()), HttpDates.lastModifiedSeconds(v.timestamp()), true);
-            return versions().decorate(linkHeaders(ObjectReads.head(v, body), read, uri), found, read, versionId,
-                    linkItself(uri));
+            Response reply = withManifestEtag(ObjectReads.head(v, body), v, uri);
+            return versions().decorate(linkHeaders(reply, read, uri), found, read, versionId, linkItself(uri));
         } catch (SwiftException e) {
             throw withContentLocation(ObjectReads.describe(e, v, body), read);
         }
@@ -114,7 +116,7 @@ public final class ObjectResource {
     /** Version-aware requests are for the account's owner only, as in Swift (container ACLs do not reach them). */
     private void requireOwner() {
         if (who.isEmpty() || !who.get().owns(account)) {
-            throw who.isPresent() ? SwiftException.forbidden() : Authorizer.unauthorized(account);
+            throw Authorizer.denied(who, account);
         }
     }
 
@@ -140,7 +142,7 @@ public final class ObjectResource {
                 .filter(v -> !ObjectHeaders.isExpired(v.metadata())),
                 (a, c) -> {
                     if (!services.authorizer().mayRead(who, a, c, referer)) {
-                        throw who.isPresent() ? SwiftException.forbidden() : Authorizer.unauthorized(a);
+                        throw Authorizer.denied(who, a);
                     }
                 });
     }
@@ -156,7 +158,41 @@ public final class ObjectResource {
     /** What a read of {@code v} returns: its own bytes, or a manifest's segments. */
     private ObjectBody body(ObjectVersion v, UriInfo uri) {
         boolean manifestItself = "get".equals(uri.getQueryParameters().getFirst("multipart-manifest"));
-        return bodies.of(v, manifestItself, (acct, cont) -> services.authorizer().mayRead(who, acct, cont, referer));
+        if (StaticLargeObject.isSlo(v)) {
+            if (!manifestItself) {
+                return slo().assembled(v);
+            }
+            if ("raw".equals(uri.getQueryParameters().getFirst("format"))) {
+                return slo().raw(v);
+            }
+        }
+        return bodies.of(v, manifestItself, (acct, cont) -> {
+            if (!services.authorizer().mayRead(who, acct, cont, referer)) {
+                throw Authorizer.denied(who, acct); // a temporary URL's bearer gets 401, as in Swift
+            }
+            return true;
+        });
+    }
+
+    /** The version as a read shows it: a Static Large Object's manifest, asked for as such, is JSON. */
+    private static ObjectVersion asRead(ObjectVersion v, UriInfo uri) {
+        boolean manifestJson = StaticLargeObject.isSlo(v)
+                && "get".equals(uri.getQueryParameters().getFirst("multipart-manifest"))
+                && !"raw".equals(uri.getQueryParameters().getFirst("format"));
+        return manifestJson ? new ObjectVersion(v.account(), v.container(), v.name(), v.timestamp(), v.map(), v.etag(),
+                SloRequests.MANIFEST_TYPE, v.metadata()) : v;
+    }
+
+    /** Swift shows an assembled Static Large Object's manifest's own ETag beside the large object's. */
+    private static Response withManifestEtag(Response r, ObjectVersion v, UriInfo uri) {
+        if (!StaticLargeObject.isSlo(v) || "get".equals(uri.getQueryParameters().getFirst("multipart-manifest"))) {
+            return r;
+        }
+        return Response.fromResponse(r).header("X-Manifest-Etag", v.etag()).build();
+    }
+
+    private SloRequests slo() {
+        return new SloRequests(services, who, referer);
     }
 
     private static String unquoted(String etag) {
@@ -179,13 +215,20 @@ public final class ObjectResource {
         }
         boolean ifNoneMatchStar = ifNoneMatchStar(headers.getHeaderString("If-None-Match"));
         String copyFrom = headers.getHeaderString("X-Copy-From");
-        if (copyFrom != null) {
+        if (copyFrom != null && "put".equals(uri.getQueryParameters().getFirst("multipart-manifest"))) {
+            throw SwiftException.of(405, "Multipart Manifest PUTs cannot be COPY requests");
+        }
+        if (copyFrom == null) {
+            requireContainer(container);
+        } else {
             ObjectLocation source = ObjectLocation.parse(copyFrom, sourceAccount(headers.getHeaderString("X-Copy-From-Account")), "X-Copy-From");
             // As in Swift, the source is read (and refused or found missing) before the destination is checked.
-            return copy(source, new ObjectLocation(account, container, name), headers, request, uri, ifNoneMatchStar,
-                    () -> requireContainer(container));
+            return copy(source, new ObjectLocation(account, container, name), headers, request, uri, ifNoneMatchStar);
         }
-        requireContainer(container);
+        boolean manifestPut = "put".equals(uri.getQueryParameters().getFirst("multipart-manifest"));
+        if (!manifestPut) {
+            SloRequests.refuseReservedHeader(h.getFirst("X-Static-Large-Object"));
+        }
         long length = contentLength(headers);
         new Quotas(services.store().metadata()).checkUpload(account, container, Math.max(length, 0));
         if (ifNoneMatchStar && services.store().metadata().getObject(account, container, name).isPresent()) {
@@ -202,6 +245,11 @@ public final class ObjectResource {
             contentType = ObjectHeaders.contentType(RawContentType.of(request),
                     ObjectHeaders.isTrue(h.getFirst("X-Detect-Content-Type")), name);
         }
+        if (manifestPut) {
+            return slo().put(account, container, name, contentType, metadata,
+                    headers.getHeaderString("ETag"), ifNoneMatchStar, ObjectHeaders.isTrue(uri.getQueryParameters().getFirst("heartbeat")),
+                    headers.getHeaderString("Accept"), body, length);
+        }
         ObjectWrites.NewObject o = new ObjectWrites.NewObject(account, container, name, contentType,
                 metadata, headers.getHeaderString("ETag"), ifNoneMatchStar);
         ObjectVersion v = writes.put(o, body, length);
@@ -217,12 +265,7 @@ public final class ObjectResource {
         String destAccount = headers.getHeaderString("Destination-Account");
         ObjectLocation target = ObjectLocation.parse(destination, destAccount != null ? SwiftPath.decode(destAccount) : account, "Destination");
         return copy(new ObjectLocation(account, container, name), target, headers, request, uri,
-                ifNoneMatchStar(headers.getHeaderString("If-None-Match")), () -> {
-                    if (!services.authorizer().mayWrite(who, target.account(), target.container())) {
-                        throw who.isPresent() ? SwiftException.forbidden() : Authorizer.unauthorized(target.account());
-                    }
-                    requireContainer(target.container(), target.account());
-                });
+                ifNoneMatchStar(headers.getHeaderString("If-None-Match")));
     }
 
     @POST
@@ -235,8 +278,10 @@ public final class ObjectResource {
             throw SwiftException.badRequest("POST to a specific version is not allowed");
         }
         ObjectVersion v = current();
+        SloRequests.refuseReservedHeader(h.getFirst("X-Static-Large-Object"));
         Map<String, String> metadata = ObjectHeaders.fromRequest(h, services.limits());
         ObjectHeaders.keepInternal(v.metadata(), metadata);
+        metadata.putAll(StaticLargeObject.keptOnPost(v.metadata()));
         String requestedType = RawContentType.of(request);
         String contentType = requestedType != null ? ObjectHeaders.contentType(requestedType, false, name) : v.contentType();
         ObjectVersion updated = new ObjectVersion(account, container, name, Timestamp.now(), v.map(), v.etag(),
@@ -252,6 +297,9 @@ public final class ObjectResource {
 
     @DELETE
     public Response delete(@Context HttpHeaders headers, @Context UriInfo uri) {
+        if ("delete".equals(uri.getQueryParameters().getFirst("multipart-manifest"))) {
+            return slo().delete(account, container, name, headers.getHeaderString("Accept"));
+        }
         String ifDeleteAt = headers.getHeaderString("X-If-Delete-At");
         if (ifDeleteAt != null) {
             long expected;
@@ -291,14 +339,18 @@ public final class ObjectResource {
     }
 
     private Response copy(ObjectLocation from, ObjectLocation to, HttpHeaders headers, ContainerRequestContext request,
-                          UriInfo uri, boolean ifNoneMatchStar, Runnable destinationChecks) {
+                          UriInfo uri, boolean ifNoneMatchStar) {
         if (!services.authorizer().mayRead(who, from.account(), from.container(), referer)) {
-            throw who.isPresent() ? SwiftException.forbidden() : Authorizer.unauthorized(from.account());
+            throw Authorizer.denied(who, from.account());
         }
         String sourceVersion = from.equals(new ObjectLocation(account, container, name)) ? versionId(uri) : null;
         ObjectVersion source = followLinks(sourceVersion != null ? versionNamed(sourceVersion)
                 : live(from.account(), from.container(), from.object()), uri).object();
-        destinationChecks.run();
+        // As Swift's copy middleware: the source is read (authorized, found) before the destination is written.
+        if (!services.authorizer().mayWrite(who, to.account(), to.container())) {
+            throw Authorizer.denied(who, to.account());
+        }
+        requireContainer(to.container(), to.account());
         new Quotas(services.store().metadata()).checkUpload(to.account(), to.container(), source.length());
         Preconditions.check(headers, source.etag(), HttpDates.lastModifiedSeconds(source.timestamp()), false);
         boolean fresh = ObjectHeaders.isTrue(headers.getHeaderString("X-Fresh-Metadata"));
@@ -312,11 +364,19 @@ public final class ObjectResource {
         String requestedType = RawContentType.of(request);
         String contentType = requestedType != null && !requestedType.isBlank()
                 ? requestedType.trim() : source.contentType();
+        boolean manifestItself = "get".equals(uri.getQueryParameters().getFirst("multipart-manifest"));
+        if (manifestItself && StaticLargeObject.isSlo(source)) {
+            Response r = slo().copyManifest(source, to.account(), to.container(), to.object(), contentType, metadata,
+                    ifNoneMatchStar, headers.getHeaderString("Accept"));
+            return r.getStatus() != 201 ? r : copied(Response.fromResponse(r), from, source).build();
+        }
         ObjectBody body = body(source, uri);
-        boolean largeObjectBytes = source.metadata().containsKey(ObjectBodies.DLO_MANIFEST)
-                && !"get".equals(uri.getQueryParameters().getFirst("multipart-manifest"));
+        boolean largeObjectBytes = (source.metadata().containsKey(ObjectBodies.DLO_MANIFEST)
+                || StaticLargeObject.isSlo(source)) && !manifestItself;
         if (largeObjectBytes) {
-            metadata.remove(ObjectBodies.DLO_MANIFEST); // the copy holds the segments' bytes, not the manifest
+            // the copy holds the segments' bytes, not the manifest
+            metadata.remove(ObjectBodies.DLO_MANIFEST);
+            StaticLargeObject.forget(metadata);
         }
         List<ByteRanges.Range> ranges = ByteRanges.parse(headers.getHeaderString("Range"), body.length());
         ObjectVersion v;
@@ -328,16 +388,23 @@ public final class ObjectResource {
             // (those that line up with existing blocks deduplicate).
             long start = ranges == null ? 0 : ranges.get(0).start();
             long end = ranges == null ? body.length() : ranges.get(0).end() + 1;
-            v = writes.copyBytes(body, start, end, to.account(), to.container(), to.object(), contentType, metadata,
-                    ifNoneMatchStar);
+            try {
+                v = writes.copyBytes(body, start, end, to.account(), to.container(), to.object(), contentType, metadata,
+                        ifNoneMatchStar);
+            } catch (ObjectBody.SegmentException e) {
+                throw SwiftException.conflict(null); // a segment of the source is gone or changed: nothing copied
+            }
         } else {
             throw SwiftException.rangeNotSatisfiable(body.length());
         }
-        return created(v)
+        return copied(created(v), from, source).build();
+    }
+
+    private static Response.ResponseBuilder copied(Response.ResponseBuilder reply, ObjectLocation from, ObjectVersion source) {
+        return reply
                 .header("X-Copied-From", encode(from.container()) + "/" + encode(from.object()))
                 .header("X-Copied-From-Account", encode(from.account()))
-                .header("X-Copied-From-Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(source.timestamp())))
-                .build();
+                .header("X-Copied-From-Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(source.timestamp())));
     }
 
     private static Response.ResponseBuilder created(ObjectVersion v) {

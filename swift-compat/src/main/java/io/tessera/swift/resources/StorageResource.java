@@ -3,23 +3,37 @@ package io.tessera.swift.resources;
 import io.tessera.swift.SwiftServices;
 import io.tessera.swift.auth.Authorizer;
 import io.tessera.swift.auth.Principal;
+import io.tessera.swift.bulk.BulkDeleteResource;
+import io.tessera.swift.bulk.BulkDeleter;
+import io.tessera.swift.bulk.BulkLimits;
+import io.tessera.swift.bulk.ExtractArchiveResource;
+import io.tessera.swift.cors.CorsPreflight;
+import io.tessera.swift.cors.CorsScope;
 import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.formpost.FormPostResource;
+import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.http.SwiftPath;
+import io.tessera.swift.staticweb.StaticWebResource;
+import io.tessera.swift.tempurl.TempUrlGrant;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Request;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.time.Clock;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@code /v1/...}: parses the raw path once (names may hold any character, empty segments and
- * trailing slashes, which JAX-RS templates would mangle), authorizes the request (token, owner,
- * container ACLs), and hands it to the resource for its level: account, container or object.
+ * trailing slashes, which JAX-RS templates would mangle), then routes the request as Swift's
+ * middleware pipeline would: CORS preflights ({@code OPTIONS}) and form posts need no token; a
+ * temporary URL (verified by TempUrlFilter) acts within its scope; anonymous and web-mode reads may
+ * be served as a static web site; everything else is authorized (token, owner, container and account
+ * ACLs) and handed to the resource for its level: account, container or object.
  */
 @Path("/v1")
 public final class StorageResource {
@@ -41,34 +55,102 @@ public final class StorageResource {
     }
 
     @Path("{any: .*}")
-    public Object locate(@Context UriInfo uri, @Context HttpHeaders headers, @Context Request request) {
+    public Object locate(@Context UriInfo uri, @Context HttpHeaders headers, @Context Request request,
+                         @Context ContainerRequestContext context) {
         String raw = uri.getRequestUri().getRawPath();
         int start = raw.indexOf("/v1/");
         if (start < 0 || raw.length() == start + 4) {
             throw SwiftException.preconditionFailed("Bad URL"); // "/v1" or "/v1/": a version and no account
         }
         SwiftPath path = SwiftPath.parse(raw.substring(start + 4), services.limits());
-        Authorizer auth = services.authorizer();
-        String token = headers.getHeaderString("X-Auth-Token");
-        Optional<Principal> who = auth.authenticate(token != null ? token : headers.getHeaderString("X-Storage-Token"),
-                path.account());
-        boolean reads = READS.contains(request.getMethod());
-        String referer = headers.getHeaderString("Referer");
-        if (path.isAccount()) {
-            auth.check(who, Authorizer.Access.ACCOUNT, path.account(), null, referer);
-            return new AccountResource(services, path.account(), who);
+        String method = request.getMethod();
+        if (method.equals("OPTIONS")) {
+            return new CorsPreflight(services.store().metadata(), path.account(), path.container(), path.isObject());
         }
-        if (path.isContainer()) {
-            auth.check(who, reads ? Authorizer.Access.CONTAINER_READ : Authorizer.Access.CONTAINER_WRITE,
-                    path.account(), path.container(), referer);
-            return new ContainerResource(services, path.account(), path.container());
+        String boundary = FormPostResource.boundaryOf(method, RawContentType.of(context));
+        if (boundary != null && path.container() != null) {
+            return new FormPostResource(services, path, SwiftPath.decode(raw.substring(start)), boundary, Clock.systemUTC());
+        }
+        Authorizer auth = services.authorizer();
+        Optional<Principal> who = principal(auth, headers, context, path.account());
+        String referer = headers.getHeaderString("Referer");
+        Object bulk = bulkRequest(uri, method, who, path);
+        if (bulk != null) {
+            return bulk; // each of its deletes or writes is authorized on its own, as its own request would be
+        }
+        if (path.container() != null) {
+            CorsScope.set(context, path.account(), path.container());
+        }
+        if (StaticWebResource.applies(method, path, who, headers.getHeaderString("X-Web-Mode"))) {
+            return new StaticWebResource(services.store().metadata(), auth, who, referer, path, raw.endsWith("/"),
+                    new UsualAnswers(who, referer, path, headers, uri));
         }
         // A COPY reads here and writes where Destination says: ObjectResource checks that side.
-        boolean objectRead = reads || "COPY".equals(request.getMethod());
-        auth.check(who, objectRead ? Authorizer.Access.OBJECT_READ : Authorizer.Access.OBJECT_WRITE,
-                path.account(), path.container(), referer);
+        Authorizer.Decision allowed = auth.authorize(who, method, path.account(), path.container(), path.object(), referer);
+        if (path.isAccount()) {
+            return new AccountResource(services, path.account(), allowed.owner(),
+                    who.map(p -> p.user() != null && p.user().isResellerAdmin()).orElse(false));
+        }
+        if (path.isContainer()) {
+            return new ContainerResource(services, path.account(), path.container(), allowed.owner());
+        }
         return new ObjectResource(services, who, referer, path);
     }
 
-    private static final Set<String> READS = Set.of("GET", "HEAD");
+    /** Swift's bulk middleware: {@code ?bulk-delete} (POST or DELETE) and {@code ?extract-archive} (PUT), at any level. */
+    private Object bulkRequest(UriInfo uri, String method, Optional<Principal> who, SwiftPath path) {
+        var query = uri.getQueryParameters();
+        if (query.containsKey("bulk-delete") && (method.equals("POST") || method.equals("DELETE"))) {
+            BulkLimits limits = BulkLimits.DEFAULTS;
+            return new BulkDeleteResource(new BulkDeleter(services.store().metadata(), services.authorizer(), who,
+                    path.account(), limits.maxFailedDeletes(), services.metrics().meter("swift.bulk.deleted")), limits);
+        }
+        if (query.containsKey("extract-archive") && method.equals("PUT")) {
+            return new ExtractArchiveResource(services, who, path, query.getFirst("extract-archive"), BulkLimits.DEFAULTS);
+        }
+        return null;
+    }
+
+    /** The user behind the token, the bearer of a verified temporary URL, or nobody. */
+    private static Optional<Principal> principal(Authorizer auth, HttpHeaders headers, ContainerRequestContext context,
+                                                 String account) {
+        if (context.getProperty(TempUrlGrant.PROPERTY) instanceof TempUrlGrant grant) {
+            return Optional.of(Principal.tempUrl(grant.scope()));
+        }
+        String token = headers.getHeaderString("X-Auth-Token");
+        return auth.authenticate(token != null ? token : headers.getHeaderString("X-Storage-Token"), account);
+    }
+
+    /** How static web gets the API's usual answers, authorized as the requester. */
+    private final class UsualAnswers implements StaticWebResource.Passthrough {
+        private final Optional<Principal> who;
+        private final String referer;
+        private final SwiftPath path;
+        private final HttpHeaders headers;
+        private final UriInfo uri;
+
+        UsualAnswers(Optional<Principal> who, String referer, SwiftPath path, HttpHeaders headers, UriInfo uri) {
+            this.who = who;
+            this.referer = referer;
+            this.path = path;
+            this.headers = headers;
+            this.uri = uri;
+        }
+
+        @Override
+        public Response asUsual(boolean head) {
+            Authorizer.Decision allowed = services.authorizer().authorize(who, head ? "HEAD" : "GET", path.account(),
+                    path.container(), null, referer);
+            ContainerResource container = new ContainerResource(services, path.account(), path.container(), allowed.owner());
+            return head ? container.head() : container.list(uri, headers);
+        }
+
+        @Override
+        public Response object(String name, boolean head) {
+            services.authorizer().authorize(who, head ? "HEAD" : "GET", path.account(), path.container(), name, referer);
+            ObjectResource object = new ObjectResource(services, who, referer,
+                    new SwiftPath(path.account(), path.container(), name));
+            return head ? object.head(headers, uri) : object.get(headers, uri);
+        }
+    }
 }

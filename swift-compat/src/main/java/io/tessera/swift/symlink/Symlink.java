@@ -85,7 +85,7 @@ public record Symlink(String account, String target, String etag, Long bytes, bo
 
     /** {@code /v1/<account>/<container>/<object>}, as Swift shows it in Content-Location and listings. */
     public String path(String home) {
-        return "/v1/" + UrlQuote.path(accountFrom(home)) + "/" + target;
+        return "/v1/" + UrlQuote.quote(accountFrom(home)) + "/" + target;
     }
 
     public String targetContainer() {

@@ -53,7 +53,7 @@ public final class SymlinkRequest {
         if (etag != null && (etag.contains(";") || etag.contains("\"") || etag.contains("\\"))) {
             throw SwiftException.badRequest("Bad X-Symlink-Target-Etag format");
         }
-        return new Symlink(targetAccount, UrlQuote.path(targetContainer + "/" + targetObject), etag, null);
+        return new Symlink(targetAccount, UrlQuote.quote(targetContainer + "/" + targetObject), etag, null);
     }
 
     /** An account named in a header: URL-decoded, no slashes (Swift's check_account_format). */

@@ -95,7 +95,7 @@ public final class VersionedObjects {
     }
 
     private ObjectVersion linkTo(ObjectVersion data, String name, Map<String, String> requestMetadata) {
-        Symlink link = new Symlink(null, UrlQuote.path(data.container() + "/" + data.name()), data.etag(),
+        Symlink link = new Symlink(null, UrlQuote.quote(data.container() + "/" + data.name()), data.etag(),
                 data.length(), true);
         Map<String, String> linkMetadata = new LinkedHashMap<>(requestMetadata);
         linkMetadata.remove(io.tessera.swift.objects.ObjectBodies.DLO_MANIFEST); // the manifest is the version's
@@ -250,14 +250,14 @@ public final class VersionedObjects {
         }
         Response.ResponseBuilder b = Response.fromResponse(reply);
         Optional<String> linked = linkedVersionId(found);
-        String ownPath = UrlQuote.path("/v1/" + account + "/" + container + "/" + found.name());
+        String ownPath = UrlQuote.quote("/v1/" + account + "/" + container + "/" + found.name());
         if (linkItself) {
             b.header(VERSION_ID, linked.orElse(NULL));
             linked.ifPresent(id -> b.header("X-Symlink-Target", null).header("X-Symlink-Target",
-                    UrlQuote.path(container + "/" + found.name()) + "?version-id=" + id));
+                    UrlQuote.quote(container + "/" + found.name()) + "?version-id=" + id));
         } else {
             String lastHop = read.contentLocation();
-            String hiddenPath = "/v1/" + UrlQuote.path(account) + "/" + UrlQuote.path(hidden().get()) + "/";
+            String hiddenPath = "/v1/" + UrlQuote.quote(account) + "/" + UrlQuote.quote(hidden().get()) + "/";
             if (lastHop != null && lastHop.startsWith(hiddenPath) && linked.isPresent()) {
                 b.header(VERSION_ID, linked.get())
                         .header("Content-Location", null)
@@ -279,7 +279,7 @@ public final class VersionedObjects {
         m.put("bytes", link.get().bytes());
         m.put("hash", link.get().etag());
         linkedVersionId(v).ifPresent(id -> m.put("symlink_path",
-                UrlQuote.path("/v1/" + v.account() + "/" + v.container() + "/" + v.name()) + "?version-id=" + id));
+                UrlQuote.quote("/v1/" + v.account() + "/" + v.container() + "/" + v.name()) + "?version-id=" + id));
         m.put("version_symlink", true);
         return m;
     }

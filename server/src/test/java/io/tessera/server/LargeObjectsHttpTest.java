@@ -1,0 +1,392 @@
+package io.tessera.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Static and Dynamic Large Objects, bulk delete and archive extraction over real HTTP, with the
+ * answers Swift's slo, dlo and bulk middlewares give. Runs once per backend
+ * ({@link LargeObjectsHttpEmbeddedTest}, {@link LargeObjectsHttpCassandraTest}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class LargeObjectsHttpTest {
+    static final String A = "/v1/" + TestServer.ACCOUNT;
+    static final int MIB = 1024 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    TestServer server;
+    SwiftHttp http;
+
+    abstract TestBackend backend();
+
+    @BeforeAll
+    void start(@TempDir Path home) throws Exception {
+        server = TestServer.start(home, backend());
+        http = new SwiftHttp(server.port(), TestServer.USER, TestServer.KEY);
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static String md5(byte[] b) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(b));
+    }
+
+    private static byte[] fill(char c, int n) {
+        byte[] b = new byte[n];
+        Arrays.fill(b, (byte) c);
+        return b;
+    }
+
+    private static String text(HttpResponse<byte[]> r) {
+        return new String(r.body(), StandardCharsets.UTF_8);
+    }
+
+    private void container(String c) throws Exception {
+        assertThat(http.send("PUT", A + "/" + c).statusCode()).isIn(201, 202);
+    }
+
+    /** Segments a..d of 1 MiB and e of one byte, as Swift's functional tests make them. */
+    private void segments(String c) throws Exception {
+        container(c);
+        for (char x : "abcd".toCharArray()) {
+            assertThat(http.send("PUT", A + "/" + c + "/seg_" + x, fill(x, MIB)).statusCode()).isEqualTo(201);
+        }
+        assertThat(http.send("PUT", A + "/" + c + "/seg_e", fill('e', 1)).statusCode()).isEqualTo(201);
+    }
+
+    private String seg(String c, char x, boolean withChecks) throws Exception {
+        int size = x == 'e' ? 1 : MIB;
+        return withChecks
+                ? "{\"path\": \"/%s/seg_%c\", \"etag\": \"%s\", \"size_bytes\": %d}".formatted(c, x, md5(fill(x, size)), size)
+                : "{\"path\": \"/%s/seg_%c\"}".formatted(c, x);
+    }
+
+    private HttpResponse<byte[]> putManifest(String path, String json, String... headers) throws Exception {
+        return http.send("PUT", A + path + "?multipart-manifest=put", json.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    private String abcdeEtag() throws Exception {
+        StringBuilder etags = new StringBuilder();
+        for (char x : "abcd".toCharArray()) {
+            etags.append(md5(fill(x, MIB)));
+        }
+        etags.append(md5(fill('e', 1)));
+        return md5(etags.toString().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void sloManifestPutGetHeadRangesAndConditionals() throws Exception {
+        segments("slo1");
+        String manifest = "[" + seg("slo1", 'a', true) + "," + seg("slo1", 'b', false) + "," + seg("slo1", 'c', true)
+                + "," + seg("slo1", 'd', true) + "," + seg("slo1", 'e', true) + "]";
+        HttpResponse<byte[]> put = putManifest("/slo1/m", manifest, "Content-Type", "application/x-big");
+        assertThat(put.statusCode()).as(text(put)).isEqualTo(201);
+        String etag = "\"" + abcdeEtag() + "\"";
+        assertThat(put.headers().firstValue("ETag")).contains(etag);
+
+        HttpResponse<byte[]> head = http.send("HEAD", A + "/slo1/m");
+        assertThat(head.headers().firstValue("Content-Length")).contains(String.valueOf(4 * MIB + 1));
+        assertThat(head.headers().firstValue("ETag")).contains(etag);
+        assertThat(head.headers().firstValue("X-Static-Large-Object")).contains("True");
+        assertThat(head.headers().firstValue("Content-Type")).contains("application/x-big");
+        assertThat(head.headers().firstValue("X-Manifest-Etag")).hasValueSatisfying(e -> assertThat(e).hasSize(32));
+
+        HttpResponse<byte[]> get = http.send("GET", A + "/slo1/m");
+        assertThat(get.statusCode()).isEqualTo(200);
+        byte[] whole = new byte[4 * MIB + 1];
+        for (int i = 0; i < 4; i++) {
+            Arrays.fill(whole, i * MIB, (i + 1) * MIB, (byte) ("abcd".charAt(i)));
+        }
+        whole[4 * MIB] = 'e';
+        assertThat(get.body()).isEqualTo(whole);
+
+        HttpResponse<byte[]> range = http.send("GET", A + "/slo1/m", "Range", "bytes=" + (MIB - 1) + "-" + (2 * MIB));
+        assertThat(range.statusCode()).isEqualTo(206);
+        assertThat(range.body()).isEqualTo(Arrays.copyOfRange(whole, MIB - 1, 2 * MIB + 1));
+        assertThat(http.send("GET", A + "/slo1/m", "Range", "bytes=-3").body()).isEqualTo("dde".getBytes());
+        HttpResponse<byte[]> multi = http.send("GET", A + "/slo1/m", "Range", "bytes=1048571-1048580,2097147-2097156");
+        assertThat(multi.statusCode()).isEqualTo(206);
+        assertThat(text(multi)).contains("Content-Range: bytes 1048571-1048580/4194305\r\n\r\naaaaabbbbb",
+                "Content-Range: bytes 2097147-2097156/4194305\r\n\r\nbbbbbccccc");
+
+        assertThat(http.send("GET", A + "/slo1/m", "If-None-Match", etag).statusCode()).isEqualTo(304);
+        assertThat(http.send("GET", A + "/slo1/m", "If-Match", "\"nope\"").statusCode()).isEqualTo(412);
+        assertThat(http.send("HEAD", A + "/slo1/m", "If-Match", etag).statusCode()).isEqualTo(200);
+
+        // The manifest itself: Swift's stored form (JSON), and the client's form (format=raw) that PUTs back.
+        HttpResponse<byte[]> stored = http.send("GET", A + "/slo1/m?multipart-manifest=get");
+        assertThat(stored.headers().firstValue("Content-Type")).contains("application/json; charset=utf-8");
+        assertThat(stored.headers().firstValue("ETag")).contains(md5(stored.body()));
+        JsonNode entries = JSON.readTree(stored.body());
+        assertThat(entries).hasSize(5);
+        assertThat(entries.get(1).get("name").asText()).isEqualTo("/slo1/seg_b");
+        assertThat(entries.get(1).get("bytes").asLong()).isEqualTo(MIB);
+        assertThat(entries.get(1).get("hash").asText()).isEqualTo(md5(fill('b', MIB)));
+        HttpResponse<byte[]> raw = http.send("GET", A + "/slo1/m?multipart-manifest=get&format=raw");
+        assertThat(raw.headers().firstValue("ETag")).contains(md5(raw.body()));
+        assertThat(JSON.readTree(raw.body()).get(0).get("path").asText()).isEqualTo("/slo1/seg_a");
+        assertThat(http.send("PUT", A + "/slo1/again?multipart-manifest=put", raw.body()).statusCode()).isEqualTo(201);
+        assertThat(http.send("GET", A + "/slo1/again").body()).isEqualTo(whole);
+
+        // The listing shows the large object's size and both ETags.
+        JsonNode listing = JSON.readTree(http.send("GET", A + "/slo1?format=json&prefix=m").body());
+        assertThat(listing.get(0).get("bytes").asLong()).isEqualTo(4 * MIB + 1);
+        assertThat(listing.get(0).get("hash").asText()).isEqualTo(md5(stored.body()));
+        assertThat(listing.get(0).get("slo_etag").asText()).isEqualTo(etag);
+
+        // A POST changes metadata and keeps the object a manifest.
+        assertThat(http.send("POST", A + "/slo1/m", "X-Object-Meta-Color", "red").statusCode()).isEqualTo(202);
+        head = http.send("HEAD", A + "/slo1/m");
+        assertThat(head.headers().firstValue("X-Static-Large-Object")).contains("True");
+        assertThat(head.headers().firstValue("X-Object-Meta-Color")).contains("red");
+        assertThat(head.headers().firstValue("ETag")).contains(etag);
+        assertThat(http.send("POST", A + "/slo1/m", "X-Static-Large-Object", "True").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void sloNestedRangedAndInlineDataSegments() throws Exception {
+        segments("slo2");
+        assertThat(putManifest("/slo2/cd", "[" + seg("slo2", 'c', true) + "," + seg("slo2", 'd', true) + "]").statusCode())
+                .isEqualTo(201);
+        String cdEtag = md5((md5(fill('c', MIB)) + md5(fill('d', MIB))).getBytes(StandardCharsets.US_ASCII));
+        String nested = "[" + seg("slo2", 'b', true) + ", {\"path\": \"/slo2/cd\", \"etag\": \"" + cdEtag
+                + "\", \"size_bytes\": " + 2 * MIB + "}]";
+        assertThat(putManifest("/slo2/bcd", nested).statusCode()).isEqualTo(201);
+        HttpResponse<byte[]> head = http.send("HEAD", A + "/slo2/bcd");
+        assertThat(head.headers().firstValue("Content-Length")).contains(String.valueOf(3 * MIB));
+        String bcdEtag = md5((md5(fill('b', MIB)) + cdEtag).getBytes(StandardCharsets.US_ASCII));
+        assertThat(head.headers().firstValue("ETag")).contains("\"" + bcdEtag + "\"");
+        byte[] got = http.send("GET", A + "/slo2/bcd", "Range", "bytes=" + (MIB - 1) + "-" + (2 * MIB)).body();
+        assertThat(new String(got, StandardCharsets.US_ASCII)).isEqualTo("b" + "c".repeat(MIB) + "d");
+
+        String ranged = "[{\"path\": \"/slo2/bcd\", \"range\": \"-2\"}, {\"path\": \"/slo2/seg_a\", \"range\": \"10-12\"},"
+                + "{\"data\": \"" + Base64.getEncoder().encodeToString("XYZ".getBytes()) + "\"}]";
+        assertThat(putManifest("/slo2/ranged", ranged).statusCode()).isEqualTo(201);
+        assertThat(http.send("GET", A + "/slo2/ranged").body()).isEqualTo("ddaaaXYZ".getBytes());
+        assertThat(http.send("GET", A + "/slo2/ranged", "Range", "bytes=1-6").body()).isEqualTo("daaaXY".getBytes());
+    }
+
+    @Test
+    void sloManifestPutRefusesBadManifestsAndChangesNothing() throws Exception {
+        segments("slo3");
+        HttpResponse<byte[]> r = putManifest("/slo3/bad", "[{\"path\": \"/slo3/seg_a\", \"etag\": \"nope\"},"
+                + "{\"path\": \"/slo3/missing\"}, {\"path\": \"/slo3/seg_b\", \"size_bytes\": 5}]");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(text(r)).contains("/slo3/seg_a, Etag Mismatch", "/slo3/missing, 404 Not Found",
+                "/slo3/seg_b, Size Mismatch");
+        assertThat(putManifest("/slo3/bad", "not json").statusCode()).isEqualTo(400);
+        assertThat(text(putManifest("/slo3/bad", "[{\"path\": \"/slo3/seg_a\", \"siz_bytes\": 1}]")))
+                .contains("Index 0: extraneous keys \"siz_bytes\"");
+        assertThat(text(putManifest("/slo3/seg_a", "[{\"path\": \"/slo3/seg_a\"}]")))
+                .contains("manifest must not include itself as a segment");
+        assertThat(putManifest("/slo3/bad", "[{\"path\": \"/slo3/seg_a\"}]", "ETag", "0123").statusCode()).isEqualTo(422);
+        assertThat(putManifest("/slo3/bad", "[{\"path\": \"/slo3/seg_a\", \"range\": \"5-1\"}]").statusCode()).isEqualTo(400);
+        assertThat(http.send("HEAD", A + "/slo3/bad").statusCode()).as("nothing stored").isEqualTo(404);
+        assertThat(http.send("HEAD", A + "/slo3/seg_a").headers().firstValue("X-Static-Large-Object")).isEmpty();
+        assertThat(http.send("PUT", A + "/slo3/x", "[]".getBytes(), "X-Static-Large-Object", "True").statusCode())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void sloHeartbeatSendsWhitespaceThenTheStatus() throws Exception {
+        segments("slo4");
+        HttpResponse<byte[]> ok = http.send("PUT", A + "/slo4/m?multipart-manifest=put&heartbeat=on",
+                ("[" + seg("slo4", 'a', true) + "]").getBytes(), "Accept", "application/json");
+        assertThat(ok.statusCode()).isEqualTo(202);
+        String body = text(ok);
+        assertThat(body.substring(0, body.indexOf("\r\n\r\n")).trim()).isEmpty();
+        JsonNode result = JSON.readTree(body.substring(body.indexOf("\r\n\r\n") + 4));
+        assertThat(result.get("Response Status").asText()).isEqualTo("201 Created");
+        assertThat(result.get("Etag").asText()).isEqualTo("\"" + md5(md5(fill('a', MIB)).getBytes()) + "\"");
+        HttpResponse<byte[]> bad = http.send("PUT", A + "/slo4/m2?multipart-manifest=put&heartbeat=on",
+                "[{\"path\": \"/slo4/none\"}]".getBytes());
+        assertThat(bad.statusCode()).isEqualTo(202);
+        assertThat(text(bad)).contains("Response Status: 400 Bad Request", "Errors:\n/slo4/none, 404 Not Found\n");
+        assertThat(http.send("HEAD", A + "/slo4/m2").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void sloCopyDeleteAndChangedSegments() throws Exception {
+        segments("slo5");
+        String manifest = "[" + seg("slo5", 'a', true) + "," + seg("slo5", 'e', true) + "]";
+        assertThat(putManifest("/slo5/m", manifest).statusCode()).isEqualTo(201);
+        byte[] whole = http.send("GET", A + "/slo5/m").body();
+
+        // COPY of the large object copies its bytes: a plain object.
+        assertThat(http.send("COPY", A + "/slo5/m", "Destination", "slo5/bytes").statusCode()).isEqualTo(201);
+        HttpResponse<byte[]> copied = http.send("GET", A + "/slo5/bytes");
+        assertThat(copied.body()).isEqualTo(whole);
+        assertThat(copied.headers().firstValue("X-Static-Large-Object")).isEmpty();
+        // With multipart-manifest=get the manifest is copied.
+        HttpResponse<byte[]> c2 = http.send("COPY", A + "/slo5/m?multipart-manifest=get", "Destination", "slo5/m2");
+        assertThat(c2.statusCode()).isEqualTo(201);
+        assertThat(http.send("GET", A + "/slo5/m2?multipart-manifest=get").body())
+                .isEqualTo(http.send("GET", A + "/slo5/m?multipart-manifest=get").body());
+        assertThat(http.send("HEAD", A + "/slo5/m2").headers().firstValue("X-Static-Large-Object")).contains("True");
+        assertThat(http.send("PUT", A + "/slo5/m3?multipart-manifest=get", new byte[0], "X-Copy-From", "slo5/m")
+                .statusCode()).isEqualTo(201);
+        assertThat(http.send("GET", A + "/slo5/m3").body()).isEqualTo(whole);
+
+        // A segment overwritten after the manifest was written: the GET cannot be served (409).
+        assertThat(http.send("PUT", A + "/slo5/seg_a", fill('z', MIB)).statusCode()).isEqualTo(201);
+        assertThat(http.send("GET", A + "/slo5/m").statusCode()).isEqualTo(409);
+
+        // DELETE with multipart-manifest=delete: the segments, then the manifest.
+        HttpResponse<byte[]> del = http.send("DELETE", A + "/slo5/m2?multipart-manifest=delete", "Accept", "application/json");
+        assertThat(del.statusCode()).isEqualTo(200);
+        JsonNode result = JSON.readTree(del.body());
+        assertThat(result.get("Number Deleted").asInt()).isEqualTo(3);
+        assertThat(result.get("Response Status").asText()).isEqualTo("200 OK");
+        assertThat(http.send("HEAD", A + "/slo5/seg_a").statusCode()).isEqualTo(404);
+        assertThat(http.send("HEAD", A + "/slo5/m2").statusCode()).isEqualTo(404);
+        HttpResponse<byte[]> notSlo = http.send("DELETE", A + "/slo5/bytes?multipart-manifest=delete");
+        assertThat(text(notSlo)).contains("Response Status: 400 Bad Request", "/slo5/bytes, Not an SLO manifest");
+        assertThat(http.send("HEAD", A + "/slo5/bytes").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void dloMultipleRangesGetTheWholeObjectAndCopiesHoldTheBytes() throws Exception {
+        container("dlo");
+        for (char x : "abc".toCharArray()) {
+            http.send("PUT", A + "/dlo/seg/" + x, fill(x, 10));
+        }
+        assertThat(http.send("PUT", A + "/dlo/man", new byte[0], "X-Object-Manifest", "dlo/seg/").statusCode()).isEqualTo(201);
+        HttpResponse<byte[]> multi = http.send("GET", A + "/dlo/man", "Range", "bytes=0-4,10-14");
+        assertThat(multi.statusCode()).isEqualTo(200);
+        assertThat(text(multi)).isEqualTo("a".repeat(10) + "b".repeat(10) + "c".repeat(10));
+        assertThat(text(http.send("GET", A + "/dlo/man", "Range", "bytes=8-11"))).isEqualTo("aabb");
+        assertThat(http.send("COPY", A + "/dlo/man", "Destination", "dlo/copy").statusCode()).isEqualTo(201);
+        HttpResponse<byte[]> copy = http.send("GET", A + "/dlo/copy");
+        assertThat(text(copy)).hasSize(30);
+        assertThat(copy.headers().firstValue("X-Object-Manifest")).isEmpty();
+        assertThat(http.send("GET", A + "/dlo/man?multipart-manifest=get").body()).isEmpty();
+    }
+
+    @Test
+    void bulkDeleteReportsDeletedNotFoundAndFailuresInEachFormat() throws Exception {
+        container("bulk");
+        container("bulk-empty");
+        http.send("PUT", A + "/bulk/a%20b", "1".getBytes());
+        http.send("PUT", A + "/bulk/%C3%BC", "2".getBytes());
+        String body = "/bulk/a%20b\n/bulk/%C3%BC\n/bulk/missing\n/bulk-empty\n/bulk\n";
+        HttpResponse<byte[]> r = http.send("POST", A + "?bulk-delete", body.getBytes(), "Accept", "application/json",
+                "Content-Type", "text/plain");
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode result = JSON.readTree(r.body());
+        assertThat(result.get("Number Deleted").asInt()).as(text(r)).isEqualTo(4);
+        assertThat(result.get("Number Not Found").asInt()).isEqualTo(1);
+        assertThat(result.get("Response Status").asText()).isEqualTo("200 OK");
+        assertThat(http.send("HEAD", A + "/bulk").statusCode()).isEqualTo(404);
+
+        container("bulk2");
+        http.send("PUT", A + "/bulk2/x", "1".getBytes());
+        HttpResponse<byte[]> xml = http.send("DELETE", A + "/bulk2/x?bulk-delete", "/bulk2\n".getBytes(),
+                "Accept", "application/xml", "Content-Type", "text/plain");
+        assertThat(text(xml)).contains("<delete>", "<response_status>400 Bad Request</response_status>",
+                "<object><name>/bulk2</name><status>409 Conflict</status></object>");
+        SwiftHttp other = new SwiftHttp(server.port(), "test2:tester2", "testing2");
+        HttpResponse<byte[]> denied = other.send("POST", A + "?bulk-delete", "/bulk2/x\n".getBytes());
+        assertThat(text(denied)).contains("Response Status: 400 Bad Request", "/bulk2/x, 403 Forbidden");
+        assertThat(http.send("HEAD", A + "/bulk2/x").statusCode()).isEqualTo(200);
+        HttpResponse<byte[]> tooMany = http.send("POST", A + "?bulk-delete", "/bulk2/x\n".repeat(10_001).getBytes());
+        assertThat(text(tooMany)).contains("Response Status: 413 Request Entity Too Large",
+                "Maximum Bulk Deletes: 10000 per request");
+        assertThat(http.send("HEAD", A + "/bulk2/x").statusCode()).isEqualTo(200);
+    }
+
+    private static byte[] tar(String compression, Map<String, String> files, Map<String, String> pax) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        OutputStream out = switch (compression) {
+            case "tar.gz" -> new GzipCompressorOutputStream(bytes);
+            case "tar.bz2" -> new BZip2CompressorOutputStream(bytes);
+            default -> bytes;
+        };
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            for (Map.Entry<String, String> f : files.entrySet()) {
+                byte[] data = f.getValue().getBytes(StandardCharsets.UTF_8);
+                TarArchiveEntry e = new TarArchiveEntry(f.getKey());
+                e.setSize(data.length);
+                pax.forEach(e::addPaxHeader);
+                tar.putArchiveEntry(e);
+                tar.write(data);
+                tar.closeArchiveEntry();
+            }
+            TarArchiveEntry dir = new TarArchiveEntry("adir/");
+            tar.putArchiveEntry(dir);
+            tar.closeArchiveEntry();
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void extractArchiveStoresEveryFileOfTarTarGzAndTarBz2() throws Exception {
+        for (String format : new String[] {"tar", "tar.gz", "tar.bz2"}) {
+            String c = "ex-" + format.replace('.', '-');
+            byte[] archive = tar(format, Map.of(c + "/one.txt", "one", c + "/dir/two.txt", "two", "top.txt", "skipped"),
+                    Map.of("SCHILY.xattr.user.meta.color", "blue", "SCHILY.xattr.user.mime_type", "text/x-test"));
+            HttpResponse<byte[]> r = http.send("PUT", A + "?extract-archive=" + format, archive, "Accept", "application/json");
+            assertThat(r.statusCode()).isEqualTo(200);
+            JsonNode result = JSON.readTree(r.body());
+            assertThat(result.get("Response Status").asText()).as(text(r)).isEqualTo("201 Created");
+            assertThat(result.get("Number Files Created").asInt()).isEqualTo(2);
+            HttpResponse<byte[]> two = http.send("GET", A + "/" + c + "/dir/two.txt");
+            assertThat(text(two)).isEqualTo("two");
+            assertThat(two.headers().firstValue("X-Object-Meta-Color")).contains("blue");
+            assertThat(two.headers().firstValue("Content-Type")).contains("text/x-test");
+        }
+        // Into a container and a prefix of it, with the request's metadata.
+        container("ex-into");
+        String big = "0123456789abcdef".repeat(600_000); // 9.6 MB: three blocks, streamed from the archive
+        byte[] archive = tar("tar", Map.of("./a.txt", "A", "b/c.txt", "C", "big.bin", big), Map.of());
+        HttpResponse<byte[]> r = http.send("PUT", A + "/ex-into/pre?extract-archive=tar", archive,
+                "X-Object-Meta-Batch", "7");
+        assertThat(text(r)).contains("Number Files Created: 3", "Response Status: 201 Created");
+        assertThat(text(http.send("GET", A + "/ex-into/pre/big.bin"))).isEqualTo(big);
+        HttpResponse<byte[]> a = http.send("GET", A + "/ex-into/pre/a.txt");
+        assertThat(text(a)).isEqualTo("A");
+        assertThat(a.headers().firstValue("X-Object-Meta-Batch")).contains("7");
+        assertThat(text(http.send("GET", A + "/ex-into/pre/b/c.txt"))).isEqualTo("C");
+
+        HttpResponse<byte[]> broken = http.send("PUT", A + "/ex-into?extract-archive=tar.gz", "not gzip".getBytes());
+        assertThat(text(broken)).contains("Response Status: 400 Bad Request", "Invalid Tar File");
+        assertThat(http.send("PUT", A + "/ex-into?extract-archive=zip", new byte[1]).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void infoAdvertisesSloAndBulk() throws Exception {
+        JsonNode info = JSON.readTree(http.send("GET", "/info").body());
+        assertThat(info.get("slo").get("max_manifest_segments").asInt()).isEqualTo(1000);
+        assertThat(info.get("slo").get("max_manifest_size").asInt()).isEqualTo(8 * MIB);
+        assertThat(info.get("slo").get("min_segment_size").asInt()).isEqualTo(1);
+        assertThat(info.get("slo").get("yield_frequency").asInt()).isEqualTo(10);
+        assertThat(info.get("bulk_delete").get("max_deletes_per_request").asInt()).isEqualTo(10_000);
+        assertThat(info.get("bulk_upload").get("max_containers_per_extraction").asInt()).isEqualTo(10_000);
+    }
+}

@@ -1,0 +1,248 @@
+package io.tessera.swift.bulk;
+
+import io.tessera.store.MetadataStore;
+import io.tessera.store.Timestamp;
+import io.tessera.swift.auth.Authorizer;
+import io.tessera.swift.auth.Principal;
+import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.http.SwiftConstraints;
+import io.tessera.swift.objects.ObjectHeaders;
+import io.tessera.swift.objects.ObjectWrites;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+
+/**
+ * Swift's archive extraction: reads a tar (plain, gzip or bzip2) as a stream, entry by entry, and
+ * stores every regular file as an object under the upload path, creating containers as needed. Never
+ * more than one block of the archive is in memory. Each file is stored as its own PUT would be, with
+ * the requester's rights; pax extended attributes {@code user.mime_type} and {@code user.meta.*}
+ * become its Content-Type and metadata.
+ */
+final class ArchiveExtractor {
+    /** How the archive is compressed: Swift's {@code extract-archive} values. */
+    enum Compression {
+        NONE, GZIP, BZIP2;
+
+        /** {@code tar}, {@code tar.gz} or {@code tar.bz2} (any case, dots around ignored); else null. */
+        static Compression of(String value) {
+            String v = value.toLowerCase(Locale.ROOT).replaceAll("^\\.+|\\.+$", "");
+            return switch (v) {
+                case "tar" -> NONE;
+                case "tar.gz" -> GZIP;
+                case "tar.bz2" -> BZIP2;
+                default -> null;
+            };
+        }
+    }
+
+    /** What every extracted file gets from the request: content type and metadata. */
+    record Defaults(String contentType, boolean detectType, Map<String, String> metadata) {
+    }
+
+    private final MetadataStore metadata;
+    private final ObjectWrites writes;
+    private final Authorizer authorizer;
+    private final Optional<Principal> who;
+    private final String account;
+    private final SwiftConstraints constraints;
+    private final BulkLimits limits;
+    private final com.codahale.metrics.Meter extracted;
+
+    ArchiveExtractor(MetadataStore metadata, ObjectWrites writes, Authorizer authorizer, Optional<Principal> who,
+                     String account, SwiftConstraints constraints, BulkLimits limits,
+                     com.codahale.metrics.Meter extracted) {
+        this.metadata = metadata;
+        this.writes = writes;
+        this.authorizer = authorizer;
+        this.who = who;
+        this.account = account;
+        this.constraints = constraints;
+        this.limits = limits;
+        this.extracted = extracted;
+    }
+
+    /** The result: files created, failures, and the status and body the reply reports. */
+    static final class Outcome {
+        int created;
+        final List<List<String>> failures = new ArrayList<>();
+        String status = "201 Created";
+        String body = "";
+
+        Map<String, Object> values() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("Response Status", status);
+            m.put("Response Body", body);
+            m.put("Number Files Created", created);
+            return m;
+        }
+    }
+
+    /**
+     * Extracts {@code archive} under {@code base} ({@code container[/prefix]}, or empty: then each
+     * file's first directory is its container and files at the top are skipped).
+     */
+    Outcome extract(InputStream archive, Compression compression, String base, Defaults defaults, Heartbeat heartbeat)
+            throws IOException {
+        Outcome o = new Outcome();
+        Set<String> containersSeen = new HashSet<>();
+        int containersCreated = 0;
+        boolean serverError = false;
+        String prefix = base.replaceAll("/+$", "");
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(decompressed(archive, compression))) {
+            for (TarArchiveEntry entry = tar.getNextEntry(); entry != null && o.failures.size() < limits.maxFailedExtractions();
+                 entry = tar.getNextEntry()) {
+                heartbeat.beat();
+                if (!entry.isFile()) {
+                    continue;
+                }
+                String path = entry.getName();
+                if (path.startsWith("./")) {
+                    path = path.substring(2);
+                }
+                path = path.replaceAll("^/+", "");
+                if (!prefix.isEmpty()) {
+                    path = prefix + "/" + path;
+                }
+                int slash = path.indexOf('/');
+                if (slash < 0) {
+                    continue; // a file at the top of an extraction into the account: no container for it
+                }
+                String container = path.substring(0, slash);
+                String object = path.substring(slash + 1);
+                String quoted = PathQuote.quote(path);
+                if (entry.getSize() > constraints.maxFileSize()) {
+                    o.failures.add(List.of(quoted, "413 Request Entity Too Large"));
+                    continue;
+                }
+                if (container.isEmpty() || object.isEmpty() || container.length() > constraints.maxContainerNameLength()
+                        || object.length() > constraints.maxObjectNameLength()) {
+                    o.failures.add(List.of(quoted, "400 Bad Request"));
+                    continue;
+                }
+                List<String> containerFailure = null;
+                if (containersSeen.add(container) && metadata.getContainer(account, container).isEmpty()) {
+                    int refused = mayCreate(container);
+                    if (refused == 0) {
+                        if (metadata.createContainer(account, container, Timestamp.now(), Map.of())
+                                && ++containersCreated > limits.maxContainersPerExtraction()) {
+                            throw SwiftException.badRequest("More than " + limits.maxContainersPerExtraction()
+                                    + " containers to create from tar.");
+                        }
+                    } else if (refused == 401) {
+                        throw SwiftException.unauthorized();
+                    } else {
+                        containerFailure = List.of(PathQuote.quote("/v1/" + account + "/" + container),
+                                StatusLines.of(refused));
+                    }
+                }
+                String status = put(container, object, entry, tar, defaults);
+                if (status == null) {
+                    o.created++;
+                    extracted.mark();
+                    continue;
+                }
+                if (containerFailure != null) {
+                    o.failures.add(containerFailure);
+                }
+                if (status.startsWith("401")) {
+                    o.failures.add(List.of(quoted, status));
+                    throw SwiftException.unauthorized();
+                }
+                serverError |= status.startsWith("5");
+                o.failures.add(List.of(quoted, status));
+            }
+        } catch (SwiftException e) {
+            o.status = StatusLines.of(e.status());
+            o.body = e.getMessage() != null ? e.getMessage() : io.tessera.swift.errors.ErrorBodies.body(e.status(), null);
+            return o;
+        } catch (IOException | IllegalArgumentException e) {
+            // commons-compress reports a damaged archive (bad header, bad checksum, truncated stream) as these
+            o.status = "400 Bad Request";
+            o.body = "Invalid Tar File: " + e.getMessage();
+            return o;
+        }
+        if (!o.failures.isEmpty()) {
+            o.status = serverError ? "502 Bad Gateway" : "400 Bad Request";
+        } else if (o.created == 0) {
+            o.status = "400 Bad Request";
+            o.body = "Invalid Tar File: No Valid Files";
+        }
+        return o;
+    }
+
+    /** 0 if the requester may create {@code container} (its PUT would be allowed), else the refusal's status. */
+    private int mayCreate(String container) {
+        try {
+            authorizer.authorize(who, "PUT", account, container, null, null);
+            return 0;
+        } catch (SwiftException refused) {
+            return refused.status();
+        }
+    }
+
+    /** Stores one file of the archive; null when stored, else the failure status. */
+    private String put(String container, String object, TarArchiveEntry entry, InputStream tar, Defaults defaults)
+            throws IOException {
+        if (!authorizer.mayWrite(who, account, container)) {
+            return StatusLines.of(Authorizer.denied(who, account).status());
+        }
+        if (metadata.getContainer(account, container).isEmpty()) {
+            return "404 Not Found";
+        }
+        Map<String, String> meta = new LinkedHashMap<>(defaults.metadata());
+        String contentType = ObjectHeaders.contentType(defaults.contentType(), defaults.detectType(), object);
+        for (Map.Entry<String, String> pax : entry.getExtraPaxHeaders().entrySet()) {
+            String key = pax.getKey();
+            for (String vendor : List.of("SCHILY.xattr.", "LIBARCHIVE.xattr.")) {
+                if (key.equals(vendor + "user.mime_type")) {
+                    contentType = pax.getValue();
+                } else if (key.startsWith(vendor + "user.meta.")) {
+                    meta.put("x-object-meta-" + key.substring((vendor + "user.meta.").length()).toLowerCase(Locale.ROOT),
+                            pax.getValue());
+                }
+            }
+        }
+        try {
+            writes.put(new ObjectWrites.NewObject(account, container, object, contentType, meta, null, false),
+                    new KeepOpen(tar), entry.getSize());
+            return null;
+        } catch (SwiftException e) {
+            if (e.status() == 499) {
+                throw new IOException("the archive ended inside " + entry.getName());
+            }
+            return StatusLines.of(e.status());
+        }
+    }
+
+    private static InputStream decompressed(InputStream in, Compression compression) throws IOException {
+        return switch (compression) {
+            case NONE -> in;
+            case GZIP -> new GzipCompressorInputStream(in, true);
+            case BZIP2 -> new BZip2CompressorInputStream(in, true);
+        };
+    }
+
+    /** The current entry's bytes, for a writer that closes what it reads: the archive stays open. */
+    private static final class KeepOpen extends FilterInputStream {
+        KeepOpen(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

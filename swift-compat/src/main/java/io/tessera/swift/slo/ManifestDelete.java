@@ -1,0 +1,97 @@
+package io.tessera.swift.slo;
+
+import io.tessera.store.ObjectVersion;
+import io.tessera.swift.bulk.BulkDeleter;
+import io.tessera.swift.bulk.BulkReport;
+import io.tessera.swift.bulk.Heartbeat;
+import io.tessera.swift.errors.SwiftException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code DELETE ?multipart-manifest=delete}: deletes every segment a manifest names (the segments of
+ * nested manifests too, each manifest after its segments), then the manifest, with the requester's
+ * rights, and answers as Swift's bulk delete does: 200 and a body that tells what was deleted, not
+ * found, or failed ({@code Not an SLO manifest} when the object is not one).
+ */
+final class ManifestDelete {
+    private final SegmentAccess segments;
+    private final BulkDeleter deleter;
+    private final SloLimits limits;
+
+    ManifestDelete(SegmentAccess segments, BulkDeleter deleter, SloLimits limits) {
+        this.segments = segments;
+        this.deleter = deleter;
+        this.limits = limits;
+    }
+
+    Response delete(String container, String object, String accept) {
+        String format = BulkReport.negotiate(accept);
+        List<BulkDeleter.Target> targets = targets("/" + container + "/" + object);
+        StreamingOutput reply = out -> {
+            Heartbeat heartbeat = new Heartbeat(out, limits.yieldFrequencySeconds(), BulkReport.isXml(format));
+            BulkDeleter.Outcome outcome;
+            if (format == null) {
+                outcome = new BulkDeleter.Outcome();
+                outcome.fail("406 Not Acceptable", "");
+            } else {
+                outcome = deleter.run(targets, heartbeat);
+            }
+            out.write(heartbeat.separator());
+            out.write(BulkReport.body(format, outcome.values(), outcome.failures(), "delete"));
+        };
+        return Response.ok(reply).type(format != null ? format : BulkReport.TEXT).build();
+    }
+
+    /**
+     * What to delete, in Swift's order: a manifest's entries, then the manifest; a nested manifest's
+     * entries when it is reached. The walk is bounded like Swift's (ten times max_manifest_segments).
+     */
+    private List<BulkDeleter.Target> targets(String top) {
+        List<BulkDeleter.Target> out = new ArrayList<>();
+        record Pending(String name, boolean manifest, int code, String failure) {
+        }
+        Deque<Pending> queue = new ArrayDeque<>();
+        queue.add(new Pending(top, true, 0, null));
+        while (!queue.isEmpty()) {
+            if (queue.size() > limits.maxManifestSegments() * 10) {
+                throw SwiftException.badRequest("Too many buffered slo segments to delete.");
+            }
+            Pending p = queue.poll();
+            if (!p.manifest()) {
+                out.add(new BulkDeleter.Target(p.name(), p.code(), p.failure()));
+                continue;
+            }
+            String n = p.name().substring(1);
+            String container = n.substring(0, n.indexOf('/'));
+            String object = n.substring(n.indexOf('/') + 1);
+            int code = 0;
+            String failure = null;
+            Optional<ObjectVersion> v = segments.mayRead(container) ? segments.live(container, object) : Optional.empty();
+            if (!segments.mayRead(container)) {
+                code = 401;
+                failure = "401 Unauthorized";
+            } else if (v.isEmpty()) {
+                code = 404;
+                failure = "SLO manifest not found";
+            } else if (!StaticLargeObject.isSlo(v.get())) {
+                code = 400;
+                failure = "Not an SLO manifest";
+            } else {
+                for (ManifestSegment s : segments.manifest(v.get())) {
+                    if (!s.isData()) {
+                        queue.add(new Pending(s.name(), s.subSlo(), 0, null));
+                    }
+                }
+            }
+            // the manifest itself goes after its segments (with its failure, if it could not be read)
+            queue.add(new Pending(p.name(), false, code, failure));
+        }
+        return out;
+    }
+}
