@@ -3,6 +3,7 @@ package io.tessera.swift.symlink;
 import io.tessera.store.ObjectVersion;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.HeaderText;
+import io.tessera.swift.slo.StaticLargeObject;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -19,6 +20,8 @@ import java.util.Optional;
  */
 public final class Symlinks {
     public static final String DEFAULT_CONTENT_TYPE = "application/symlink";
+    /** A static link to a Static Large Object keeps that object's ETag for listings ({@code slo_etag}). */
+    public static final String SLO_ETAG = io.tessera.swift.http.MetadataReplies.INTERNAL_PREFIX + "symlink-slo-etag";
 
     private Symlinks() {
     }
@@ -52,10 +55,14 @@ public final class Symlinks {
         String type = requestedType != null && !requestedType.isBlank() ? requestedType.trim() : null;
         if (link.isStatic()) {
             ObjectVersion target = resolver.checkStaticTarget(link, account);
-            link = new Symlink(link.account(), link.target(), link.etag(), target.length());
+            // A Static Large Object's size and ETag are its segments', as Swift's listing shows them.
+            link = new Symlink(link.account(), link.target(), link.etag(), StaticLargeObject.listedBytes(target));
             if (type == null) {
                 type = target.contentType();
             }
+            Map<String, String> metadata = new LinkedHashMap<>(link.toMetadata());
+            StaticLargeObject.listedSloEtag(target).ifPresent(e -> metadata.put(SLO_ETAG, e));
+            return new Prepared(metadata, type);
         }
         return new Prepared(link.toMetadata(), type != null ? type : DEFAULT_CONTENT_TYPE);
     }
@@ -120,6 +127,10 @@ public final class Symlinks {
         if (link.get().isStatic()) {
             m.put("symlink_etag", link.get().etag());
             m.put("symlink_bytes", link.get().bytes());
+        }
+        String sloEtag = v.metadata().get(SLO_ETAG);
+        if (sloEtag != null) {
+            m.put("slo_etag", sloEtag);
         }
         return m;
     }

@@ -8,8 +8,10 @@ import io.tessera.store.Timestamp;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.UrlQuote;
 import io.tessera.swift.objects.ObjectHeaders;
+import io.tessera.swift.slo.StaticLargeObject;
 import io.tessera.swift.symlink.Symlink;
 import io.tessera.swift.symlink.SymlinkResolver;
+import io.tessera.swift.symlink.Symlinks;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -96,9 +98,13 @@ public final class VersionedObjects {
 
     private ObjectVersion linkTo(ObjectVersion data, String name, Map<String, String> requestMetadata) {
         Symlink link = new Symlink(null, UrlQuote.quote(data.container() + "/" + data.name()), data.etag(),
-                data.length(), true);
+                StaticLargeObject.listedBytes(data), true);
         Map<String, String> linkMetadata = new LinkedHashMap<>(requestMetadata);
-        linkMetadata.remove(io.tessera.swift.objects.ObjectBodies.DLO_MANIFEST); // the manifest is the version's
+        // Large-object manifests are the version's: the link itself is never one (Swift strips these too).
+        linkMetadata.remove(io.tessera.swift.objects.ObjectBodies.DLO_MANIFEST);
+        StaticLargeObject.forget(linkMetadata);
+        linkMetadata.remove(Symlinks.SLO_ETAG);
+        StaticLargeObject.listedSloEtag(data).ifPresent(etag -> linkMetadata.put(Symlinks.SLO_ETAG, etag));
         linkMetadata.putAll(link.toMetadata());
         return new ObjectVersion(account, container, name, Timestamp.now(), EmptyContent.MAP, EmptyContent.MD5,
                 data.contentType(), linkMetadata);
@@ -250,18 +256,24 @@ public final class VersionedObjects {
         }
         Response.ResponseBuilder b = Response.fromResponse(reply);
         Optional<String> linked = linkedVersionId(found);
-        String ownPath = UrlQuote.quote("/v1/" + account + "/" + container + "/" + found.name());
         if (linkItself) {
             b.header(VERSION_ID, linked.orElse(NULL));
             linked.ifPresent(id -> b.header("X-Symlink-Target", null).header("X-Symlink-Target",
                     UrlQuote.quote(container + "/" + found.name()) + "?version-id=" + id));
         } else {
+            // As Swift: the version is the one the last link followed landed on, if it is one of ours.
             String lastHop = read.contentLocation();
             String hiddenPath = "/v1/" + UrlQuote.quote(account) + "/" + UrlQuote.quote(hidden().get()) + "/";
-            if (lastHop != null && lastHop.startsWith(hiddenPath) && linked.isPresent()) {
-                b.header(VERSION_ID, linked.get())
+            Optional<VersionNames.Parsed> landed = lastHop != null && lastHop.startsWith(hiddenPath)
+                    ? VersionNames.parse(java.net.URLDecoder.decode(lastHop.substring(hiddenPath.length()),
+                            java.nio.charset.StandardCharsets.UTF_8))
+                    : Optional.empty();
+            if (landed.isPresent()) {
+                String id = VersionNames.id(landed.get().version());
+                b.header(VERSION_ID, id)
                         .header("Content-Location", null)
-                        .header("Content-Location", ownPath + "?version-id=" + linked.get());
+                        .header("Content-Location", UrlQuote.quote("/v1/" + account + "/" + container + "/"
+                                + landed.get().object()) + "?version-id=" + id);
             } else {
                 b.header(VERSION_ID, NULL);
             }
@@ -281,6 +293,10 @@ public final class VersionedObjects {
         linkedVersionId(v).ifPresent(id -> m.put("symlink_path",
                 UrlQuote.quote("/v1/" + v.account() + "/" + v.container() + "/" + v.name()) + "?version-id=" + id));
         m.put("version_symlink", true);
+        String sloEtag = v.metadata().get(Symlinks.SLO_ETAG);
+        if (sloEtag != null) {
+            m.put("slo_etag", sloEtag);
+        }
         return m;
     }
 }
