@@ -1,6 +1,7 @@
 package io.tessera.server;
 
 import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.health.HealthCheckRegistry;
 import io.tessera.hashmap.BlockSize;
 import io.tessera.server.config.ConfigLoader;
 import io.tessera.server.config.TesseraConfig;
@@ -8,6 +9,9 @@ import io.tessera.server.admin.AdminEndpoint;
 import io.tessera.server.admin.AdminJobs;
 import io.tessera.server.admin.AdminResource;
 import io.tessera.server.http.JettyServerFactory;
+import io.tessera.server.monitoring.AdminEndpoints;
+import io.tessera.server.monitoring.HealthChecks;
+import io.tessera.server.monitoring.RequestMetrics;
 import io.tessera.store.Store;
 import io.tessera.store.content.ContentMaps;
 import io.tessera.store.content.ContentReader;
@@ -35,9 +39,11 @@ import io.tessera.swift.bulk.BulkLimits;
 import io.tessera.swift.slo.SloLimits;
 import io.tessera.volumes.Hasher;
 import io.tessera.volumes.VolumeService;
+import io.tessera.volumes.nbd.NbdMetrics;
 import io.tessera.volumes.nbd.NbdServer;
 import io.tessera.volumes.rest.VolumeResource;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HashSet;
 import java.util.List;
@@ -72,21 +78,24 @@ public final class TesseraServer implements AutoCloseable {
     private final Server jetty;
     private final ExecutorService blockIo;
     private final MetricRegistry metrics;
+    private final HealthCheckRegistry health;
     private final VolumeService volumes;
     private final Hasher hasher;
     private final NbdServer nbd;
     private final ObjectExpirer expirer;
     private AdminJobs admin;
     private AdminEndpoint adminEndpoint;
-    private java.nio.file.Path dataDir;
+    private Path dataDir;
 
     private TesseraServer(Store store, Server jetty, ExecutorService blockIo, MetricRegistry metrics,
-                          VolumeService volumes, Hasher hasher, NbdServer nbd, ObjectExpirer expirer) {
+                          HealthCheckRegistry health, VolumeService volumes, Hasher hasher, NbdServer nbd,
+                          ObjectExpirer expirer) {
         this.expirer = expirer;
         this.store = store;
         this.jetty = jetty;
         this.blockIo = blockIo;
         this.metrics = metrics;
+        this.health = health;
         this.volumes = volumes;
         this.hasher = hasher;
         this.nbd = nbd;
@@ -112,7 +121,7 @@ public final class TesseraServer implements AutoCloseable {
 
     /** @param dataDir where the admin endpoint file and the collector's work files go; null: a temp folder, no file */
     static TesseraServer start(Store store, TesseraConfig config, UserDirectory users, MetricRegistry metrics,
-                               java.nio.file.Path dataDir) throws Exception {
+                               Path dataDir) throws Exception {
         if (!SLF4JBridgeHandler.isInstalled()) {
             SLF4JBridgeHandler.removeHandlersForRootLogger();
             SLF4JBridgeHandler.install();
@@ -129,16 +138,14 @@ public final class TesseraServer implements AutoCloseable {
                 new ContentReader(store, blockIo, metrics), maps, limits, users, tokens, metrics);
 
         TesseraConfig.Volumes vc = config.volumes();
-        Hasher hasher = new Hasher(store, vc.hasherIdleSeconds() * 1000L);
+        Hasher hasher = new Hasher(store, vc.hasherIdleSeconds() * 1000L, metrics);
         String nodeId = vc.nodeId() != null ? vc.nodeId() : hostName() + ":" + vc.nbdPort();
-        VolumeService volumes = new VolumeService(store, nodeId, hasher);
-        Set<InetAddress> allowed = new HashSet<>();
-        for (String h : vc.nbdAllowedHosts()) {
-            allowed.addAll(List.of(InetAddress.getAllByName(h)));
-        }
+        VolumeService volumes = new VolumeService(store, nodeId, hasher, metrics);
+        Set<InetAddress> allowed = addresses(vc.nbdAllowedHosts());
+        Set<InetAddress> adminAllowed = addresses(config.admin().allowedHosts());
         NbdServer nbd;
         try {
-            nbd = new NbdServer(volumes, vc.nbdHost(), vc.nbdPort(), allowed);
+            nbd = new NbdServer(volumes, vc.nbdHost(), vc.nbdPort(), allowed, new NbdMetrics(metrics));
         } catch (Exception e) {
             volumes.close();
             blockIo.shutdownNow();
@@ -172,6 +179,8 @@ public final class TesseraServer implements AutoCloseable {
                 .property(ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true);
         Server jetty = JettyServerFactory.create(config.server().host(), config.server().port(),
                 config.server().idleTimeoutSeconds(), config.server().accessLog(), new ServletContainer(app));
+        HealthCheckRegistry health = healthChecks(store, config, dataDir, hasher, admin);
+        jetty.setHandler(new RequestMetrics(new AdminEndpoints(jetty.getHandler(), metrics, health, adminAllowed), metrics));
         try {
             jetty.start();
         } catch (Exception e) {
@@ -184,7 +193,7 @@ public final class TesseraServer implements AutoCloseable {
             throw e;
         }
         ObjectExpirer expirer = new ObjectExpirer(store.metadata(), Clock.systemUTC(), metrics).start(EXPIRER_INTERVAL);
-        TesseraServer server = new TesseraServer(store, jetty, blockIo, metrics, volumes, hasher, nbd, expirer);
+        TesseraServer server = new TesseraServer(store, jetty, blockIo, metrics, health, volumes, hasher, nbd, expirer);
         server.admin = admin;
         server.dataDir = dataDir;
         if (dataDir != null) {
@@ -214,6 +223,27 @@ public final class TesseraServer implements AutoCloseable {
                 "bulk_upload", BulkLimits.DEFAULTS.uploadInfo()));
         features.putAll(SwiftFeatures.info()); // symlink, versioning, quotas, etag_quoter
         return features;
+    }
+
+    /** /healthcheck: the store answers, the embedded store's disk has room, the background jobs run. */
+    private static HealthCheckRegistry healthChecks(Store store, TesseraConfig config, Path dataDir, Hasher hasher,
+                                                    AdminJobs jobs) {
+        HealthCheckRegistry health = new HealthCheckRegistry();
+        health.register("store", HealthChecks.store(store));
+        if ("embedded".equalsIgnoreCase(config.store().backend()) && dataDir != null) {
+            health.register("disk", HealthChecks.diskSpace(dataDir, config.admin().minFreeDiskMib()));
+        }
+        health.register("snapshot-hasher", HealthChecks.backgroundJob("the snapshot hasher", hasher::isAlive));
+        health.register("maintenance-jobs", HealthChecks.backgroundJob("the collector's schedule and job worker", jobs::isAlive));
+        return health;
+    }
+
+    private static Set<InetAddress> addresses(List<String> hosts) throws java.net.UnknownHostException {
+        Set<InetAddress> all = new HashSet<>();
+        for (String h : hosts) {
+            all.addAll(List.of(InetAddress.getAllByName(h)));
+        }
+        return all;
     }
 
     /** The secret that signs tokens, shared by every frontend of one store (created once, by compare-and-set). */
@@ -258,6 +288,11 @@ public final class TesseraServer implements AutoCloseable {
 
     public MetricRegistry metrics() {
         return metrics;
+    }
+
+    /** The checks of /healthcheck; background jobs started later (e.g. the collector) register theirs here. */
+    public HealthCheckRegistry healthChecks() {
+        return health;
     }
 
     public void join() throws InterruptedException {

@@ -34,6 +34,11 @@ final class TestServer implements AutoCloseable {
         return new TestServer(home, TesseraServer.start(new ConfigLoader(writeConfig(home, 0, backend)).load()));
     }
 
+    /** Starts again on the configuration already under {@code home} (which the test may have edited). */
+    static TestServer restart(Path home) throws Exception {
+        return new TestServer(home, TesseraServer.start(new ConfigLoader(environment(home, 0)).load()));
+    }
+
     static Map<String, String> writeConfig(Path home, int port) throws IOException {
         return writeConfig(home, port, TestBackend.embedded());
     }
@@ -67,6 +72,11 @@ final class TestServer implements AutoCloseable {
                     roles: [reseller_admin]
                 """.formatted(KeyHasher.hash(KEY, 1000), KeyHasher.hash("testing2", 1000), KeyHasher.hash("testing3", 1000),
                 KeyHasher.hash("reseller", 1000)));
+        return environment(home, port);
+    }
+
+    /** The environment that points Tessera at the configuration under {@code home}. */
+    static Map<String, String> environment(Path home, int port) {
         Map<String, String> env = new HashMap<>();
         env.put("TESSERA_HOME", home.toString());
         env.put("TESSERA_PORT", String.valueOf(port));

@@ -1,5 +1,6 @@
 package io.tessera.volumes;
 
+import com.codahale.metrics.MetricRegistry;
 import io.tessera.hashmap.BlockHash;
 import io.tessera.hashmap.BlockHasher;
 import io.tessera.hashmap.Hashmap;
@@ -8,10 +9,10 @@ import io.tessera.store.ObjectVersion;
 import io.tessera.store.OwnedIds;
 import io.tessera.store.PutCondition;
 import io.tessera.store.Store;
-import io.tessera.store.StoreCorruptionException;
 import io.tessera.store.Timestamp;
 import io.tessera.store.VolumeStore.HashJob;
 import io.tessera.store.content.ContentMaps;
+import io.tessera.store.content.VerifiedBlocks;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -38,15 +39,22 @@ public final class Hasher implements AutoCloseable {
 
     private final Store store;
     private final ContentMaps maps;
+    private final VerifiedBlocks contentBlocks;
     private final Object signal = new Object();
     private final long idleMillis;
     private volatile boolean pending;
     private volatile boolean stopped;
     private volatile boolean paused;
-    private Thread thread;
+    private volatile Thread thread;
 
     public Hasher(Store store, long idleMillis) {
+        this(store, idleMillis, new MetricRegistry());
+    }
+
+    /** @param metrics where corrupt content blocks met while hashing are counted */
+    public Hasher(Store store, long idleMillis, MetricRegistry metrics) {
         this.store = store;
+        this.contentBlocks = new VerifiedBlocks(store.blocks(), metrics);
         this.maps = new ContentMaps(store);
         this.idleMillis = idleMillis;
     }
@@ -57,6 +65,12 @@ public final class Hasher implements AutoCloseable {
             thread.setDaemon(true);
             thread.start();
         }
+    }
+
+    /** Whether the background thread runs (the health check asks): false before {@link #start}, after {@link #close}, or if it died. */
+    public boolean isAlive() {
+        Thread t = thread;
+        return t != null && t.isAlive() && !stopped;
     }
 
     /** Stops background passes (tests use it to see a snapshot before it is hashed); {@link #runOnce} still works. */
@@ -138,7 +152,8 @@ public final class Hasher implements AutoCloseable {
                 }
                 hashes.add(content);
             } else {
-                byte[] c = store.blocks().get(h).orElseThrow(() -> new StoreCorruptionException("block " + h + " is missing"));
+                // Checked: the ETag published below must describe the true content, not a damaged copy.
+                byte[] c = contentBlocks.get(h);
                 int n = Math.min(c.length, len);
                 System.arraycopy(c, 0, buf, 0, n);
                 java.util.Arrays.fill(buf, n, len, (byte) 0);

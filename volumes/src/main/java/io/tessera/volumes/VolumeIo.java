@@ -4,9 +4,9 @@ import io.tessera.hashmap.BlockHash;
 import io.tessera.hashmap.Hashmap;
 import io.tessera.store.OwnedIds;
 import io.tessera.store.Store;
-import io.tessera.store.StoreCorruptionException;
 import io.tessera.store.VolumeStore.Entry;
 import io.tessera.store.VolumeStore.VolumeRecord;
+import io.tessera.store.content.VerifiedBlocks;
 import io.tessera.volumes.nbd.BlockDevice;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -37,6 +39,7 @@ public final class VolumeIo implements BlockDevice {
     private static final int CONTENT_CACHE_BLOCKS = 8;
 
     private final Store store;
+    private final VerifiedBlocks contentBlocks;
     private final VolumeMap map;
     private final String description;
     private final boolean readOnly;
@@ -50,11 +53,14 @@ public final class VolumeIo implements BlockDevice {
             return size() > CONTENT_CACHE_BLOCKS;
         }
     };
+    private final Map<BlockHash, CompletableFuture<byte[]>> loading = new ConcurrentHashMap<>();
     private volatile VolumeRecord record; // null for a read-only object
     private final Runnable onClose;
 
-    VolumeIo(Store store, VolumeRecord record, VolumeMap map, VolumeLease lease, String description, Runnable onClose) {
+    VolumeIo(Store store, VerifiedBlocks contentBlocks, VolumeRecord record, VolumeMap map, VolumeLease lease,
+             String description, Runnable onClose) {
         this.store = store;
+        this.contentBlocks = contentBlocks;
         this.record = record;
         this.map = map;
         this.lease = lease;
@@ -67,9 +73,9 @@ public final class VolumeIo implements BlockDevice {
     }
 
     /** A read-only device over an immutable map (an image or snapshot object). */
-    static VolumeIo readOnly(Store store, Hashmap content, String description) {
+    static VolumeIo readOnly(Store store, VerifiedBlocks contentBlocks, Hashmap content, String description) {
         VolumeMap m = new VolumeMap(store.blockSize().bytes(), content.length(), content, Map.of());
-        return new VolumeIo(store, null, m, null, description, () -> { });
+        return new VolumeIo(store, contentBlocks, null, m, null, description, () -> { });
     }
 
     VolumeMap map() {
@@ -138,7 +144,14 @@ public final class VolumeIo implements BlockDevice {
         }
     }
 
-    /** The stored (stripped) content of a content block, through a small LRU. */
+    /**
+     * The stored (stripped) content of a content block (an image's or a hashed snapshot's), through a
+     * small LRU. It is checked against its hash once, when it enters the cache: a corrupt block fails the
+     * read (an NBD EIO) instead of handing the guest wrong data. Owned blocks have no address to check.
+     *
+     * <p>One load per block at a time: concurrent requests that miss on the same block (a client reading
+     * a block in pieces, several at once) wait for the one read and check instead of each repeating it.
+     */
     private byte[] content(BlockHash hash) {
         synchronized (contentCache) {
             byte[] c = contentCache.get(hash);
@@ -146,12 +159,28 @@ public final class VolumeIo implements BlockDevice {
                 return c;
             }
         }
-        byte[] c = store.blocks().get(hash)
-                .orElseThrow(() -> new StoreCorruptionException("block " + hash + " is missing"));
-        synchronized (contentCache) {
-            contentCache.put(hash, c);
+        CompletableFuture<byte[]> mine = new CompletableFuture<>();
+        CompletableFuture<byte[]> other = loading.putIfAbsent(hash, mine);
+        if (other != null) {
+            try {
+                return other.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : e;
+            }
         }
-        return c;
+        try {
+            byte[] c = contentBlocks.get(hash);
+            synchronized (contentCache) {
+                contentCache.put(hash, c);
+            }
+            mine.complete(c);
+            return c;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            loading.remove(hash, mine);
+        }
     }
 
     // ---------------------------------------------------------------- writes

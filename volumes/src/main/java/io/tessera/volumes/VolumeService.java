@@ -9,7 +9,9 @@ import io.tessera.store.Store;
 import io.tessera.store.Timestamp;
 import io.tessera.store.VolumeStore;
 import io.tessera.store.VolumeStore.VolumeRecord;
+import com.codahale.metrics.MetricRegistry;
 import io.tessera.store.content.ContentMaps;
+import io.tessera.store.content.VerifiedBlocks;
 import io.tessera.volumes.nbd.BlockDevice;
 import io.tessera.volumes.nbd.ExportResolver;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +48,7 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
     private final ContentMaps maps;
     private final String holder;
     private final Hasher hasher;
+    private final VerifiedBlocks verified;
     private final Map<String, Handle> open = new HashMap<>();
     private final ScheduledExecutorService renewer;
 
@@ -55,7 +58,13 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
     }
 
     public VolumeService(Store store, String holder, Hasher hasher) {
+        this(store, holder, hasher, new MetricRegistry());
+    }
+
+    /** @param metrics where reads of corrupt image blocks are counted ({@link VerifiedBlocks#CORRUPT_METRIC}) */
+    public VolumeService(Store store, String holder, Hasher hasher, MetricRegistry metrics) {
         this.store = store;
+        this.verified = new VerifiedBlocks(store.blocks(), metrics);
         this.volumes = store.volumes();
         this.maps = new ContentMaps(store);
         this.holder = holder;
@@ -288,7 +297,7 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
                     return existing.io;
                 }
                 Handle h = new Handle();
-                h.io = new VolumeIo(store, fresh, m, lease, "volume " + k, () -> release(k, h));
+                h.io = new VolumeIo(store, verified, fresh, m, lease, "volume " + k, () -> release(k, h));
                 h.users = 1;
                 open.put(k, h);
                 log.info("volume {} opened for writing (lease generation {})", k, lease.generation());
@@ -324,7 +333,7 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
     public VolumeIo openObject(String account, String container, String object) {
         ObjectVersion v = store.metadata().getObject(account, container, object)
                 .orElseThrow(() -> VolumeException.notFound("object " + container + "/" + object));
-        return VolumeIo.readOnly(store, maps.load(v.map()), "object " + account + "/" + container + "/" + object);
+        return VolumeIo.readOnly(store, verified, maps.load(v.map()), "object " + account + "/" + container + "/" + object);
     }
 
     private void renewAll() {

@@ -7,6 +7,7 @@ import com.codahale.metrics.MetricRegistry;
 import io.tessera.hashmap.BlockHash;
 import io.tessera.hashmap.BlockHasher;
 import io.tessera.hashmap.Hashmap;
+import io.tessera.store.CorruptBlockException;
 import io.tessera.store.MapId;
 import io.tessera.store.ObjectVersion;
 import io.tessera.store.OwnedIds;
@@ -15,6 +16,7 @@ import io.tessera.store.Store;
 import io.tessera.store.Timestamp;
 import io.tessera.store.content.ContentMaps;
 import io.tessera.store.content.ContentReader;
+import io.tessera.store.content.VerifiedBlocks;
 import io.tessera.volumes.nbd.BlockDevice;
 import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
@@ -95,6 +97,36 @@ abstract class VolumeServiceContractTest {
         byte[] b = new byte[n];
         Arrays.fill(b, (byte) value);
         return b;
+    }
+
+    @Test
+    void aCloneNeverReadsOrCopiesUpADamagedImageBlock() throws Exception {
+        // Content of its own (a shared store must not hand other tests the damaged block), repaired at the end.
+        random.nextBytes(new byte[17]);
+        byte[] img = image("img", 3 * bs);
+        // Block 0 of the image: the image's hash, other bytes of the same length. The SPI stores what it is
+        // given under the hash it is told, so this is what a block damaged on disk looks like to a reader.
+        BlockHash first = BlockHasher.hash(img, 0, bs);
+        store.blocks().delete(first);
+        byte[] damaged = Arrays.copyOf(img, bs);
+        damaged[bs / 2] ^= 0x40;
+        store.blocks().putIfAbsent(first, damaged, 0, bs);
+        MetricRegistry metrics = new MetricRegistry();
+        VolumeService counted = new VolumeService(store, "node-c", null, metrics);
+        counted.create(ACCOUNT, prefix + "-d", null, prefix + "/img");
+        try (counted; VolumeIo v = counted.openVolume(ACCOUNT, prefix + "-d", false)) {
+            byte[] some = new byte[100];
+            assertThatThrownBy(() -> v.read(10, some, 0, 100)).isInstanceOf(CorruptBlockException.class);
+            // A partial write must copy the old block up first: the damage must not move into an owned block.
+            assertThatThrownBy(() -> v.write(20, bytes(5, 1), 0, 5, false)).isInstanceOf(CorruptBlockException.class);
+            byte[] third = new byte[bs];
+            v.read(2L * bs, third, 0, bs);
+            assertThat(third).as("intact blocks still read").isEqualTo(Arrays.copyOfRange(img, 2 * bs, 3 * bs));
+        } finally {
+            store.blocks().delete(first);
+            store.blocks().putIfAbsent(first, img, 0, bs);
+        }
+        assertThat(metrics.counter(VerifiedBlocks.CORRUPT_METRIC).getCount()).isEqualTo(2);
     }
 
     @Test

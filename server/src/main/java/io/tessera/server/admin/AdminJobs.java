@@ -69,6 +69,11 @@ public final class AdminJobs implements AutoCloseable {
         collector.runOnce();
     }
 
+    /** For /healthcheck: the job worker and the collector's schedule still run (false once closed). */
+    public boolean isAlive() {
+        return !worker.isShutdown() && !schedule.isShutdown();
+    }
+
     /** Starts a job; returns its id. Jobs queue behind each other. */
     public synchronized String start(String kind) {
         String id = kind + "-" + UUID.randomUUID().toString().substring(0, 8);

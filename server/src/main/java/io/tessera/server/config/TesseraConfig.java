@@ -12,7 +12,8 @@ public record TesseraConfig(@JsonProperty("server") Server server,
                             @JsonProperty("store") StoreSettings store,
                             @JsonProperty("auth") Auth auth,
                             @JsonProperty("volumes") Volumes volumes,
-                            @JsonProperty("gc") Gc gc) {
+                            @JsonProperty("gc") Gc gc,
+                            @JsonProperty("admin") Admin admin) {
 
     public TesseraConfig {
         server = server != null ? server : new Server(null, null, null, null, null);
@@ -20,10 +21,11 @@ public record TesseraConfig(@JsonProperty("server") Server server,
         auth = auth != null ? auth : new Auth(null, null);
         volumes = volumes != null ? volumes : new Volumes(null, null, null, null, null, null);
         gc = gc != null ? gc : new Gc(null, null, null, null, null);
+        admin = admin != null ? admin : new Admin(null, null);
     }
 
     public TesseraConfig(Server server, StoreSettings store, Auth auth, Volumes volumes) {
-        this(server, store, auth, volumes, null);
+        this(server, store, auth, volumes, null, null);
     }
 
     /**
@@ -49,6 +51,20 @@ public record TesseraConfig(@JsonProperty("server") Server server,
             graceMinutes = graceMinutes != null ? graceMinutes : 1440;
             bloomFpp = bloomFpp != null ? bloomFpp : 0.01;
             accounting = accounting == null || accounting;
+        }
+    }
+
+    /**
+     * {@code /metrics} and {@code /healthcheck} (see io.tessera.server.monitoring.AdminEndpoints).
+     *
+     * @param allowedHosts client addresses that may read them, when not forwarded by a proxy: [127.0.0.1, ::1]
+     * @param minFreeDiskMib the embedded store's data folder is unhealthy below this much free space (1024)
+     */
+    public record Admin(@JsonProperty("allowed_hosts") List<String> allowedHosts,
+                        @JsonProperty("min_free_disk_mib") Long minFreeDiskMib) {
+        public Admin {
+            allowedHosts = allowedHosts != null ? List.copyOf(allowedHosts) : List.of("127.0.0.1", "::1");
+            minFreeDiskMib = minFreeDiskMib != null ? minFreeDiskMib : 1024L;
         }
     }
 
@@ -198,14 +214,14 @@ public record TesseraConfig(@JsonProperty("server") Server server,
     }
 
     TesseraConfig withServer(Server s) {
-        return new TesseraConfig(s, store, auth, volumes, gc);
+        return new TesseraConfig(s, store, auth, volumes, gc, admin);
     }
 
     TesseraConfig withStore(StoreSettings s) {
-        return new TesseraConfig(server, s, auth, volumes, gc);
+        return new TesseraConfig(server, s, auth, volumes, gc, admin);
     }
 
     TesseraConfig withVolumes(Volumes v) {
-        return new TesseraConfig(server, store, auth, v, gc);
+        return new TesseraConfig(server, store, auth, v, gc, admin);
     }
 }

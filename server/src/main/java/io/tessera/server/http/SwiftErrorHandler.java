@@ -46,7 +46,7 @@ public final class SwiftErrorHandler extends ErrorHandler {
     }
 
     /** Writes a complete Swift-shaped error reply, with its own transaction id and timestamp. */
-    static void write(Response response, Callback callback, int status, String message) {
+    public static void write(Response response, Callback callback, int status, String message) {
         String transId = TransactionIds.generate(null);
         response.setStatus(status);
         response.getHeaders().put("X-Trans-Id", transId);

@@ -38,6 +38,7 @@ public final class ContentWriter {
     private final Executor blockExecutor;
     private final Meter blocksNew;
     private final Meter blocksDeduplicated;
+    private final Meter bytesDeduplicated;
     private final Meter bytesIn;
 
     public ContentWriter(Store store, Executor blockExecutor, MetricRegistry metrics) {
@@ -47,6 +48,7 @@ public final class ContentWriter {
         this.blockExecutor = blockExecutor;
         this.blocksNew = metrics.meter("content.blocks.written");
         this.blocksDeduplicated = metrics.meter("content.blocks.deduplicated");
+        this.bytesDeduplicated = metrics.meter("content.bytes.deduplicated");
         this.bytesIn = metrics.meter("content.bytes.in");
     }
 
@@ -137,7 +139,11 @@ public final class ContentWriter {
         int stripped = BlockHasher.strippedLength(buf, 0, length);
         BlockHash hash = BlockHasher.hash(buf, 0, stripped);
         boolean isNew = stripped > 0 && store.blocks().putIfAbsent(hash, buf, 0, stripped);
+        // A block of only zeroes is counted as deduplicated: it is never stored, and costs no bytes.
         (isNew ? blocksNew : blocksDeduplicated).mark();
+        if (!isNew) {
+            bytesDeduplicated.mark(stripped);
+        }
         return new StoredBlock(hash, isNew, stripped, buf);
     }
 

@@ -1,5 +1,6 @@
 package io.tessera.swift.objects;
 
+import io.tessera.store.CorruptBlockException;
 import io.tessera.store.ObjectVersion;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.ByteRanges;
@@ -9,17 +10,22 @@ import io.tessera.swift.http.MetadataReplies;
 import io.tessera.swift.http.RawContentType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds GET and HEAD replies for an object version: its headers, and its body streamed block by
  * block from the store (the whole body, one range, or several as multipart/byteranges).
  */
 public final class ObjectReads {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ObjectReads.class);
+    private static final Logger log = LoggerFactory.getLogger(ObjectReads.class);
 
     private ObjectReads() {
     }
@@ -63,7 +69,7 @@ public final class ObjectReads {
         if (ranges == null) {
             ObjectBody.Reading all = firstSegmentChecked(body, 0, length);
             return headers(Response.ok(), v, body).header("Content-Length", length)
-                    .entity((StreamingOutput) all::writeTo).build();
+                    .entity(logCorruption(v, all::writeTo)).build();
         }
         if (ranges.size() == 1) {
             ByteRanges.Range r = ranges.get(0);
@@ -71,7 +77,7 @@ public final class ObjectReads {
             return headers(Response.status(206), v, body)
                     .header("Content-Length", r.length())
                     .header("Content-Range", "bytes " + r.start() + "-" + r.end() + "/" + length)
-                    .entity((StreamingOutput) part::writeTo).build();
+                    .entity(logCorruption(v, part::writeTo)).build();
         }
         return multipart(v, body, ranges);
     }
@@ -81,7 +87,7 @@ public final class ObjectReads {
         try {
             return body.read(from, to);
         } catch (ObjectBody.SegmentException e) {
-            LOG.warn("large object read refused: {}", e.getMessage());
+            log.warn("large object read refused: {}", e.getMessage());
             throw SwiftException.conflict(null);
         }
     }
@@ -117,6 +123,44 @@ public final class ObjectReads {
         };
         return RawContentType.set(headers(Response.status(206), v, body), "multipart/byteranges;boundary=" + boundary)
                 .header("Content-Length", total)
-                .entity(parts).build();
+                .entity(logCorruption(v, parts)).build();
+    }
+
+    /**
+     * Names the object when a damaged block stops its body ({@link CorruptBlockException}). The exception
+     * goes on: before the first byte it becomes a 500; after, the server cuts the connection, so the
+     * client sees a body shorter than its Content-Length and never a wrong byte.
+     */
+    private static StreamingOutput logCorruption(ObjectVersion v, StreamingOutput body) {
+        return out -> {
+            CountingOutputStream counted = new CountingOutputStream(out);
+            try {
+                body.write(counted);
+            } catch (CorruptBlockException e) {
+                log.error("GET {}/{}/{} failed after {} bytes of its body: block {} is corrupt", v.account(),
+                        v.container(), v.name(), counted.count, e.block());
+                throw e;
+            }
+        };
+    }
+
+    private static final class CountingOutputStream extends FilterOutputStream {
+        long count;
+
+        CountingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
     }
 }

@@ -43,13 +43,16 @@ final class NbdConnection implements Runnable {
     private boolean metaContext;
     private BlockDevice device;
     private final Executor workers;
+    private final NbdMetrics metrics;
     /** Bytes of requests in flight (payloads and read buffers), in KiB: bounds a connection's memory. */
     private final Semaphore budget = new Semaphore(BUDGET_KIB);
     private static final int BUDGET_KIB = 64 * 1024;
     private final Object sendLock = new Object();
 
-    NbdConnection(Socket socket, ExportResolver exports, Consumer<NbdConnection> onEnd, Executor workers) {
+    NbdConnection(Socket socket, ExportResolver exports, Consumer<NbdConnection> onEnd, Executor workers,
+                  NbdMetrics metrics) {
         this.socket = socket;
+        this.metrics = metrics;
         this.exports = exports;
         this.onEnd = onEnd;
         this.workers = workers;
@@ -64,6 +67,7 @@ final class NbdConnection implements Runnable {
 
     @Override
     public void run() {
+        metrics.connected();
         try {
             socket.setTcpNoDelay(true);
             socket.setKeepAlive(true);
@@ -82,6 +86,7 @@ final class NbdConnection implements Runnable {
             drain();
             close();
             onEnd.accept(this);
+            metrics.disconnected();
         }
     }
 
@@ -420,8 +425,10 @@ final class NbdConnection implements Runnable {
             byte[] body = payload;
             try {
                 workers.execute(() -> {
+                    long t0 = System.nanoTime();
                     try {
                         handle(type, flags, handle, offset, length, body);
+                        metrics.served(type, System.nanoTime() - t0);
                     } catch (IOException e) {
                         log.debug("NBD reply to {} failed: {}", socket.getRemoteSocketAddress(), e.toString());
                         NbdServer.closeQuietly(socket);
@@ -453,6 +460,7 @@ final class NbdConnection implements Runnable {
                         return;
                     }
                     read(d, handle, offset, (int) length);
+                    metrics.bytes(type, length);
                 }
                 case CMD_WRITE -> {
                     if (d.readOnly()) {
@@ -462,6 +470,7 @@ final class NbdConnection implements Runnable {
                     } else {
                         d.write(offset, payload, 0, payload.length, fua);
                         simpleReply(handle, 0);
+                        metrics.bytes(type, length);
                     }
                 }
                 case CMD_FLUSH -> {
@@ -482,6 +491,7 @@ final class NbdConnection implements Runnable {
                             d.writeZeroes(offset, length, fua, (flags & CMD_FLAG_NO_HOLE) != 0);
                         }
                         simpleReply(handle, 0);
+                        metrics.bytes(type, length);
                     }
                 }
                 case CMD_BLOCK_STATUS -> {
@@ -554,6 +564,7 @@ final class NbdConnection implements Runnable {
 
     /** An error reply: a structured error chunk where a structured reply is due (READ, BLOCK_STATUS), else simple. */
     private void error(int type, long handle, int errno, String message) throws IOException {
+        metrics.error(type);
         if (structured && (type == CMD_READ || type == CMD_BLOCK_STATUS)) {
             byte[] m = utf8(message.length() > 200 ? message.substring(0, 200) : message);
             ByteBuffer b = chunkHeader(REPLY_FLAG_DONE, REPLY_TYPE_ERROR, handle, 6 + m.length, 6 + m.length);

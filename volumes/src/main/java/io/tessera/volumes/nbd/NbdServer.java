@@ -23,6 +23,7 @@ public final class NbdServer implements AutoCloseable {
     public static final int DEFAULT_PORT = 10809;
 
     private final ExportResolver exports;
+    private final NbdMetrics metrics;
     private final ServerSocket socket;
     private final Set<InetAddress> allowed;
     private final Set<NbdConnection> connections = ConcurrentHashMap.newKeySet();
@@ -36,7 +37,13 @@ public final class NbdServer implements AutoCloseable {
     });
 
     public NbdServer(ExportResolver exports, String host, int port, Set<InetAddress> allowedHosts) throws IOException {
+        this(exports, host, port, allowedHosts, NbdMetrics.none());
+    }
+
+    public NbdServer(ExportResolver exports, String host, int port, Set<InetAddress> allowedHosts, NbdMetrics metrics)
+            throws IOException {
         this.exports = exports;
+        this.metrics = metrics;
         this.allowed = Set.copyOf(allowedHosts);
         this.socket = new ServerSocket();
         socket.setReuseAddress(true);
@@ -67,7 +74,7 @@ public final class NbdServer implements AutoCloseable {
                 closeQuietly(s);
                 continue;
             }
-            NbdConnection c = new NbdConnection(s, exports, this::forget, workers);
+            NbdConnection c = new NbdConnection(s, exports, this::forget, workers, metrics);
             connections.add(c);
             Thread t = new Thread(c, "nbd-conn-" + ids.incrementAndGet());
             t.setDaemon(true);

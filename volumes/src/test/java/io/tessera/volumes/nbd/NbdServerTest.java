@@ -2,6 +2,7 @@ package io.tessera.volumes.nbd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.codahale.metrics.MetricRegistry;
 import io.tessera.volumes.VolumeException;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Timeout;
 /** The NBD framing, byte by byte, against an in-memory device: handshake, replies, errors, isolation. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class NbdServerTest {
+    private final MetricRegistry metrics = new MetricRegistry();
     private static final int SIZE = 1 << 20;
 
     /** A RAM disk whose second half reads as a hole. */
@@ -111,7 +113,7 @@ class NbdServerTest {
                 };
             }
         };
-        server = new NbdServer(exports, "127.0.0.1", 0, Set.of(InetAddress.getByName("127.0.0.1")));
+        server = new NbdServer(exports, "127.0.0.1", 0, Set.of(InetAddress.getByName("127.0.0.1")), new NbdMetrics(metrics));
     }
 
     @AfterEach
@@ -268,6 +270,36 @@ class NbdServerTest {
             assertThat(disk.flushes).isEqualTo(1);
             c.request(Nbd.CMD_DISC, 0, 8, 0, 0, null);
             assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void ioIsCountedByCommand() throws Exception {
+        try (Client c = new Client()) {
+            c.attach("disk");
+            c.request(Nbd.CMD_WRITE, 0, 1, 0, 5000, new byte[5000]);
+            assertThat(c.simpleReply(1)).isZero();
+            c.request(Nbd.CMD_READ, 0, 2, 0, 4096, null);
+            c.chunk(2);
+            c.request(Nbd.CMD_READ, 0, 3, 4096, 1000, null);
+            c.chunk(3);
+            c.request(Nbd.CMD_READ, 0, 4, SIZE - 10, 20, null); // outside the export: an error
+            c.chunk(4);
+            c.request(Nbd.CMD_FLUSH, 0, 5, 0, 0, null);
+            assertThat(c.simpleReply(5)).isZero();
+            assertThat(metrics.getGauges().get("nbd.connections").getValue()).isEqualTo(1);
+            // The counts are taken right after each reply is sent: wait for the last one to land.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (metrics.timer("nbd.requests{command=\"flush\"}").getCount() < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(metrics.timer("nbd.requests{command=\"write\"}").getCount()).isEqualTo(1);
+            assertThat(metrics.timer("nbd.requests{command=\"read\"}").getCount()).isEqualTo(3);
+            assertThat(metrics.timer("nbd.requests{command=\"flush\"}").getCount()).isEqualTo(1);
+            assertThat(metrics.counter("nbd.bytes{command=\"write\"}").getCount()).isEqualTo(5000);
+            assertThat(metrics.counter("nbd.bytes{command=\"read\"}").getCount()).as("the refused read moved nothing").isEqualTo(5096);
+            assertThat(metrics.counter("nbd.errors{command=\"read\"}").getCount()).isEqualTo(1);
+            assertThat(metrics.counter("nbd.errors{command=\"write\"}").getCount()).isZero();
         }
     }
 

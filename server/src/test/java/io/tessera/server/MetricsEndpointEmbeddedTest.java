@@ -1,0 +1,9 @@
+package io.tessera.server;
+
+/** {@link MetricsEndpointTest} on the embedded store. */
+class MetricsEndpointEmbeddedTest extends MetricsEndpointTest {
+    @Override
+    TestBackend backend() {
+        return TestBackend.embedded();
+    }
+}
