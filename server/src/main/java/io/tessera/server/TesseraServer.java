@@ -16,6 +16,7 @@ import io.tessera.store.Store;
 import io.tessera.store.content.ContentMaps;
 import io.tessera.store.content.ContentReader;
 import io.tessera.store.content.ContentWriter;
+import io.tessera.swift.SwiftFeatures;
 import io.tessera.swift.SwiftServices;
 import io.tessera.swift.auth.AuthResource;
 import io.tessera.swift.auth.TokenService;
@@ -26,6 +27,8 @@ import io.tessera.swift.tempurl.TempUrlFilter;
 import io.tessera.swift.tempurl.TempUrlInfo;
 import io.tessera.swift.tempurl.TempUrlReplyFilter;
 import io.tessera.swift.errors.SwiftExceptionMapper;
+import io.tessera.swift.etag.EtagQuoter;
+import io.tessera.swift.expiry.ObjectExpirer;
 import io.tessera.swift.errors.UnexpectedExceptionMapper;
 import io.tessera.swift.http.SwiftConstraints;
 import io.tessera.swift.http.SwiftHeadersFilter;
@@ -68,6 +71,8 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 public final class TesseraServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TesseraServer.class);
     private static final String TOKEN_SECRET_SETTING = "auth.token_secret";
+    /** How often expired objects are removed for real (reads treat them as gone from their second on). */
+    private static final Duration EXPIRER_INTERVAL = Duration.ofSeconds(2);
 
     private final Store store;
     private final Server jetty;
@@ -77,12 +82,15 @@ public final class TesseraServer implements AutoCloseable {
     private final VolumeService volumes;
     private final Hasher hasher;
     private final NbdServer nbd;
+    private final ObjectExpirer expirer;
     private AdminJobs admin;
     private AdminEndpoint adminEndpoint;
     private Path dataDir;
 
     private TesseraServer(Store store, Server jetty, ExecutorService blockIo, MetricRegistry metrics,
-                          HealthCheckRegistry health, VolumeService volumes, Hasher hasher, NbdServer nbd) {
+                          HealthCheckRegistry health, VolumeService volumes, Hasher hasher, NbdServer nbd,
+                          ObjectExpirer expirer) {
+        this.expirer = expirer;
         this.store = store;
         this.jetty = jetty;
         this.blockIo = blockIo;
@@ -161,11 +169,14 @@ public final class TesseraServer implements AutoCloseable {
                 .register(new TempUrlFilter(store.metadata(), limits, Clock.systemUTC(), metrics))
                 .register(new TempUrlReplyFilter())
                 .register(new CorsReplyFilter(store.metadata()))
+                .register(new EtagQuoter(store.metadata(), limits))
                 .register(new UnreadBodyDrain())
                 .register(SwiftExceptionMapper.class)
                 .register(UnexpectedExceptionMapper.class)
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)
-                .property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+                .property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true)
+                // Swift sends Location as the path it names (a symlink's 307), never made absolute.
+                .property(ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true);
         Server jetty = JettyServerFactory.create(config.server().host(), config.server().port(),
                 config.server().idleTimeoutSeconds(), config.server().accessLog(), new ServletContainer(app));
         HealthCheckRegistry health = healthChecks(store, config, dataDir, hasher, admin);
@@ -181,7 +192,8 @@ public final class TesseraServer implements AutoCloseable {
             jetty.stop();
             throw e;
         }
-        TesseraServer server = new TesseraServer(store, jetty, blockIo, metrics, health, volumes, hasher, nbd);
+        ObjectExpirer expirer = new ObjectExpirer(store.metadata(), Clock.systemUTC(), metrics).start(EXPIRER_INTERVAL);
+        TesseraServer server = new TesseraServer(store, jetty, blockIo, metrics, health, volumes, hasher, nbd, expirer);
         server.admin = admin;
         server.dataDir = dataDir;
         if (dataDir != null) {
@@ -201,14 +213,16 @@ public final class TesseraServer implements AutoCloseable {
 
     /** The middleware sections of /info for the features Tessera serves, with Swift's names and fields. */
     private static java.util.Map<String, java.util.Map<String, Object>> swiftFeatures() {
-        return java.util.Map.of(
+        java.util.Map<String, java.util.Map<String, Object>> features = new java.util.LinkedHashMap<>(java.util.Map.of(
                 "tempurl", TempUrlInfo.section(),
                 "formpost", FormPostInfo.section(),
                 "staticweb", java.util.Map.of(),
                 "tempauth", java.util.Map.of("account_acls", true),
                 "slo", SloLimits.DEFAULTS.asInfo(),
                 "bulk_delete", BulkLimits.DEFAULTS.deleteInfo(),
-                "bulk_upload", BulkLimits.DEFAULTS.uploadInfo());
+                "bulk_upload", BulkLimits.DEFAULTS.uploadInfo()));
+        features.putAll(SwiftFeatures.info()); // symlink, versioning, quotas, etag_quoter
+        return features;
     }
 
     /** /healthcheck: the store answers, the embedded store's disk has room, the background jobs run. */
@@ -246,6 +260,10 @@ public final class TesseraServer implements AutoCloseable {
 
     public VolumeService volumes() {
         return volumes;
+    }
+
+    public ObjectExpirer expirer() {
+        return expirer;
     }
 
     public Hasher hasher() {
@@ -296,6 +314,7 @@ public final class TesseraServer implements AutoCloseable {
         } catch (Exception e) {
             log.warn("stopping the HTTP server failed", e);
         }
+        expirer.close();
         nbd.close();
         hasher.close();
         volumes.close();

@@ -67,7 +67,11 @@ final class TestServer implements AutoCloseable {
                   - user: "test:tester3"
                     key_hash: "%s"
                     roles: []
-                """.formatted(KeyHasher.hash(KEY, 1000), KeyHasher.hash("testing2", 1000), KeyHasher.hash("testing3", 1000)));
+                  - user: "reseller:admin"
+                    key_hash: "%s"
+                    roles: [reseller_admin]
+                """.formatted(KeyHasher.hash(KEY, 1000), KeyHasher.hash("testing2", 1000), KeyHasher.hash("testing3", 1000),
+                KeyHasher.hash("reseller", 1000)));
         return environment(home, port);
     }
 

@@ -83,6 +83,34 @@ public interface MetadataStore {
     /** A page of a container's current object versions, in {@link Names#UTF8_ORDER} (or reversed). */
     List<ObjectVersion> listObjects(String account, String container, ListQuery query);
 
+    // ---- expiring objects ----
+
+    /**
+     * The metadata key of a version's expiry time: decimal epoch seconds (Swift's {@code X-Delete-At}).
+     * {@link #putObject} indexes a version that carries it under that time, so that expired objects
+     * are found without scanning containers. Deleting or replacing the version leaves its entry in place
+     * (it is cheaper to check at expiry time than to look up the old version on every write).
+     */
+    String DELETE_AT = "x-delete-at";
+
+    /**
+     * Entries of the expiry index due at or before {@code nowSeconds}, earliest first, at most
+     * {@code limit}. Reads only due entries, never the whole index.
+     */
+    List<ExpiringObject> dueExpiries(long nowSeconds, int limit);
+
+    /** Removes an entry from the expiry index (idempotent). */
+    void removeExpiry(ExpiringObject entry);
+
+    /** The expiry time a version's metadata asks for, or -1 (absent or not a whole number of seconds). */
+    static long deleteAtOf(ObjectVersion v) {
+        String at = v.metadata().get(DELETE_AT);
+        if (at == null || at.isEmpty() || at.length() > 18 || !at.chars().allMatch(Character::isDigit)) {
+            return -1;
+        }
+        return Long.parseLong(at);
+    }
+
     // ---- cluster-wide settings (e.g. the token-signing secret every frontend shares) ----
 
     Optional<String> getSetting(String key);

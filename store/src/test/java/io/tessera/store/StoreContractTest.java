@@ -1065,6 +1065,61 @@ public abstract class StoreContractTest {
         }
     }
 
+    // ------------------------------------------------------------------ expiring objects
+
+    @Nested
+    class Expiry {
+        private ObjectVersion expiring(String name, long micros, long deleteAt) {
+            ObjectVersion v = versionOfLength("acct", "c", name, micros, 10);
+            return new ObjectVersion(v.account(), v.container(), v.name(), v.timestamp(), v.map(), v.etag(),
+                    v.contentType(), Map.of(MetadataStore.DELETE_AT, Long.toString(deleteAt), "x-object-meta-k", "v"));
+        }
+
+        @Test
+        void onlyDueEntriesAreFoundEarliestFirst() {
+            container("acct", "c");
+            meta().putObject(expiring("late", 1_000, 2_000), PutCondition.NONE);
+            meta().putObject(expiring("early", 2_000, 1_500), PutCondition.NONE);
+            meta().putObject(expiring("future", 3_000, 9_000_000_000L), PutCondition.NONE);
+            meta().putObject(versionOfLength("acct", "c", "never", 4_000, 10), PutCondition.NONE);
+
+            assertThat(meta().dueExpiries(1_499, 10)).isEmpty();
+            assertThat(meta().dueExpiries(1_500, 10)).containsExactly(
+                    new ExpiringObject(1_500, "acct", "c", "early", ts(2_000)));
+            assertThat(meta().dueExpiries(5_000, 10)).containsExactly(
+                    new ExpiringObject(1_500, "acct", "c", "early", ts(2_000)),
+                    new ExpiringObject(2_000, "acct", "c", "late", ts(1_000)));
+            assertThat(meta().dueExpiries(5_000, 1)).extracting(ExpiringObject::name).containsExactly("early");
+        }
+
+        @Test
+        void entriesInDifferentHoursAreAllFoundAndRemovable() {
+            container("acct", "c");
+            long[] due = {100, 5 * 3600 + 1, 10 * 3600, 10 * 3600 + 59};
+            for (int i = 0; i < due.length; i++) {
+                meta().putObject(expiring("o" + i, 1_000 + i, due[i]), PutCondition.NONE);
+            }
+            List<ExpiringObject> found = meta().dueExpiries(11 * 3600, 100);
+            assertThat(found).extracting(ExpiringObject::deleteAt).containsExactly(due[0], due[1], due[2], due[3]);
+            found.forEach(meta()::removeExpiry);
+            assertThat(meta().dueExpiries(11 * 3600, 100)).isEmpty();
+            meta().removeExpiry(found.get(0)); // idempotent
+            // An hour emptied earlier is found again when a new entry lands in it.
+            meta().putObject(expiring("again", 9_000, due[1]), PutCondition.NONE);
+            assertThat(meta().dueExpiries(11 * 3600, 100)).extracting(ExpiringObject::name).containsExactly("again");
+        }
+
+        @Test
+        void anEntryOutlivesItsVersionAndNamesIt() {
+            container("acct", "c");
+            meta().putObject(expiring("o", 1_000, 500), PutCondition.NONE);
+            meta().putObject(versionOfLength("acct", "c", "o", 2_000, 20), PutCondition.NONE);
+            // The index says when to look; the caller finds version 2000 current, not 1000, and keeps it.
+            assertThat(meta().dueExpiries(600, 10)).containsExactly(new ExpiringObject(500, "acct", "c", "o", ts(1_000)));
+            assertThat(meta().getObject("acct", "c", "o")).get().extracting(ObjectVersion::timestamp).isEqualTo(ts(2_000));
+        }
+    }
+
     // ------------------------------------------------------------------ settings and health
 
     @Nested

@@ -45,7 +45,7 @@ public final class JettyServerFactory {
         context.addFilter(ClientAddressFilter.class, "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addFilter(RawContentTypeFilter.class, "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder("swift", app), "/*");
-        server.setHandler(new SwiftPathGuard(context));
+        server.setHandler(new SwiftPathGuard(new SwiftConnectionQuirks(context)));
         server.setErrorHandler(new SwiftErrorHandler());
         if (accessLog) {
             server.setRequestLog(new CustomRequestLog(new Slf4jRequestLogWriter(), CustomRequestLog.EXTENDED_NCSA_FORMAT));

@@ -9,6 +9,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.tessera.store.AccountInfo;
 import io.tessera.store.ContainerInfo;
+import io.tessera.store.ExpiringObject;
 import io.tessera.store.ListQuery;
 import io.tessera.store.MetadataStore;
 import io.tessera.store.ObjectVersion;
@@ -38,6 +39,7 @@ final class CassandraMetadataStore implements MetadataStore {
     private final Cql cql;
     private final UsageCounters usage;
     private final ObjectTable objects;
+    private final ExpiryIndex expiries;
     private final PreparedStatement selectAccount;
     private final PreparedStatement createAccount;
     private final PreparedStatement addAccountMeta;
@@ -59,8 +61,9 @@ final class CassandraMetadataStore implements MetadataStore {
         }
     }
 
-    CassandraMetadataStore(Cql cql, UsageCounters usage, ObjectTable objects) {
+    CassandraMetadataStore(Cql cql, UsageCounters usage, ObjectTable objects, ExpiryIndex expiries) {
         this.cql = cql;
+        this.expiries = expiries;
         this.usage = usage;
         this.objects = objects;
         selectAccount = cql.prepare("SELECT created, metadata FROM {ks}.accounts WHERE account = ?");
@@ -206,6 +209,18 @@ final class CassandraMetadataStore implements MetadataStore {
     @Override
     public List<ObjectVersion> listObjects(String account, String container, ListQuery query) {
         return objects.list(account, container, query);
+    }
+
+    // ---- expiring objects ----
+
+    @Override
+    public List<ExpiringObject> dueExpiries(long nowSeconds, int limit) {
+        return expiries.due(nowSeconds, limit);
+    }
+
+    @Override
+    public void removeExpiry(ExpiringObject entry) {
+        expiries.remove(entry);
     }
 
     // ---- settings ----

@@ -67,7 +67,9 @@ final class CassandraSchema {
             java.util.stream.Stream.concat(CassandraOwnedBlockStore.ddl().stream(), CassandraVolumeStore.ddl().stream())
                     .toList(),
             // 3: the collector (store/GC.md): the condemned mark on blocks and maps, and its own state.
-            CassandraGcStore.ddl());
+            CassandraGcStore.ddl(),
+            // 4: the expiry index (SCHEMA.md, Expiring objects).
+            ExpiryIndex.ddl());
 
     static final int VERSION = MIGRATIONS.size();
     /** Tries of one DDL statement that times out (each waits up to the schema timeout). */

@@ -46,7 +46,9 @@ public final class CassandraStore implements Store {
         UsageCounters usage = new UsageCounters(cql);
         this.blocks = new CassandraBlockStore(cql, blockSize.bytes(), usage, metrics);
         this.maps = new CassandraMapStore(cql, blockSize, metrics);
-        this.metadata = new CassandraMetadataStore(cql, usage, new ObjectTable(cql, params.listingShards(), usage));
+        ExpiryIndex expiries = new ExpiryIndex(cql);
+        this.metadata = new CassandraMetadataStore(cql, usage,
+                new ObjectTable(cql, params.listingShards(), usage, expiries), expiries);
         this.owned = new CassandraOwnedBlockStore(cql, blockSize.bytes());
         this.volumes = new CassandraVolumeStore(cql);
         this.gc = new CassandraGcStore(cql, blocks, maps);

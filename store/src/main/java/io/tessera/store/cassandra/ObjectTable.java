@@ -10,7 +10,9 @@ import com.datastax.oss.driver.api.core.data.UdtValue;
 import com.datastax.oss.driver.api.core.type.TupleType;
 import com.datastax.oss.driver.api.core.type.UserDefinedType;
 import io.tessera.hashmap.BlockHash;
+import io.tessera.store.ExpiringObject;
 import io.tessera.store.ListQuery;
+import io.tessera.store.MetadataStore;
 import io.tessera.store.MapId;
 import io.tessera.store.MetadataStore.PutOutcome;
 import io.tessera.store.ObjectVersion;
@@ -52,6 +54,7 @@ final class ObjectTable {
     private final Cql cql;
     private final int shards;
     private final UsageCounters usage;
+    private final ExpiryIndex expiries;
     private final PreparedStatement select;
     private final PreparedStatement write;
     private final PreparedStatement markDeleted;
@@ -75,8 +78,9 @@ final class ObjectTable {
         }
     }
 
-    ObjectTable(Cql cql, int shards, UsageCounters usage) {
+    ObjectTable(Cql cql, int shards, UsageCounters usage, ExpiryIndex expiries) {
         this.cql = cql;
+        this.expiries = expiries;
         this.shards = shards;
         this.usage = usage;
         String key = " WHERE account = ? AND container = ? AND shard = ? AND name = ?";
@@ -124,6 +128,11 @@ final class ObjectTable {
             }
         } else if (supersedes(current, v.timestamp())) {
             return PutOutcome.SUPERSEDED;
+        }
+        long deleteAt = MetadataStore.deleteAtOf(v);
+        if (deleteAt >= 0) {
+            // Indexed before the version is published: a crash in between leaves an entry that finds nothing.
+            expiries.add(new ExpiringObject(deleteAt, v.account(), v.container(), v.name(), v.timestamp()));
         }
         cql.execute(write.bind(v.timestamp().micros(), toUdt(v), v.account(), v.container(), shardOf(v.name()), v.name())
                 .setIdempotent(true), "publishing " + v.account() + "/" + v.container() + "/" + v.name());

@@ -43,7 +43,9 @@ final class EmbeddedDb implements AutoCloseable {
         META, BLOCKS, INLINE_BLOCKS, MAPS, ACCOUNTS, CONTAINERS, OBJECTS, SETTINGS, COUNTERS,
         VOLUMES, OVERLAY, LEASES, HASH_JOBS,
         /** The collector's state (GcStore#state): progress, condemned owned blocks, account statistics. */
-        GC;
+        GC,
+        /** The expiry index: due time, then the object version (Keys#expiry). */
+        EXPIRY;
 
         byte[] rocksName() {
             return this == META ? RocksDB.DEFAULT_COLUMN_FAMILY : name().toLowerCase().getBytes(StandardCharsets.UTF_8);

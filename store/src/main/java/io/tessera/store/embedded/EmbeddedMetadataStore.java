@@ -2,6 +2,7 @@ package io.tessera.store.embedded;
 
 import io.tessera.store.AccountInfo;
 import io.tessera.store.ContainerInfo;
+import io.tessera.store.ExpiringObject;
 import io.tessera.store.ListQuery;
 import io.tessera.store.MetadataStore;
 import io.tessera.store.ObjectVersion;
@@ -205,6 +206,18 @@ final class EmbeddedMetadataStore implements MetadataStore {
     @Override
     public List<ObjectVersion> listObjects(String account, String container, ListQuery query) {
         return objects.list(account, container, query);
+    }
+
+    // ---- expiring objects ----
+
+    @Override
+    public List<ExpiringObject> dueExpiries(long nowSeconds, int limit) {
+        return objects.dueExpiries(nowSeconds, limit);
+    }
+
+    @Override
+    public void removeExpiry(ExpiringObject entry) {
+        objects.removeExpiry(entry);
     }
 
     // ---- settings ----

@@ -67,6 +67,35 @@ final class Keys {
         return new String(key, base.length, key.length - base.length, StandardCharsets.UTF_8);
     }
 
+    // ---- the expiry index: due time first, so a scan from the start reads only what is due ----
+
+    static byte[] expiry(io.tessera.store.ExpiringObject e) {
+        return concat(ByteBuffer.allocate(8).putLong(e.deleteAt()).array(), prefixed(e.account()),
+                prefixed(e.container()), ByteBuffer.allocate(8).putLong(e.version().micros()).array(), utf8(e.name()));
+    }
+
+    /** The first key due after {@code seconds}: the scan bound of entries due at or before it. */
+    static byte[] expiryAfter(long seconds) {
+        return ByteBuffer.allocate(8).putLong(seconds + 1).array();
+    }
+
+    static io.tessera.store.ExpiringObject expiryOf(byte[] key) {
+        ByteBuffer b = ByteBuffer.wrap(key);
+        long at = b.getLong();
+        String account = prefixedAt(b);
+        String container = prefixedAt(b);
+        long version = b.getLong();
+        String name = new String(key, b.position(), b.remaining(), StandardCharsets.UTF_8);
+        return new io.tessera.store.ExpiringObject(at, account, container, name, new io.tessera.store.Timestamp(version));
+    }
+
+    private static String prefixedAt(ByteBuffer b) {
+        int length = b.getShort() & 0xFFFF;
+        String s = new String(b.array(), b.position(), length, StandardCharsets.UTF_8);
+        b.position(b.position() + length);
+        return s;
+    }
+
     // ---- counters (one 8-byte little-endian value per key, summed by RocksDB's uint64add merge) ----
 
     static final byte[] BLOCK_COUNT = utf8("b:count");

@@ -2,7 +2,9 @@ package io.tessera.store.embedded;
 
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
+import io.tessera.store.ExpiringObject;
 import io.tessera.store.ListQuery;
+import io.tessera.store.MetadataStore;
 import io.tessera.store.MetadataStore.PutOutcome;
 import io.tessera.store.ObjectVersion;
 import io.tessera.store.PutCondition;
@@ -69,6 +71,11 @@ final class ObjectTable {
                 }
                 try (EmbeddedDb.Batch batch = db.batch()) {
                     batch.put(Cf.OBJECTS, key, Rows.encodeObject(version));
+                    long deleteAt = MetadataStore.deleteAtOf(version);
+                    if (deleteAt >= 0) {
+                        batch.put(Cf.EXPIRY, Keys.expiry(new ExpiringObject(deleteAt, account, container,
+                                version.name(), version.timestamp())), new byte[0]);
+                    }
                     addUsage(batch, account, container, current.isEmpty() ? 1 : 0,
                             version.length() - current.map(ObjectVersion::length).orElse(0L));
                     batch.write();
@@ -101,6 +108,19 @@ final class ObjectTable {
         } finally {
             mine.unlock();
             shared.unlock();
+        }
+    }
+
+    List<ExpiringObject> dueExpiries(long nowSeconds, int limit) {
+        List<ExpiringObject> due = new ArrayList<>();
+        db.scan(Cf.EXPIRY, new byte[0], Keys.expiryAfter(nowSeconds), false, limit,
+                (key, value) -> due.add(Keys.expiryOf(key)));
+        return due;
+    }
+
+    void removeExpiry(ExpiringObject entry) {
+        try (EmbeddedDb.Batch batch = db.batch()) {
+            batch.delete(Cf.EXPIRY, Keys.expiry(entry)).write();
         }
     }
 

@@ -23,7 +23,7 @@ class CassandraStoreContractTest extends StoreContractTest {
     /** Every table but store_meta, which holds the schema version and the store's fixed parameters. */
     private static final List<String> DATA_TABLES = List.of("blocks", "block_index", "block_usage", "maps",
             "map_pages", "accounts", "account_usage", "containers", "container_usage", "objects", "settings",
-            "owned_chunks", "volumes", "volume_overlay", "volume_leases", "hash_jobs");
+            "owned_chunks", "volumes", "volume_overlay", "volume_leases", "hash_jobs", "expiry_index", "expiry_hours");
 
     private static CassandraStore shared;
 

@@ -15,12 +15,19 @@ public final class SwiftExceptionMapper implements ExceptionMapper<SwiftExceptio
 
     static Response build(int status, String message, SwiftException withHeaders) {
         Response.ResponseBuilder r = Response.status(status);
+        String contentType = ErrorBodies.CONTENT_TYPE;
         if (withHeaders != null) {
-            withHeaders.headers().forEach(r::header);
+            for (var h : withHeaders.headers().entrySet()) {
+                if (h.getKey().equalsIgnoreCase("Content-Type")) {
+                    contentType = h.getValue(); // e.g. a delete marker's 404 names its type
+                } else {
+                    r.header(h.getKey(), h.getValue());
+                }
+            }
         }
         if (status == 304) {
             return r.build();
         }
-        return RawContentType.set(r.entity(ErrorBodies.body(status, message)), ErrorBodies.CONTENT_TYPE).build();
+        return RawContentType.set(r.entity(ErrorBodies.body(status, message)), contentType).build();
     }
 }

@@ -6,6 +6,10 @@ import io.tessera.store.ContainerInfo;
 import io.tessera.store.ObjectVersion;
 import io.tessera.swift.http.HttpDates;
 import io.tessera.swift.slo.StaticLargeObject;
+import io.tessera.swift.symlink.Symlinks;
+import io.tessera.swift.versioning.VersionedObjects;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -67,12 +71,18 @@ public enum ListingFormat {
                         g.writeStringField("subdir", e.subdir());
                     } else {
                         ObjectVersion v = e.item();
-                        g.writeStringField("name", v.name());
-                        g.writeStringField("hash", v.etag());
-                        g.writeNumberField("bytes", StaticLargeObject.listedBytes(v));
-                        g.writeStringField("content_type", v.contentType());
-                        g.writeStringField("last_modified", HttpDates.listing(v.timestamp()));
-                        StaticLargeObject.listedSloEtag(v).ifPresent(etag -> write(g, "slo_etag", etag));
+                        Map<String, Object> fields = new LinkedHashMap<>();
+                        fields.put("name", v.name());
+                        fields.put("hash", v.etag());
+                        fields.put("bytes", StaticLargeObject.listedBytes(v));
+                        fields.put("content_type", v.contentType());
+                        fields.put("last_modified", HttpDates.listing(v.timestamp()));
+                        StaticLargeObject.listedSloEtag(v).ifPresent(etag -> fields.put("slo_etag", etag));
+                        fields.putAll(Symlinks.listingFields(v)); // features add or override fields
+                        fields.putAll(VersionedObjects.listingFields(v));
+                        for (var f : fields.entrySet()) {
+                            g.writeObjectField(f.getKey(), f.getValue());
+                        }
                     }
                     g.writeEndObject();
                 }

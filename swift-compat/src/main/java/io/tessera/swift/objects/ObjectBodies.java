@@ -29,11 +29,19 @@ public final class ObjectBodies {
     private final MetadataStore metadata;
     private final ContentMaps maps;
     private final ContentReader reader;
+    private final java.util.function.UnaryOperator<ObjectVersion> segments;
 
     public ObjectBodies(MetadataStore metadata, ContentMaps maps, ContentReader reader) {
+        this(metadata, maps, reader, segment -> segment);
+    }
+
+    /** @param segments what a segment reads as (e.g. a symlink's target, as Swift's DLO reads segments with GETs) */
+    public ObjectBodies(MetadataStore metadata, ContentMaps maps, ContentReader reader,
+                        java.util.function.UnaryOperator<ObjectVersion> segments) {
         this.metadata = metadata;
         this.maps = maps;
         this.reader = reader;
+        this.segments = segments;
     }
 
     /**
@@ -59,9 +67,10 @@ public final class ObjectBodies {
                 if (ObjectHeaders.isExpired(segment.metadata())) {
                     continue;
                 }
-                Hashmap map = maps.load(segment.map());
+                ObjectVersion content = this.segments.apply(segment);
+                Hashmap map = maps.load(content.map());
                 pieces.add(new ObjectBody.Piece(map, 0, map.length()));
-                etags.update(segment.etag().getBytes(StandardCharsets.US_ASCII));
+                etags.update(content.etag().getBytes(StandardCharsets.US_ASCII));
                 after = segment.name();
             }
             if (page.size() < PAGE) {

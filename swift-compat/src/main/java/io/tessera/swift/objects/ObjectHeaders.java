@@ -3,6 +3,7 @@ package io.tessera.swift.objects;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.HeaderText;
 import io.tessera.swift.http.MetadataHeaders;
+import io.tessera.swift.http.MetadataReplies;
 import io.tessera.swift.http.SwiftConstraints;
 import jakarta.ws.rs.core.MultivaluedMap;
 import java.math.BigInteger;
@@ -48,6 +49,18 @@ public final class ObjectHeaders {
         return meta;
     }
 
+    /**
+     * Carries over what a POST does not replace: the keys Tessera keeps for itself beside the user's
+     * metadata (Swift's sysmeta: symlink targets, version ids...).
+     */
+    public static void keepInternal(Map<String, String> current, Map<String, String> updated) {
+        current.forEach((k, v) -> {
+            if (k.startsWith(MetadataReplies.INTERNAL_PREFIX)) {
+                updated.putIfAbsent(k, v);
+            }
+        });
+    }
+
     /** A COPY's metadata: the source's, overlaid with the request's (unless X-Fresh-Metadata). */
     public static Map<String, String> merged(Map<String, String> source, MultivaluedMap<String, String> headers,
                                              SwiftConstraints limits, boolean fresh) {
@@ -78,8 +91,41 @@ public final class ObjectHeaders {
         if (requested != null && !requested.isBlank() && !detect) {
             return requested.trim();
         }
-        String guessed = URLConnection.guessContentTypeFromName(objectName.toLowerCase(Locale.ROOT));
+        String guessed = guessFromExtension(objectName);
         return guessed != null ? guessed : DEFAULT_TYPE;
+    }
+
+    /**
+     * The type a name's extension suggests, as Swift's Python mimetypes.guess_type finds it: the system's
+     * mime.types table first (which Python reads too), then Java's own small table. {@code .tar.gz} and
+     * the like give the archive's type, the compression being an encoding.
+     */
+    static String guessFromExtension(String objectName) {
+        String base = objectName.substring(objectName.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+        for (String compression : List.of(".gz", ".bz2", ".xz", ".z", ".br")) {
+            if (base.endsWith(compression) && base.length() > compression.length()
+                    && base.substring(0, base.length() - compression.length()).contains(".")) {
+                base = base.substring(0, base.length() - compression.length());
+                break;
+            }
+        }
+        if (base.endsWith(".tgz")) {
+            base = base.substring(0, base.length() - 4) + ".tar";
+        }
+        int dot = base.lastIndexOf('.');
+        if (dot < 0 || dot == base.length() - 1) {
+            return null;
+        }
+        String probe = "x" + base.substring(dot); // only the extension: never a path the OS could look at
+        try {
+            String type = java.nio.file.Files.probeContentType(java.nio.file.Path.of(probe));
+            if (type != null) {
+                return type;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // no system table: fall through to Java's
+        }
+        return URLConnection.guessContentTypeFromName(probe);
     }
 
     /** X-Delete-At, or now + X-Delete-After, checked as Swift does; null when neither is given. */

@@ -22,10 +22,24 @@ import java.util.Map;
 public final class ObjectWrites {
     private final Store store;
     private final ContentWriter writer;
+    private final PublishHook hook;
+
+    /**
+     * Called with each new version just before it is published: may archive the version it replaces,
+     * and returns what to publish in its place (itself, or e.g. a link to it kept as a version).
+     */
+    public interface PublishHook {
+        ObjectVersion beforePublish(ObjectVersion next);
+    }
 
     public ObjectWrites(Store store, ContentWriter writer) {
+        this(store, writer, next -> next);
+    }
+
+    public ObjectWrites(Store store, ContentWriter writer, PublishHook hook) {
         this.store = store;
         this.writer = writer;
+        this.hook = hook;
     }
 
     /** What a PUT asks to store besides its body. */
@@ -81,11 +95,16 @@ public final class ObjectWrites {
     }
 
     private ObjectVersion publish(ObjectVersion v, PutCondition condition) {
-        MetadataStore.PutOutcome outcome = store.metadata().putObject(v, condition);
+        if (condition == PutCondition.IF_ABSENT && store.metadata().getObject(v.account(), v.container(), v.name())
+                .isPresent()) {
+            throw SwiftException.preconditionFailed(null); // nothing to archive: refuse before the hook runs
+        }
+        ObjectVersion published = hook.beforePublish(v);
+        MetadataStore.PutOutcome outcome = store.metadata().putObject(published, condition);
         if (outcome == MetadataStore.PutOutcome.EXISTS) {
             throw SwiftException.preconditionFailed(null);
         }
-        return v;
+        return published;
     }
 
     static String normalizeEtag(String etag) {

@@ -14,6 +14,10 @@ import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.listing.ListingFormat;
 import io.tessera.swift.listing.ListingPager;
 import io.tessera.swift.listing.ListingRequest;
+import io.tessera.swift.etag.EtagQuoter;
+import io.tessera.swift.quota.Quotas;
+import io.tessera.swift.versioning.ObjectVersioning;
+import io.tessera.swift.versioning.Versioning;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -32,11 +36,14 @@ public final class AccountResource {
     private final String account;
     /** Whether the requester owns the account: only owners see and set ACLs and temporary URL keys. */
     private final boolean owner;
+    /** Whether the requester is a reseller admin: only they set the account's quota. */
+    private final boolean reseller;
 
-    AccountResource(SwiftServices services, String account, boolean owner) {
+    AccountResource(SwiftServices services, String account, boolean owner, boolean reseller) {
         this.services = services;
         this.account = account;
         this.owner = owner;
+        this.reseller = reseller;
     }
 
     @HEAD
@@ -52,8 +59,11 @@ public final class AccountResource {
         ListingFormat format = ListingFormat.choose(uri.getQueryParameters().getFirst("format"),
                 headers.getHeaderString("Accept"));
         ListingPager<ContainerInfo> pager = new ListingPager<>(
-                q -> services.store().metadata().listContainers(account, q), ContainerInfo::name);
-        List<ListingPager.Entry<ContainerInfo>> rows = pager.page(req);
+                q -> services.store().metadata().listContainers(account, Versioning.withoutReserved(q)), ContainerInfo::name);
+        ObjectVersioning versioning = new ObjectVersioning(services.store().metadata());
+        List<ListingPager.Entry<ContainerInfo>> rows = pager.page(req).stream()
+                .map(e -> e.item() == null ? e : new ListingPager.Entry<>(versioning.withVersionBytes(e.item()), null))
+                .toList();
         if (rows.isEmpty() && format == ListingFormat.PLAIN) {
             return headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info).build();
         }
@@ -62,8 +72,10 @@ public final class AccountResource {
 
     @POST
     public Response update(@Context HttpHeaders headers) {
+        Quotas.checkAccountHeaders(headers.getRequestHeaders(), reseller);
         Map<String, String> changes = OwnerHeaders.visibleTo(owner,
                 MetadataHeaders.changes(headers.getRequestHeaders(), "account", services.limits()));
+        EtagQuoter.changes(headers.getRequestHeaders(), "account", changes);
         String acl = headers.getHeaderString(AccountAcl.HEADER);
         if (acl != null && owner) {
             changes.put(AccountAcl.METADATA_KEY, AccountAcl.validate(acl));
@@ -97,6 +109,7 @@ public final class AccountResource {
                 .header("X-Account-Storage-Policy-Default-Object-Count", info.objectCount())
                 .header("X-Account-Storage-Policy-Default-Bytes-Used", info.bytesUsed());
         MetadataReplies.addAll(reply, OwnerHeaders.visibleTo(owner, info.metadata()));
+        EtagQuoter.replyHeaders(reply, "account", info.metadata());
         String acl = owner ? AccountAcl.replyHeader(info.metadata()) : null;
         if (acl != null) {
             reply.header(AccountAcl.HEADER, acl);

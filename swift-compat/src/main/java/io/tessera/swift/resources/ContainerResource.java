@@ -17,6 +17,11 @@ import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.listing.ListingFormat;
 import io.tessera.swift.listing.ListingPager;
 import io.tessera.swift.listing.ListingRequest;
+import io.tessera.swift.etag.EtagQuoter;
+import io.tessera.swift.quota.Quotas;
+import io.tessera.swift.versioning.LegacyVersioning;
+import io.tessera.swift.versioning.ObjectVersioning;
+import io.tessera.swift.versioning.VersionListing;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -62,6 +67,8 @@ public final class ContainerResource {
         }
         Map<String, String> changes = changes(headers.getRequestHeaders());
         MetadataStore meta = services.store().metadata();
+        versioning().containerChanges(account, container, headers.getRequestHeaders(),
+                meta.getContainer(account, container).map(ContainerInfo::metadata).orElse(Map.of()), changes);
         if (meta.createContainer(account, container, Timestamp.now(), MetadataHeaders.withoutRemovals(changes))) {
             return Response.status(201).build();
         }
@@ -71,7 +78,9 @@ public final class ContainerResource {
 
     @POST
     public Response post(@Context HttpHeaders headers) {
-        update(changes(headers.getRequestHeaders()));
+        Map<String, String> changes = changes(headers.getRequestHeaders());
+        versioning().containerChanges(account, container, headers.getRequestHeaders(), info().metadata(), changes);
+        update(changes);
         return Response.noContent().build();
     }
 
@@ -84,6 +93,12 @@ public final class ContainerResource {
     public Response list(@Context UriInfo uri, @Context HttpHeaders headers) {
         ContainerInfo info = info();
         ListingRequest req = ListingRequest.from(uri.getQueryParameters(), services.limits().containerListingLimit());
+        if (VersionListing.asked(uri.getQueryParameters())) {
+            VersionListing.checkAcceptable(uri.getQueryParameters().getFirst("format"), headers.getHeaderString("Accept"));
+            byte[] page = new VersionListing(services.store().metadata(), account, container)
+                    .page(uri.getQueryParameters(), req, info.metadata());
+            return headers(RawContentType.set(Response.ok(page), ListingFormat.JSON.contentType()), info).build();
+        }
         ListingFormat format = ListingFormat.choose(uri.getQueryParameters().getFirst("format"),
                 headers.getHeaderString("Accept"));
         ListingPager<ObjectVersion> pager = new ListingPager<>(
@@ -97,6 +112,7 @@ public final class ContainerResource {
 
     @DELETE
     public Response delete() {
+        versioning().beforeContainerDelete(account, container);
         return switch (services.store().metadata().deleteContainer(account, container)) {
             case DELETED -> Response.noContent().build();
             case NOT_FOUND -> throw SwiftException.notFound();
@@ -113,7 +129,10 @@ public final class ContainerResource {
     }
 
     private Map<String, String> changes(MultivaluedMap<String, String> headers) {
+        Quotas.checkContainerHeaders(headers);
         Map<String, String> changes = MetadataHeaders.changes(headers, "container", services.limits());
+        LegacyVersioning.containerChanges(headers, changes);
+        EtagQuoter.changes(headers, "container", changes);
         for (String name : STORED_HEADERS) {
             String value = headers.getFirst(name);
             if (value != null) {
@@ -136,14 +155,21 @@ public final class ContainerResource {
         return services.store().metadata().getContainer(account, container).orElseThrow(SwiftException::notFound);
     }
 
+    private ObjectVersioning versioning() {
+        return new ObjectVersioning(services.store().metadata());
+    }
+
     private Response.ResponseBuilder headers(Response.ResponseBuilder reply, ContainerInfo info) {
         reply.header("X-Container-Object-Count", info.objectCount())
-                .header("X-Container-Bytes-Used", info.bytesUsed())
+                .header("X-Container-Bytes-Used", versioning().bytesUsed(info))
                 .header("X-Timestamp", info.created().toSwift())
                 .header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(modified(info))))
                 .header("X-Storage-Policy", "default")
                 .header("Accept-Ranges", "bytes");
         MetadataReplies.addAll(reply, OwnerHeaders.visibleTo(owner, info.metadata()));
+        LegacyVersioning.replyHeaders(reply, info.metadata());
+        ObjectVersioning.replyHeaders(reply, info.metadata());
+        EtagQuoter.replyHeaders(reply, "container", info.metadata());
         return reply;
     }
 }

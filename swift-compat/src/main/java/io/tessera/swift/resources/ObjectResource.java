@@ -19,6 +19,14 @@ import io.tessera.swift.objects.ObjectReads;
 import io.tessera.swift.objects.ObjectWrites;
 import io.tessera.swift.slo.SloRequests;
 import io.tessera.swift.slo.StaticLargeObject;
+import io.tessera.swift.quota.Quotas;
+import io.tessera.swift.symlink.Symlink;
+import io.tessera.swift.symlink.SymlinkRequest;
+import io.tessera.swift.symlink.SymlinkResolver;
+import io.tessera.swift.symlink.Symlinks;
+import io.tessera.swift.versioning.LegacyVersioning;
+import io.tessera.swift.versioning.VersionedObjects;
+import io.tessera.swift.versioning.Versioning;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -55,32 +63,96 @@ public final class ObjectResource {
         this.account = path.account();
         this.container = path.container();
         this.name = path.object();
-        this.writes = new ObjectWrites(services.store(), services.writer());
-        this.bodies = new ObjectBodies(services.store().metadata(), services.maps(), services.reader());
+        this.writes = new ObjectWrites(services.store(), services.writer(),
+                Versioning.publishHook(services.store().metadata()));
+        this.bodies = new ObjectBodies(services.store().metadata(), services.maps(), services.reader(),
+                segment -> symlinks().follow(segment).object());
     }
 
     @GET
     public Response get(@Context HttpHeaders headers, @Context UriInfo uri) {
-        ObjectVersion v = asRead(current(), uri);
+        String versionId = versionId(uri);
+        ObjectVersion found = versionId != null ? versionNamed(versionId) : current();
+        SymlinkResolver.Followed read = followLinks(found, uri);
+        ObjectVersion v = asRead(read.object(), uri);
         ObjectBody body = body(v, uri);
         try {
             Preconditions.check(headers, unquoted(body.etag()), HttpDates.lastModifiedSeconds(v.timestamp()), true);
-            return withManifestEtag(ObjectReads.get(v, body, headers.getHeaderString("Range")), v, uri);
+            Response reply = withManifestEtag(ObjectReads.get(v, body, headers.getHeaderString("Range")), v, uri);
+            return versions().decorate(linkHeaders(reply, read, uri), found, read, versionId, linkItself(uri));
         } catch (SwiftException e) {
-            throw ObjectReads.describe(e, v, body);
+            throw withContentLocation(ObjectReads.describe(e, v, body), read);
         }
     }
 
     @HEAD
     public Response head(@Context HttpHeaders headers, @Context UriInfo uri) {
-        ObjectVersion v = asRead(current(), uri);
+        String versionId = versionId(uri);
+        ObjectVersion found = versionId != null ? versionNamed(versionId) : current();
+        SymlinkResolver.Followed read = followLinks(found, uri);
+        ObjectVersion v = asRead(read.object(), uri);
         ObjectBody body = body(v, uri);
         try {
             Preconditions.check(headers, unquoted(body.etag()), HttpDates.lastModifiedSeconds(v.timestamp()), true);
-            return withManifestEtag(ObjectReads.head(v, body), v, uri);
+            Response reply = withManifestEtag(ObjectReads.head(v, body), v, uri);
+            return versions().decorate(linkHeaders(reply, read, uri), found, read, versionId, linkItself(uri));
         } catch (SwiftException e) {
-            throw ObjectReads.describe(e, v, body);
+            throw withContentLocation(ObjectReads.describe(e, v, body), read);
         }
+    }
+
+    // ---- object versioning (io.tessera.swift.versioning) ----
+
+    /** The version a {@code ?version-id=} request names (owner only). */
+    private ObjectVersion versionNamed(String versionId) {
+        requireOwner();
+        return versions().read(name, versionId);
+    }
+
+    private VersionedObjects versions() {
+        return new VersionedObjects(services.store().metadata(), account, container);
+    }
+
+    /** Version-aware requests are for the account's owner only, as in Swift (container ACLs do not reach them). */
+    private void requireOwner() {
+        if (who.isEmpty() || !who.get().owns(account)) {
+            throw Authorizer.denied(who, account);
+        }
+    }
+
+    /** The {@code version-id} parameter, or null. */
+    private static String versionId(UriInfo uri) {
+        String id = uri.getQueryParameters().getFirst("version-id");
+        return id == null || id.isEmpty() ? null : id;
+    }
+
+    // ---- symlinks (io.tessera.swift.symlink) ----
+
+    private static boolean linkItself(UriInfo uri) {
+        return "get".equals(uri.getQueryParameters().getFirst("symlink"));
+    }
+
+    /** What a read of {@code v} returns: {@code v} itself, or with symlinks followed to their target. */
+    private SymlinkResolver.Followed followLinks(ObjectVersion v, UriInfo uri) {
+        return linkItself(uri) ? new SymlinkResolver.Followed(v, null) : symlinks().follow(v);
+    }
+
+    private SymlinkResolver symlinks() {
+        return new SymlinkResolver((a, c, o) -> services.store().metadata().getObject(a, c, o)
+                .filter(v -> !ObjectHeaders.isExpired(v.metadata())),
+                (a, c) -> {
+                    if (!services.authorizer().mayRead(who, a, c, referer)) {
+                        throw Authorizer.denied(who, a);
+                    }
+                });
+    }
+
+    private static Response linkHeaders(Response reply, SymlinkResolver.Followed read, UriInfo uri) {
+        return linkItself(uri) ? Symlinks.withLinkHeaders(reply, read.object()) : Symlinks.withContentLocation(reply, read);
+    }
+
+    private static SwiftException withContentLocation(SwiftException e, SymlinkResolver.Followed read) {
+        return read.contentLocation() == null ? e : e.withHeader("Content-Location", read.contentLocation());
     }
 
     /** What a read of {@code v} returns: its own bytes, or a manifest's segments. */
@@ -131,6 +203,16 @@ public final class ObjectResource {
     public Response put(@Context HttpHeaders headers, @Context ContainerRequestContext request, @Context UriInfo uri,
                         InputStream body) {
         MultivaluedMap<String, String> h = headers.getRequestHeaders();
+        if (versionId(uri) != null) {
+            // PUT ?version-id=: that version becomes the current one (the body must be empty).
+            requireContainer(container);
+            long length = contentLength(headers);
+            if (length > 0 || (length < 0 && hasByte(body))) {
+                throw SwiftException.badRequest("PUT version-id requests require a zero byte body");
+            }
+            requireOwner();
+            return created(versions().makeLatest(name, versionId(uri))).build();
+        }
         boolean ifNoneMatchStar = ifNoneMatchStar(headers.getHeaderString("If-None-Match"));
         String copyFrom = headers.getHeaderString("X-Copy-From");
         if (copyFrom != null && "put".equals(uri.getQueryParameters().getFirst("multipart-manifest"))) {
@@ -140,6 +222,7 @@ public final class ObjectResource {
             requireContainer(container);
         } else {
             ObjectLocation source = ObjectLocation.parse(copyFrom, sourceAccount(headers.getHeaderString("X-Copy-From-Account")), "X-Copy-From");
+            // As in Swift, the source is read (and refused or found missing) before the destination is checked.
             return copy(source, new ObjectLocation(account, container, name), headers, request, uri, ifNoneMatchStar);
         }
         boolean manifestPut = "put".equals(uri.getQueryParameters().getFirst("multipart-manifest"));
@@ -147,18 +230,28 @@ public final class ObjectResource {
             SloRequests.refuseReservedHeader(h.getFirst("X-Static-Large-Object"));
         }
         long length = contentLength(headers);
+        new Quotas(services.store().metadata()).checkUpload(account, container, Math.max(length, 0));
         if (ifNoneMatchStar && services.store().metadata().getObject(account, container, name).isPresent()) {
             throw SwiftException.preconditionFailed(null);
         }
-        String contentType = ObjectHeaders.contentType(RawContentType.of(request),
-                ObjectHeaders.isTrue(h.getFirst("X-Detect-Content-Type")), name);
+        Map<String, String> metadata = ObjectHeaders.fromRequest(h, services.limits());
+        String contentType;
+        if (SymlinkRequest.asksForLink(h)) {
+            Symlinks.Prepared link = Symlinks.preparePut(h, account, container, name, RawContentType.of(request),
+                    length, body, symlinks());
+            metadata.putAll(link.metadata());
+            contentType = link.contentType();
+        } else {
+            contentType = ObjectHeaders.contentType(RawContentType.of(request),
+                    ObjectHeaders.isTrue(h.getFirst("X-Detect-Content-Type")), name);
+        }
         if (manifestPut) {
-            return slo().put(account, container, name, contentType, ObjectHeaders.fromRequest(h, services.limits()),
+            return slo().put(account, container, name, contentType, metadata,
                     headers.getHeaderString("ETag"), ifNoneMatchStar, ObjectHeaders.isTrue(uri.getQueryParameters().getFirst("heartbeat")),
                     headers.getHeaderString("Accept"), body, length);
         }
         ObjectWrites.NewObject o = new ObjectWrites.NewObject(account, container, name, contentType,
-                ObjectHeaders.fromRequest(h, services.limits()), headers.getHeaderString("ETag"), ifNoneMatchStar);
+                metadata, headers.getHeaderString("ETag"), ifNoneMatchStar);
         ObjectVersion v = writes.put(o, body, length);
         return created(v).build();
     }
@@ -176,17 +269,29 @@ public final class ObjectResource {
     }
 
     @POST
-    public Response post(@Context HttpHeaders headers, @Context ContainerRequestContext request) {
+    public Response post(@Context HttpHeaders headers, @Context ContainerRequestContext request, @Context UriInfo uri) {
         MultivaluedMap<String, String> h = headers.getRequestHeaders();
+        if (SymlinkRequest.asksForLink(h)) {
+            throw SwiftException.badRequest("A PUT request is required to set a symlink target");
+        }
+        if (versionId(uri) != null) {
+            throw SwiftException.badRequest("POST to a specific version is not allowed");
+        }
         ObjectVersion v = current();
         SloRequests.refuseReservedHeader(h.getFirst("X-Static-Large-Object"));
         Map<String, String> metadata = ObjectHeaders.fromRequest(h, services.limits());
+        ObjectHeaders.keepInternal(v.metadata(), metadata);
         metadata.putAll(StaticLargeObject.keptOnPost(v.metadata()));
         String requestedType = RawContentType.of(request);
         String contentType = requestedType != null ? ObjectHeaders.contentType(requestedType, false, name) : v.contentType();
         ObjectVersion updated = new ObjectVersion(account, container, name, Timestamp.now(), v.map(), v.etag(),
                 contentType, metadata);
         services.store().metadata().putObject(updated, io.tessera.store.PutCondition.NONE);
+        if (VersionedObjects.isVersionLink(updated)) {
+            versions().postThrough(updated, metadata, requestedType != null ? contentType : null);
+            return Response.accepted().build();
+        }
+        Symlinks.redirectPost(updated);
         return Response.accepted().build();
     }
 
@@ -208,9 +313,29 @@ public final class ObjectResource {
                 throw SwiftException.preconditionFailed(null);
             }
         }
-        return services.store().metadata().deleteObject(account, container, name, Timestamp.now())
-                .map(v -> Response.noContent().build())
-                .orElseThrow(SwiftException::notFound);
+        java.util.function.Supplier<Boolean> plainDelete =
+                () -> services.store().metadata().deleteObject(account, container, name, Timestamp.now()).isPresent();
+        String versionId = versionId(uri);
+        LegacyVersioning legacy = new LegacyVersioning(services.store().metadata());
+        VersionedObjects.Deleted outcome;
+        if (legacy.isConfiguredOn(account, container)) {
+            // Swift's legacy mode sits in front of object versioning: it handles every DELETE here.
+            outcome = new VersionedObjects.Deleted(legacy.delete(account, container, name, plainDelete), Map.of());
+        } else if (versionId != null) {
+            requireOwner();
+            outcome = versions().deleteVersion(name, versionId, plainDelete);
+        } else {
+            outcome = versions().delete(name, plainDelete)
+                    .orElseGet(() -> new VersionedObjects.Deleted(plainDelete.get(), Map.of()));
+        }
+        if (!outcome.deleted()) {
+            SwiftException notFound = SwiftException.notFound();
+            outcome.headers().forEach(notFound::withHeader);
+            throw notFound;
+        }
+        Response.ResponseBuilder reply = Response.noContent();
+        outcome.headers().forEach(reply::header);
+        return reply.build();
     }
 
     private Response copy(ObjectLocation from, ObjectLocation to, HttpHeaders headers, ContainerRequestContext request,
@@ -218,16 +343,24 @@ public final class ObjectResource {
         if (!services.authorizer().mayRead(who, from.account(), from.container(), referer)) {
             throw Authorizer.denied(who, from.account());
         }
-        ObjectVersion source = live(from.account(), from.container(), from.object());
+        String sourceVersion = from.equals(new ObjectLocation(account, container, name)) ? versionId(uri) : null;
+        ObjectVersion source = followLinks(sourceVersion != null ? versionNamed(sourceVersion)
+                : live(from.account(), from.container(), from.object()), uri).object();
         // As Swift's copy middleware: the source is read (authorized, found) before the destination is written.
         if (!services.authorizer().mayWrite(who, to.account(), to.container())) {
             throw Authorizer.denied(who, to.account());
         }
         requireContainer(to.container(), to.account());
+        new Quotas(services.store().metadata()).checkUpload(to.account(), to.container(), source.length());
         Preconditions.check(headers, source.etag(), HttpDates.lastModifiedSeconds(source.timestamp()), false);
         boolean fresh = ObjectHeaders.isTrue(headers.getHeaderString("X-Fresh-Metadata"));
         Map<String, String> metadata = ObjectHeaders.merged(source.metadata(), headers.getRequestHeaders(),
                 services.limits(), fresh);
+        String linkAccount = headers.getHeaderString(SymlinkRequest.ACCOUNT_HEADER);
+        if (linkAccount != null && Symlink.isLink(source)) {
+            // Copying a link itself (?symlink=get) to point into the account the client names.
+            metadata.putAll(Symlink.of(source).get().withAccount(SymlinkRequest.accountName(linkAccount)).toMetadata());
+        }
         String requestedType = RawContentType.of(request);
         String contentType = requestedType != null && !requestedType.isBlank()
                 ? requestedType.trim() : source.contentType();
@@ -275,12 +408,20 @@ public final class ObjectResource {
     }
 
     private static Response.ResponseBuilder created(ObjectVersion v) {
-        return Response.status(201)
+        return VersionedObjects.created(Response.status(201)
                 .header("ETag", v.etag())
                 .header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(v.timestamp())))
                 .header("X-Timestamp", v.timestamp().toSwift())
                 .header("X-Object-Hash", v.map().merkleRoot().toHex())
-                .header("Content-Length", 0);
+                .header("Content-Length", 0), v);
+    }
+
+    private static boolean hasByte(InputStream body) {
+        try {
+            return body != null && body.read() >= 0;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private ObjectVersion current() {

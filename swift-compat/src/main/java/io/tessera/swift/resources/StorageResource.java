@@ -88,7 +88,8 @@ public final class StorageResource {
         // A COPY reads here and writes where Destination says: ObjectResource checks that side.
         Authorizer.Decision allowed = auth.authorize(who, method, path.account(), path.container(), path.object(), referer);
         if (path.isAccount()) {
-            return new AccountResource(services, path.account(), allowed.owner());
+            return new AccountResource(services, path.account(), allowed.owner(),
+                    who.map(p -> p.user() != null && p.user().isResellerAdmin()).orElse(false));
         }
         if (path.isContainer()) {
             return new ContainerResource(services, path.account(), path.container(), allowed.owner());

@@ -89,8 +89,11 @@ final class ManifestPut {
             }
             throw e;
         }
-        return Response.status(201)
-                .header("ETag", "\"" + StaticLargeObject.etag(v) + "\"")
+        // In a container with object versioning, v is the link to the new version: its id goes in the reply.
+        ObjectVersion manifest = StaticLargeObject.isSlo(v) ? v : segments.live(v.container(), v.name()).orElse(v);
+        return io.tessera.swift.versioning.VersionedObjects.created(Response.status(201), v)
+                .header("ETag", null)
+                .header("ETag", "\"" + StaticLargeObject.etag(manifest) + "\"")
                 .header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(v.timestamp())))
                 .header("X-Timestamp", v.timestamp().toSwift())
                 .header("Content-Length", 0)

@@ -8,6 +8,9 @@ import io.tessera.store.content.ContentReader;
 import io.tessera.swift.objects.ObjectBodies;
 import io.tessera.swift.objects.ObjectBody;
 import io.tessera.swift.objects.ObjectHeaders;
+import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.symlink.Symlink;
+import io.tessera.swift.symlink.SymlinkResolver;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -84,8 +87,26 @@ final class SegmentAccess {
         return new Head(v, v.length(), v.etag(), false, null);
     }
 
+    /** The segment's current version; a symlink reads as its target, as Swift's segment GETs follow links. */
     Optional<ObjectVersion> live(String container, String object) {
-        return metadata.getObject(account, container, object).filter(v -> !ObjectHeaders.isExpired(v.metadata()));
+        Optional<ObjectVersion> found = liveIn(account, container, object);
+        if (found.isEmpty() || !Symlink.isLink(found.get())) {
+            return found;
+        }
+        SymlinkResolver links = new SymlinkResolver(this::liveIn, (a, c) -> {
+            if (!mayRead.test(a, c)) {
+                throw authenticated ? SwiftException.forbidden() : SwiftException.unauthorized();
+            }
+        });
+        try {
+            return Optional.of(links.follow(found.get()).object());
+        } catch (SwiftException broken) {
+            return Optional.empty(); // a dangling or looping link is a missing segment
+        }
+    }
+
+    private Optional<ObjectVersion> liveIn(String acct, String container, String object) {
+        return metadata.getObject(acct, container, object).filter(v -> !ObjectHeaders.isExpired(v.metadata()));
     }
 
     boolean mayRead(String container) {

@@ -76,7 +76,8 @@ public final class SloRequests {
     }
 
     private ManifestPut manifestPut(String account) {
-        return new ManifestPut(segments(account), new ObjectWrites(services.store(), services.writer()), limits);
+        return new ManifestPut(segments(account), new ObjectWrites(services.store(), services.writer(),
+                io.tessera.swift.versioning.Versioning.publishHook(services.store().metadata())), limits);
     }
 
     /** {@code DELETE ?multipart-manifest=delete}: the segments, then the manifest. */

@@ -1,0 +1,32 @@
+package io.tessera.swift.versioning;
+
+import io.tessera.store.ListQuery;
+import io.tessera.store.MetadataStore;
+import io.tessera.store.ObjectVersion;
+import io.tessera.swift.objects.ObjectWrites;
+
+/** The one publish hook both versioning modes need: what happens to the version a write replaces. */
+public final class Versioning {
+    private Versioning() {
+    }
+
+    /** For {@link ObjectWrites}: legacy archiving, or object versioning's link to a new version. */
+    public static ObjectWrites.PublishHook publishHook(MetadataStore metadata) {
+        return next -> {
+            new LegacyVersioning(metadata).beforeOverwrite(next);
+            return new VersionedObjects(metadata, next.account(), next.container()).beforePublish(next);
+        };
+    }
+
+    /** An account listing without the hidden versions containers (their names sort before all others). */
+    public static ListQuery withoutReserved(ListQuery q) {
+        String floor = "\u0001";
+        String startAt = q.startAt() == null || io.tessera.store.Names.UTF8_ORDER.compare(q.startAt(), floor) < 0
+                ? floor : q.startAt();
+        return new ListQuery(q.prefix(), q.startAfter(), startAt, q.endBefore(), q.reverse(), q.limit());
+    }
+
+    static boolean isHidden(ObjectVersion v) {
+        return VersionNames.isReserved(v.container());
+    }
+}

@@ -1,0 +1,55 @@
+package io.tessera.swift.symlink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tessera.swift.errors.SwiftException;
+import jakarta.ws.rs.core.MultivaluedHashMap;
+import jakarta.ws.rs.core.MultivaluedMap;
+import org.junit.jupiter.api.Test;
+
+class SymlinkRequestTest {
+
+    private static MultivaluedMap<String, String> headers(String... kv) {
+        MultivaluedMap<String, String> m = new MultivaluedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.add(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
+    void targetsAreDecodedThenQuotedAsSwiftStoresThem() {
+        Symlink link = SymlinkRequest.parse(headers("X-Symlink-Target", "tc/dealde%2Fl04 011e%204c8df/flash.png"),
+                "AUTH_a", "lc", "link");
+        assertThat(link.target()).isEqualTo("tc/dealde/l04%20011e%204c8df/flash.png");
+        assertThat(link.targetContainer()).isEqualTo("tc");
+        assertThat(link.targetObject()).isEqualTo("dealde/l04 011e 4c8df/flash.png");
+        assertThat(link.path("AUTH_a")).isEqualTo("/v1/AUTH_a/tc/dealde/l04%20011e%204c8df/flash.png");
+        assertThat(link.isStatic()).isFalse();
+        assertThat(Symlink.of(link.toMetadata())).contains(link);
+    }
+
+    @Test
+    void badTargetsAreRefusedLikeSwift() {
+        assertThatThrownBy(() -> SymlinkRequest.parse(headers("X-Symlink-Target", "/c/o"), "a", "c", "x"))
+                .isInstanceOf(SwiftException.class).extracting(e -> ((SwiftException) e).status()).isEqualTo(412);
+        assertThatThrownBy(() -> SymlinkRequest.parse(headers("X-Symlink-Target", "just-an-object"), "a", "c", "x"))
+                .isInstanceOf(SwiftException.class).extracting(e -> ((SwiftException) e).status()).isEqualTo(412);
+        assertThatThrownBy(() -> SymlinkRequest.parse(headers("X-Symlink-Target", "c/x"), "a", "c", "x"))
+                .hasMessage("Symlink cannot target itself");
+        assertThatThrownBy(() -> SymlinkRequest.parse(headers("X-Symlink-Target", "c/o",
+                "X-Symlink-Target-Etag", "a;b"), "a", "c", "x")).hasMessage("Bad X-Symlink-Target-Etag format");
+        assertThatThrownBy(() -> SymlinkRequest.parse(headers("X-Symlink-Target", "c/o",
+                "X-Symlink-Target-Account", "a/b"), "a", "c", "x")).isInstanceOf(SwiftException.class);
+    }
+
+    @Test
+    void aTargetAccountMakesTheLinkPointThere() {
+        Symlink link = SymlinkRequest.parse(headers("X-Symlink-Target", "c/x", "X-Symlink-Target-Account", "AUTH_b",
+                "X-Symlink-Target-Etag", "\"abc\""), "AUTH_a", "c", "x");
+        assertThat(link.account()).isEqualTo("AUTH_b");
+        assertThat(link.etag()).isEqualTo("abc");
+        assertThat(link.path("AUTH_a")).isEqualTo("/v1/AUTH_b/c/x");
+    }
+}
