@@ -293,6 +293,34 @@ abstract class SwiftFeaturesTest {
     }
 
     @Test
+    void deletingAnOldManifestVersionDeletesItsSegmentsNotTheCurrentOnes() throws Exception {
+        container("ovseg");
+        container("ovslo", "X-Versions-Enabled", "true");
+        for (String seg : List.of("a1", "a2", "b1", "b2")) {
+            put("ovseg/" + seg, seg.substring(0, 1).repeat(1024 * 1024));
+        }
+        String v1 = header(put("ovslo/m?multipart-manifest=put",
+                "[{\"path\": \"/ovseg/a1\"}, {\"path\": \"/ovseg/a2\"}]"), "X-Object-Version-Id");
+        String v2 = header(put("ovslo/m?multipart-manifest=put",
+                "[{\"path\": \"/ovseg/b1\"}, {\"path\": \"/ovseg/b2\"}]"), "X-Object-Version-Id");
+        assertThat(v1).isNotNull().isNotEqualTo(v2);
+
+        HttpResponse<byte[]> r = http.send("DELETE", A + "/ovslo/m?multipart-manifest=delete&version-id=" + v1,
+                "Accept", "application/json");
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode report = JSON.readTree(r.body());
+        assertThat(report.get("Response Status").asText()).isEqualTo("200 OK");
+        assertThat(report.get("Number Deleted").asInt()).as("two segments and the version").isEqualTo(3);
+
+        assertThat(http.send("HEAD", A + "/ovseg/a1").statusCode()).isEqualTo(404);
+        assertThat(http.send("HEAD", A + "/ovseg/a2").statusCode()).isEqualTo(404);
+        assertThat(http.send("HEAD", A + "/ovslo/m?version-id=" + v1).statusCode()).isEqualTo(404);
+        HttpResponse<byte[]> current = http.send("GET", A + "/ovslo/m");
+        assertThat(current.statusCode()).as("the current manifest and its segments are untouched").isEqualTo(200);
+        assertThat(current.body()).hasSize(2 * 1024 * 1024).containsOnly((byte) 'b');
+    }
+
+    @Test
     void versionIdRequestsAreCheckedAndOnlyForVersionedContainers() throws Exception {
         container("ovx");
         put("ovx/o", "x");

@@ -28,8 +28,14 @@ public final class BulkDeleter {
     /**
      * One thing to delete: {@code /container} or {@code /container/object}; {@code failure} set when
      * it is already known to fail (e.g. a manifest that could not be read), with its status code.
+     * {@code deletion}, when set, deletes it instead of a plain DELETE of the name and answers the
+     * status (an SLO manifest deleted by version id goes through object versioning).
      */
-    public record Target(String name, int failureCode, String failure) {
+    public record Target(String name, int failureCode, String failure, java.util.function.IntSupplier deletion) {
+        public Target(String name, int failureCode, String failure) {
+            this(name, failureCode, failure, null);
+        }
+
         public static Target of(String name) {
             return new Target(name, 0, null);
         }
@@ -140,7 +146,8 @@ public final class BulkDeleter {
         }
         int status;
         try {
-            status = isContainer(name) ? deleteContainer(strip(name)) : deleteObject(lstrip(name));
+            status = t.deletion() != null ? t.deletion().getAsInt()
+                    : isContainer(name) ? deleteContainer(strip(name)) : deleteObject(lstrip(name));
         } catch (RuntimeException e) {
             LOG.error("bulk delete of {} in {} failed", name, account, e);
             status = 500;

@@ -297,8 +297,17 @@ public final class ObjectResource {
 
     @DELETE
     public Response delete(@Context HttpHeaders headers, @Context UriInfo uri) {
+        java.util.function.Supplier<Boolean> plainDelete =
+                () -> services.store().metadata().deleteObject(account, container, name, Timestamp.now()).isPresent();
         if ("delete".equals(uri.getQueryParameters().getFirst("multipart-manifest"))) {
-            return slo().delete(account, container, name, headers.getHeaderString("Accept"));
+            String manifestVersion = versionId(uri);
+            if (manifestVersion == null) {
+                return slo().delete(account, container, name, headers.getHeaderString("Accept"));
+            }
+            // the segments of that version's manifest, then that version (not the current one)
+            return slo().deleteVersion(account, container, name, headers.getHeaderString("Accept"),
+                    versionNamed(manifestVersion),
+                    () -> versions().deleteVersion(name, manifestVersion, plainDelete).deleted() ? 204 : 404);
         }
         String ifDeleteAt = headers.getHeaderString("X-If-Delete-At");
         if (ifDeleteAt != null) {
@@ -313,8 +322,6 @@ public final class ObjectResource {
                 throw SwiftException.preconditionFailed(null);
             }
         }
-        java.util.function.Supplier<Boolean> plainDelete =
-                () -> services.store().metadata().deleteObject(account, container, name, Timestamp.now()).isPresent();
         String versionId = versionId(uri);
         LegacyVersioning legacy = new LegacyVersioning(services.store().metadata());
         VersionedObjects.Deleted outcome;

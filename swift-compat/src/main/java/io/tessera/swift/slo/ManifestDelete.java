@@ -31,8 +31,17 @@ final class ManifestDelete {
     }
 
     Response delete(String container, String object, String accept) {
+        return delete(container, object, accept, null, null);
+    }
+
+    /**
+     * As {@link #delete(String, String, String)}, for a manifest given as {@code version} (not the
+     * object's current version: e.g. {@code ?version-id=}), deleted at the end by {@code deletion}.
+     */
+    Response delete(String container, String object, String accept, ObjectVersion version,
+                    java.util.function.IntSupplier deletion) {
         String format = BulkReport.negotiate(accept);
-        List<BulkDeleter.Target> targets = targets("/" + container + "/" + object);
+        List<BulkDeleter.Target> targets = targets("/" + container + "/" + object, version, deletion);
         StreamingOutput reply = out -> {
             Heartbeat heartbeat = new Heartbeat(out, limits.yieldFrequencySeconds(), BulkReport.isXml(format));
             BulkDeleter.Outcome outcome;
@@ -52,19 +61,22 @@ final class ManifestDelete {
      * What to delete, in Swift's order: a manifest's entries, then the manifest; a nested manifest's
      * entries when it is reached. The walk is bounded like Swift's (ten times max_manifest_segments).
      */
-    private List<BulkDeleter.Target> targets(String top) {
+    private List<BulkDeleter.Target> targets(String top, ObjectVersion topVersion, java.util.function.IntSupplier topDeletion) {
         List<BulkDeleter.Target> out = new ArrayList<>();
         record Pending(String name, boolean manifest, int code, String failure) {
         }
         Deque<Pending> queue = new ArrayDeque<>();
-        queue.add(new Pending(top, true, 0, null));
+        Pending topPending = new Pending(top, true, 0, null);
+        Pending topItself = null; // the top manifest's own deletion, queued after its segments
+        queue.add(topPending);
         while (!queue.isEmpty()) {
             if (queue.size() > limits.maxManifestSegments() * 10) {
                 throw SwiftException.badRequest("Too many buffered slo segments to delete.");
             }
             Pending p = queue.poll();
+            boolean isTop = p == topPending;
             if (!p.manifest()) {
-                out.add(new BulkDeleter.Target(p.name(), p.code(), p.failure()));
+                out.add(new BulkDeleter.Target(p.name(), p.code(), p.failure(), p == topItself ? topDeletion : null));
                 continue;
             }
             String n = p.name().substring(1);
@@ -72,7 +84,8 @@ final class ManifestDelete {
             String object = n.substring(n.indexOf('/') + 1);
             int code = 0;
             String failure = null;
-            Optional<ObjectVersion> v = segments.mayRead(container) ? segments.live(container, object) : Optional.empty();
+            Optional<ObjectVersion> v = !segments.mayRead(container) ? Optional.empty()
+                    : isTop && topVersion != null ? Optional.of(topVersion) : segments.live(container, object);
             if (!segments.mayRead(container)) {
                 code = 401;
                 failure = "401 Unauthorized";
@@ -90,7 +103,11 @@ final class ManifestDelete {
                 }
             }
             // the manifest itself goes after its segments (with its failure, if it could not be read)
-            queue.add(new Pending(p.name(), false, code, failure));
+            Pending itself = new Pending(p.name(), false, code, failure);
+            if (isTop) {
+                topItself = itself;
+            }
+            queue.add(itself);
         }
         return out;
     }

@@ -87,6 +87,17 @@ public final class SloRequests {
         return new ManifestDelete(segments(account), deleter, limits).delete(container, name, accept);
     }
 
+    /**
+     * {@code DELETE ?multipart-manifest=delete&version-id=}: the segments {@code version}'s manifest
+     * names, then that version, deleted by {@code deletion} (object versioning's delete of a version).
+     */
+    public Response deleteVersion(String account, String container, String name, String accept, ObjectVersion version,
+                                  java.util.function.IntSupplier deletion) {
+        BulkDeleter deleter = new BulkDeleter(services.store().metadata(), services.authorizer(), who, account,
+                Integer.MAX_VALUE, services.metrics().meter("swift.slo.segments.deleted"));
+        return new ManifestDelete(segments(account), deleter, limits).delete(container, name, accept, version, deletion);
+    }
+
     /** Swift reserves the header to the middleware: a client may not set it on a plain PUT or POST. */
     public static void refuseReservedHeader(String value) {
         if (value != null) {
