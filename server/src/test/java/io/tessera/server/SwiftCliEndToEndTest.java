@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,11 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class SwiftCliEndToEndTest {
-    private static final String SWIFT = "/usr/bin/swift";
-
     /** The server's folder, for the whole class (the @BeforeAll parameter: a @TempDir field would be per test). */
     Path home;
     TestServer server;
+    SwiftCli cli;
 
     /** The store this class runs on. */
     abstract TestBackend backend();
@@ -36,8 +32,8 @@ abstract class SwiftCliEndToEndTest {
     @BeforeAll
     void start(@TempDir Path home) throws Exception {
         this.home = home;
-        assertThat(Path.of(SWIFT)).as("python3-swiftclient's swift CLI (apt-get install python3-swiftclient)").exists();
         server = TestServer.start(home, backend());
+        cli = new SwiftCli(server, home);
     }
 
     @AfterAll
@@ -47,28 +43,8 @@ abstract class SwiftCliEndToEndTest {
         }
     }
 
-    record Result(int exit, String out, String err) {
-    }
-
-    private Result swift(Path cwd, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(SWIFT, "-A", server.authUrl(), "-U", TestServer.USER, "-K", TestServer.KEY));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
-        Map<String, String> env = pb.environment();
-        env.keySet().removeIf(k -> k.startsWith("OS_") || k.startsWith("ST_") || k.toLowerCase().endsWith("_proxy"));
-        env.put("LC_ALL", "C.UTF-8");
-        Path out = Files.createTempFile(home, "out", ".txt");
-        Path err = Files.createTempFile(home, "err", ".txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-        Process p = pb.start();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("swift %s finished", String.join(" ", args)).isTrue();
-        Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-        assertThat(r.exit()).as("swift %s\nstdout: %s\nstderr: %s", String.join(" ", args), r.out(), r.err()).isZero();
-        return r;
-    }
-
-    private static List<String> lines(String s) {
-        return s.lines().filter(l -> !l.isBlank()).toList();
+    private SwiftCli.Result swift(Path cwd, String... args) throws Exception {
+        return cli.run(cwd, args);
     }
 
     @Test
@@ -90,17 +66,17 @@ abstract class SwiftCliEndToEndTest {
             Files.write(p, data);
         }
 
-        Result up = swift(tree, "upload", "cli", "top.txt", "dir", "empty.txt", "with space");
-        assertThat(lines(up.out())).hasSize(files.size());
+        SwiftCli.Result up = swift(tree, "upload", "cli", "top.txt", "dir", "empty.txt", "with space");
+        assertThat(up.lines()).hasSize(files.size());
 
-        assertThat(lines(swift(tree, "list", "cli").out())).containsExactlyInAnyOrderElementsOf(files.keySet());
-        assertThat(lines(swift(tree, "list", "cli", "--prefix", "dir/").out()))
+        assertThat(swift(tree, "list", "cli").lines()).containsExactlyInAnyOrderElementsOf(files.keySet());
+        assertThat(swift(tree, "list", "cli", "--prefix", "dir/").lines())
                 .containsExactlyInAnyOrder("dir/big.bin", "dir/sub/é ü.txt", "dir/日本語/файл.dat");
-        assertThat(lines(swift(tree, "list", "cli", "--delimiter", "/").out()))
+        assertThat(swift(tree, "list", "cli", "--delimiter", "/").lines())
                 .containsExactly("dir/", "empty.txt", "top.txt", "with space/");
-        assertThat(lines(swift(tree, "list", "cli", "--prefix", "dir/", "--delimiter", "/").out()))
+        assertThat(swift(tree, "list", "cli", "--prefix", "dir/", "--delimiter", "/").lines())
                 .containsExactly("dir/big.bin", "dir/sub/", "dir/日本語/");
-        assertThat(lines(swift(tree, "list").out())).contains("cli");
+        assertThat(swift(tree, "list").lines()).contains("cli");
 
         // Download everything; swiftclient checks every body's MD5 against its ETag by default.
         Path out = Files.createDirectories(home.resolve("download"));
@@ -131,12 +107,12 @@ abstract class SwiftCliEndToEndTest {
         swift(dloOut, "download", "cli", "dlo.bin");
         assertThat(Files.readAllBytes(dloOut.resolve("dlo.bin"))).isEqualTo(Files.readAllBytes(tree.resolve("dir/big.bin")));
         swift(tree, "delete", "cli", "dlo.bin");
-        assertThat(lines(swift(tree, "list", "cli_segments").out())).as("segments go with the manifest").isEmpty();
+        assertThat(swift(tree, "list", "cli_segments").lines()).as("segments go with the manifest").isEmpty();
 
         swift(tree, "delete", "cli", "top.txt");
-        assertThat(lines(swift(tree, "list", "cli").out())).doesNotContain("top.txt").hasSize(files.size() - 1);
+        assertThat(swift(tree, "list", "cli").lines()).doesNotContain("top.txt").hasSize(files.size() - 1);
         swift(tree, "delete", "cli");
         swift(tree, "delete", "cli2");
-        assertThat(lines(swift(tree, "list").out())).doesNotContain("cli", "cli2");
+        assertThat(swift(tree, "list").lines()).doesNotContain("cli", "cli2");
     }
 }
