@@ -55,6 +55,7 @@ final class EmbeddedDb implements AutoCloseable {
     // Memory budget (native, outside the Java heap): the server must stay small while streaming.
     private static final long BLOCK_CACHE_BYTES = 32L << 20;
     private static final long ALL_MEMTABLES_BYTES = 64L << 20;
+    private static final long MAX_SUCCESSIVE_COUNTER_MERGES = 32;
     private static final long MEMTABLE_BYTES = 16L << 20;
     private static final long MAX_WAL_BYTES = 128L << 20;
 
@@ -93,7 +94,12 @@ final class EmbeddedDb implements AutoCloseable {
                     .setWriteBufferSize(MEMTABLE_BYTES)
                     .setMaxWriteBufferNumber(2));
             UInt64AddOperator add = keep(resources, new UInt64AddOperator());
-            ColumnFamilyOptions counters = keep(resources, new ColumnFamilyOptions(plain).setMergeOperator(add));
+            // Usage counters are merge operands added by every PUT and DELETE; a read applies every
+            // operand still in the memtable, so with thousands of them each read of a container (on
+            // every object request: versioning, CORS, ACLs) cost hundreds of microseconds. Past this
+            // many successive operands RocksDB folds them into one value as it writes.
+            ColumnFamilyOptions counters = keep(resources, new ColumnFamilyOptions(plain).setMergeOperator(add)
+                    .setMaxSuccessiveMerges(MAX_SUCCESSIVE_COUNTER_MERGES));
             DBOptions dbOptions = keep(resources, new DBOptions()
                     .setCreateIfMissing(true)
                     .setCreateMissingColumnFamilies(true)
