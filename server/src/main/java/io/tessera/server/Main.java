@@ -15,9 +15,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
-/** {@code bin/tessera}: the server and the admin commands. */
-@Command(name = "tessera", mixinStandardHelpOptions = true, version = "tessera 0.1.0",
+/**
+ * {@code bin/tessera}: the server and the admin commands. {@code -h}/{@code --help} and
+ * {@code -V}/{@code --version} are inherited by every subcommand (scope INHERIT), so each command's usage is
+ * one {@code --help} away and exits 0; picocli answers an unknown option with exit status 2, the reason and
+ * the usage on stderr. CliTest walks the whole tree.
+ */
+@Command(name = "tessera", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "tessera 0.1.0",
         description = "A deduplicated block store behind the OpenStack Swift API.",
         subcommands = {Main.Run.class, Main.HashKey.class, VolumeCli.class, AdminCli.Gc.class, AdminCli.Scrub.class,
                 AdminCli.Fsck.class, AdminCli.Stats.class})
@@ -25,12 +34,21 @@ public final class Main implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
     }
 
+    /** The command tree {@code main} executes. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main());
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    /** {@code bin/tessera} alone: usage error (exit 2), the commands listed on stderr. */
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        throw new ParameterException(spec.commandLine(), "Missing required subcommand");
     }
 
     /** Exit status of {@code run} when a setting cannot be used (also: the configuration file is unreadable). */

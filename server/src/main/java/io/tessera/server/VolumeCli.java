@@ -14,6 +14,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -31,9 +34,13 @@ import picocli.CommandLine.Parameters;
 final class VolumeCli implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @Spec
+    CommandSpec spec;
+
+    /** {@code bin/tessera volume} alone: usage error (exit 2), the subcommands listed on stderr. */
     @Override
     public void run() {
-        new picocli.CommandLine(this).usage(System.out);
+        throw new ParameterException(spec.commandLine(), "Missing required subcommand");
     }
 
     static final class Connection {
