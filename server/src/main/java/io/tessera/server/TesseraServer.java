@@ -57,6 +57,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.glassfish.jersey.CommonProperties;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 import org.glassfish.jersey.servlet.ServletContainer;
@@ -174,6 +175,9 @@ public final class TesseraServer implements AutoCloseable {
                 .register(SwiftExceptionMapper.class)
                 .register(UnexpectedExceptionMapper.class)
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)
+                // No resource reads or writes jakarta.activation.DataSource bodies: without this Jersey looks
+                // for that class at start and warns that its provider is missing (CleanStartTest).
+                .property(CommonProperties.PROVIDER_DEFAULT_DISABLE, "DATASOURCE")
                 .property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true)
                 // Swift sends Location as the path it names (a symlink's 307), never made absolute.
                 .property(ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true);
