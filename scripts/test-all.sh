@@ -6,6 +6,10 @@
 # The Cassandra tests of every module share one local node: it is started here (bin/cassandra-local,
 # data under data/cassandra) unless one is running already, and stopped at the end if it was started
 # here. Where it cannot start, the Cassandra tests fail; they are never skipped.
+#
+# With that one node shared, each module's test classes run in TESSERA_TEST_FORKS JVMs side by side
+# (default 2; 1 runs them one after another, as a plain `mvn verify` does). At the end, passed or
+# failed, the slowest test classes are listed (scripts/slowest-tests.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -19,4 +23,7 @@ if [[ -z "${TESSERA_TEST_CASSANDRA:-}" ]]; then
   # shellcheck disable=SC1091
   source "${TESSERA_CASSANDRA_RUN_DIR:-$PWD/data/cassandra}/cassandra.env"
 fi
-mvn -B verify "$@"
+rc=0
+mvn -B verify -Dtessera.test.forks="${TESSERA_TEST_FORKS:-2}" "$@" || rc=$?
+scripts/slowest-tests.sh 15 || true
+exit $rc
