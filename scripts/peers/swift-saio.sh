@@ -26,7 +26,9 @@
 set -euo pipefail
 
 PY=/usr/bin/python3   # Debian's python: the swift package lives there, never in a virtualenv
-say() { echo "[swift-saio] $*" >&2; }
+PEER=swift-saio
+# shellcheck source=scripts/peers/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 usage() { echo "usage: $0 start [DIR] | stop DIR [--purge]" >&2; exit 2; }
 
 # ------------------------------------------------------------------ stop
@@ -39,7 +41,7 @@ stop() { # DIR [--purge]
     # only a process that is still ours: its command line names this folder (memcached's: our port)
     local mark=$dir
     [ "$(basename "$f")" != memcached.pid ] || mark="memcached -l 127.0.0.1 -p $(cat "$dir/run/memcached.port" 2>/dev/null) "
-    if kill -0 "$pid" 2>/dev/null && tr '\0' ' ' < "/proc/$pid/cmdline" | grep -qF -- "$mark"; then
+    if ours "$pid" "$mark"; then
       kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
       pids+=("$pid")
     fi
@@ -71,30 +73,8 @@ install_packages() {
   done
   [ $missing = 1 ] || return 0
   [ "${SWIFT_SKIP_INSTALL:-0}" != 1 ] || { say "Swift is not installed and SWIFT_SKIP_INSTALL=1"; exit 1; }
-  [ "$(id -u)" = 0 ] || { say "Swift is not installed; as root: apt-get install swift swift-proxy swift-account swift-container swift-object swift-object-expirer memcached"; exit 1; }
-  # The packages' postinst would start system-wide services (a proxy on 0.0.0.0:8080, memcached):
-  # Debian's policy-rc.d hook refuses them for the time of the install (only if no policy is in place).
-  local policy=
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\n# swift-saio.sh: no service starts during this install\nexit 101\n' > /usr/sbin/policy-rc.d
-    chmod 755 /usr/sbin/policy-rc.d
-    policy=/usr/sbin/policy-rc.d
-  fi
-  say "installing Swift from Debian's packages"
-  local rc=0
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get -o DPkg::Lock::Timeout=900 update -q >&2 &&
-    apt-get -o DPkg::Lock::Timeout=900 install -y -q --no-install-recommends swift swift-proxy swift-account \
-      swift-container swift-object swift-object-expirer python3-swift python3-swiftclient memcached curl >&2 || rc=$?
-  [ -z "$policy" ] || rm -f "$policy"
-  [ $rc = 0 ] || { say "apt-get failed ($rc)"; exit $rc; }
-}
-
-port_free() { ! ss -Hltn "sport = :$1" | grep -q .; }
-next_free_port() { # first free port from $1 on
-  local p=$1
-  for _ in $(seq 1 200); do port_free "$p" && { echo "$p"; return 0; }; p=$((p + 1)); done
-  say "no free port from $1"; exit 1
+  apt_install swift swift-proxy swift-account swift-container swift-object swift-object-expirer python3-swift \
+    python3-swiftclient memcached curl || exit 1
 }
 
 # [DEFAULT] of the account, container and object servers
