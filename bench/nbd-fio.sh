@@ -5,7 +5,7 @@
 # Environment: NBD_SIZE [1G] working set at the start of the export; NBD_RUNTIME [5] seconds per fio run;
 #   QEMU_BENCH_COUNT [5000] requests per qemu-img bench run.
 # Clients: fio's nbd engine (libnbd) and QEMU's own NBD client (qemu-img bench), as in
-# ../shared/notes/nbd.md and volumes/bench/nbd-vs-qemu.sh. Every run is bounded by `timeout`.
+# volumes/bench/nbd-vs-qemu.sh. Every run is bounded by `timeout`.
 # Checked: the prefill writes the working set with crc32c checksums and reads it all back
 # (--verify=crc32c); if that fails, every RESULT of this round is valid=false.
 set -uo pipefail

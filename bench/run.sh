@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Tessera beside its peers, in one run: OpenStack Swift (the reference SAIO of ../shared/bench/swift),
-# nginx (the ceiling for GETs: the same bytes as static files) and, for volumes, qemu-nbd serving raw
-# files. Each workload runs ROUNDS times, alternating Tessera, Swift, nginx, Tessera, ... so that a drift
+# Tessera beside its peers, in one run: OpenStack Swift (the reference all-in-one from Debian's packages,
+# scripts/peers/swift-saio.sh), nginx (the ceiling for GETs: the same bytes as static files,
+# scripts/peers/nginx-static.sh) and, for volumes, qemu-nbd serving raw files (scripts/peers/qemu-nbd.sh). Each workload runs ROUNDS times, alternating Tessera, Swift, nginx, Tessera, ... so that a drift
 # of this shared machine's speed hits every server alike; then a table of medians with the ratios
 # Tessera/peer (one table for the HTTP workloads, one for volumes).
 #
@@ -27,7 +27,6 @@
 #   TESSERA_PORT [18090]  SWIFT_PORT [18080, 5 ports]  NGINX_PORT [18180]  TESSERA_NBD_PORT [10809]
 #   QEMU_NBD_PORT [TESSERA_NBD_PORT + 1, 2 ports]: each the first free port from there on
 #   OUT [bench/target/runs/<time>]   KEEP_DATA [0]
-#   SWIFT_BENCH_DIR [<project>/../shared/bench/swift]
 #   PROFILE [none]        perf: `perf record -g` Tessera for the whole run and print where its CPU went
 #                         (bench/perf-top.sh; sees hashing stubs, RocksDB, kernel, JIT threads);
 #                         jfr: a JFR recording instead (bench/jfr-top.sh; blind to intrinsic stubs).
@@ -51,7 +50,7 @@ COPY_SIZE=${COPY_SIZE:-1GiB}
 DEDUP_SIZE=${DEDUP_SIZE:-1GiB}
 DEDUP_COPIES=${DEDUP_COPIES:-10}
 STATIC_SMALL=1000
-SWIFT_BENCH_DIR=${SWIFT_BENCH_DIR:-$ROOT/../shared/bench/swift}
+PEERS=$ROOT/scripts/peers
 OUT=${OUT:-$ROOT/bench/target/runs/$(date +%Y%m%d-%H%M%S)}
 WORKLOADS=("$@")
 [ ${#WORKLOADS[@]} -gt 0 ] || WORKLOADS=(all)
@@ -76,14 +75,14 @@ cleanup() {
   [ -n "$PERF_PID" ] && kill -INT "$PERF_PID" 2>/dev/null && wait "$PERF_PID" 2>/dev/null
   stop_pid "$TESSERA_PID" tessera
   [ -n "$TESSERA_PID" ] && [ "${PROFILE:-none}" = perf ] && rm -f "/tmp/perf-$TESSERA_PID.map"
-  stop_pid "$NGINX_PID" nginx
+  [ -z "$NGINX_DIR" ] || "$PEERS/nginx-static.sh" stop "$NGINX_DIR"
   if [ -n "$QEMU_DIR" ]; then
-    for f in "$QEMU_DIR"/*.pid; do [ -e "$f" ] && stop_pid "$(cat "$f")" "qemu-nbd $(basename "$f" .pid)"; done
+    "$PEERS/qemu-nbd.sh" stop "$QEMU_DIR"
     rm -rf -- "$QEMU_DIR"
   fi
   if [ -n "$SWIFT_DATA" ]; then
-    if [ "${KEEP_DATA:-0}" = 1 ]; then "$SWIFT_BENCH_DIR/stop-saio.sh" "$SWIFT_DATA" >&2
-    else "$SWIFT_BENCH_DIR/stop-saio.sh" "$SWIFT_DATA" --purge >&2; fi
+    if [ "${KEEP_DATA:-0}" = 1 ]; then "$PEERS/swift-saio.sh" stop "$SWIFT_DATA" >&2
+    else "$PEERS/swift-saio.sh" stop "$SWIFT_DATA" --purge >&2; fi
   fi
   if [ "${KEEP_DATA:-0}" != 1 ]; then
     [ -n "$TESSERA_DATA" ] && rm -rf -- "$TESSERA_DATA"
@@ -189,54 +188,28 @@ if has_target tessera; then
 fi
 if has_target swift; then
   SWIFT_DATA=$(mktemp -d "${TMPDIR:-/tmp}/swift-bench.XXXXXX")
-  p=$(pick_port "${SWIFT_PORT:-18080}"); SWIFT_PROXY_PORT=$p
-  p=$(pick_port $((p + 1))); SWIFT_OBJECT_PORT=$p
-  p=$(pick_port $((p + 1))); SWIFT_CONTAINER_PORT=$p
-  p=$(pick_port $((p + 1))); SWIFT_ACCOUNT_PORT=$p
-  p=$(pick_port $((p + 1))); SWIFT_MEMCACHE_PORT=$p
-  log "starting Swift (SAIO, proxy on 127.0.0.1:$SWIFT_PROXY_PORT, data in $SWIFT_DATA)"
-  SWIFT_DATA=$SWIFT_DATA SWIFT_PROXY_PORT=$SWIFT_PROXY_PORT SWIFT_OBJECT_PORT=$SWIFT_OBJECT_PORT \
-    SWIFT_CONTAINER_PORT=$SWIFT_CONTAINER_PORT SWIFT_ACCOUNT_PORT=$SWIFT_ACCOUNT_PORT \
-    SWIFT_MEMCACHE_PORT=$SWIFT_MEMCACHE_PORT "$SWIFT_BENCH_DIR/start-saio.sh" > "$OUT/swift-start.log" 2>&1 ||
+  log "starting Swift (all-in-one from port ${SWIFT_PORT:-18080} on, data in $SWIFT_DATA)"
+  SWIFT_PORT=${SWIFT_PORT:-18080} "$PEERS/swift-saio.sh" start "$SWIFT_DATA" > "$OUT/swift-start.log" 2>&1 ||
     { tail -n 30 "$OUT/swift-start.log" >&2; exit 1; }
+  SWIFT_AUTH_URL=$(sed -n 's/^SWIFT_AUTH_URL=//p' "$OUT/swift-start.log")
   # every Swift process counts for RSS (Tessera's one JVM holds all the equivalent parts)
   swift_pids=$(cat "$SWIFT_DATA"/run/*.pid | paste -sd, -)
-  ARGS[swift]="--auth-url http://127.0.0.1:$SWIFT_PROXY_PORT/auth/v1.0 --server-pid $swift_pids --data-dir $SWIFT_DATA/node"
+  ARGS[swift]="--auth-url $SWIFT_AUTH_URL --server-pid $swift_pids --data-dir $SWIFT_DATA/node"
   echo "# swift: $(dpkg-query -W -f '${Version}' swift 2>/dev/null), proxy workers ${SWIFT_PROXY_WORKERS:-1}, storage $(findmnt -no FSTYPE -T "$SWIFT_DATA")" | tee -a "$OUT/run-info.txt" >&2
 fi
 if has_target nginx; then
-  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || {
-    log "installing nginx-light"; DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -q nginx-light >&2; }
   NGINX_DIR=$(mktemp -d "${TMPDIR:-/tmp}/nginx-bench.XXXXXX")
   chmod 755 "$NGINX_DIR"          # the workers run as nobody
-  mkdir -p "$NGINX_DIR/www" "$NGINX_DIR/tmp"
+  mkdir -p "$NGINX_DIR/www"
   "${BENCH[@]}" make-static --root "$NGINX_DIR/www" --small-objects $STATIC_SMALL --large 256MiB >&2
   chmod -R a+rX "$NGINX_DIR/www"
-  NGINX_PORT=$(pick_port "${NGINX_PORT:-18180}")
-  cat > "$NGINX_DIR/nginx.conf" <<EOF
-worker_processes auto;
-pid $NGINX_DIR/nginx.pid;
-error_log $NGINX_DIR/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nodelay on;
-  keepalive_timeout 120s;
-  keepalive_requests 100000000;  # the default (1000) would close connections mid-run
-  default_type application/octet-stream;
-  client_body_temp_path $NGINX_DIR/tmp;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    root $NGINX_DIR/www;
-  }
-}
-EOF
-  log "starting nginx on 127.0.0.1:$NGINX_PORT, files in $NGINX_DIR/www"
-  /usr/sbin/nginx -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" -g 'daemon off;' > "$OUT/nginx.log" 2>&1 &
-  NGINX_PID=$!
-  wait_http "http://127.0.0.1:$NGINX_PORT/static/small-00000000" || { cat "$NGINX_DIR/error.log" >&2; exit 1; }
-  ARGS[nginx]="--url http://127.0.0.1:$NGINX_PORT --server-pid $NGINX_PID"
+  log "starting nginx (from port ${NGINX_PORT:-18180} on), files in $NGINX_DIR/www"
+  NGINX_PORT=${NGINX_PORT:-18180} "$PEERS/nginx-static.sh" start "$NGINX_DIR" > "$OUT/nginx-start.log" 2>&1 ||
+    { cat "$OUT/nginx-start.log" >&2; exit 1; }
+  NGINX_URL=$(sed -n 's/^NGINX_URL=//p' "$OUT/nginx-start.log")
+  NGINX_PID=$(sed -n 's/^NGINX_PID=//p' "$OUT/nginx-start.log")
+  wait_http "$NGINX_URL/static/small-00000000" || { cat "$NGINX_DIR/log/error.log" >&2; exit 1; }
+  ARGS[nginx]="--url $NGINX_URL --server-pid $NGINX_PID"
   echo "# nginx: $(/usr/sbin/nginx -v 2>&1 | cut -d/ -f2), worker_processes auto, sendfile on" | tee -a "$OUT/run-info.txt" >&2
 fi
 
@@ -265,7 +238,7 @@ alive() { # target: is its server still running? (on this shared machine, others
   [ -z "${GONE[$t]:-}" ] || return 1
   case $t in
     tessera) kill -0 "$TESSERA_PID" 2>/dev/null && return 0; wait "$TESSERA_PID" || st=$? ;;
-    nginx) kill -0 "$NGINX_PID" 2>/dev/null && return 0; wait "$NGINX_PID" || st=$? ;;
+    nginx) kill -0 "$NGINX_PID" 2>/dev/null && return 0; st="gone" ;;
     swift) local f; for f in "$SWIFT_DATA"/run/*.pid; do kill -0 "$(cat "$f")" 2>/dev/null || st="$(basename "$f" .pid) gone"; done
            [ "$st" = 0 ] && return 0 ;;
     *) return 0 ;;
@@ -311,9 +284,9 @@ direct_fill_listing() {
 }
 declare -A NBD_URI   # NBD target -> export URI
 volumes_setup() { # images in Tessera's store and a volume for fio; qemu-nbd on two raw files on the same disk
-  local need=() p port name cache aio
+  local need=() p port name cache aio uri
   command -v fio >/dev/null || need+=(fio)
-  command -v qemu-nbd >/dev/null && command -v qemu-img >/dev/null || need+=(qemu-utils)
+  command -v qemu-img >/dev/null || need+=(qemu-utils)   # nbd-fio.sh's qemu-img bench, on every target
   command -v jq >/dev/null || need+=(jq)
   if [ ${#need[@]} -gt 0 ]; then
     log "installing ${need[*]}"
@@ -332,16 +305,15 @@ volumes_setup() { # images in Tessera's store and a volume for fio; qemu-nbd on 
   fi
   if has_target qemu-nbd; then
     QEMU_DIR=$(mktemp -d "${TMPDIR:-/tmp}/qemu-nbd-bench.XXXXXX")
-    port=$(( ${TESSERA_NBD_PORT:-10809} + 1 ))
+    port=${QEMU_NBD_PORT:-$(( ${TESSERA_NBD_PORT:-10809} + 1 ))}
     for p in qemu-nbd:none:native qemu-nbd-wb:writeback:threads; do
       IFS=: read -r name cache aio <<<"$p"
-      port=$(pick_port "${QEMU_NBD_PORT:-$port}"); QEMU_NBD_PORT=$((port + 1))
-      qemu-img create -q -f raw "$QEMU_DIR/$name.img" "$NBD_EXPORT_SIZE"
-      qemu-nbd --fork --pid-file="$QEMU_DIR/$name.pid" -b 127.0.0.1 -p "$port" -x disk -f raw -t -e 0 \
-        --discard=unmap --cache="$cache" --aio="$aio" "$QEMU_DIR/$name.img" >> "$OUT/qemu-nbd.log" 2>&1 ||
-        { echo "# FAILED: qemu-nbd $name did not start" | tee -a "$RESULTS"; continue; }
-      NBD_URI[$name]=nbd://127.0.0.1:$port/disk
-      echo "# $name: $(qemu-nbd --version | head -n 1), raw file on $(findmnt -no FSTYPE -T "$QEMU_DIR"), cache=$cache aio=$aio, port $port" | tee -a "$OUT/run-info.txt" >&2
+      uri=$(QEMU_NBD_PORT=$port "$PEERS/qemu-nbd.sh" start "$QEMU_DIR" "$name" "$NBD_EXPORT_SIZE" "$cache" "$aio" \
+              2>> "$OUT/qemu-nbd.log" | sed -n 's/^NBD_URI=//p') && [ -n "$uri" ] ||
+        { echo "# FAILED: qemu-nbd $name did not start ($OUT/qemu-nbd.log)" | tee -a "$RESULTS"; continue; }
+      NBD_URI[$name]=$uri
+      port=${uri#nbd://127.0.0.1:}; port=$(( ${port%%/*} + 1 ))   # the next export from the next port on
+      echo "# $name: $(qemu-nbd --version | head -n 1), raw file on $(findmnt -no FSTYPE -T "$QEMU_DIR"), cache=$cache aio=$aio, $uri" | tee -a "$OUT/run-info.txt" >&2
     done
   fi
 }

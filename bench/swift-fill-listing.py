@@ -24,7 +24,7 @@ def main():
         sys.exit(__doc__)
     data, account, container, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     batch = int(sys.argv[5]) if len(sys.argv) > 5 else 10000
-    # as start-saio.sh's launcher: Swift reads its policies from this SAIO's swift.conf
+    # as scripts/peers/swift-saio.sh's launcher: Swift reads its policies from this SAIO's swift.conf
     utils.SWIFT_CONF_FILE = os.path.join(data, 'etc', 'swift.conf')
     from swift.container.backend import ContainerBroker
 
