@@ -8,7 +8,12 @@
 # Usage: bench/backends.sh
 # Environment (defaults in brackets):
 #   ROUNDS [3]  SMALL_SECONDS [10]  CONCURRENCY [16]  LARGE_SIZES [1GiB]
-#   CASSANDRA_ADDR_PREFIX [127.0.0]  CASSANDRA_JMX_PORT [7199]   where the benchmark's own node runs
+#   TESSERA_PORT [8090]   the embedded server takes the first free HTTP port from here, the Cassandra
+#                         one the next free one; each server's NBD port is a free one of its own
+#   CASSANDRA_CONTACT_POINT [none]  host:port of a Cassandra that runs already (TESSERA_CASSANDRA_DC
+#                         [datacenter1]): no node is started, the run uses a new keyspace bench_<time>
+#                         there (left behind: drop it when done). Otherwise the benchmark's own node:
+#   CASSANDRA_ADDR_PREFIX [127.0.0]  CASSANDRA_JMX_PORT [7199]   where that node runs
 #                         (fresh data under $OUT/cassandra; pick a free prefix if a node runs there)
 #   OUT [bench/target/backends/<time>]   KEEP_DATA [0]
 # Everything listens on 127.0.0.1-style loopback addresses only. Every process this script starts is
@@ -78,7 +83,7 @@ BENCH=(java -Xms256m -Xmx1g -cp "$BENCH_JAR:$ROOT/bench/target/lib/*" io.tessera
 
 {
   echo "# run: bench/backends.sh"
-  echo "# env: ROUNDS=$ROUNDS SMALL_SECONDS=$SMALL_SECONDS CONCURRENCY=$CONCURRENCY LARGE_SIZES=$LARGE_SIZES"
+  echo "# env: ROUNDS=$ROUNDS SMALL_SECONDS=$SMALL_SECONDS CONCURRENCY=$CONCURRENCY LARGE_SIZES=$LARGE_SIZES CASSANDRA_CONTACT_POINT=${CASSANDRA_CONTACT_POINT:-}"
   echo "# date: $(date -Is)  host: $(hostname)  kernel: $(uname -r)"
   echo "# cpu: $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
   echo "# memory: $(free -g | awk '/^Mem:/ {print $2 " GiB total, " $7 " GiB available"}')"
@@ -89,32 +94,44 @@ BENCH=(java -Xms256m -Xmx1g -cp "$BENCH_JAR:$ROOT/bench/target/lib/*" io.tessera
 } | tee "$OUT/run-info.txt" >&2
 
 # ------------------------------------------------------------------ the node, the two servers
-log "starting one Cassandra node on $CASSANDRA_ADDR_PREFIX.1 (data in $TESSERA_CASSANDRA_RUN_DIR)"
-NODE_STARTED=1
-"$ROOT/bin/cassandra-local" start > "$OUT/cassandra-start.log" 2>&1 || { cat "$OUT/cassandra-start.log" >&2; exit 1; }
-NODE_PID=$(cat "$TESSERA_CASSANDRA_RUN_DIR/node1/cassandra.pid")
-grep -E '^commitlog_sync' "$TESSERA_CASSANDRA_RUN_DIR/node1/conf/cassandra.yaml" | sed 's/^/# cassandra: /' | tee -a "$OUT/run-info.txt" >&2
+if [ -n "${CASSANDRA_CONTACT_POINT:-}" ]; then
+  CONTACT=$CASSANDRA_CONTACT_POINT
+  KEYSPACE=bench_$(date +%Y%m%d%H%M%S)
+  NODE_PID=   # not ours: RSS counts Tessera only
+  echo "# cassandra: given, $CONTACT (keyspace $KEYSPACE)" | tee -a "$OUT/run-info.txt" >&2
+else
+  log "starting one Cassandra node on $CASSANDRA_ADDR_PREFIX.1 (data in $TESSERA_CASSANDRA_RUN_DIR)"
+  NODE_STARTED=1
+  "$ROOT/bin/cassandra-local" start > "$OUT/cassandra-start.log" 2>&1 || { cat "$OUT/cassandra-start.log" >&2; exit 1; }
+  NODE_PID=$(cat "$TESSERA_CASSANDRA_RUN_DIR/node1/cassandra.pid")
+  CONTACT=$CASSANDRA_ADDR_PREFIX.1:9042
+  KEYSPACE=bench
+  grep -E '^commitlog_sync' "$TESSERA_CASSANDRA_RUN_DIR/node1/conf/cassandra.yaml" | sed 's/^/# cassandra: /' | tee -a "$OUT/run-info.txt" >&2
+fi
 
-EMBEDDED_PORT=$(pick_port 8090)
+# Each server has ports of its own: HTTP the first free from TESSERA_PORT on, NBD a free one (0).
+EMBEDDED_PORT=$(pick_port "${TESSERA_PORT:-8090}")
 EMBEDDED_DATA=$(mktemp -d "${TMPDIR:-/tmp}/tessera-embedded.XXXXXX")
 log "starting Tessera (embedded, data in $EMBEDDED_DATA) on 127.0.0.1:$EMBEDDED_PORT"
-TESSERA_PORT=$EMBEDDED_PORT TESSERA_DATA_DIR=$EMBEDDED_DATA "$ROOT/bin/tessera" run > "$OUT/tessera-embedded.log" 2>&1 &
+TESSERA_PORT=$EMBEDDED_PORT TESSERA_NBD_PORT=0 TESSERA_DATA_DIR=$EMBEDDED_DATA \
+  "$ROOT/bin/tessera" run > "$OUT/tessera-embedded.log" 2>&1 &
 EMBEDDED_PID=$!
 wait_auth "$EMBEDDED_PORT" "$OUT/tessera-embedded.log"
 
 CASSANDRA_PORT=$(pick_port $((EMBEDDED_PORT + 1)))
-log "starting Tessera (cassandra, keyspace bench) on 127.0.0.1:$CASSANDRA_PORT"
-TESSERA_PORT=$CASSANDRA_PORT TESSERA_STORE=cassandra TESSERA_CASSANDRA_CONTACT_POINTS=$CASSANDRA_ADDR_PREFIX.1:9042 \
-  TESSERA_CASSANDRA_KEYSPACE=bench "$ROOT/bin/tessera" run > "$OUT/tessera-cassandra.log" 2>&1 &
+log "starting Tessera (cassandra at $CONTACT, keyspace $KEYSPACE) on 127.0.0.1:$CASSANDRA_PORT"
+TESSERA_PORT=$CASSANDRA_PORT TESSERA_NBD_PORT=0 TESSERA_STORE=cassandra TESSERA_CASSANDRA_CONTACT_POINTS=$CONTACT \
+  TESSERA_CASSANDRA_DC=${TESSERA_CASSANDRA_DC:-datacenter1} TESSERA_CASSANDRA_KEYSPACE=$KEYSPACE \
+  "$ROOT/bin/tessera" run > "$OUT/tessera-cassandra.log" 2>&1 &
 CASSANDRA_TESSERA_PID=$!
 wait_auth "$CASSANDRA_PORT" "$OUT/tessera-cassandra.log"
 echo "# tessera: bin/tessera's default JVM options; conf/tessera.yaml (durability: durable; cassandra: LOCAL_QUORUM, RF 1)" \
   | tee -a "$OUT/run-info.txt" >&2
 
 declare -A ARGS
-# RSS of the cassandra target counts Tessera and the node.
+# RSS of the cassandra target counts Tessera and the node (when the node is the benchmark's own).
 ARGS[tessera-embedded]="--auth-url http://127.0.0.1:$EMBEDDED_PORT/auth/v1.0 --server-pid $EMBEDDED_PID"
-ARGS[tessera-cassandra]="--auth-url http://127.0.0.1:$CASSANDRA_PORT/auth/v1.0 --server-pid $CASSANDRA_TESSERA_PID,$NODE_PID"
+ARGS[tessera-cassandra]="--auth-url http://127.0.0.1:$CASSANDRA_PORT/auth/v1.0 --server-pid $CASSANDRA_TESSERA_PID${NODE_PID:+,$NODE_PID}"
 
 run_one() { # workload target round
   local w=$1 t=$2 r=$3 rc=0 extra
