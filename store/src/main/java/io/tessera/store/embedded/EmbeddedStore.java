@@ -125,6 +125,11 @@ public final class EmbeddedStore implements Store {
         }
     }
 
+    /** The database itself, for this package's tests. */
+    EmbeddedDb db() {
+        return db;
+    }
+
     @Override
     public BlockStore blocks() {
         return blocks;
