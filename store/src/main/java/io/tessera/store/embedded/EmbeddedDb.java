@@ -86,6 +86,15 @@ final class EmbeddedDb implements AutoCloseable {
     }
 
     static EmbeddedDb open(Path dir, Durability durability) {
+        return open(dir, durability, false);
+    }
+
+    /**
+     * As {@link #open(Path, Durability)}; with {@code unsyncedWalDiesWithProcess}, RocksDB keeps WAL
+     * writes in the process until a sync (manual WAL flush), so a kill -9 loses exactly what a power
+     * loss would lose of the WAL. Tests of {@link Durability#RELAXED} use it; the store never does.
+     */
+    static EmbeddedDb open(Path dir, Durability durability, boolean unsyncedWalDiesWithProcess) {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             Cache cache = keep(resources, new LRUCache(BLOCK_CACHE_BYTES));
@@ -111,7 +120,8 @@ final class EmbeddedDb implements AutoCloseable {
                     .setMaxTotalWalSize(MAX_WAL_BYTES)
                     .setMaxBackgroundJobs(2)
                     .setKeepLogFileNum(5)
-                    .setMaxLogFileSize(16L << 20));
+                    .setMaxLogFileSize(16L << 20)
+                    .setManualWalFlush(unsyncedWalDiesWithProcess));
             WriteOptions writeOptions = keep(resources, new WriteOptions()
                     // DURABLE: fsync the WAL before returning; RocksDB group-commits concurrent writers
                     .setSync(durability == Durability.DURABLE));
