@@ -38,7 +38,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Usage: {@code TesseraListingFill DATA_DIR ACCOUNT CONTAINER COUNT [THREADS] [BLOCK_SIZE] [durable|relaxed]}
  */
 public final class TesseraListingFill {
+    /** Rows between two progress lines: the rate must hold from the first rows to the last. */
+    private static final long REPORT_EVERY = 100_000;
+
     private TesseraListingFill() {
+    }
+
+    /** Prints the rate of each {@link #REPORT_EVERY} rows, so a rate that falls as the container fills shows. */
+    private static final class Progress {
+        private long lastNanos;
+
+        Progress(long startNanos) {
+            this.lastNanos = startNanos;
+        }
+
+        synchronized void report(long rows) {
+            long now = System.nanoTime();
+            System.out.println(String.format(Locale.ROOT, "# direct fill: rows %d-%d at %.0f rows/s",
+                    rows - REPORT_EVERY, rows, REPORT_EVERY / ((now - lastNanos) / 1e9)));
+            lastNanos = now;
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -63,6 +82,7 @@ public final class TesseraListingFill {
             WrittenContent empty = new ContentWriter(store, Runnable::run, new MetricRegistry())
                     .write(InputStream.nullInputStream(), 0);
             AtomicLong published = new AtomicLong();
+            Progress progress = new Progress(System.nanoTime());
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
                 List<Future<?>> parts = new ArrayList<>();
@@ -73,7 +93,10 @@ public final class TesseraListingFill {
                             ObjectVersion v = new ObjectVersion(account, container, Listing.name(i), Timestamp.now(),
                                     empty.mapId(), empty.md5Hex(), "application/octet-stream", Map.of());
                             if (meta.putObject(v, PutCondition.NONE) == MetadataStore.PutOutcome.PUBLISHED) {
-                                published.incrementAndGet();
+                                long rows = published.incrementAndGet();
+                                if (rows % REPORT_EVERY == 0) {
+                                    progress.report(rows);
+                                }
                             }
                         }
                         return null;

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * ({@code blocks/ab/ab12...}). A block becomes visible only whole: it is written to {@code tmp/},
  * fsynced, renamed into place and its folder fsynced. That happens whatever the store's durability:
  * the block's index row (written after) must never outlive its file, or deduplication would skip
- * re-writing the block for every later upload that names it.
+ * re-writing the block for every later upload that names it. For the same reason the row's delete
+ * is synced before the file is unlinked ({@link EmbeddedBlockStore#deleteIf}).
  *
  * <p>I/O goes through a slice of at most {@link #IO_SLICE} bytes at a time: the JDK copies heap
  * arrays through a per-thread cached direct buffer as large as the request, and a whole-block
@@ -109,6 +110,17 @@ final class BlockFiles {
             throw new StoreCorruptionException("block " + hash + " is indexed but its file " + path + " is missing");
         } catch (IOException e) {
             throw new StoreUnavailableException("cannot read block " + hash + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the block's file is there with {@code length} bytes (the length its index row says). */
+    boolean holds(BlockHash hash, int length) {
+        try {
+            return Files.size(path(hash)) == length;
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw new StoreUnavailableException("cannot look at block " + hash + ": " + e.getMessage(), e);
         }
     }
 

@@ -17,12 +17,20 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Blocks: an index row per block in RocksDB ({@code blocks}: hash -> where and how long), the
  * content of small blocks in RocksDB too ({@code inline_blocks}), and large blocks as files
  * ({@link BlockFiles}). The index row, its content row and the block counters change in one batch,
- * so {@link #stats()} is exact; a block file is durable before its index row is written.
+ * so {@link #stats()} is exact; a block file is durable before its index row is written, and the
+ * row's delete is durable before its file is unlinked.
+ *
+ * <p>A row is still not trusted blindly: a store written by an older release may hold a row whose
+ * file a power loss left unlinked. Uploads check that a file row's file is there with its length
+ * ({@link #existing} counts such a block as absent, {@link #putIfAbsent} writes the file again),
+ * which costs one {@code stat} per large block found, nothing for inline ones.
  *
  * <p>Why the split (measured with {@code BlockWriteBench}, see {@link EmbeddedStore}): files write a
  * large block once, where BlobDB writes it twice (WAL, then blob file) and holds it in a memtable
@@ -30,6 +38,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * RocksDB group-commits the WALs of concurrent writers.
  */
 final class EmbeddedBlockStore implements BlockStore {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedBlockStore.class);
     /** Blocks whose stored content is at most this long live in RocksDB; larger ones are files. */
     static final int DEFAULT_INLINE_MAX = 64 * 1024;
 
@@ -70,6 +79,15 @@ final class EmbeddedBlockStore implements BlockStore {
             lock.lock();
             try {
                 byte[] existing = db.get(Cf.BLOCKS, key);
+                if (existing != null && !holdsContent(hash, existing)) {
+                    // A row without its file (see the class comment): store the content again and
+                    // date the row as a new block's, for the collector's grace period.
+                    log.warn("block {} is indexed but its file is missing or short; writing it again", hash);
+                    files.write(hash, content, off, len);
+                    db.put(Cf.BLOCKS, key, indexRow(FILE, len, System.currentTimeMillis()));
+                    written.mark();
+                    return true;
+                }
                 if (existing != null) {
                     if (condemnedAt(existing) != 0) {
                         // Re-referenced by its address: no longer garbage (GcStore, under this stripe's lock).
@@ -105,13 +123,20 @@ final class EmbeddedBlockStore implements BlockStore {
             List<BlockHash> chunk = distinct.subList(start, Math.min(distinct.size(), start + EXISTING_BATCH));
             List<byte[]> rows = db.multiGet(Cf.BLOCKS, chunk.stream().map(Keys::block).toList());
             for (int i = 0; i < chunk.size(); i++) {
-                // A condemned block counts as absent: the caller stores it again, which revives it.
-                if (rows.get(i) != null && condemnedAt(rows.get(i)) == 0) {
+                // A condemned block counts as absent: the caller stores it again, which revives it;
+                // so does a row without its file, which putIfAbsent repairs.
+                byte[] row = rows.get(i);
+                if (row != null && condemnedAt(row) == 0 && holdsContent(chunk.get(i), row)) {
                     found.add(chunk.get(i));
                 }
             }
         }
         return found;
+    }
+
+    /** Whether the content an index row promises is there: always for inline rows; for a file, one stat. */
+    private boolean holdsContent(BlockHash hash, byte[] row) {
+        return row[0] != FILE || files.holds(hash, length(hash, row));
     }
 
     @Override
@@ -152,8 +177,11 @@ final class EmbeddedBlockStore implements BlockStore {
     }
 
     /**
-     * Removes the index row first: a crash before the file is unlinked leaves garbage, not a dangling
-     * index. The condition is checked under the stripe's lock, so no put can revive the block between.
+     * Removes the index row first, synced whatever the store's durability when a file goes next: a
+     * crash before the unlink leaves garbage, not a dangling index, and a power loss cannot undo the
+     * delete of a row whose file is gone (under RELAXED it did, and an upload deduplicated against
+     * the revived row). The condition is checked under the stripe's lock, so no put can revive the
+     * block between.
      */
     boolean deleteIf(BlockHash hash, java.util.function.Predicate<byte[]> condition) {
         byte[] key = Keys.block(hash);
@@ -167,10 +195,13 @@ final class EmbeddedBlockStore implements BlockStore {
             int length = length(hash, row);
             try (EmbeddedDb.Batch batch = db.batch()) {
                 batch.delete(Cf.BLOCKS, key).delete(Cf.INLINE_BLOCKS, key)
-                        .add(Keys.BLOCK_COUNT, -1).add(Keys.BLOCK_BYTES, -length).write();
-            }
-            if (row[0] == FILE) {
-                files.delete(hash);
+                        .add(Keys.BLOCK_COUNT, -1).add(Keys.BLOCK_BYTES, -length);
+                if (row[0] == FILE) {
+                    batch.writeDurably();
+                    files.delete(hash);
+                } else {
+                    batch.write(); // the content goes with the row: nothing to outlive it
+                }
             }
             return true;
         } finally {

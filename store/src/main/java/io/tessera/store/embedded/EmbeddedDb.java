@@ -55,7 +55,6 @@ final class EmbeddedDb implements AutoCloseable {
     // Memory budget (native, outside the Java heap): the server must stay small while streaming.
     private static final long BLOCK_CACHE_BYTES = 32L << 20;
     private static final long ALL_MEMTABLES_BYTES = 64L << 20;
-    private static final long MAX_SUCCESSIVE_COUNTER_MERGES = 32;
     private static final long MEMTABLE_BYTES = 16L << 20;
     private static final long MAX_WAL_BYTES = 128L << 20;
 
@@ -67,18 +66,35 @@ final class EmbeddedDb implements AutoCloseable {
     private final List<AutoCloseable> resources; // closed in reverse order of creation
     private final RocksDB db;
     private final Map<Cf, ColumnFamilyHandle> handles;
+    /** The store's durability: what every write uses unless it says otherwise. */
     private final WriteOptions writeOptions;
+    /** Synced whatever the store's durability: writes that must be durable before something irreversible. */
+    private final WriteOptions synced;
+    /** Never synced: writes that only restate what the WAL already holds (counter folds). */
+    private final WriteOptions unsynced;
+    private final Counters counters = new Counters(this::foldCounter);
     private boolean closed;
 
     private EmbeddedDb(List<AutoCloseable> resources, RocksDB db, Map<Cf, ColumnFamilyHandle> handles,
-                       WriteOptions writeOptions) {
+                       WriteOptions writeOptions, WriteOptions synced, WriteOptions unsynced) {
         this.resources = resources;
         this.db = db;
         this.handles = handles;
         this.writeOptions = writeOptions;
+        this.synced = synced;
+        this.unsynced = unsynced;
     }
 
     static EmbeddedDb open(Path dir, Durability durability) {
+        return open(dir, durability, false);
+    }
+
+    /**
+     * As {@link #open(Path, Durability)}; with {@code unsyncedWalDiesWithProcess}, RocksDB keeps WAL
+     * writes in the process until a sync (manual WAL flush), so a kill -9 loses exactly what a power
+     * loss would lose of the WAL. Tests of {@link Durability#RELAXED} use it; the store never does.
+     */
+    static EmbeddedDb open(Path dir, Durability durability, boolean unsyncedWalDiesWithProcess) {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             Cache cache = keep(resources, new LRUCache(BLOCK_CACHE_BYTES));
@@ -94,12 +110,9 @@ final class EmbeddedDb implements AutoCloseable {
                     .setWriteBufferSize(MEMTABLE_BYTES)
                     .setMaxWriteBufferNumber(2));
             UInt64AddOperator add = keep(resources, new UInt64AddOperator());
-            // Usage counters are merge operands added by every PUT and DELETE; a read applies every
-            // operand still in the memtable, so with thousands of them each read of a container (on
-            // every object request: versioning, CORS, ACLs) cost hundreds of microseconds. Past this
-            // many successive operands RocksDB folds them into one value as it writes.
-            ColumnFamilyOptions counters = keep(resources, new ColumnFamilyOptions(plain).setMergeOperator(add)
-                    .setMaxSuccessiveMerges(MAX_SUCCESSIVE_COUNTER_MERGES));
+            // Usage counters are merge operands, folded by Counters (not by max_successive_merges,
+            // which folds only while the value is cached and makes every write walk the operands).
+            ColumnFamilyOptions counters = keep(resources, new ColumnFamilyOptions(plain).setMergeOperator(add));
             DBOptions dbOptions = keep(resources, new DBOptions()
                     .setCreateIfMissing(true)
                     .setCreateMissingColumnFamilies(true)
@@ -107,10 +120,13 @@ final class EmbeddedDb implements AutoCloseable {
                     .setMaxTotalWalSize(MAX_WAL_BYTES)
                     .setMaxBackgroundJobs(2)
                     .setKeepLogFileNum(5)
-                    .setMaxLogFileSize(16L << 20));
+                    .setMaxLogFileSize(16L << 20)
+                    .setManualWalFlush(unsyncedWalDiesWithProcess));
             WriteOptions writeOptions = keep(resources, new WriteOptions()
                     // DURABLE: fsync the WAL before returning; RocksDB group-commits concurrent writers
                     .setSync(durability == Durability.DURABLE));
+            WriteOptions synced = keep(resources, new WriteOptions().setSync(true));
+            WriteOptions unsynced = keep(resources, new WriteOptions().setSync(false));
 
             List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
             for (Cf cf : Cf.values()) {
@@ -122,7 +138,7 @@ final class EmbeddedDb implements AutoCloseable {
             for (Cf cf : Cf.values()) {
                 handles.put(cf, list.get(cf.ordinal()));
             }
-            return new EmbeddedDb(resources, db, handles, writeOptions);
+            return new EmbeddedDb(resources, db, handles, writeOptions, synced, unsynced);
         } catch (RocksDBException e) {
             closeAll(resources);
             throw translate("open " + dir, e);
@@ -207,11 +223,59 @@ final class EmbeddedDb implements AutoCloseable {
         return Rows.counterValue(get(Cf.COUNTERS, key));
     }
 
+    /**
+     * How many merge operands RocksDB applied in the point lookups {@code action} made on this thread
+     * (its PerfContext), the cost a read of a counter pays; tests use it.
+     */
+    long mergeOperandsLookedUpBy(Runnable action) {
+        db.setPerfLevel(org.rocksdb.PerfLevel.ENABLE_COUNT);
+        try {
+            db.getPerfContext().reset();
+            action.run();
+            return db.getPerfContext().getInternalMergePointLookupCount();
+        } finally {
+            db.setPerfLevel(org.rocksdb.PerfLevel.DISABLE);
+        }
+    }
+
+    /**
+     * Writes every memtable to a table file, as RocksDB does by itself every {@link #MEMTABLE_BYTES}
+     * of writes; tests use it to reach that state without writing that much.
+     */
+    void flushMemtables() {
+        guarded("flush", () -> {
+            try (org.rocksdb.FlushOptions options = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+                db.flush(options, new ArrayList<>(handles.values()));
+            }
+            return null;
+        });
+    }
+
     // ---- writes (each one atomic, durable per the store's durability) ----
 
     void put(Cf cf, byte[] key, byte[] value) {
+        notACounter(cf);
         guarded("put", () -> {
             db.put(handles.get(cf), writeOptions, key, value);
+            return null;
+        });
+    }
+
+    /** Counters move only through {@link Batch#add} and {@link Batch#deleteCounter}, which {@link Counters} sees. */
+    private static void notACounter(Cf cf) {
+        if (cf == Cf.COUNTERS) {
+            throw new IllegalArgumentException("counters change through Batch.add and Batch.deleteCounter only");
+        }
+    }
+
+    /** Writes a counter's current value back as one whole value (see {@link Counters}, which holds its stripe). */
+    private void foldCounter(byte[] key) {
+        guarded("fold a counter", () -> {
+            ColumnFamilyHandle handle = handles.get(Cf.COUNTERS);
+            byte[] value = db.get(handle, key);
+            if (value != null) { // null: deleted with its container; writing 0 would bring the row back
+                db.put(handle, unsynced, key, value);
+            }
             return null;
         });
     }
@@ -219,17 +283,21 @@ final class EmbeddedDb implements AutoCloseable {
     /** A batch whose column family names are resolved here; write it with {@link #write}. */
     final class Batch implements AutoCloseable {
         private final WriteBatch batch = new WriteBatch();
+        private final List<byte[]> counterKeys = new ArrayList<>(4);
 
         Batch put(Cf cf, byte[] key, byte[] value) {
+            notACounter(cf);
             return run(() -> batch.put(handles.get(cf), key, value));
         }
 
         Batch delete(Cf cf, byte[] key) {
+            notACounter(cf);
             return run(() -> batch.delete(handles.get(cf), key));
         }
 
         /** Deletes every key in {@code [from, to)}. */
         Batch deleteRange(Cf cf, byte[] from, byte[] to) {
+            notACounter(cf);
             return run(() -> batch.deleteRange(handles.get(cf), from, to));
         }
 
@@ -238,18 +306,43 @@ final class EmbeddedDb implements AutoCloseable {
             if (delta == 0) {
                 return this;
             }
+            counterKeys.add(counterKey);
             return run(() -> batch.merge(handles.get(Cf.COUNTERS), counterKey, Rows.counterDelta(delta)));
+        }
+
+        /** Removes a counter (it reads as 0 again). */
+        Batch deleteCounter(byte[] counterKey) {
+            counterKeys.add(counterKey);
+            return run(() -> batch.delete(handles.get(Cf.COUNTERS), counterKey));
         }
 
         int count() {
             return batch.count();
         }
 
+        /** Writes the batch, durable per the store's durability. */
         void write() {
-            guarded("write", () -> {
-                db.write(writeOptions, batch);
+            write(writeOptions);
+        }
+
+        /**
+         * Writes the batch and syncs the WAL whatever the store's durability: for a change that
+         * must survive a power loss before the caller does something it cannot take back.
+         */
+        void writeDurably() {
+            write(synced);
+        }
+
+        private void write(WriteOptions options) {
+            Runnable write = () -> guarded("write", () -> {
+                db.write(options, batch);
                 return null;
             });
+            if (counterKeys.isEmpty()) {
+                write.run();
+            } else {
+                counters.write(counterKeys, write);
+            }
         }
 
         private Batch run(RocksAction action) {

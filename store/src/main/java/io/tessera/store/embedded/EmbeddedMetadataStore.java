@@ -22,7 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Accounts, containers and settings; object versions are in {@link ObjectTable}. Read-modify-write
  * of one row happens under that row's stripe lock; counters are RocksDB merges in the same batch as
- * the change that moves them.
+ * the change that moves them (folded by {@link Counters}, so reading them stays cheap).
  */
 final class EmbeddedMetadataStore implements MetadataStore {
     private final EmbeddedDb db;
@@ -145,7 +145,7 @@ final class EmbeddedMetadataStore implements MetadataStore {
             try (EmbeddedDb.Batch batch = db.batch()) {
                 batch.delete(Cf.CONTAINERS, key);
                 for (byte[] counter : containerCounterKeys(account, container)) {
-                    batch.delete(Cf.COUNTERS, counter); // zero when empty; a recreated container starts afresh
+                    batch.deleteCounter(counter); // zero when empty; a recreated container starts afresh
                 }
                 batch.add(Keys.accountCounter(account, Counter.CONTAINERS), -1).write();
             }

@@ -92,13 +92,19 @@ public final class EmbeddedStore implements Store {
     /** As {@link #open(Path, BlockSize, Durability, MetricRegistry)}, with another inline limit (tests use it). */
     static EmbeddedStore open(Path dataDir, BlockSize blockSize, Durability durability, MetricRegistry metrics,
                               int inlineMax) {
+        return open(dataDir, blockSize, durability, metrics, inlineMax, false);
+    }
+
+    /** As above; {@code unsyncedWalDiesWithProcess}: see {@link EmbeddedDb#open(Path, Durability, boolean)} (power-loss tests). */
+    static EmbeddedStore open(Path dataDir, BlockSize blockSize, Durability durability, MetricRegistry metrics,
+                              int inlineMax, boolean unsyncedWalDiesWithProcess) {
         Objects.requireNonNull(metrics, "metrics (pass a new MetricRegistry() if none is wanted)");
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
             throw new StoreUnavailableException("cannot create the data folder " + dataDir, e);
         }
-        EmbeddedDb db = EmbeddedDb.open(dataDir.resolve("rocksdb"), durability);
+        EmbeddedDb db = EmbeddedDb.open(dataDir.resolve("rocksdb"), durability, unsyncedWalDiesWithProcess);
         try {
             checkBlockSize(db, dataDir, blockSize);
             EmbeddedStore store = new EmbeddedStore(dataDir, blockSize, db, new BlockFiles(dataDir.resolve("blocks")),
@@ -123,6 +129,11 @@ public final class EmbeddedStore implements Store {
                     + " bytes but is being opened with blocks of " + wanted.bytes() + " bytes; the block size is"
                     + " fixed when a store is created, so configure " + existing + " or use another data folder");
         }
+    }
+
+    /** The database itself, for this package's tests. */
+    EmbeddedDb db() {
+        return db;
     }
 
     @Override

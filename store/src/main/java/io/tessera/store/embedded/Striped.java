@@ -21,10 +21,19 @@ final class Striped<L> {
         }
     }
 
-    @SuppressWarnings("unchecked")
     L get(byte[] key) {
+        return at(indexOf(key));
+    }
+
+    /** The stripe of {@code key}: callers that take several stripes take them in this order. */
+    int indexOf(byte[] key) {
         int h = Arrays.hashCode(key);
         h ^= h >>> 16; // spread: Arrays.hashCode's low bits depend mostly on the last bytes
-        return (L) stripes[h & (stripes.length - 1)];
+        return h & (stripes.length - 1);
+    }
+
+    @SuppressWarnings("unchecked")
+    L at(int index) {
+        return (L) stripes[index];
     }
 }
