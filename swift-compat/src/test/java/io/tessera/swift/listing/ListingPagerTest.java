@@ -1,9 +1,11 @@
 package io.tessera.swift.listing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.tessera.store.ListQuery;
 import io.tessera.store.Names;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -94,6 +96,40 @@ class ListingPagerTest {
         assertThat(pager.page(req)).extracting(e -> e.item() != null ? e.item() : e.subdir())
                 .containsExactly("dir/", "zzz");
         assertThat(rowsRead.get()).as("rows read from the store").isLessThan(30);
+    }
+
+    /**
+     * Delimiters at the edges of UTF-8's length classes. U+D7FF + 1 is a surrogate, not a character:
+     * a skip to "name up to the delimiter + (delimiter + 1)" encoded it as '?', went backwards and
+     * scanned the same rows forever; U+10FFFF + 1 is no code point at all and threw (a 500).
+     */
+    @Test
+    void delimitersAtTheEdgesOfUtf8GiveTheReferencePage() {
+        String max = new String(Character.toChars(Character.MAX_CODE_POINT));
+        for (String delimiter : List.of("\uD7FF", "\uE000", "\uFFFF", "\uD800\uDC00", max, "a" + max)) {
+            TreeSet<String> names = new TreeSet<>(Names.UTF8_ORDER);
+            for (String n : List.of("a", "b", "z", "\uD7FF", "\uE000", "\uFFFF", "\uD800\uDC00", max)) {
+                names.add(n);
+                names.add(n + delimiter + "x");
+                names.add(n + delimiter + "y" + delimiter + "z");
+                names.add(n + delimiter);
+                names.add(delimiter + n);
+            }
+            List<String> sorted = new ArrayList<>(names);
+            for (boolean reverse : new boolean[] {false, true}) {
+                for (boolean pathMode : new boolean[] {false, true}) {
+                    ListingRequest req = new ListingRequest(null, pathMode ? "/" : delimiter, null, null, 1000,
+                            reverse, pathMode);
+                    List<String> got = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> pager(sorted).page(req))
+                            .stream().map(e -> e.item() != null ? e.item() : "SUBDIR:" + e.subdir()).toList();
+                    assertThat(got).as("%s", req).isEqualTo(reference(sorted, req));
+                }
+            }
+        }
+    }
+
+    private static ListingPager<String> pager(List<String> sorted) {
+        return new ListingPager<>(q -> scan(sorted, q), s -> s);
     }
 
     private static String randomName(Random random, int len) {
