@@ -336,6 +336,32 @@ abstract class SwiftHttpApiTest {
         assertThat(text(http.send("GET", A + "?format=json&prefix=list"))).contains("\"name\":\"list\"", "\"count\":30");
     }
 
+    /**
+     * Delimiters at the edges of UTF-8's length classes: U+D7FF (the last character before the
+     * surrogates) hung the server in an endless loop of store scans, U+10FFFF (the last code point) was a 500.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void delimitersAtTheEdgesOfUtf8ListCorrectly() throws Exception {
+        container("edges");
+        String max = new String(Character.toChars(Character.MAX_CODE_POINT));
+        List<String> names = List.of("a\uD7FFb", "a\uD7FFc", "b", "c" + max + "d", "c" + max + "e", "d\uFFFFe", "\uD83D\uDE00");
+        for (String n : names) {
+            assertThat(http.send("PUT", A + "/edges/" + java.net.URLEncoder.encode(n, StandardCharsets.UTF_8), n.getBytes())
+                    .statusCode()).as(n).isEqualTo(201);
+        }
+        assertThat(text(http.send("GET", A + "/edges?delimiter=%ED%9F%BF")).split("\n"))
+                .containsExactly("a\uD7FF", "b", "c" + max + "d", "c" + max + "e", "d\uFFFFe", "\uD83D\uDE00");
+        assertThat(text(http.send("GET", A + "/edges?delimiter=%ED%9F%BF&reverse=true")).split("\n"))
+                .containsExactly("\uD83D\uDE00", "d\uFFFFe", "c" + max + "e", "c" + max + "d", "b", "a\uD7FF");
+        assertThat(text(http.send("GET", A + "/edges?delimiter=%F4%8F%BF%BF")).split("\n"))
+                .containsExactly("a\uD7FFb", "a\uD7FFc", "b", "c" + max, "d\uFFFFe", "\uD83D\uDE00");
+        assertThat(text(http.send("GET", A + "/edges?delimiter=%EF%BF%BF&marker=b")).split("\n"))
+                .containsExactly("c" + max + "d", "c" + max + "e", "d\uFFFF", "\uD83D\uDE00");
+        assertThat(text(http.send("GET", A + "/edges?prefix=c%F4%8F%BF%BF&delimiter=e")).split("\n"))
+                .containsExactly("c" + max + "d", "c" + max + "e");
+    }
+
     @Test
     void copiesShareBlocksAndMoveNone() throws Exception {
         container("copy");

@@ -154,13 +154,60 @@ public abstract class StoreContractTest {
         }
     }
 
-    /** The page a correct backend returns for {@code query} over {@code names}. */
-    private static List<String> expectedPage(List<String> names, ListQuery query) {
+    /**
+     * The page a correct backend returns for {@code query} over {@code names}, the slow, obvious way:
+     * filter, sort by UTF-8 bytes, and keep one name per delimiter group (the group's own name when it
+     * is there, else the first met), at most limit.
+     */
+    public static List<String> expectedPage(java.util.Collection<String> names, ListQuery query) {
         List<String> sorted = names.stream().filter(query::matches).sorted(Names.UTF8_ORDER).collect(Collectors.toList());
         if (query.reverse()) {
             Collections.reverse(sorted);
         }
-        return sorted.subList(0, Math.min(query.limit(), sorted.size()));
+        List<String> page = new ArrayList<>();
+        String lastGroup = null;
+        for (String n : sorted) {
+            String group = query.groupOf(n);
+            if (group != null && group.equals(lastGroup)) {
+                if (n.equals(group)) {
+                    page.set(page.size() - 1, n);
+                }
+                continue;
+            }
+            lastGroup = group;
+            page.add(n);
+        }
+        return page.subList(0, Math.min(query.limit(), page.size()));
+    }
+
+    /** Characters at every edge of UTF-8's length classes and of the surrogate gap, and delimiters. */
+    public static final List<String> NASTY_ALPHABET = List.of("/", ".", "a", "b", "\u007F", "\u0080", "\u07FF",
+            "\u0800", "\uD7FF", "\uE000", "\uFFFD", "\uFFFF", "\uD800\uDC00", "\uD83D\uDE00", "\uDBFF\uDFFF");
+
+    public static String nastyName(Random random, int maxLength) {
+        StringBuilder b = new StringBuilder();
+        int length = 1 + random.nextInt(maxLength);
+        for (int i = 0; i < length; i++) {
+            b.append(NASTY_ALPHABET.get(random.nextInt(NASTY_ALPHABET.size())));
+        }
+        return b.toString();
+    }
+
+    /** A random query over names from {@link #NASTY_ALPHABET}: any prefix, delimiter, bounds and limit. */
+    public static ListQuery nastyQuery(Random random) {
+        return new ListQuery(
+                random.nextInt(3) == 0 ? nastyName(random, 2) : null,
+                random.nextInt(3) > 0 ? nastyName(random, random.nextInt(5) == 0 ? 2 : 1) : null,
+                random.nextInt(3) == 0 ? nastyName(random, 3) : null,
+                random.nextInt(6) == 0 ? nastyName(random, 3) : null,
+                random.nextInt(4) == 0 ? nastyName(random, 3) : null,
+                random.nextBoolean(),
+                random.nextInt(4) == 0 ? 1_000 : 1 + random.nextInt(12));
+    }
+
+    /** Rounds of the random listing properties: each a fresh set of names and many queries over it. */
+    protected int listingRounds() {
+        return 6;
     }
 
     /**
@@ -476,6 +523,22 @@ public abstract class StoreContractTest {
 
     @Nested
     class Containers {
+        @Test
+        void randomContainerListingsWithDelimitersMatchABruteForceListing() {
+            Random r = new Random(21);
+            Set<String> names = new HashSet<>();
+            for (int i = 0; i < 80; i++) {
+                String name = nastyName(r, 4);
+                if (names.add(name)) {
+                    container("alice", name);
+                }
+            }
+            for (int i = 0; i < 40 * listingRounds(); i++) {
+                ListQuery q = nastyQuery(r);
+                assertThat(containerNames(q)).as("%s over %s", q, names).containsExactlyElementsOf(expectedPage(names, q));
+            }
+        }
+
         @Test
         void createIsTrueOnceAndLeavesAnExistingContainerUntouched() {
             Map<String, String> first = Map.of("x-container-meta-a", "1", "x-container-read", ".r:*");
@@ -816,6 +879,37 @@ public abstract class StoreContractTest {
                     .as("a page is full unless the range ends").hasSize(1_001);
             assertThat(meta().listObjects("alice", "c2", ListQuery.all(10)).stream().map(ObjectVersion::name))
                     .containsExactly("dir1/intruder");
+        }
+
+        /**
+         * Random names at the edges of UTF-8 (surrogate gap, U+FFFF, 4-byte characters, U+10FFFF), some deleted
+         * again, and random prefix, delimiter, markers and limit: every page equals the brute-force listing.
+         */
+        @Test
+        void randomListingsWithDelimitersMatchABruteForceListing() {
+            Random r = new Random(12);
+            Hashmap map = randomMap(1, 7);
+            long micros = 1_000;
+            for (int round = 0; round < listingRounds(); round++) {
+                String c = "nasty" + round;
+                container("alice", c);
+                Set<String> names = new HashSet<>();
+                int count = 20 + r.nextInt(120);
+                for (int i = 0; i < count; i++) {
+                    String name = nastyName(r, 5);
+                    meta().putObject(version("alice", c, name, micros++, map), PutCondition.NONE);
+                    names.add(name);
+                }
+                for (String gone : names.stream().sorted().filter(n -> r.nextInt(5) == 0).toList()) {
+                    meta().deleteObject("alice", c, gone, ts(micros++));
+                    names.remove(gone);
+                }
+                for (int i = 0; i < 60; i++) {
+                    ListQuery q = nastyQuery(r);
+                    assertThat(meta().listObjects("alice", c, q).stream().map(ObjectVersion::name).toList())
+                            .as("round %d: %s over %s", round, q, names).containsExactlyElementsOf(expectedPage(names, q));
+                }
+            }
         }
 
         @Test

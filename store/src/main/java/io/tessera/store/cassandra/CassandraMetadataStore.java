@@ -169,7 +169,7 @@ final class CassandraMetadataStore implements MetadataStore {
         // refetch past rows left by deletes.
         List<ContainerRow> rows = new ShardedListing<ContainerRow>(cql, 1,
                 (shard, range, reverse, limit) -> fetchContainers(account, range, reverse, limit),
-                ContainerRow::name, ContainerRow::exists).list(NameRange.of(query), query.reverse(), query.limit());
+                ContainerRow::name, ContainerRow::exists).list(query);
         if (rows.isEmpty()) {
             return List.of();
         }

@@ -18,10 +18,10 @@ record NameRange(String lower, String upper) {
         String upper = null;
         if (query.prefix() != null && !query.prefix().isEmpty()) {
             lower = query.prefix();
-            upper = prefixEnd(query.prefix());
+            upper = Names.prefixEnd(query.prefix());
         }
         if (query.startAfter() != null) {
-            lower = max(lower, successor(query.startAfter()));
+            lower = max(lower, Names.successor(query.startAfter()));
         }
         if (query.startAt() != null) {
             lower = max(lower, query.startAt());
@@ -38,31 +38,21 @@ record NameRange(String lower, String upper) {
 
     /** The rest of this range after {@code name}, walking in the given direction. */
     NameRange after(String name, boolean reverse) {
-        return reverse ? new NameRange(lower, name) : new NameRange(successor(name), upper);
-    }
-
-    /** The smallest string greater than {@code s} in UTF-8 byte order: {@code s} followed by U+0000. */
-    static String successor(String s) {
-        return s + '\0';
+        return reverse ? new NameRange(lower, name) : new NameRange(max(lower, Names.successor(name)), upper);
     }
 
     /**
-     * The smallest string greater than every string that starts with {@code prefix}: the prefix with its last
-     * code point incremented (UTF-8 byte order is code point order), dropping trailing U+10FFFF; null if the
-     * prefix is all U+10FFFF, when no such string exists.
+     * The rest of this range once the group ("subdirectory") {@code group} is skipped, walking in the given
+     * direction; null if nothing is left. Reversed, the group's own name stays in range: it is the last
+     * row of the group met in that direction, and the one that stands for the group when it exists.
      */
-    static String prefixEnd(String prefix) {
-        int end = prefix.length();
-        while (end > 0) {
-            int cp = prefix.codePointBefore(end);
-            int start = end - Character.charCount(cp);
-            if (cp < Character.MAX_CODE_POINT) {
-                int next = cp + 1 == Character.MIN_SURROGATE ? Character.MAX_SURROGATE + 1 : cp + 1;
-                return prefix.substring(0, start) + new String(Character.toChars(next));
-            }
-            end = start;
+    NameRange past(String group, boolean reverse) {
+        if (reverse) {
+            String below = Names.successor(group);
+            return upper != null && Names.UTF8_ORDER.compare(upper, below) <= 0 ? this : new NameRange(lower, below);
         }
-        return null;
+        String end = Names.prefixEnd(group);
+        return end == null ? null : new NameRange(max(lower, end), upper);
     }
 
     private static String max(String a, String b) {

@@ -159,7 +159,7 @@ final class ObjectTable {
     List<ObjectVersion> list(String account, String container, ListQuery query) {
         List<Stored> rows = new ShardedListing<>(cql, shards,
                 (shard, range, reverse, limit) -> fetchSlice(account, container, shard, range, reverse, limit),
-                Stored::name, Stored::live).list(NameRange.of(query), query.reverse(), query.limit());
+                Stored::name, Stored::live).list(query);
         List<ObjectVersion> page = new ArrayList<>(rows.size());
         for (Stored row : rows) {
             page.add(toVersion(account, container, row));

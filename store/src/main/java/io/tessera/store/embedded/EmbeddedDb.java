@@ -175,7 +175,35 @@ final class EmbeddedDb implements AutoCloseable {
      * or reversed, at most {@code limit} of them, all from one consistent view.
      */
     void scan(Cf cf, byte[] from, byte[] to, boolean reverse, int limit, Visitor visitor) {
-        if (limit <= 0 || (to != null && Arrays.compareUnsigned(from, to) >= 0)) {
+        if (limit <= 0) {
+            return;
+        }
+        int[] seen = {0};
+        walk(cf, from, to, reverse, (key, value) ->
+                visitor.visit(key, value) && ++seen[0] < limit ? Walker.NEXT : Walker.STOP);
+    }
+
+    /** A {@link #walk} visitor that steers the iterator. */
+    interface Walker {
+        /** Go on to the next row in the walk's direction. */
+        byte[] NEXT = new byte[0];
+        /** End the walk. */
+        byte[] STOP = new byte[0];
+
+        /**
+         * Sees one row; returns {@link #NEXT}, {@link #STOP}, or a key to jump to: forward, the first key
+         * at or after it; reversed, the last key at or before it (the walk's bounds still apply).
+         */
+        byte[] visit(byte[] key, byte[] value);
+    }
+
+    /**
+     * Walks the rows with keys in {@code [from, to)} ({@code to} null: no upper bound) on one iterator,
+     * so one consistent view, in key order or reversed, letting the visitor jump ahead with a seek
+     * (how a delimiter listing skips a whole subdirectory without reading it).
+     */
+    void walk(Cf cf, byte[] from, byte[] to, boolean reverse, Walker walker) {
+        if (to != null && Arrays.compareUnsigned(from, to) >= 0) {
             return;
         }
         guarded("scan", () -> {
@@ -188,14 +216,20 @@ final class EmbeddedDb implements AutoCloseable {
                 } else {
                     it.seekToFirst();
                 }
-                for (int n = 0; n < limit && it.isValid(); n++) {
-                    if (!visitor.visit(it.key(), it.value())) {
+                while (it.isValid()) {
+                    byte[] next = walker.visit(it.key(), it.value());
+                    if (next == Walker.STOP) {
                         break;
-                    }
-                    if (reverse) {
-                        it.prev();
+                    } else if (next == Walker.NEXT) {
+                        if (reverse) {
+                            it.prev();
+                        } else {
+                            it.next();
+                        }
+                    } else if (reverse) {
+                        it.seekForPrev(next);
                     } else {
-                        it.next();
+                        it.seek(next);
                     }
                 }
                 it.status();

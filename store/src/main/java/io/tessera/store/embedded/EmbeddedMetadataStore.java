@@ -157,14 +157,12 @@ final class EmbeddedMetadataStore implements MetadataStore {
 
     @Override
     public List<ContainerInfo> listContainers(String account, ListQuery query) {
-        byte[] base = Keys.account(account);
-        Keys.Range range = Keys.range(base, query);
         List<String> names = new ArrayList<>();
         List<Entity> entities = new ArrayList<>();
-        db.scan(Cf.CONTAINERS, range.from(), range.to(), query.reverse(), query.limit(), (key, value) -> {
-            names.add(Keys.nameAfter(base, key));
-            return entities.add(Rows.decodeEntity(value));
-        });
+        for (NameListing.Row row : NameListing.page(db, Cf.CONTAINERS, Keys.account(account), query)) {
+            names.add(row.name());
+            entities.add(Rows.decodeEntity(row.value()));
+        }
         List<byte[]> counterKeys = new ArrayList<>();
         names.forEach(name -> counterKeys.addAll(containerCounterKeys(account, name)));
         List<byte[]> counters = db.multiGet(Cf.COUNTERS, counterKeys);

@@ -3,6 +3,7 @@ package io.tessera.store.embedded;
 import io.tessera.hashmap.BlockHash;
 import io.tessera.store.ListQuery;
 import io.tessera.store.MapId;
+import io.tessera.store.Names;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -121,12 +122,15 @@ final class Keys {
     }
 
     static Range range(byte[] base, ListQuery query) {
-        byte[] scope = query.prefix() == null ? base : concat(base, utf8(query.prefix()));
-        byte[] from = scope;
-        byte[] to = successorOfPrefix(scope);
+        byte[] from = base;
+        byte[] to = successorOfPrefix(base);
+        if (query.prefix() != null && !query.prefix().isEmpty()) {
+            from = concat(base, utf8(query.prefix()));
+            String end = Names.prefixEnd(query.prefix());
+            to = end == null ? to : concat(base, utf8(end));
+        }
         if (query.startAfter() != null) {
-            // The smallest key strictly greater than base+startAfter is that key followed by 0x00.
-            from = max(from, concat(base, utf8(query.startAfter()), new byte[] {0}));
+            from = max(from, concat(base, utf8(Names.successor(query.startAfter()))));
         }
         if (query.startAt() != null) {
             from = max(from, concat(base, utf8(query.startAt())));
@@ -137,7 +141,10 @@ final class Keys {
         return new Range(from, to);
     }
 
-    /** The smallest key greater than every key starting with {@code prefix}; null if there is none. */
+    /**
+     * The smallest key greater than every key starting with {@code prefix}; null if there is none. For
+     * binary keys and key bases; a bound derived from a name is {@link Names#prefixEnd}'s, in one place.
+     */
     static byte[] successorOfPrefix(byte[] prefix) {
         for (int i = prefix.length - 1; i >= 0; i--) {
             if (prefix[i] != (byte) 0xFF) {

@@ -130,11 +130,11 @@ final class ObjectTable {
     }
 
     List<ObjectVersion> list(String account, String container, ListQuery query) {
-        byte[] base = Keys.objectsOf(account, container);
-        Keys.Range range = Keys.range(base, query);
-        List<ObjectVersion> page = new ArrayList<>(Math.min(query.limit(), 1024));
-        db.scan(Cf.OBJECTS, range.from(), range.to(), query.reverse(), query.limit(), (key, value) ->
-                page.add(Rows.decodeObject(account, container, Keys.nameAfter(base, key), value)));
+        List<NameListing.Row> rows = NameListing.page(db, Cf.OBJECTS, Keys.objectsOf(account, container), query);
+        List<ObjectVersion> page = new ArrayList<>(rows.size());
+        for (NameListing.Row row : rows) {
+            page.add(Rows.decodeObject(account, container, row.name(), row.value()));
+        }
         return page;
     }
 

@@ -41,6 +41,11 @@ class CassandraStoreContractTest extends StoreContractTest {
     }
 
     @Override
+    protected int listingRounds() {
+        return 2; // every query is a slice per listing shard
+    }
+
+    @Override
     protected void closeStore(Store store) {
         // kept open for the next test; closed after the class
     }

@@ -11,15 +11,6 @@ import org.junit.jupiter.api.Test;
 class NameRangeTest {
 
     @Test
-    void prefixEndIsTheSmallestNameAfterEveryNameWithThePrefix() {
-        assertThat(NameRange.prefixEnd("photos/")).isEqualTo("photos0");
-        assertThat(NameRange.prefixEnd("a\uD7FF")).isEqualTo("a\uE000"); // surrogates are not code points of UTF-8
-        assertThat(NameRange.prefixEnd("a\uFFFF")).isEqualTo("a\uD800\uDC00"); // U+FFFF + 1 = U+10000
-        assertThat(NameRange.prefixEnd("a" + new String(Character.toChars(0x10FFFF)))).isEqualTo("b");
-        assertThat(NameRange.prefixEnd(new String(Character.toChars(0x10FFFF)))).isNull();
-    }
-
-    @Test
     void everyNameInsideTheRangeMatchesTheQueryAndNoneOutside() {
         List<String> names = List.of("", "a", "a\0", "ab", "abc", "abd", "ab\uFFFF", "ab\uD83D\uDE00", "ac", "b",
                 "\uFF5E", "\uD83D\uDE00x");

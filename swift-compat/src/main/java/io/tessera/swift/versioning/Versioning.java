@@ -23,7 +23,7 @@ public final class Versioning {
         String floor = "\u0001";
         String startAt = q.startAt() == null || io.tessera.store.Names.UTF8_ORDER.compare(q.startAt(), floor) < 0
                 ? floor : q.startAt();
-        return new ListQuery(q.prefix(), q.startAfter(), startAt, q.endBefore(), q.reverse(), q.limit());
+        return q.withStartAt(startAt);
     }
 
     static boolean isHidden(ObjectVersion v) {
