@@ -66,6 +66,8 @@ public interface MetadataStore {
      * Publishes a version: the object's name now points at {@code version.map()}. The map and all
      * its blocks must already be durable. The container must exist (callers check; a backend may
      * throw IllegalStateException otherwise). Updates the container's and account's counters.
+     * A version naming content that existed before the request (a copy, a versioning move) is
+     * published through {@link io.tessera.store.content.ContentMaps#publishExisting}, which retains it.
      */
     PutOutcome putObject(ObjectVersion version, PutCondition condition);
 
