@@ -233,6 +233,41 @@ abstract class SwiftFeaturesTest {
                 .isEqualTo("application/x-deleted;swift_versions_deleted=1");
     }
 
+    /**
+     * Versioning moves re-point a name at content that exists: archiving the current version, restoring an
+     * archived one (stack mode), a POST. Such a new reference by name must revive content the collector
+     * condemned meanwhile (store/GC.md: its mark may have missed the reference while it moved), as a copy
+     * does; otherwise the next cycle frees a block the archive or the restored object names.
+     */
+    @Test
+    void versioningMovesReviveCondemnedContent() throws Exception {
+        io.tessera.store.Store store = server.server.store();
+        container("rv-archive");
+        container("rv", "X-Versions-Location", "rv-archive");
+        put("rv/o", "first version");
+        io.tessera.hashmap.BlockHash first = blockOf(store, "rv", "o");
+        assertThat(store.gc().condemnBlock(first, System.currentTimeMillis())).isTrue();
+        put("rv/o", "second version"); // archives the first: a new name for its block
+        assertThat(store.gc().block(first).orElseThrow().condemned()).as("archived content revived").isFalse();
+
+        io.tessera.hashmap.BlockHash second = blockOf(store, "rv", "o");
+        assertThat(store.gc().condemnBlock(first, System.currentTimeMillis())).isTrue();
+        assertThat(http.send("DELETE", A + "/rv/o").statusCode()).isEqualTo(204); // restores the first
+        assertThat(body(http.send("GET", A + "/rv/o"))).isEqualTo("first version");
+        assertThat(store.gc().block(first).orElseThrow().condemned()).as("restored content revived").isFalse();
+
+        assertThat(store.gc().condemnBlock(first, System.currentTimeMillis())).isTrue();
+        assertThat(http.send("POST", A + "/rv/o", "X-Object-Meta-K", "v").statusCode()).isEqualTo(202);
+        assertThat(store.gc().block(first).orElseThrow().condemned()).as("re-published by a POST").isFalse();
+        assertThat(second).isNotEqualTo(first);
+    }
+
+    private static io.tessera.hashmap.BlockHash blockOf(io.tessera.store.Store store, String container, String name) {
+        io.tessera.store.MapId map = store.metadata().getObject(TestServer.ACCOUNT, container, name).orElseThrow().map();
+        assertThat(map.length()).as("a one-block object: its map id names its block").isLessThanOrEqualTo(store.blockSize().bytes());
+        return map.merkleRoot();
+    }
+
     // ---- object versioning ----
 
     @Test

@@ -66,6 +66,8 @@ public interface MetadataStore {
      * Publishes a version: the object's name now points at {@code version.map()}. The map and all
      * its blocks must already be durable. The container must exist (callers check; a backend may
      * throw IllegalStateException otherwise). Updates the container's and account's counters.
+     * A version naming content that existed before the request (a copy, a versioning move) is
+     * published through {@link io.tessera.store.content.ContentMaps#publishExisting}, which retains it.
      */
     PutOutcome putObject(ObjectVersion version, PutCondition condition);
 
@@ -109,6 +111,23 @@ public interface MetadataStore {
             return -1;
         }
         return Long.parseLong(at);
+    }
+
+    // ---- rows no container reaches (the collector's pass) ----
+
+    /**
+     * Removes object rows that no container reaches any more: rows a put wrote into a container while
+     * a delete of that container ran (the put had passed its checks), and a deleted container's own
+     * delete markers. Such rows are unreachable by construction: no listing, get or collector mark
+     * walks them, and a container created again under the same name does not see them. So removing
+     * them frees only their space; the blocks they name are garbage (invariant 3 protects only what a
+     * reachable version names). The collector calls this once per cycle; a backend whose container
+     * delete cannot race a put has nothing to remove.
+     *
+     * @return how many live (not deleted) versions were removed
+     */
+    default long removeUnreachableObjects() {
+        return 0;
     }
 
     // ---- cluster-wide settings (e.g. the token-signing secret every frontend shares) ----

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * @param keyspace        created at start if missing; lower case, as CQL folds unquoted names
  * @param replication     the keyspace's replication map, used only when the keyspace is created,
  *                        e.g. {@code {'class': 'NetworkTopologyStrategy', 'dc1': 3}}
- * @param consistency     for every read and write (LWTs use LOCAL_SERIAL); LOCAL_QUORUM by default
+ * @param consistency     for every read and write (LWTs use LOCAL_SERIAL); LOCAL_QUORUM by default; only
+ *                        {@link #QUORUM_CLASS} levels are accepted
  * @param requestTimeout  per data request, retries included; generous, for a slow node under load
  * @param schemaTimeout   per DDL statement and for schema agreement
  * @param username        null for no authentication
@@ -37,6 +38,13 @@ public record CassandraConfig(List<String> contactPoints, String localDatacenter
     /** One block must fit in one mutation with room to spare (Cassandra's limit is 16 MiB by default). */
     public static final int MAX_BLOCK_SIZE = 4 * 1024 * 1024;
     public static final int DEFAULT_LISTING_SHARDS = 256;
+    /**
+     * The consistency levels whose reads see every acknowledged write (ARCHITECTURE invariants 2 and 3):
+     * quorum-class ones. ONE, TWO, THREE, LOCAL_ONE and ANY are refused at start.
+     */
+    public static final java.util.Set<DefaultConsistencyLevel> QUORUM_CLASS = java.util.Collections.unmodifiableSet(
+            java.util.EnumSet.of(DefaultConsistencyLevel.LOCAL_QUORUM, DefaultConsistencyLevel.QUORUM,
+                    DefaultConsistencyLevel.EACH_QUORUM, DefaultConsistencyLevel.ALL));
     private static final Pattern KEYSPACE = Pattern.compile("[a-z][a-z0-9_]{0,47}");
     private static final Pattern HOST_PORT = Pattern.compile("[^:\\s]+:\\d{1,5}");
 
@@ -60,6 +68,12 @@ public record CassandraConfig(List<String> contactPoints, String localDatacenter
         require(consistency, "consistency");
         if (consistency.isSerial()) {
             throw new IllegalArgumentException("consistency " + consistency + " is for lightweight transactions only");
+        }
+        if (!QUORUM_CLASS.contains(consistency)) {
+            throw new IllegalArgumentException("consistency " + consistency + " cannot keep the store's promises: a"
+                    + " read must see every acknowledged write (a published version names blocks and a map that are"
+                    + " there; the collector must see every reference), which takes reads and writes that overlap"
+                    + " in a majority of replicas. Use one of " + QUORUM_CLASS + " (LOCAL_QUORUM is the default)");
         }
         requirePositive(requestTimeout, "request timeout");
         requirePositive(schemaTimeout, "schema timeout");

@@ -71,18 +71,18 @@ final class CassandraMetadataStore implements MetadataStore {
         addAccountMeta = cql.prepare("UPDATE {ks}.accounts SET metadata = metadata + ? WHERE account = ?");
         removeAccountMeta = cql.prepare("UPDATE {ks}.accounts SET metadata = metadata - ? WHERE account = ?");
         String containerKey = " WHERE account = ? AND container = ?";
-        selectContainer = cql.prepare("SELECT container, created, metadata FROM {ks}.containers" + containerKey);
-        createContainer = cql.prepare("UPDATE {ks}.containers SET created = ?, metadata = ?" + containerKey);
+        selectContainer = cql.prepare("SELECT container, created, metadata, incarnation FROM {ks}.containers" + containerKey);
+        createContainer = cql.prepare("UPDATE {ks}.containers SET created = ?, metadata = ?, incarnation = ?" + containerKey);
         addContainerMeta = cql.prepare("UPDATE {ks}.containers SET metadata = metadata + ?" + containerKey);
         removeContainerMeta = cql.prepare("UPDATE {ks}.containers SET metadata = metadata - ?" + containerKey);
         deleteContainer = cql.prepare("DELETE FROM {ks}.containers" + containerKey);
-        String slice = "SELECT container, created, metadata FROM {ks}.containers WHERE account = ? AND container >= ?";
+        String slice = "SELECT container, created, metadata, incarnation FROM {ks}.containers WHERE account = ? AND container >= ?";
         containerSlices[0] = cql.prepare(slice + " ORDER BY container ASC LIMIT ?");
         containerSlices[1] = cql.prepare(slice + " AND container < ? ORDER BY container ASC LIMIT ?");
         containerSlices[2] = cql.prepare(slice + " ORDER BY container DESC LIMIT ?");
         containerSlices[3] = cql.prepare(slice + " AND container < ? ORDER BY container DESC LIMIT ?");
         selectUsageRange = cql.prepare("SELECT container, objects, bytes FROM {ks}.container_usage"
-                + " WHERE account = ? AND container >= ? AND container <= ?");
+                + " WHERE account = ? AND container >= ? AND container < ?");
         selectSetting = cql.prepare("SELECT value FROM {ks}.settings WHERE key = ?");
         insertSetting = cql.prepare("INSERT INTO {ks}.settings (key, value) VALUES (?, ?) IF NOT EXISTS");
     }
@@ -123,7 +123,9 @@ final class CassandraMetadataStore implements MetadataStore {
             return false;
         }
         // Replacing the whole map also clears any metadata a change racing an earlier delete left behind.
-        cql.execute(createContainer.bind(created.micros(), withoutRemovals(metadata), account, container).setIdempotent(true),
+        // A new incarnation: rows a put left under an earlier one of this name stay unreachable.
+        cql.execute(createContainer.bind(created.micros(), withoutRemovals(metadata), ContainerKey.newIncarnation(),
+                        account, container).setIdempotent(true),
                 "creating container " + account + "/" + container);
         usage.addContainers(account, 1);
         return true;
@@ -132,7 +134,7 @@ final class CassandraMetadataStore implements MetadataStore {
     @Override
     public Optional<ContainerInfo> getContainer(String account, String container) {
         return readContainer(account, container).map(row -> {
-            Usage u = usage.container(account, container);
+            Usage u = usage.container(account, keyOf(container, row).key());
             return toInfo(account, container, row, u);
         });
     }
@@ -148,17 +150,19 @@ final class CassandraMetadataStore implements MetadataStore {
 
     @Override
     public DeleteContainerOutcome deleteContainer(String account, String container) {
-        if (readContainer(account, container).isEmpty()) {
+        Optional<ContainerKey> key = containerKey(account, container);
+        if (key.isEmpty()) {
             return DeleteContainerOutcome.NOT_FOUND;
         }
-        // The rows decide, not the counters, which may drift. A put racing this delete can still land
-        // in a deleted container, as in Swift; the collector finds such orphans.
-        if (objects.anyLive(account, container)) {
+        // The rows decide, not the counters, which may drift. A put that read the container's key before
+        // this delete may still write under it after: its row is unreachable (no container has that key
+        // any more) and the collector's pass (removeUnreachableObjects) deletes it.
+        if (objects.anyLive(account, key.get())) {
             return DeleteContainerOutcome.NOT_EMPTY;
         }
         cql.execute(deleteContainer.bind(account, container).setIdempotent(true),
                 "deleting container " + account + "/" + container);
-        usage.resetContainer(account, container);
+        usage.deleteContainer(account, key.get().key());
         usage.addContainers(account, -1);
         return DeleteContainerOutcome.DELETED;
     }
@@ -176,7 +180,7 @@ final class CassandraMetadataStore implements MetadataStore {
         Map<String, Usage> usages = usageOf(account, rows.get(0).name(), rows.get(rows.size() - 1).name(), query.reverse());
         List<ContainerInfo> page = new ArrayList<>(rows.size());
         for (ContainerRow r : rows) {
-            page.add(toInfo(account, r.name(), r.row(), usages.getOrDefault(r.name(), Usage.ZERO)));
+            page.add(toInfo(account, r.name(), r.row(), usages.getOrDefault(keyOf(r.name(), r.row()).key(), Usage.ZERO)));
         }
         return page;
     }
@@ -185,30 +189,44 @@ final class CassandraMetadataStore implements MetadataStore {
 
     @Override
     public Optional<ObjectVersion> getObject(String account, String container, String name) {
-        return objects.get(account, container, name);
+        return containerKey(account, container).flatMap(key -> objects.get(account, key, name));
     }
 
     @Override
     public PutOutcome putObject(ObjectVersion version, PutCondition condition) {
-        // Callers check that the container exists; checking again costs no latency when the read runs
-        // alongside the object's, and keeps a buggy caller from leaving rows no listing can reach.
-        CompletionStage<Boolean> containerExists = cql.executeAsync(
-                        selectContainer.bind(version.account(), version.container()).setIdempotent(true))
-                .thenApply(rs -> {
-                    Row row = rs.one();
-                    return row != null && !row.isNull("created");
-                });
-        return objects.put(version, condition, containerExists);
+        // The container row gives the key the object's partition is under (ContainerKey).
+        ContainerKey key = containerKey(version.account(), version.container()).orElseThrow(() ->
+                new IllegalStateException("container " + version.account() + "/" + version.container() + " does not exist"));
+        return objects.put(version, condition, key);
     }
 
     @Override
     public Optional<ObjectVersion> deleteObject(String account, String container, String name, Timestamp timestamp) {
-        return objects.delete(account, container, name, timestamp);
+        return containerKey(account, container).flatMap(key -> objects.delete(account, key, name, timestamp));
     }
 
     @Override
     public List<ObjectVersion> listObjects(String account, String container, ListQuery query) {
-        return objects.list(account, container, query);
+        return containerKey(account, container).map(key -> objects.list(account, key, query)).orElse(List.of());
+    }
+
+    @Override
+    public long removeUnreachableObjects() {
+        return objects.removeUnreachable(this::isLiveKey);
+    }
+
+    /**
+     * Whether a container has {@code key} now: a container created before migration 5 named {@code key}
+     * (no incarnation), or the container whose name and incarnation {@code key} is made of. Read from
+     * the container rows, never inferred from the key alone (hidden names hold U+0000 too).
+     */
+    private boolean isLiveKey(String account, String key) {
+        if (readContainer(account, key).filter(row -> row.isNull("incarnation")).isPresent()) {
+            return true;
+        }
+        String name = ContainerKey.nameIfIncarnated(key);
+        return name != null && readContainer(account, name)
+                .filter(row -> ContainerKey.incarnationOf(key).equals(row.getString("incarnation"))).isPresent();
     }
 
     // ---- expiring objects ----
@@ -248,6 +266,15 @@ final class CassandraMetadataStore implements MetadataStore {
         return row == null || row.isNull("created") ? Optional.empty() : Optional.of(row);
     }
 
+    /** The key of an existing container's rows, or empty if there is no such container. */
+    private Optional<ContainerKey> containerKey(String account, String container) {
+        return readContainer(account, container).map(row -> keyOf(container, row));
+    }
+
+    private static ContainerKey keyOf(String container, Row row) {
+        return ContainerKey.of(container, row.getString("incarnation"));
+    }
+
     private CompletionStage<List<ContainerRow>> fetchContainers(String account, NameRange range, boolean reverse, int limit) {
         BoundStatement st = range.upper() == null
                 ? containerSlices[reverse ? 2 : 0].bind(account, range.lower(), limit)
@@ -259,10 +286,13 @@ final class CassandraMetadataStore implements MetadataStore {
         });
     }
 
-    /** The counters of every container from {@code first} to {@code last}: one slice of the account's partition. */
+    /**
+     * The counters of every container from {@code first} to {@code last}, by container key: one slice
+     * of the account's partition. The keys of a name n are n and n + U+0000..., all below n + U+0001.
+     */
     private Map<String, Usage> usageOf(String account, String first, String last, boolean reverse) {
         String low = reverse ? last : first;
-        String high = reverse ? first : last;
+        String high = (reverse ? first : last) + "\u0001";
         Map<String, Usage> usages = new HashMap<>();
         List<Row> rows = cql.await(CassandraMapStore.allRows(
                 cql.executeAsync(selectUsageRange.bind(account, low, high).setIdempotent(true))), "reading usage of " + account);

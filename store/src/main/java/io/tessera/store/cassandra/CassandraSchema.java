@@ -69,9 +69,23 @@ final class CassandraSchema {
             // 3: the collector (store/GC.md): the condemned mark on blocks and maps, and its own state.
             CassandraGcStore.ddl(),
             // 4: the expiry index (SCHEMA.md, Expiring objects).
-            ExpiryIndex.ddl());
+            ExpiryIndex.ddl(),
+            // 5: container incarnations (SCHEMA.md, Container incarnations): rows are keyed by ContainerKey.
+            List.of("ALTER TABLE {ks}.containers ADD IF NOT EXISTS incarnation text"),
+            // 6: bounded queues (SCHEMA.md): the expiry index in minute-and-shard partitions, and short
+            // tombstone lifetimes for the queue tables.
+            java.util.stream.Stream.concat(ExpiryIndex.bucketedDdl().stream(), java.util.stream.Stream.of(
+                    "ALTER TABLE {ks}.hash_jobs WITH gc_grace_seconds = " + CassandraSchema.QUEUE_GC_GRACE_SECONDS))
+                    .toList());
 
     static final int VERSION = MIGRATIONS.size();
+    /**
+     * gc_grace_seconds of the queue tables (hash jobs, expiry entries and their bucket lists): 3 hours
+     * instead of Cassandra's 10 days. A deleted queue row that a replica missed may come back if no
+     * repair ran within this time; every reader of these queues re-checks what a row names (the hasher
+     * the object's current version, the expirer the object), so a row that comes back costs one look.
+     */
+    static final int QUEUE_GC_GRACE_SECONDS = 3 * 3600;
     /** Tries of one DDL statement that times out (each waits up to the schema timeout). */
     static final int DDL_ATTEMPTS = 3;
 

@@ -37,6 +37,7 @@ public final class CassandraStore implements Store {
     private final CassandraOwnedBlockStore owned;
     private final CassandraVolumeStore volumes;
     private final CassandraGcStore gc;
+    private final ObjectTable objects;
 
     private CassandraStore(CqlSession session, CassandraConfig config, CassandraSchema.StoreParameters params,
                            MetricRegistry metrics) {
@@ -47,8 +48,8 @@ public final class CassandraStore implements Store {
         this.blocks = new CassandraBlockStore(cql, blockSize.bytes(), usage, metrics);
         this.maps = new CassandraMapStore(cql, blockSize, metrics);
         ExpiryIndex expiries = new ExpiryIndex(cql);
-        this.metadata = new CassandraMetadataStore(cql, usage,
-                new ObjectTable(cql, params.listingShards(), usage, expiries), expiries);
+        this.objects = new ObjectTable(cql, params.listingShards(), usage, expiries);
+        this.metadata = new CassandraMetadataStore(cql, usage, objects, expiries);
         this.owned = new CassandraOwnedBlockStore(cql, blockSize.bytes());
         this.volumes = new CassandraVolumeStore(cql);
         this.gc = new CassandraGcStore(cql, blocks, maps);
@@ -158,6 +159,11 @@ public final class CassandraStore implements Store {
     @Override
     public void checkReachable() {
         cql.execute(probe.bind().setIdempotent(true), "health probe");
+    }
+
+    /** The object table, for tests that pause a put part way (ObjectTable#beforeWrite). */
+    ObjectTable objectTable() {
+        return objects;
     }
 
     @Override

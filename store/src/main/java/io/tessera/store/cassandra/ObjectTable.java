@@ -60,8 +60,13 @@ final class ObjectTable {
     private final PreparedStatement markDeleted;
     private final PreparedStatement claim;
     private final PreparedStatement[] slices = new PreparedStatement[4];
+    private final PreparedStatement partitions;
+    private final PreparedStatement partitionRows;
+    private final PreparedStatement deletePartition;
     private final UserDefinedType versionType;
     private final TupleType claimType;
+    /** Runs after a put's checks, just before its row is written: tests pause a put there to race it. */
+    private volatile Runnable beforeWrite = () -> { };
 
     /** A row as read: the version cell (null if never written) and the claim cell. */
     record Stored(String name, UdtValue raw, TupleValue claim) {
@@ -94,8 +99,16 @@ final class ObjectTable {
         slices[1] = cql.prepare(slice + " AND name < ? ORDER BY name ASC LIMIT ?");
         slices[2] = cql.prepare(slice + " ORDER BY name DESC LIMIT ?");
         slices[3] = cql.prepare(slice + " AND name < ? ORDER BY name DESC LIMIT ?");
+        partitions = cql.prepare("SELECT DISTINCT account, container, shard FROM {ks}.objects");
+        partitionRows = cql.prepare("SELECT version FROM {ks}.objects WHERE account = ? AND container = ? AND shard = ?");
+        deletePartition = cql.prepare("DELETE FROM {ks}.objects WHERE account = ? AND container = ? AND shard = ?");
         versionType = (UserDefinedType) write.getVariableDefinitions().get(1).getType();
         claimType = (TupleType) claim.getVariableDefinitions().get(0).getType();
+    }
+
+    /** Test hook: {@code hook} runs in every put between its checks and its row write (null: none). */
+    void beforeWrite(Runnable hook) {
+        this.beforeWrite = hook == null ? () -> { } : hook;
     }
 
     int shardOf(String name) {
@@ -109,20 +122,20 @@ final class ObjectTable {
         return (int) (crc.getValue() % shards);
     }
 
-    Optional<ObjectVersion> get(String account, String container, String name) {
-        Stored s = read(account, container, name);
-        return s.live() ? Optional.of(toVersion(account, container, s)) : Optional.empty();
+    Optional<ObjectVersion> get(String account, ContainerKey container, String name) {
+        Stored s = read(account, container.key(), name);
+        return s.live() ? Optional.of(toVersion(account, container.name(), s)) : Optional.empty();
     }
 
-    /** Publishes {@code v} if {@code containerExists} (a read already in flight) says the container exists. */
-    PutOutcome put(ObjectVersion v, PutCondition condition, CompletionStage<Boolean> containerExists) {
-        Stored current = read(v.account(), v.container(), v.name());
-        if (!cql.await(containerExists, "reading container " + v.account() + "/" + v.container())) {
-            throw new IllegalStateException("container " + v.account() + "/" + v.container() + " does not exist");
-        }
+    /**
+     * Publishes {@code v} in {@code container}, the key the caller read from the container's row. If the
+     * container is deleted meanwhile, the row lands under a key no container has any more: unreachable.
+     */
+    PutOutcome put(ObjectVersion v, PutCondition condition, ContainerKey container) {
+        Stored current = read(v.account(), container.key(), v.name());
         if (condition == PutCondition.IF_ABSENT) {
             // A live version refuses an IF_ABSENT put (EXISTS) whatever the timestamps say.
-            Optional<PutOutcome> refused = claim(v, current);
+            Optional<PutOutcome> refused = claim(v, container.key(), current);
             if (refused.isPresent()) {
                 return refused.get();
             }
@@ -134,42 +147,94 @@ final class ObjectTable {
             // Indexed before the version is published: a crash in between leaves an entry that finds nothing.
             expiries.add(new ExpiringObject(deleteAt, v.account(), v.container(), v.name(), v.timestamp()));
         }
-        cql.execute(write.bind(v.timestamp().micros(), toUdt(v), v.account(), v.container(), shardOf(v.name()), v.name())
+        beforeWrite.run();
+        cql.execute(write.bind(v.timestamp().micros(), toUdt(v), v.account(), container.key(), shardOf(v.name()), v.name())
                 .setIdempotent(true), "publishing " + v.account() + "/" + v.container() + "/" + v.name());
         boolean replaced = current.live();
-        usage.addObjects(v.account(), v.container(), replaced ? 0 : 1,
+        usage.addObjects(v.account(), container.key(), replaced ? 0 : 1,
                 v.length() - (replaced ? current.raw().getLong("map_length") : 0));
         return PutOutcome.PUBLISHED;
     }
 
-    Optional<ObjectVersion> delete(String account, String container, String name, Timestamp timestamp) {
-        Stored current = read(account, container, name);
+    Optional<ObjectVersion> delete(String account, ContainerKey container, String name, Timestamp timestamp) {
+        Stored current = read(account, container.key(), name);
         if (!current.live() || current.micros() > timestamp.micros()) {
             return Optional.empty();
         }
         UdtValue marker = versionType.newValue().setLong("ts", timestamp.micros()).setBoolean("deleted", true);
         cql.execute(markDeleted.bind(timestamp.micros(), (int) DELETE_MARKER_TTL.toSeconds(), marker,
-                account, container, shardOf(name), name).setIdempotent(true),
-                "deleting " + account + "/" + container + "/" + name);
-        ObjectVersion deleted = toVersion(account, container, current);
-        usage.addObjects(account, container, -1, -deleted.length());
+                account, container.key(), shardOf(name), name).setIdempotent(true),
+                "deleting " + account + "/" + container.name() + "/" + name);
+        ObjectVersion deleted = toVersion(account, container.name(), current);
+        usage.addObjects(account, container.key(), -1, -deleted.length());
         return Optional.of(deleted);
     }
 
-    List<ObjectVersion> list(String account, String container, ListQuery query) {
+    List<ObjectVersion> list(String account, ContainerKey container, ListQuery query) {
         List<Stored> rows = new ShardedListing<>(cql, shards,
-                (shard, range, reverse, limit) -> fetchSlice(account, container, shard, range, reverse, limit),
+                (shard, range, reverse, limit) -> fetchSlice(account, container.key(), shard, range, reverse, limit),
                 Stored::name, Stored::live).list(query);
         List<ObjectVersion> page = new ArrayList<>(rows.size());
         for (Stored row : rows) {
-            page.add(toVersion(account, container, row));
+            page.add(toVersion(account, container.name(), row));
         }
         return page;
     }
 
     /** Whether any live object is left in the container (deleted markers do not count). */
-    boolean anyLive(String account, String container) {
+    boolean anyLive(String account, ContainerKey container) {
         return !list(account, container, ListQuery.all(1)).isEmpty();
+    }
+
+    /**
+     * Deletes every partition stored under a container key that {@code isLive(account, key)} says no
+     * container has any more, and returns how many live versions they held (subtracted from their
+     * accounts' counters). Pages through the partition keys of the whole table, to the end.
+     *
+     * <p>A partition delete is timestamped now, after the container's delete: a put that read the dead
+     * key before that delete and writes late carries an older version timestamp, so the tombstone
+     * shadows it too. Only a frontend whose clock runs ahead by more than the time since the delete
+     * can leave a row behind, and the next pass finds that one.
+     */
+    long removeUnreachable(java.util.function.BiPredicate<String, String> isLive) {
+        Map<String, Boolean> liveness = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > 10_000; // keys are met N times each, in token order: remember recent ones
+            }
+        };
+        long removed = 0;
+        AsyncResultSet rs = cql.execute(partitions.bind().setPageSize(1000).setIdempotent(true),
+                "scanning object partitions");
+        while (true) {
+            for (Row row : rs.currentPage()) {
+                String account = row.getString("account");
+                String key = row.getString("container");
+                if (!liveness.computeIfAbsent(account + "\u0000/" + key, k -> isLive.test(account, key))) {
+                    removed += removePartition(account, key, row.getInt("shard"));
+                }
+            }
+            if (!rs.hasMorePages()) {
+                return removed;
+            }
+            rs = cql.await(rs.fetchNextPage(), "scanning object partitions");
+        }
+    }
+
+    private long removePartition(String account, String key, int shard) {
+        long objects = 0;
+        long bytes = 0;
+        for (Row row : CassandraMapStore.allRowsOf(cql, partitionRows.bind(account, key, shard).setPageSize(1000)
+                .setIdempotent(true), "reading an unreachable partition")) {
+            UdtValue v = row.getUdtValue("version");
+            if (v != null && !v.getBoolean("deleted")) {
+                objects++;
+                bytes += v.getLong("map_length");
+            }
+        }
+        cql.execute(deletePartition.bind(account, key, shard).setIdempotent(true), "deleting an unreachable partition");
+        usage.removeUnreachable(account, key, objects, bytes);
+        return objects;
     }
 
     // ---- internals ----
@@ -184,7 +249,7 @@ final class ObjectTable {
      * Claims the name for an IF_ABSENT put. Returns empty when this put may publish, or the outcome that
      * refuses it: EXISTS if a live version exists or another put holds a fresh claim.
      */
-    private Optional<PutOutcome> claim(ObjectVersion v, Stored current) {
+    private Optional<PutOutcome> claim(ObjectVersion v, String key, Stored current) {
         for (int attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
             if (current.live()) {
                 return Optional.of(PutOutcome.EXISTS);
@@ -201,7 +266,7 @@ final class ObjectTable {
             }
             long now = Timestamp.now().micros();
             Row result = cql.execute(claim.bind(claimType.newValue(v.timestamp().micros(), now),
-                            v.account(), v.container(), shardOf(v.name()), v.name(), current.raw(), held)
+                            v.account(), key, shardOf(v.name()), v.name(), current.raw(), held)
                     .setSerialConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL),
                     "claiming " + v.account() + "/" + v.container() + "/" + v.name()).one();
             if (result == null || result.getBoolean("[applied]")) {
@@ -222,17 +287,18 @@ final class ObjectTable {
         return !overtaken && Timestamp.now().micros() - claimedAt < CLAIM_LEASE.toNanos() / 1000;
     }
 
-    private Stored read(String account, String container, String name) {
-        Row row = cql.execute(select.bind(account, container, shardOf(name), name).setIdempotent(true),
-                "reading " + account + "/" + container + "/" + name).one();
+    /** The row of {@code name} in the partitions stored under {@code key} (a {@link ContainerKey#key()}). */
+    private Stored read(String account, String key, String name) {
+        Row row = cql.execute(select.bind(account, key, shardOf(name), name).setIdempotent(true),
+                "reading " + account + "/" + key + "/" + name).one();
         return row == null ? new Stored(name, null, null) : toStored(row);
     }
 
-    private CompletionStage<List<Stored>> fetchSlice(String account, String container, int shard, NameRange range,
+    private CompletionStage<List<Stored>> fetchSlice(String account, String key, int shard, NameRange range,
                                                      boolean reverse, int limit) {
         BoundStatement st = range.upper() == null
-                ? slices[reverse ? 2 : 0].bind(account, container, shard, range.lower(), limit)
-                : slices[reverse ? 3 : 1].bind(account, container, shard, range.lower(), range.upper(), limit);
+                ? slices[reverse ? 2 : 0].bind(account, key, shard, range.lower(), limit)
+                : slices[reverse ? 3 : 1].bind(account, key, shard, range.lower(), range.upper(), limit);
         return cql.executeAsync(st.setIdempotent(true).setPageSize(limit)).thenApply(ObjectTable::toRows);
     }
 

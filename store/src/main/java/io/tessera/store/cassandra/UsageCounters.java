@@ -39,6 +39,7 @@ final class UsageCounters {
     private final PreparedStatement selectAccount;
     private final PreparedStatement addContainer;
     private final PreparedStatement selectContainer;
+    private final PreparedStatement deleteContainer;
 
     UsageCounters(Cql cql) {
         this.cql = cql;
@@ -50,6 +51,7 @@ final class UsageCounters {
         addContainer = cql.prepare("UPDATE {ks}.container_usage SET objects = objects + ?, bytes = bytes + ?"
                 + " WHERE account = ? AND container = ?");
         selectContainer = cql.prepare("SELECT objects, bytes FROM {ks}.container_usage WHERE account = ? AND container = ?");
+        deleteContainer = cql.prepare("DELETE FROM {ks}.container_usage WHERE account = ? AND container = ?");
     }
 
     void addBlock(BlockHash hash, long blocks, long bytes) {
@@ -72,7 +74,10 @@ final class UsageCounters {
         return new BlockStats(blocks, bytes);
     }
 
-    /** Counts {@code objects} and {@code bytes} (either may be negative) in a container and its account. */
+    /**
+     * Counts {@code objects} and {@code bytes} (either may be negative) in a container and its account.
+     * Container rows are keyed by {@link ContainerKey#key()}, so each incarnation of a name has its own.
+     */
     void addObjects(String account, String container, long objects, long bytes) {
         if (objects == 0 && bytes == 0) {
             return;
@@ -95,15 +100,24 @@ final class UsageCounters {
     }
 
     /**
-     * Brings a deleted container's counters back to zero. Cassandra cannot reliably delete and later
-     * recreate a counter, so a container that comes back under the same name reuses the row.
+     * Deletes a deleted container's row. Cassandra cannot reliably delete and later recreate a counter,
+     * and never has to: the row is keyed by the container's key, and a container created again under the
+     * same name has a new one.
      */
-    void resetContainer(String account, String container) {
-        Usage u = container(account, container);
-        if (u.objects() != 0 || u.bytes() != 0) {
-            apply(List.of(addContainer.bind(-u.objects(), -u.bytes(), account, container)),
-                    "resetting usage of " + account + "/" + container);
+    void deleteContainer(String account, String key) {
+        cql.execute(deleteContainer.bind(account, key).setIdempotent(true), "deleting usage of " + account + "/" + key);
+    }
+
+    /**
+     * Forgets rows the collector's pass removed from under a dead container key: {@code objects} live
+     * versions of {@code bytes} come off the account, and the key's own row (which a put racing the
+     * container's delete may have written again) goes.
+     */
+    void removeUnreachable(String account, String key, long objects, long bytes) {
+        if (objects != 0 || bytes != 0) {
+            apply(List.of(addAccount.bind(-objects, -bytes, account)), "object usage of " + account);
         }
+        deleteContainer(account, key);
     }
 
     static Usage toUsage(Row row, boolean withContainers) {

@@ -4,6 +4,9 @@ import io.tessera.hashmap.BlockHash;
 import io.tessera.hashmap.BlockSize;
 import io.tessera.hashmap.Hashmap;
 import io.tessera.store.MapId;
+import io.tessera.store.MetadataStore;
+import io.tessera.store.ObjectVersion;
+import io.tessera.store.PutCondition;
 import io.tessera.store.Store;
 import io.tessera.store.StoreCorruptionException;
 import java.util.List;
@@ -74,6 +77,21 @@ public final class ContentMaps {
                 .orElseThrow(() -> new StoreCorruptionException("block " + block + " is missing"));
         store.blocks().putIfAbsent(block, content, 0, content.length);
         return map;
+    }
+
+    /**
+     * Publishes {@code version}, which names content that existed before this request: the one path for
+     * every write that points a name at an existing map (a server-side copy, versioning archiving or
+     * restoring a version, a POST publishing an object again with new metadata). It {@link #retain retains}
+     * the map first, so that content the collector condemned while its reference moved (a mark may miss a
+     * reference that moves past it) is revived rather than freed. Writes of new content publish with
+     * {@link MetadataStore#putObject} directly: storing the content already revived it.
+     *
+     * @throws StoreCorruptionException if the map or a one-block map's block is missing
+     */
+    public MetadataStore.PutOutcome publishExisting(ObjectVersion version, PutCondition condition) {
+        retain(version.map());
+        return store.metadata().putObject(version, condition);
     }
 
     /** The blocks a map id references without loading a stored map, for one-block maps. */

@@ -21,6 +21,7 @@ import java.util.Map;
  */
 public final class ObjectWrites {
     private final Store store;
+    private final io.tessera.store.content.ContentMaps maps;
     private final ContentWriter writer;
     private final PublishHook hook;
 
@@ -38,6 +39,7 @@ public final class ObjectWrites {
 
     public ObjectWrites(Store store, ContentWriter writer, PublishHook hook) {
         this.store = store;
+        this.maps = new io.tessera.store.content.ContentMaps(store);
         this.writer = writer;
         this.hook = hook;
     }
@@ -63,17 +65,15 @@ public final class ObjectWrites {
         }
         ObjectVersion v = new ObjectVersion(o.account(), o.container(), o.name(), Timestamp.now(), content.mapId(),
                 content.md5Hex(), o.contentType(), o.metadata());
-        return publish(v, o.ifNoneMatchStar() ? PutCondition.IF_ABSENT : PutCondition.NONE);
+        return publish(v, o.ifNoneMatchStar() ? PutCondition.IF_ABSENT : PutCondition.NONE, false);
     }
 
     /** Publishes a new version pointing at an existing version's map: a copy that moves no block. */
     public ObjectVersion copy(ObjectVersion source, String account, String container, String name,
                               String contentType, Map<String, String> metadata, boolean ifNoneMatchStar) {
-        // A new name for existing content: tell the collector it is referenced again (store/GC.md).
-        new io.tessera.store.content.ContentMaps(store).retain(source.map());
         ObjectVersion v = new ObjectVersion(account, container, name, Timestamp.now(), source.map(), source.etag(),
                 contentType, metadata);
-        return publish(v, ifNoneMatchStar ? PutCondition.IF_ABSENT : PutCondition.NONE);
+        return publish(v, ifNoneMatchStar ? PutCondition.IF_ABSENT : PutCondition.NONE, true);
     }
 
     /**
@@ -91,16 +91,21 @@ public final class ObjectWrites {
         }
         ObjectVersion v = new ObjectVersion(account, container, name, Timestamp.now(), content.mapId(),
                 content.md5Hex(), contentType, metadata);
-        return publish(v, ifNoneMatchStar ? PutCondition.IF_ABSENT : PutCondition.NONE);
+        return publish(v, ifNoneMatchStar ? PutCondition.IF_ABSENT : PutCondition.NONE, false);
     }
 
-    private ObjectVersion publish(ObjectVersion v, PutCondition condition) {
+    /**
+     * @param existingContent whether {@code v} names content that existed before this request (a copy):
+     *                        then it goes through {@link io.tessera.store.content.ContentMaps#publishExisting}
+     */
+    private ObjectVersion publish(ObjectVersion v, PutCondition condition, boolean existingContent) {
         if (condition == PutCondition.IF_ABSENT && store.metadata().getObject(v.account(), v.container(), v.name())
                 .isPresent()) {
             throw SwiftException.preconditionFailed(null); // nothing to archive: refuse before the hook runs
         }
         ObjectVersion published = hook.beforePublish(v);
-        MetadataStore.PutOutcome outcome = store.metadata().putObject(published, condition);
+        MetadataStore.PutOutcome outcome = existingContent ? maps.publishExisting(published, condition)
+                : store.metadata().putObject(published, condition);
         if (outcome == MetadataStore.PutOutcome.EXISTS) {
             throw SwiftException.preconditionFailed(null);
         }

@@ -64,7 +64,7 @@ public final class ObjectResource {
         this.container = path.container();
         this.name = path.object();
         this.writes = new ObjectWrites(services.store(), services.writer(),
-                Versioning.publishHook(services.store().metadata()));
+                Versioning.publishHook(services.store()));
         this.bodies = new ObjectBodies(services.store().metadata(), services.maps(), services.reader(),
                 segment -> symlinks().follow(segment).object());
     }
@@ -110,7 +110,7 @@ public final class ObjectResource {
     }
 
     private VersionedObjects versions() {
-        return new VersionedObjects(services.store().metadata(), account, container);
+        return new VersionedObjects(services.store(), account, container);
     }
 
     /** Version-aware requests are for the account's owner only, as in Swift (container ACLs do not reach them). */
@@ -286,7 +286,8 @@ public final class ObjectResource {
         String contentType = requestedType != null ? ObjectHeaders.contentType(requestedType, false, name) : v.contentType();
         ObjectVersion updated = new ObjectVersion(account, container, name, Timestamp.now(), v.map(), v.etag(),
                 contentType, metadata);
-        services.store().metadata().putObject(updated, io.tessera.store.PutCondition.NONE);
+        // The same content under new metadata: a new reference to existing content (store/GC.md).
+        services.maps().publishExisting(updated, io.tessera.store.PutCondition.NONE);
         if (VersionedObjects.isVersionLink(updated)) {
             versions().postThrough(updated, metadata, requestedType != null ? contentType : null);
             return Response.accepted().build();
@@ -323,7 +324,7 @@ public final class ObjectResource {
             }
         }
         String versionId = versionId(uri);
-        LegacyVersioning legacy = new LegacyVersioning(services.store().metadata());
+        LegacyVersioning legacy = new LegacyVersioning(services.store());
         VersionedObjects.Deleted outcome;
         if (legacy.isConfiguredOn(account, container)) {
             // Swift's legacy mode sits in front of object versioning: it handles every DELETE here.

@@ -77,7 +77,7 @@ public final class SloRequests {
 
     private ManifestPut manifestPut(String account) {
         return new ManifestPut(segments(account), new ObjectWrites(services.store(), services.writer(),
-                io.tessera.swift.versioning.Versioning.publishHook(services.store().metadata())), limits);
+                io.tessera.swift.versioning.Versioning.publishHook(services.store())), limits);
     }
 
     /** {@code DELETE ?multipart-manifest=delete}: the segments, then the manifest. */

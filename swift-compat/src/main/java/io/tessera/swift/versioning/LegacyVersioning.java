@@ -3,6 +3,8 @@ package io.tessera.swift.versioning;
 import io.tessera.store.ContainerInfo;
 import io.tessera.store.ListQuery;
 import io.tessera.store.MetadataStore;
+import io.tessera.store.Store;
+import io.tessera.store.content.ContentMaps;
 import io.tessera.store.ObjectVersion;
 import io.tessera.store.PutCondition;
 import io.tessera.store.Timestamp;
@@ -35,9 +37,11 @@ public final class LegacyVersioning {
     private static final int PAGE = 100;
 
     private final MetadataStore metadata;
+    private final ContentMaps maps;
 
-    public LegacyVersioning(MetadataStore metadata) {
-        this.metadata = metadata;
+    public LegacyVersioning(Store store) {
+        this.metadata = store.metadata();
+        this.maps = new ContentMaps(store);
     }
 
     /** {@code /info}'s {@code versioned_writes} entry. */
@@ -187,7 +191,8 @@ public final class LegacyVersioning {
         if (metadata.getContainer(v.account(), v.container()).isEmpty()) {
             throw SwiftException.preconditionFailed(null); // Swift: the archive write failed with a 4xx
         }
-        metadata.putObject(v, PutCondition.NONE);
+        // Archive and restore point a name at content that exists: the retaining path (store/GC.md).
+        maps.publishExisting(v, PutCondition.NONE);
     }
 
     private Optional<ObjectVersion> live(String account, String container, String name) {

@@ -2,6 +2,8 @@ package io.tessera.swift.versioning;
 
 import io.tessera.store.ContainerInfo;
 import io.tessera.store.MetadataStore;
+import io.tessera.store.Store;
+import io.tessera.store.content.ContentMaps;
 import io.tessera.store.ObjectVersion;
 import io.tessera.store.PutCondition;
 import io.tessera.store.Timestamp;
@@ -33,12 +35,14 @@ public final class VersionedObjects {
     private static final String NULL = "null";
 
     private final MetadataStore metadata;
+    private final ContentMaps maps;
     private final String account;
     private final String container;
     private Map<String, String> containerMetadata;
 
-    public VersionedObjects(MetadataStore metadata, String account, String container) {
-        this.metadata = metadata;
+    public VersionedObjects(Store store, String account, String container) {
+        this.metadata = store.metadata();
+        this.maps = new ContentMaps(store);
         this.account = account;
         this.container = container;
     }
@@ -125,7 +129,8 @@ public final class VersionedObjects {
         if (metadata.getContainer(v.account(), v.container()).isEmpty()) {
             throw SwiftException.of(500, "The versions container does not exist. You may want to re-enable object versioning.");
         }
-        metadata.putObject(v, PutCondition.NONE);
+        // A version names the content of the write it keeps, or of the object it archives: existing content.
+        maps.publishExisting(v, PutCondition.NONE);
     }
 
     /** The reply to a write that published {@code published}: the version's ETag and id. */
@@ -229,7 +234,7 @@ public final class VersionedObjects {
             if (manifest != null) {
                 updated.putIfAbsent(io.tessera.swift.objects.ObjectBodies.DLO_MANIFEST, manifest);
             }
-            metadata.putObject(new ObjectVersion(data.account(), data.container(), data.name(), Timestamp.now(),
+            maps.publishExisting(new ObjectVersion(data.account(), data.container(), data.name(), Timestamp.now(),
                     data.map(), data.etag(), contentTypeOrNull != null ? contentTypeOrNull : data.contentType(),
                     updated), PutCondition.NONE);
         });

@@ -1,7 +1,7 @@
 package io.tessera.swift.versioning;
 
 import io.tessera.store.ListQuery;
-import io.tessera.store.MetadataStore;
+import io.tessera.store.Store;
 import io.tessera.store.ObjectVersion;
 import io.tessera.swift.objects.ObjectWrites;
 
@@ -11,10 +11,10 @@ public final class Versioning {
     }
 
     /** For {@link ObjectWrites}: legacy archiving, or object versioning's link to a new version. */
-    public static ObjectWrites.PublishHook publishHook(MetadataStore metadata) {
+    public static ObjectWrites.PublishHook publishHook(Store store) {
         return next -> {
-            new LegacyVersioning(metadata).beforeOverwrite(next);
-            return new VersionedObjects(metadata, next.account(), next.container()).beforePublish(next);
+            new LegacyVersioning(store).beforeOverwrite(next);
+            return new VersionedObjects(store, next.account(), next.container()).beforePublish(next);
         };
     }
 
