@@ -77,6 +77,13 @@ public interface VolumeStore {
     /** A page of the account's volumes in name order, after {@code startAfter} (null: from the start). */
     List<VolumeRecord> list(String account, String startAfter, int limit);
 
+    /**
+     * Every volume record of every account, read {@code pageSize} at a time (memory: one page), in the
+     * backend's order, each handed to {@code visitor}. For the collector and fsck (store/GC.md, the
+     * roots), which must find every volume whether or not its account has a container or an account row.
+     */
+    void forEachVolume(int pageSize, java.util.function.Consumer<VolumeRecord> visitor);
+
     /** Removes the record if its version is still {@code expectedVersion}; its overlay goes with {@link #deleteOverlay}. */
     boolean delete(String account, String name, long expectedVersion);
 
@@ -105,7 +112,17 @@ public interface VolumeStore {
 
     void addHashJob(HashJob job);
 
-    List<HashJob> hashJobs(int limit);
+    /** The first {@code limit} pending jobs, in the backend's order. */
+    default List<HashJob> hashJobs(int limit) {
+        return hashJobs(null, limit);
+    }
+
+    /**
+     * Pending jobs after the one with id {@code afterId} (null: from the start), at most {@code limit}, in
+     * the backend's order; a page shorter than {@code limit} means there are no more. Paging with the last
+     * id of each page reads every job (the collector marks them all).
+     */
+    List<HashJob> hashJobs(String afterId, int limit);
 
     void removeHashJob(String id);
 }

@@ -1147,6 +1147,47 @@ public abstract class StoreContractTest {
         }
 
         @Test
+        void everyVolumeOfEveryAccountIsScannedOncePageByPage() {
+            Set<String> expected = new HashSet<>();
+            for (String account : List.of("alice", "bob", "carol")) {
+                for (int i = 0; i < (account.equals("bob") ? 5 : 2); i++) {
+                    volumes().create(record(account, "disk-" + i, account + "-" + i));
+                    expected.add(account + "/disk-" + i);
+                }
+            }
+            for (int page : new int[] {1, 2, 1000}) {
+                List<String> seen = new ArrayList<>();
+                volumes().forEachVolume(page, v -> seen.add(v.account() + "/" + v.name()));
+                assertThat(seen).as("page of %d", page).hasSize(expected.size()).containsExactlyInAnyOrderElementsOf(expected);
+            }
+            volumes().delete("bob", "disk-3", 0);
+            List<String> seen = new ArrayList<>();
+            volumes().forEachVolume(2, v -> seen.add(v.account() + "/" + v.name()));
+            assertThat(seen).hasSize(expected.size() - 1).doesNotContain("bob/disk-3");
+        }
+
+        @Test
+        void hashJobsPageByIdToTheEnd() {
+            Set<String> expected = new HashSet<>();
+            for (int i = 0; i < 7; i++) {
+                volumes().addHashJob(new VolumeStore.HashJob("job-" + i, "alice", "snaps", "s" + i,
+                        MapId.of(randomMap(2, 0)), ts(i)));
+                expected.add("job-" + i);
+            }
+            List<String> seen = new ArrayList<>();
+            String after = null;
+            while (true) {
+                List<VolumeStore.HashJob> page = volumes().hashJobs(after, 3);
+                page.forEach(j -> seen.add(j.id()));
+                if (page.size() < 3) {
+                    break;
+                }
+                after = page.get(page.size() - 1).id();
+            }
+            assertThat(seen).hasSize(7).containsExactlyInAnyOrderElementsOf(expected);
+        }
+
+        @Test
         void hashJobsAreListedUntilRemoved() {
             VolumeStore.HashJob a = new VolumeStore.HashJob("job-a", "alice", "snaps", "s1", MapId.of(randomMap(2, 0)), ts(7));
             VolumeStore.HashJob b = new VolumeStore.HashJob("job-b", "alice", "snaps", "s2", MapId.of(randomMap(3, 5)), ts(8));

@@ -73,28 +73,40 @@ final class CassandraGcStore implements GcStore {
         return maps.scan(after, limit);
     }
 
-    /** One query per owned block for its newest chunk's write time: owned blocks are few next to content blocks. */
+    /**
+     * One query per owned block for its newest chunk's write time: owned blocks are few next to content
+     * blocks. A block deleted between the two reads is left out; if that empties the page, the scan
+     * reads on, so an empty page still means the end.
+     */
     @Override
     public List<OwnedEntry> owned(BlockHash after, int limit) {
-        var statement = after == null ? ownedFirst.bind(limit) : ownedAfter.bind(ByteBuffer.wrap(after.toBytes()), limit + 1);
-        List<BlockHash> ids = new ArrayList<>();
-        for (Row row : CassandraMapStore.allRowsOf(cql, statement.setIdempotent(true), "scanning owned blocks")) {
-            BlockHash id = BlockHash.of(bytes(row.getByteBuffer("id")));
-            if (!id.equals(after) && ids.size() < limit) {
-                ids.add(id);
+        while (true) {
+            var statement = after == null ? ownedFirst.bind(limit) : ownedAfter.bind(ByteBuffer.wrap(after.toBytes()), limit + 1);
+            List<BlockHash> ids = new ArrayList<>();
+            for (Row row : CassandraMapStore.allRowsOf(cql, statement.setIdempotent(true), "scanning owned blocks")) {
+                BlockHash id = BlockHash.of(bytes(row.getByteBuffer("id")));
+                if (!id.equals(after) && ids.size() < limit) {
+                    ids.add(id);
+                }
             }
-        }
-        List<OwnedEntry> out = new ArrayList<>();
-        List<Long> written = cql.pipeline(ids, id -> CassandraMapStore.allRows(cql.executeAsync(
-                        ownedWritten.bind(ByteBuffer.wrap(id.toBytes())).setIdempotent(true)))
-                .thenApply(rows -> rows.stream().filter(r -> !r.isNull("written"))
-                        .mapToLong(r -> r.getLong("written") / 1000).max().orElse(-1)), "reading owned block times");
-        for (int i = 0; i < ids.size(); i++) {
-            if (written.get(i) >= 0) { // -1: deleted meanwhile
-                out.add(new OwnedEntry(ids.get(i), written.get(i)));
+            if (ids.isEmpty()) {
+                return List.of();
             }
+            List<OwnedEntry> out = new ArrayList<>();
+            List<Long> written = cql.pipeline(ids, id -> CassandraMapStore.allRows(cql.executeAsync(
+                            ownedWritten.bind(ByteBuffer.wrap(id.toBytes())).setIdempotent(true)))
+                    .thenApply(rows -> rows.stream().filter(r -> !r.isNull("written"))
+                            .mapToLong(r -> r.getLong("written") / 1000).max().orElse(-1)), "reading owned block times");
+            for (int i = 0; i < ids.size(); i++) {
+                if (written.get(i) >= 0) { // -1: deleted meanwhile
+                    out.add(new OwnedEntry(ids.get(i), written.get(i)));
+                }
+            }
+            if (!out.isEmpty()) {
+                return out;
+            }
+            after = ids.get(ids.size() - 1);
         }
-        return out;
     }
 
     @Override

@@ -28,6 +28,7 @@ final class CassandraVolumeStore implements VolumeStore {
     private final PreparedStatement selectVolume;
     private final PreparedStatement updateVolume;
     private final PreparedStatement listVolumes;
+    private final PreparedStatement allVolumes;
     private final PreparedStatement deleteVolume;
     private final PreparedStatement insertEntry;
     private final PreparedStatement selectPage;
@@ -61,6 +62,7 @@ final class CassandraVolumeStore implements VolumeStore {
         updateVolume = cql.prepare("UPDATE {ks}.volumes SET size = ?, epoch = ?, version = ?, parent = ?, parent_source = ?"
                 + " WHERE account = ? AND name = ? IF version = ? AND id = ?");
         listVolumes = cql.prepare("SELECT " + COLUMNS + " FROM {ks}.volumes WHERE account = ? AND name > ? LIMIT ?");
+        allVolumes = cql.prepare("SELECT " + COLUMNS + " FROM {ks}.volumes");
         deleteVolume = cql.prepare("DELETE FROM {ks}.volumes WHERE account = ? AND name = ? IF version = ?");
         insertEntry = cql.prepare("INSERT INTO {ks}.volume_overlay (volume_id, page, idx, block, epoch) VALUES (?, ?, ?, ?, ?)");
         selectPage = cql.prepare("SELECT idx, block, epoch FROM {ks}.volume_overlay WHERE volume_id = ? AND page = ?");
@@ -73,7 +75,7 @@ final class CassandraVolumeStore implements VolumeStore {
         insertJob = cql.prepare("INSERT INTO {ks}.hash_jobs (shard, id, account, container, object, map_id, published)"
                 + " VALUES (0, ?, ?, ?, ?, ?, ?)");
         selectJobs = cql.prepare("SELECT id, account, container, object, map_id, published FROM {ks}.hash_jobs"
-                + " WHERE shard = 0 LIMIT ?");
+                + " WHERE shard = 0 AND id > ? LIMIT ?");
         deleteJob = cql.prepare("DELETE FROM {ks}.hash_jobs WHERE shard = 0 AND id = ?");
     }
 
@@ -122,6 +124,25 @@ final class CassandraVolumeStore implements VolumeStore {
             out.add(record(r));
         }
         return out;
+    }
+
+    /**
+     * One full scan of the table, in token order, {@code pageSize} rows per driver page: the driver's
+     * paging state is the exact position, so no row is skipped or read twice (a token cursor would skip
+     * accounts whose names share a token).
+     */
+    @Override
+    public void forEachVolume(int pageSize, java.util.function.Consumer<VolumeRecord> visitor) {
+        var page = cql.execute(allVolumes.bind().setPageSize(pageSize).setIdempotent(true), "scanning volumes");
+        while (true) {
+            for (Row r : page.currentPage()) {
+                visitor.accept(record(r));
+            }
+            if (!page.hasMorePages()) {
+                return;
+            }
+            page = cql.await(page.fetchNextPage(), "scanning volumes");
+        }
     }
 
     @Override
@@ -189,9 +210,11 @@ final class CassandraVolumeStore implements VolumeStore {
     }
 
     @Override
-    public List<HashJob> hashJobs(int limit) {
+    public List<HashJob> hashJobs(String afterId, int limit) {
         List<HashJob> out = new ArrayList<>();
-        for (Row r : cql.execute(selectJobs.bind(limit).setIdempotent(true), "listing hash jobs").currentPage()) {
+        // Every driver page up to the LIMIT (a LIMIT above the page size used to stop at the first page).
+        for (Row r : CassandraMapStore.allRowsOf(cql, selectJobs.bind(afterId == null ? "" : afterId, limit)
+                .setIdempotent(true), "listing hash jobs")) {
             out.add(new HashJob(r.getString("id"), r.getString("account"), r.getString("container"), r.getString("object"),
                     MapId.parse(r.getString("map_id")), new Timestamp(r.getLong("published"))));
         }

@@ -78,6 +78,21 @@ final class EmbeddedVolumeStore implements VolumeStore {
     }
 
     @Override
+    public void forEachVolume(int pageSize, java.util.function.Consumer<VolumeRecord> visitor) {
+        byte[] from = new byte[0];
+        while (true) {
+            List<byte[]> keys = new ArrayList<>();
+            List<VolumeRecord> page = new ArrayList<>();
+            db.scan(Cf.VOLUMES, from, null, false, pageSize, (k, v) -> keys.add(k) && page.add(decode(v)));
+            page.forEach(visitor); // outside the scan: the visitor reads overlays
+            if (page.size() < pageSize) {
+                return;
+            }
+            from = Keys.concat(keys.get(keys.size() - 1), new byte[] {0});
+        }
+    }
+
+    @Override
     public boolean delete(String account, String name, long expectedVersion) {
         synchronized (casLock) {
             Optional<VolumeRecord> current = get(account, name);
@@ -182,9 +197,10 @@ final class EmbeddedVolumeStore implements VolumeStore {
     }
 
     @Override
-    public List<HashJob> hashJobs(int limit) {
+    public List<HashJob> hashJobs(String afterId, int limit) {
         List<HashJob> out = new ArrayList<>();
-        db.scan(Cf.HASH_JOBS, new byte[0], null, false, limit, (k, v) -> {
+        byte[] from = afterId == null ? new byte[0] : Keys.concat(Keys.utf8(afterId), new byte[] {0});
+        db.scan(Cf.HASH_JOBS, from, null, false, limit, (k, v) -> {
             try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(v))) {
                 out.add(new HashJob(new String(k, StandardCharsets.UTF_8), in.readUTF(), in.readUTF(), in.readUTF(),
                         MapId.parse(in.readUTF()), new Timestamp(in.readLong())));

@@ -8,9 +8,18 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The collector's mark set: a Bloom filter over block hashes (and map ids), so marking a store of
@@ -27,6 +36,7 @@ import java.nio.file.StandardCopyOption;
  * Not thread-safe: the collector marks from one thread.
  */
 final class BloomFilter {
+    private static final Logger log = LoggerFactory.getLogger(BloomFilter.class);
     private final long[] bits;
     private final long bitCount;
     private final int probes;
@@ -100,27 +110,85 @@ final class BloomFilter {
         return (b.getLong(8) ^ b.getLong(24)) | 1;
     }
 
-    /** Writes the filter to {@code file} (via a temp file and a rename), for a sweep resumed after a crash. */
-    void save(Path file) throws IOException {
+    /** The saved form's first bytes and its layout version. */
+    private static final long MAGIC = 0x5453_5242_4C4F_4F4DL; // "TSRBLOOM"
+    private static final int FORMAT = 1;
+
+    /**
+     * Saves the filter as the mark set of {@code cycle}, durably: written to a temp file, synced, renamed
+     * over {@code file}, and the directory synced, so once this returns the file survives a crash whole.
+     * Layout: magic, format, cycle id, probes, word count, the words, then a CRC32C of everything before
+     * it; {@link #load} trusts nothing that does not check out.
+     */
+    void save(Path file, String cycle) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            CRC32C crc = new CRC32C();
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+                    new CheckedOutputStream(Channels.newOutputStream(ch), crc), 1 << 16));
+            out.writeLong(MAGIC);
+            out.writeInt(FORMAT);
+            out.writeUTF(cycle);
             out.writeInt(probes);
             out.writeInt(bits.length);
             for (long w : bits) {
                 out.writeLong(w);
             }
+            out.flush();
+            out.writeInt((int) crc.getValue()); // not part of its own checksum: the stream sums what passed before
+            out.flush();
+            ch.force(true);
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try (FileChannel dir = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
+            dir.force(true); // the rename itself
+        }
     }
 
-    static BloomFilter load(Path file) throws IOException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-            int k = in.readInt();
-            long[] bits = new long[in.readInt()];
-            for (int i = 0; i < bits.length; i++) {
-                bits[i] = in.readLong();
-            }
-            return new BloomFilter(bits, k);
+    /**
+     * The mark set of {@code cycle} saved in {@code file}, or empty if there is none that can be trusted:
+     * missing, empty, truncated, zeroed, of another cycle or failing its checksum (the reason is logged).
+     */
+    static Optional<BloomFilter> load(Path file, String cycle) {
+        if (!Files.exists(file)) {
+            return Optional.empty();
         }
+        try {
+            long size = Files.size(file);
+            CRC32C crc = new CRC32C();
+            try (CheckedInputStream sum = new CheckedInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16), crc);
+                 DataInputStream in = new DataInputStream(sum)) {
+                if (size < 8 + 4 + 2 || in.readLong() != MAGIC || in.readInt() != FORMAT) {
+                    return rejected(file, "not a mark set (" + size + " bytes)");
+                }
+                String savedCycle = in.readUTF();
+                if (!savedCycle.equals(cycle)) {
+                    return rejected(file, "it is the mark set of cycle " + savedCycle + ", not " + cycle);
+                }
+                int k = in.readInt();
+                int words = in.readInt();
+                long header = 8 + 4 + 2 + savedCycle.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 4 + 4;
+                if (k < 1 || words < 1 || size != header + 8L * words + 4) {
+                    return rejected(file, "truncated or malformed (" + size + " bytes for " + words + " words)");
+                }
+                long[] bits = new long[words];
+                for (int i = 0; i < words; i++) {
+                    bits[i] = in.readLong();
+                }
+                int expected = (int) crc.getValue();
+                if (in.readInt() != expected) {
+                    return rejected(file, "checksum mismatch");
+                }
+                return Optional.of(new BloomFilter(bits, k));
+            }
+        } catch (IOException e) {
+            return rejected(file, e.toString());
+        }
+    }
+
+    private static Optional<BloomFilter> rejected(Path file, String why) {
+        log.warn("not trusting the saved mark set {}: {}", file, why);
+        return Optional.empty();
     }
 }

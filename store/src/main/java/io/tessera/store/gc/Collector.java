@@ -5,7 +5,6 @@ import io.tessera.store.AccountInfo;
 import io.tessera.store.Store;
 import io.tessera.store.gc.GcProgress.Phase;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +36,8 @@ public final class Collector {
     private final CollectorLease lease;
     /** Called after each persisted page of a sweep; tests use it to simulate a crash. */
     volatile Runnable afterPage = () -> { };
+    /** Called once a sweep phase's state is saved, before it decides anything; tests use it to crash there. */
+    volatile java.util.function.Consumer<Phase> phaseSaved = p -> { };
 
     public Collector(Store store, GcSettings settings, String nodeId, GcProgress progress) {
         this.store = store;
@@ -79,13 +80,26 @@ public final class Collector {
         }
     }
 
+    /** The saved progress, or null if there is none or it cannot be read (then a new cycle starts). */
+    private CycleState savedState() {
+        Optional<String> saved = store.gc().state(CycleState.KEY);
+        try {
+            return saved.map(CycleState::decode).orElse(null);
+        } catch (RuntimeException e) {
+            log.warn("unreadable collection state ({}); starting a new cycle", e.toString());
+            return null;
+        }
+    }
+
     private GcReport runCycle(long startedNanos) {
-        CycleState state = store.gc().state(CycleState.KEY).map(CycleState::decode).orElse(null);
+        CycleState state = savedState();
         BloomFilter blocks = null;
         boolean resumed = false;
-        if (state != null && (state.phase() == Phase.SWEEP_BLOCKS || state.phase() == Phase.SWEEP_OWNED)
-                && Files.exists(filterFile(state.id()))) {
-            blocks = loadFilter(state.id());
+        if (state != null && (state.phase() == Phase.SWEEP_BLOCKS || state.phase() == Phase.SWEEP_OWNED)) {
+            // Resumable only with this cycle's own mark set, whole (BloomFilter.load checks it).
+            blocks = BloomFilter.load(filterFile(state.id()), state.id()).orElse(null);
+        }
+        if (blocks != null) {
             resumed = true;
             progress.blocksFreed.set(state.blocksFreed());
             progress.bytesFreed.set(state.bytesFreed());
@@ -95,18 +109,22 @@ public final class Collector {
             log.info("resuming collection {} at {} after {}", state.id(), state.phase(), state.cursor());
         } else {
             if (state != null) {
-                log.info("collection {} was interrupted in {}; starting a new one", state.id(), state.phase());
+                log.info("collection {} was interrupted in {} and cannot be resumed here; starting a new one",
+                        state.id(), state.phase());
                 deleteFilter(state.id());
             }
             state = new CycleState(UUID.randomUUID().toString(), Phase.MARK, System.currentTimeMillis(), null,
                     0, 0, 0, 0, 0);
             save(state);
             blocks = markAndSweepMaps(state);
+            // The mark set is synced before the state that lets a resumed sweep depend on it; if it could
+            // not be saved, there is no file and a crash in the sweep starts a new cycle.
             saveFilter(blocks, state.id());
             state = state.at(Phase.SWEEP_BLOCKS, null, progress.snapshot());
             save(state);
+            phaseSaved.accept(Phase.SWEEP_BLOCKS);
         }
-        Sweep sweep = new Sweep(store, progress, state.markStart(), settings.grace().toMillis());
+        Sweep sweep = new Sweep(store, progress, state.markStart(), settings.grace().toMillis(), settings.pageSize());
         if (state.phase() == Phase.SWEEP_BLOCKS) {
             progress.enter(Phase.SWEEP_BLOCKS, store.blocks().stats().blocks());
             CycleState[] current = {state};
@@ -132,11 +150,11 @@ public final class Collector {
         log.info("collection {}: marking ({} blocks, about {} objects; mark sets of {} + {} KiB)", state.id(),
                 blockCount, objects, blocks.sizeBytes() >> 10, maps.sizeBytes() >> 10);
         progress.enter(Phase.MARK, objects);
-        Roots.walk(store, new LeaseRenewing(new MarkPass(store, maps, blocks, progress, settings.accounting(),
+        Roots.walk(store, settings.pageSize(), new LeaseRenewing(new MarkPass(store, maps, blocks, progress, settings.accounting(),
                 settings.bloomFpp()), lease));
         save(state.at(Phase.SWEEP_MAPS, null, progress.snapshot()));
         progress.enter(Phase.SWEEP_MAPS, 0);
-        new Sweep(store, progress, state.markStart(), settings.grace().toMillis()).maps(maps, blocks, lease::renewIfDue);
+        new Sweep(store, progress, state.markStart(), settings.grace().toMillis(), settings.pageSize()).maps(maps, blocks, lease::renewIfDue);
         return blocks;
     }
 
@@ -144,11 +162,11 @@ public final class Collector {
         long n = 0;
         String after = null;
         while (true) {
-            var accounts = store.gc().accounts(after, Roots.PAGE);
+            var accounts = store.gc().accounts(after, settings.pageSize());
             for (String a : accounts) {
                 n += store.metadata().getAccount(a).map(AccountInfo::objectCount).orElse(0L);
             }
-            if (accounts.size() < Roots.PAGE) {
+            if (accounts.size() < settings.pageSize()) {
                 return n;
             }
             after = accounts.get(accounts.size() - 1);
@@ -171,21 +189,14 @@ public final class Collector {
         return settings.workDir().resolve("gc-" + cycle + ".bloom");
     }
 
+    /** Saves the mark set durably; if it cannot, leaves none (a crash in the sweep then starts a new cycle). */
     private void saveFilter(BloomFilter filter, String cycle) {
         try {
             Files.createDirectories(settings.workDir());
-            filter.save(filterFile(cycle));
+            filter.save(filterFile(cycle), cycle);
         } catch (IOException e) {
-            // Not fatal: a crash in the sweep then restarts the cycle instead of resuming it.
             log.warn("cannot save the mark set to {}: {}", filterFile(cycle), e.getMessage());
-        }
-    }
-
-    private BloomFilter loadFilter(String cycle) {
-        try {
-            return BloomFilter.load(filterFile(cycle));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the saved mark set " + filterFile(cycle), e);
+            deleteFilter(cycle);
         }
     }
 

@@ -12,9 +12,17 @@ import java.time.Duration;
  * @param bloomFpp the mark set's false-positive rate (a false positive keeps garbage, never loses data)
  * @param workDir  where the mark set is saved so a crashed sweep resumes on this node
  * @param accounting compute per-account physical bytes during the mark (one map read per object)
+ * @param pageSize rows per query of every scan the collector makes (tests make it small to cross pages)
  */
-public record GcSettings(Duration grace, double bloomFpp, Path workDir, boolean accounting) {
+public record GcSettings(Duration grace, double bloomFpp, Path workDir, boolean accounting, int pageSize) {
+    public GcSettings(Duration grace, double bloomFpp, Path workDir, boolean accounting) {
+        this(grace, bloomFpp, workDir, accounting, Roots.PAGE);
+    }
+
     public GcSettings {
+        if (pageSize < 1) {
+            throw new IllegalArgumentException("gc page size must be positive, not " + pageSize);
+        }
         if (grace.isNegative()) {
             throw new IllegalArgumentException("gc grace must not be negative");
         }

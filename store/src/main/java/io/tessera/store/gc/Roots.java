@@ -10,85 +10,97 @@ import java.util.Map;
 
 /**
  * Walks everything that names a map or a block (the collector's roots; volumes/README.md, "What the
- * collector must treat as referenced"): every current object version of every container of every
- * account (hidden containers such as versioning's are containers like any other), every volume's
- * parent map and overlay, and every pending hash job. One page at a time: memory is one page plus one
- * volume's overlay.
+ * collector must treat as referenced"), each kind from the store that holds it, never through a table
+ * that only some writers fill (store/GC.md, "What is referenced"):
+ * <ul>
+ *   <li>every current object version of every container of every account (hidden containers such as
+ *       versioning's are containers like any other): accounts from the account rows, which every
+ *       container create writes first, on both backends;</li>
+ *   <li>every volume record, from a scan of all volume records ({@link VolumeStore#forEachVolume}), with
+ *       its parent map and overlay: creating a volume writes no account row, so a volume's account may
+ *       have none;</li>
+ *   <li>every pending hash job ({@link VolumeStore#hashJobs(String, int)}, paged to the end).</li>
+ * </ul>
+ * One page at a time: memory is one page plus one volume's overlay.
  */
 public final class Roots {
     static final int PAGE = 1000;
 
     public interface Visitor {
+        /** Before the objects of {@code account}. */
         default void account(String account) {
         }
 
         void object(ObjectVersion version);
 
+        /** After the last object of {@code account}. */
+        default void accountDone(String account) {
+        }
+
         void volume(VolumeStore.VolumeRecord volume, Map<Long, VolumeStore.Entry> overlay);
 
         void hashJob(VolumeStore.HashJob job);
-
-        /** After the last root of {@code account}. */
-        default void accountDone(String account) {
-        }
     }
 
     private Roots() {
     }
 
     public static void walk(Store store, Visitor visitor) {
+        walk(store, PAGE, visitor);
+    }
+
+    /** Walks every root, reading {@code page} rows per query. */
+    public static void walk(Store store, int page, Visitor visitor) {
         String afterAccount = null;
         while (true) {
-            List<String> accounts = store.gc().accounts(afterAccount, PAGE);
+            List<String> accounts = store.gc().accounts(afterAccount, page);
             for (String account : accounts) {
                 visitor.account(account);
-                walkAccount(store, account, visitor);
+                walkContainers(store, account, page, visitor);
                 visitor.accountDone(account);
             }
-            if (accounts.size() < PAGE) {
+            if (accounts.size() < page) {
                 break;
             }
             afterAccount = accounts.get(accounts.size() - 1);
         }
-        for (VolumeStore.HashJob job : store.volumes().hashJobs(Integer.MAX_VALUE)) {
-            visitor.hashJob(job);
+        store.volumes().forEachVolume(page, v -> {
+            long blocks = (v.size() + v.blockSize() - 1) / v.blockSize();
+            visitor.volume(v, store.volumes().entries(v.id(), blocks));
+        });
+        String afterJob = null;
+        while (true) {
+            List<VolumeStore.HashJob> jobs = store.volumes().hashJobs(afterJob, page);
+            jobs.forEach(visitor::hashJob);
+            if (jobs.size() < page) {
+                break;
+            }
+            afterJob = jobs.get(jobs.size() - 1).id();
         }
     }
 
-    private static void walkAccount(Store store, String account, Visitor visitor) {
+    private static void walkContainers(Store store, String account, int page, Visitor visitor) {
         String afterContainer = null;
         while (true) {
             List<ContainerInfo> containers = store.metadata().listContainers(account,
-                    new ListQuery(null, afterContainer, null, false, PAGE));
+                    new ListQuery(null, afterContainer, null, false, page));
             for (ContainerInfo c : containers) {
-                walkContainer(store, account, c.name(), visitor);
+                walkContainer(store, account, c.name(), page, visitor);
             }
-            if (containers.size() < PAGE) {
+            if (containers.size() < page) {
                 break;
             }
             afterContainer = containers.get(containers.size() - 1).name();
         }
-        String afterVolume = null;
-        while (true) {
-            List<VolumeStore.VolumeRecord> volumes = store.volumes().list(account, afterVolume, PAGE);
-            for (VolumeStore.VolumeRecord v : volumes) {
-                long blocks = (v.size() + v.blockSize() - 1) / v.blockSize();
-                visitor.volume(v, store.volumes().entries(v.id(), blocks));
-            }
-            if (volumes.size() < PAGE) {
-                break;
-            }
-            afterVolume = volumes.get(volumes.size() - 1).name();
-        }
     }
 
-    private static void walkContainer(Store store, String account, String container, Visitor visitor) {
+    private static void walkContainer(Store store, String account, String container, int pageSize, Visitor visitor) {
         String after = null;
         while (true) {
             List<ObjectVersion> page = store.metadata().listObjects(account, container,
-                    new ListQuery(null, after, null, false, PAGE));
+                    new ListQuery(null, after, null, false, pageSize));
             page.forEach(visitor::object);
-            if (page.size() < PAGE) {
+            if (page.size() < pageSize) {
                 break;
             }
             after = page.get(page.size() - 1).name();

@@ -31,9 +31,11 @@ final class Sweep {
     private final GcStore gc;
     private final GcProgress progress;
     private final long cutoff;
+    private final int pageSize;
 
-    Sweep(Store store, GcProgress progress, long markStart, long graceMillis) {
+    Sweep(Store store, GcProgress progress, long markStart, long graceMillis, int pageSize) {
         this.store = store;
+        this.pageSize = pageSize;
         this.gc = store.gc();
         this.progress = progress;
         this.cutoff = markStart - graceMillis;
@@ -47,7 +49,7 @@ final class Sweep {
     void maps(BloomFilter marked, BloomFilter blocks, Runnable perPage) {
         MapId after = null;
         while (true) {
-            List<GcStore.MapEntry> page = gc.maps(after, Roots.PAGE);
+            List<GcStore.MapEntry> page = gc.maps(after, pageSize);
             for (GcStore.MapEntry m : page) {
                 progress.mapsScanned.incrementAndGet();
                 progress.done.incrementAndGet();
@@ -56,7 +58,7 @@ final class Sweep {
                 }
             }
             perPage.run();
-            if (page.size() < Roots.PAGE) {
+            if (page.isEmpty()) {
                 return;
             }
             after = page.get(page.size() - 1).id();
@@ -96,10 +98,15 @@ final class Sweep {
         }
     }
 
-    /** Content blocks after {@code after}; {@code perPage} gets the last hash of each finished page (the cursor). */
+    /**
+     * Content blocks after {@code after}; {@code perPage} gets the last hash of each finished page (the
+     * cursor). Every scan here ends at an empty page, not a short one: a backend may return fewer rows
+     * than asked for while more follow (rows deleted under the scan), and stopping there would leave the
+     * rest unswept.
+     */
     void blocks(BlockHash after, BloomFilter marked, Consumer<BlockHash> perPage) {
         while (true) {
-            List<GcStore.BlockEntry> page = gc.blocks(after, Roots.PAGE);
+            List<GcStore.BlockEntry> page = gc.blocks(after, pageSize);
             for (GcStore.BlockEntry b : page) {
                 progress.blocksScanned.incrementAndGet();
                 progress.done.incrementAndGet();
@@ -110,9 +117,6 @@ final class Sweep {
             }
             after = page.get(page.size() - 1).hash();
             perPage.accept(after);
-            if (page.size() < Roots.PAGE) {
-                return;
-            }
         }
     }
 
@@ -145,7 +149,7 @@ final class Sweep {
      */
     void owned(BlockHash after, BloomFilter marked, Consumer<BlockHash> perPage) {
         while (true) {
-            List<GcStore.OwnedEntry> page = gc.owned(after, Roots.PAGE);
+            List<GcStore.OwnedEntry> page = gc.owned(after, pageSize);
             for (GcStore.OwnedEntry o : page) {
                 progress.done.incrementAndGet();
                 decideOwned(o, marked.mightContain(o.id()));
@@ -155,9 +159,6 @@ final class Sweep {
             }
             after = page.get(page.size() - 1).id();
             perPage.accept(after);
-            if (page.size() < Roots.PAGE) {
-                return;
-            }
         }
     }
 
