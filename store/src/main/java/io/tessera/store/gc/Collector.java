@@ -142,6 +142,12 @@ public final class Collector {
 
     /** Mark, then sweep maps (which adds the blocks of surviving maps to the block filter). */
     private BloomFilter markAndSweepMaps(CycleState state) {
+        // Rows a container delete left unreachable (a put that raced it) are removed first: the mark below
+        // does not walk them, so their blocks become garbage and the rows must not outlive them.
+        long unreachable = store.metadata().removeUnreachableObjects();
+        if (unreachable > 0) {
+            log.info("collection {}: removed {} object versions under deleted containers", state.id(), unreachable);
+        }
         long blockCount = store.blocks().stats().blocks();
         long objects = countObjects();
         // Owned blocks and overlay entries share the block filter; sized with a margin for them and for growth.
