@@ -47,6 +47,7 @@ public final class VolumeIo implements BlockDevice {
     private final Object[] stripes = new Object[STRIPES];
     private final Set<BlockHash> dirty = ConcurrentHashMap.newKeySet();
     final ReentrantReadWriteLock snapshotLock = new ReentrantReadWriteLock();
+    final java.util.concurrent.locks.ReentrantLock recordLock = new java.util.concurrent.locks.ReentrantLock();
     private final Map<BlockHash, byte[]> contentCache = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<BlockHash, byte[]> eldest) {

@@ -26,7 +26,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import io.tessera.store.VolumeStore.VolumeRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -230,5 +235,127 @@ abstract class VolumeServiceContractTest {
         open.close();
         service.delete(ACCOUNT, prefix + "-g");
         assertThatThrownBy(() -> service.get(ACCOUNT, prefix + "-g")).hasMessageContaining("does not exist");
+    }
+
+    // ---------------------------------------------------------------- flush, ordering, record changes
+
+    @Test
+    void aFlushReturnsOnlyOnceEveryWriteAcknowledgedBeforeItIsSynced() throws Exception {
+        InstrumentedStore spy = new InstrumentedStore(store);
+        VolumeService svc = new VolumeService(spy, "node-f", null);
+        svc.create(ACCOUNT, prefix + "-f", (long) 3 * bs, null);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try (svc; VolumeIo v = svc.openVolume(ACCOUNT, prefix + "-f", false)) {
+            for (int b = 0; b < 3; b++) {
+                v.write((long) b * bs, bytes(10, 1), 0, 10, false); // copy-ups: owned blocks of this epoch
+            }
+            v.flush();
+            BlockHash b0 = v.map().resolve(0).block();
+            BlockHash b1 = v.map().resolve(1).block();
+            BlockHash b2 = v.map().resolve(2).block();
+
+            spy.syncRelease = new CountDownLatch(1);
+            CountDownLatch entered = new CountDownLatch(1);
+            spy.syncEntered = entered;
+            long callsBefore = spy.syncCalls.get();
+            v.write(0, bytes(10, 2), 0, 10, false);                 // acknowledged before flush 1
+            long w0 = spy.lastWrite.get(b0);
+            Future<Long> first = pool.submit(() -> {
+                v.flush();
+                return spy.durableBefore.getOrDefault(b0, -1L);
+            });
+            entered.await();                                         // flush 1's sync is held in the store
+            v.write(bs, bytes(10, 3), 0, 10, false);                 // acknowledged before flushes 2 and 3
+            v.write(2L * bs, bytes(10, 4), 0, 10, false);
+            long w1 = spy.lastWrite.get(b1);
+            long w2 = spy.lastWrite.get(b2);
+            Thread[] threads = new Thread[2];
+            CountDownLatch started = new CountDownLatch(2);
+            List<Future<long[]>> later = new ArrayList<>();
+            for (int k = 0; k < 2; k++) {
+                int kk = k;
+                later.add(pool.submit(() -> {
+                    threads[kk] = Thread.currentThread();
+                    started.countDown();
+                    v.flush();
+                    return new long[] {spy.durableBefore.getOrDefault(b1, -1L), spy.durableBefore.getOrDefault(b2, -1L)};
+                }));
+            }
+            started.await();
+            // Each later flush either returned (today: it took the remaining ids and synced them past the held
+            // sync) or is parked waiting; only the second is allowed while flush 1's sync has not finished.
+            for (int k = 0; k < 2; k++) {
+                while (!later.get(k).isDone() && threads[k].getState() != Thread.State.WAITING) {
+                    Thread.onSpinWait();
+                }
+            }
+            assertThat(later).as("no flush returns while an earlier flush's sync is still running")
+                    .noneMatch(Future::isDone);
+            assertThat(first.isDone()).isFalse();
+            spy.syncRelease.countDown();
+            assertThat(first.get(30, TimeUnit.SECONDS)).as("flush 1 covers the write before it").isGreaterThan(w0);
+            for (Future<long[]> f : later) {
+                long[] durable = f.get(30, TimeUnit.SECONDS);
+                assertThat(durable[0]).as("a later flush covers writes before it").isGreaterThan(w1);
+                assertThat(durable[1]).isGreaterThan(w2);
+            }
+            assertThat(spy.syncCalls.get() - callsBefore).as("the two later flushes joined one group commit").isEqualTo(2);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aCopiedUpBlockIsDurableBeforeTheOverlayEntryThatNamesIt() throws Exception {
+        image("img", 2 * bs);
+        InstrumentedStore spy = new InstrumentedStore(store);
+        VolumeService svc = new VolumeService(spy, "node-o", null);
+        svc.create(ACCOUNT, prefix + "-o", null, prefix + "/img");
+        try (svc; VolumeIo v = svc.openVolume(ACCOUNT, prefix + "-o", false)) {
+            v.write(0, bytes(bs, 7), 0, bs, false);                 // a whole block over the parent's
+            v.write(bs + 100, bytes(10, 8), 0, 10, false);          // a part of one (keeps the old bytes)
+            for (long i = 0; i < 2; i++) {
+                BlockHash owned = v.map().resolve(i).block();
+                assertThat(OwnedIds.isOwned(owned)).isTrue();
+                long put = spy.events.stream().filter(e -> e.kind().equals("putEntries") && e.ids().contains(owned))
+                        .mapToLong(InstrumentedStore.Event::seq).min().orElseThrow();
+                assertThat(spy.durableBefore.getOrDefault(owned, -1L))
+                        .as("block %d: its data was synced after its last write and before its entry was stored", i)
+                        .isGreaterThan(spy.lastWrite.get(owned)).isLessThan(put);
+            }
+        }
+    }
+
+    @Test
+    void aResizeRacingASnapshotNeverMovesTheEpochBack() throws Exception {
+        InstrumentedStore spy = new InstrumentedStore(store);
+        VolumeService svc = new VolumeService(spy, "node-r", null);
+        svc.create(ACCOUNT, prefix + "-e", (long) 2 * bs, null);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (svc; VolumeIo v = svc.openVolume(ACCOUNT, prefix + "-e", false)) {
+            v.write(0, bytes(bs, 1), 0, bs, false);
+            v.flush();
+            // The resize's compare-and-set lands, then the resize is held before it tells the open volume.
+            spy.updateDone = new CountDownLatch(1);
+            spy.updateRelease = new CountDownLatch(1);
+            spy.holdUpdate = r -> r.size() == 3L * bs;
+            Future<?> resize = pool.submit(() -> svc.resize(ACCOUNT, prefix + "-e", 3L * bs));
+            spy.updateDone.await();
+            Future<ObjectVersion> snap = pool.submit(() -> svc.snapshot(ACCOUNT, prefix + "-e", prefix, "frozen"));
+            while (!snap.isDone() && !v.recordLock.hasQueuedThreads()) {
+                Thread.onSpinWait(); // the snapshot finished, or it waits for the record (the fix)
+            }
+            spy.updateRelease.countDown();
+            resize.get(30, TimeUnit.SECONDS);
+            snap.get(30, TimeUnit.SECONDS);
+            VolumeRecord stored = svc.get(ACCOUNT, prefix + "-e");
+            assertThat(v.record()).as("the open volume's record is the stored one").isEqualTo(stored);
+            assertThat(stored.epoch()).isEqualTo(1);
+            assertThat(stored.size()).isEqualTo(3L * bs);
+            v.write(0, bytes(10, 9), 0, 10, false);                 // must copy up: block 0 is frozen in the snapshot
+            v.flush();
+        }
+        assertThat(readObject("frozen")).as("the snapshot keeps what the volume held").isEqualTo(
+                Arrays.copyOf(bytes(bs, 1), 2 * bs));
     }
 }
