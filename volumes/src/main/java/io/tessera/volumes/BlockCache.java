@@ -16,27 +16,29 @@ import java.util.concurrent.ExecutionException;
  * <p>Whole blocks enter it checked against their hash ({@link VerifiedBlocks#get}); one load per block at
  * a time (concurrent misses on one block wait for the one read and check). A read of a part of a block
  * that is not cached does not load the block when its piece digests are known
- * ({@link VerifiedBlocks#read}): a working set larger than the cache then costs a 64 KiB read and hash
+ * ({@link VerifiedBlocks#read}): a working set larger than the cache then costs a 16 KiB read and hash
  * per 4 KiB miss, not a 4 MiB one.
  *
  * <p>Guava's cache (already a managed dependency of the build, so no new library): a weigher bounds
- * the bytes and {@code get(key, loader)} gives one load per key. Its eviction is LRU per segment (four
- * segments), so a block is at most a quarter of the bound.
+ * the bytes and {@code get(key, loader)} gives one load per key. Its eviction is LRU per segment (up to
+ * four segments, each holding at least four blocks).
  */
 final class BlockCache {
     /** The default bound: a sixth of the default 384 MiB heap. */
     static final long DEFAULT_BYTES = 64L << 20;
-    /** Bytes of piece digests kept by default: 2 KiB per 4 MiB block, so about 30 GiB of distinct blocks. */
+    /** Bytes of piece digests kept by default: 8 KiB per 4 MiB block, so about 8 GiB of distinct blocks. */
     static final long DEFAULT_DIGEST_BYTES = 16L << 20;
     private static final int ENTRY_OVERHEAD = 200;
 
     private final VerifiedBlocks verified;
     private final Cache<BlockHash, byte[]> blocks;
 
-    BlockCache(VerifiedBlocks verified, long maxBytes) {
+    /** @param blockSize the store's: Guava splits the bound over segments, each must hold a few blocks */
+    BlockCache(VerifiedBlocks verified, long maxBytes, int blockSize) {
         this.verified = verified;
         this.blocks = CacheBuilder.newBuilder()
                 .maximumWeight(maxBytes)
+                .concurrencyLevel((int) Math.max(1, Math.min(4, maxBytes / (4L * blockSize))))
                 .weigher((BlockHash h, byte[] content) -> content.length + ENTRY_OVERHEAD)
                 .build();
     }

@@ -78,7 +78,8 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
     public VolumeService(Store store, String holder, Hasher hasher, MetricRegistry metrics, long blockCacheBytes) {
         this.store = store;
         this.blockCache = new BlockCache(
-                new VerifiedBlocks(store.blocks(), metrics, BlockCache.DEFAULT_DIGEST_BYTES), blockCacheBytes);
+                new VerifiedBlocks(store.blocks(), metrics, BlockCache.DEFAULT_DIGEST_BYTES), blockCacheBytes,
+                store.blockSize().bytes());
         this.volumes = store.volumes();
         this.maps = new ContentMaps(store);
         this.holder = holder;
@@ -89,6 +90,11 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
             return t;
         });
         renewer.scheduleWithFixedDelay(this::renewAll, RENEW_EVERY_MILLIS, RENEW_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Bytes the shared block cache holds now. */
+    long blockCacheBytes() {
+        return blockCache.weightedSize();
     }
 
     public String holder() {

@@ -65,6 +65,10 @@ abstract class VolumeServiceContractTest {
 
     /** Publishes an image object the way an upload leaves it: blocks, map, version. */
     byte[] image(String name, int length) {
+        return image(name, length, Map.of());
+    }
+
+    byte[] image(String name, int length, Map<String, String> metadata) {
         byte[] data = new byte[length];
         random.nextBytes(data);
         Arrays.fill(data, bs, 2 * bs, (byte) 0); // a zero block
@@ -80,7 +84,7 @@ abstract class VolumeServiceContractTest {
         }
         MapId id = new ContentMaps(store).save(new Hashmap(store.blockSize(), length, hashes));
         store.metadata().putObject(new ObjectVersion(ACCOUNT, prefix, name, Timestamp.now(), id, "md5",
-                "application/octet-stream", Map.of()), PutCondition.NONE);
+                "application/octet-stream", metadata), PutCondition.NONE);
         return data;
     }
 
@@ -357,5 +361,91 @@ abstract class VolumeServiceContractTest {
         }
         assertThat(readObject("frozen")).as("the snapshot keeps what the volume held").isEqualTo(
                 Arrays.copyOf(bytes(bs, 1), 2 * bs));
+        new Hasher(store, 60_000).runOnce(); // its job done: a store shared by the tests keeps no work for others
+    }
+
+    @Test
+    void largeObjectManifestsAreRefusedAsImagesAndCloneSources() {
+        // What swift-compat stores for an SLO: an object whose content is the manifest JSON, marked in its metadata.
+        byte[] json = "[{\"name\":\"/segs/1\",\"bytes\":65536}]".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        store.blocks().putIfAbsent(BlockHasher.hash(json), json, 0, json.length);
+        MapId id = new ContentMaps(store).save(new Hashmap(store.blockSize(), json.length, List.of(BlockHasher.hash(json))));
+        store.metadata().putObject(new ObjectVersion(ACCOUNT, prefix, "slo", Timestamp.now(), id, "md5",
+                "application/octet-stream", Map.of("x-static-large-object", "True")), PutCondition.NONE);
+        image("dlo", 3 * bs, Map.of("x-object-manifest", prefix + "/segs/"));
+        for (String name : List.of("slo", "dlo")) {
+            assertThatThrownBy(() -> service.openObject(ACCOUNT, prefix, name)).isInstanceOf(VolumeException.class)
+                    .hasMessageContaining("Large Object manifest")
+                    .satisfies(e -> assertThat(((VolumeException) e).status()).isEqualTo(400));
+            assertThatThrownBy(() -> service.open(ACCOUNT + "/" + prefix + "/" + name)).isInstanceOf(VolumeException.class)
+                    .satisfies(e -> assertThat(((VolumeException) e).status()).isEqualTo(400));
+            assertThatThrownBy(() -> service.create(ACCOUNT, prefix + "-" + name, null, prefix + "/" + name))
+                    .isInstanceOf(VolumeException.class).hasMessageContaining("Large Object manifest")
+                    .satisfies(e -> assertThat(((VolumeException) e).status()).isEqualTo(400));
+        }
+    }
+
+    @Test
+    void aPartialTrimOfAParentBlockCopiesNothingUp() throws Exception {
+        byte[] img = image("img", 2 * bs);
+        InstrumentedStore spy = new InstrumentedStore(store);
+        VolumeService svc = new VolumeService(spy, "node-t", null);
+        svc.create(ACCOUNT, prefix + "-t", null, prefix + "/img");
+        try (svc; VolumeIo v = svc.openVolume(ACCOUNT, prefix + "-t", false)) {
+            v.trim(100, bs - 200, false);
+            v.trim(bs + 1, 10, true);
+            v.flush();
+            assertThat(spy.events).as("no owned block written, no entry stored").noneMatch(
+                    e -> e.kind().equals("write") || e.kind().equals("putEntries"));
+            assertThat(svc.info(ACCOUNT, prefix + "-t").usage().ownedBytes()).isZero();
+            assertThat(readAll(v)).isEqualTo(img);
+        }
+    }
+
+    @Test
+    void clonesAndExportsOfOneImageShareOneBlockCache() throws Exception {
+        byte[] img = image("img", 4 * bs);
+        VolumeService small = new VolumeService(store, "node-s", null, new MetricRegistry(), 3L * (bs + 1024));
+        try (small) {
+            List<VolumeIo> devices = new ArrayList<>();
+            for (int c = 0; c < 8; c++) {
+                small.create(ACCOUNT, prefix + "-s" + c, null, prefix + "/img");
+                devices.add(small.openVolume(ACCOUNT, prefix + "-s" + c, false));
+                devices.add(small.openObject(ACCOUNT, prefix, "img"));
+            }
+            for (VolumeIo d : devices) {
+                assertThat(readAll(d)).isEqualTo(img);
+                d.close();
+            }
+            assertThat(small.blockCacheBytes()).as("one cache, bounded in bytes").isLessThanOrEqualTo(3L * (bs + 1024));
+        }
+    }
+
+    @Test
+    void aPartialReadOfABlockCheckedBeforeIsCheckedAgainstItsPieceDigests() throws Exception {
+        random.nextBytes(new byte[23]); // content of its own, repaired at the end
+        byte[] img = image("img", 3 * bs);
+        BlockHash first = BlockHasher.hash(img, 0, bs);
+        MetricRegistry metrics = new MetricRegistry();
+        VolumeService uncached = new VolumeService(store, "node-p", null, metrics, 0); // every read misses the cache
+        uncached.create(ACCOUNT, prefix + "-p", null, prefix + "/img");
+        int piece = VerifiedBlocks.PIECE;
+        try (uncached; VolumeIo v = uncached.openVolume(ACCOUNT, prefix + "-p", false)) {
+            byte[] some = new byte[100];
+            v.read(10, some, 0, 100);                                   // the first sight: checked whole
+            assertThat(some).isEqualTo(Arrays.copyOfRange(img, 10, 110));
+            store.blocks().delete(first);
+            byte[] damaged = Arrays.copyOf(img, bs);
+            damaged[2 * piece + 5] ^= 0x10;                             // piece 2 rots on disk
+            store.blocks().putIfAbsent(first, damaged, 0, bs);
+            v.read(piece + 7, some, 0, 100);                            // piece 1: still intact
+            assertThat(some).isEqualTo(Arrays.copyOfRange(img, piece + 7, piece + 107));
+            assertThatThrownBy(() -> v.read(2L * piece, some, 0, 100)).isInstanceOf(CorruptBlockException.class)
+                    .hasMessageContaining("piece 2");
+        } finally {
+            store.blocks().delete(first);
+            store.blocks().putIfAbsent(first, img, 0, bs);
+        }
+        assertThat(metrics.counter(VerifiedBlocks.CORRUPT_METRIC).getCount()).isEqualTo(1);
     }
 }
