@@ -84,7 +84,8 @@ public final class VerifiedBlocks {
     public byte[] get(BlockHash hash) {
         byte[] content = blocks.get(hash)
                 .orElseThrow(() -> new StoreCorruptionException("block " + hash + " is missing"));
-        boolean keepPieces = digestBudget > 0 && content.length > PIECE;
+        // Digests already known (the block was checked whole before, then left a cache): one pass, not two.
+        boolean keepPieces = digestBudget > 0 && content.length > PIECE && !hasPieceDigests(hash);
         BlockHash actual;
         byte[] digests = null;
         if (keepPieces) {
