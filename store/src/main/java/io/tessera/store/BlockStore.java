@@ -30,6 +30,24 @@ public interface BlockStore {
     /** The stored (stripped) content of a block, or empty if there is no such block. */
     Optional<byte[]> get(BlockHash hash);
 
+    /**
+     * Reads {@code len} bytes at {@code offset} of a block's stored (stripped) content into
+     * {@code dest[destOff...]}, unchecked (callers check: {@code content.VerifiedBlocks}).
+     *
+     * @return how many bytes the content has in that range (fewer than {@code len} near its end), or -1
+     *         if there is no such block
+     */
+    default int read(BlockHash hash, int offset, byte[] dest, int destOff, int len) {
+        // Backends that can read a part of a block without reading all of it override this.
+        Optional<byte[]> content = get(hash);
+        if (content.isEmpty()) {
+            return -1;
+        }
+        int n = Math.max(0, Math.min(len, content.get().length - offset));
+        System.arraycopy(content.get(), offset, dest, destOff, n);
+        return n;
+    }
+
     /** Removes a block. Only the collector calls this, after proving nothing references it. */
     void delete(BlockHash hash);
 

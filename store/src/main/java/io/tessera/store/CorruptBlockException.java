@@ -14,6 +14,12 @@ public final class CorruptBlockException extends StoreCorruptionException {
         this.block = block;
     }
 
+    /** A part of the block no longer matches what was checked ({@code why} says which part and how). */
+    public CorruptBlockException(BlockHash block, String why) {
+        super("block " + block + " is corrupt: " + why);
+        this.block = block;
+    }
+
     /** The address of the damaged block. */
     public BlockHash block() {
         return block;

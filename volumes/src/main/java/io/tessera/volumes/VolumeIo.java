@@ -6,58 +6,67 @@ import io.tessera.store.OwnedIds;
 import io.tessera.store.Store;
 import io.tessera.store.VolumeStore.Entry;
 import io.tessera.store.VolumeStore.VolumeRecord;
-import io.tessera.store.content.VerifiedBlocks;
 import io.tessera.volumes.nbd.BlockDevice;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.UnaryOperator;
 
 /**
  * Reads and writes of one open volume (or of a read-only object) over its map.
  *
  * <p>Writes copy on write at block granularity: the first write to a block the volume does not own in
  * its current epoch (a parent's block, a zero block, or an owned block frozen by a snapshot) creates a
- * new owned block, copies the old content into it, syncs it if it holds old data, and records the new
- * entry in the store before the write is acknowledged; later writes to it change it in place. Whole
- * blocks zeroed or trimmed become zero entries; partial ranges are written as zeroes.
+ * new owned block, copies the old content into it (a partial write), writes the new bytes, syncs it and
+ * only then records the new entry in the store, before the write is acknowledged: an overlay entry is
+ * never durable before the data it names. Later writes change the block in place. Whole blocks zeroed
+ * or trimmed become zero entries; partial zeroing writes zeroes; a partial TRIM of a block the volume
+ * does not own is dropped (NBD lets a server ignore TRIM, and copying a block up to trim a part of it
+ * would only cost).
+ *
+ * <p>Durability: {@link #flush} is a group commit ({@link #syncAcknowledged}): when it returns, every
+ * write acknowledged before it was called, through any connection sharing this VolumeIo, is durable;
+ * flushes that arrive while a sync runs wait for it and then share the next one. Snapshots and close use
+ * the same barrier. This is what NBD's CAN_MULTI_CONN promises.
  *
  * <p>Concurrency: writes to an owned block of the current epoch go straight to it (concurrent NBD
- * requests carry no ordering); copy-ups, zeroing and trims of one block are serialized (striped
- * locks) and re-resolve the entry under the lock, so a copy-up never races another; a snapshot takes the exclusive side of {@link #snapshotLock} and waits for writes in flight.
- * Several NBD connections of this process may share one VolumeIo: a flush on any of them syncs every
- * owned block dirtied through any of them, which is what NBD's CAN_MULTI_CONN promises.
+ * requests carry no ordering); copy-ups, zeroing and trims of one block are serialized (striped locks)
+ * and re-resolve the entry under the lock, so a copy-up never races another; a snapshot takes the
+ * exclusive side of {@link #snapshotLock} and waits for writes in flight. The volume's record (size,
+ * epoch, version) changes only through {@link #updateRecord}, under {@link #recordLock}.
+ *
+ * <p>Content blocks (an image's) are read through the process's one {@link BlockCache}.
  */
 public final class VolumeIo implements BlockDevice {
     private static final int STRIPES = 64;
-    private static final int CONTENT_CACHE_BLOCKS = 8;
 
     private final Store store;
-    private final VerifiedBlocks contentBlocks;
+    private final BlockCache contentBlocks;
     private final VolumeMap map;
     private final String description;
     private final boolean readOnly;
     private final VolumeLease lease; // null for read-only
     private final Object[] stripes = new Object[STRIPES];
+    /** Owned blocks written by acknowledged writes since the group commit that last took them. */
     private final Set<BlockHash> dirty = ConcurrentHashMap.newKeySet();
     final ReentrantReadWriteLock snapshotLock = new ReentrantReadWriteLock();
-    private final Map<BlockHash, byte[]> contentCache = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<BlockHash, byte[]> eldest) {
-            return size() > CONTENT_CACHE_BLOCKS;
-        }
-    };
-    private final Map<BlockHash, CompletableFuture<byte[]>> loading = new ConcurrentHashMap<>();
+    /** Held while the record changes ({@link #updateRecord}): one change at a time, versions only forward. */
+    final ReentrantLock recordLock = new ReentrantLock();
     private volatile VolumeRecord record; // null for a read-only object
     private final Runnable onClose;
 
-    VolumeIo(Store store, VerifiedBlocks contentBlocks, VolumeRecord record, VolumeMap map, VolumeLease lease,
+    // The group commit (guarded by commitLock): batches are numbered; a batch is the dirty ids one sync took.
+    private final Object commitLock = new Object();
+    private long batchesTaken;   // the number of the last batch a sync took (running or finished)
+    private long batchesDurable; // every batch up to this one is durable
+    private boolean syncing;
+
+    VolumeIo(Store store, BlockCache contentBlocks, VolumeRecord record, VolumeMap map, VolumeLease lease,
              String description, Runnable onClose) {
         this.store = store;
         this.contentBlocks = contentBlocks;
@@ -73,7 +82,7 @@ public final class VolumeIo implements BlockDevice {
     }
 
     /** A read-only device over an immutable map (an image or snapshot object). */
-    static VolumeIo readOnly(Store store, VerifiedBlocks contentBlocks, Hashmap content, String description) {
+    static VolumeIo readOnly(Store store, BlockCache contentBlocks, Hashmap content, String description) {
         VolumeMap m = new VolumeMap(store.blockSize().bytes(), content.length(), content, Map.of());
         return new VolumeIo(store, contentBlocks, null, m, null, description, () -> { });
     }
@@ -86,8 +95,44 @@ public final class VolumeIo implements BlockDevice {
         return record;
     }
 
-    void setRecord(VolumeRecord r) {
-        this.record = r;
+    /**
+     * The one way an open volume's record changes (a resize, a snapshot's epoch bump): under
+     * {@link #recordLock}, {@code change} is applied to the record this volume knows and the result stored
+     * by compare-and-set on its version; if another server changed the stored record meanwhile, the
+     * stored one is adopted and {@code change} applied again to it. The record in memory only moves to
+     * newer versions, and the map grows with it.
+     *
+     * @param change the new record for a given one (its version + 1), or the same record for no change
+     */
+    VolumeRecord updateRecord(UnaryOperator<VolumeRecord> change) {
+        recordLock.lock();
+        try {
+            for (int attempt = 0; attempt < 5; attempt++) {
+                VolumeRecord r = record;
+                VolumeRecord next = change.apply(r);
+                if (next == r) {
+                    return r;
+                }
+                if (store.volumes().update(next, r.version())) {
+                    adopt(next);
+                    return next;
+                }
+                adopt(store.volumes().get(r.account(), r.name())
+                        .orElseThrow(() -> VolumeException.notFound("volume " + r.name())));
+            }
+            throw VolumeException.conflict("volume " + record.name() + " changed under us five times in a row");
+        } finally {
+            recordLock.unlock();
+        }
+    }
+
+    private void adopt(VolumeRecord r) {
+        if (r.version() > record.version()) {
+            if (r.size() > map.size()) {
+                map.grow(r.size());
+            }
+            record = r;
+        }
     }
 
     VolumeLease lease() {
@@ -135,51 +180,10 @@ public final class VolumeIo implements BlockDevice {
         } else if (OwnedIds.isOwned(block)) {
             store.owned().read(block, inBlock, dest, destOff, n);
         } else {
-            byte[] content = content(block);
-            int stored = Math.max(0, Math.min(n, content.length - inBlock));
-            if (stored > 0) {
-                System.arraycopy(content, inBlock, dest, destOff, stored);
-            }
+            // Checked against the block's hash (BlockCache, VerifiedBlocks): a corrupt block fails the read
+            // (an NBD EIO) instead of handing the guest wrong data. Owned blocks have no address to check.
+            int stored = contentBlocks.read(block, inBlock, dest, destOff, n);
             Arrays.fill(dest, destOff + stored, destOff + n, (byte) 0);
-        }
-    }
-
-    /**
-     * The stored (stripped) content of a content block (an image's or a hashed snapshot's), through a
-     * small LRU. It is checked against its hash once, when it enters the cache: a corrupt block fails the
-     * read (an NBD EIO) instead of handing the guest wrong data. Owned blocks have no address to check.
-     *
-     * <p>One load per block at a time: concurrent requests that miss on the same block (a client reading
-     * a block in pieces, several at once) wait for the one read and check instead of each repeating it.
-     */
-    private byte[] content(BlockHash hash) {
-        synchronized (contentCache) {
-            byte[] c = contentCache.get(hash);
-            if (c != null) {
-                return c;
-            }
-        }
-        CompletableFuture<byte[]> mine = new CompletableFuture<>();
-        CompletableFuture<byte[]> other = loading.putIfAbsent(hash, mine);
-        if (other != null) {
-            try {
-                return other.join();
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof RuntimeException re ? re : e;
-            }
-        }
-        try {
-            byte[] c = contentBlocks.get(hash);
-            synchronized (contentCache) {
-                contentCache.put(hash, c);
-            }
-            mine.complete(c);
-            return c;
-        } catch (RuntimeException e) {
-            mine.completeExceptionally(e);
-            throw e;
-        } finally {
-            loading.remove(hash, mine);
         }
     }
 
@@ -192,17 +196,21 @@ public final class VolumeIo implements BlockDevice {
 
     @Override
     public void writeZeroes(long offset, long len, boolean fua, boolean noHole) {
-        checkRange(offset, len);
-        mutate(offset, len, fua, (i, inBlock, pos, n, touched) -> {
-            synchronized (stripes[(int) (i % STRIPES)]) {
-                zeroBlock(i, inBlock, n, noHole, touched);
-            }
-        });
+        zeroes(offset, len, fua, noHole, false);
     }
 
     @Override
     public void trim(long offset, long len, boolean fua) {
-        writeZeroes(offset, len, fua, false);
+        zeroes(offset, len, fua, false, true);
+    }
+
+    private void zeroes(long offset, long len, boolean fua, boolean noHole, boolean trim) {
+        checkRange(offset, len);
+        mutate(offset, len, fua, (i, inBlock, pos, n, touched) -> {
+            synchronized (stripes[(int) (i % STRIPES)]) {
+                zeroBlock(i, inBlock, n, noHole, trim, touched);
+            }
+        });
     }
 
     private interface BlockOp {
@@ -263,13 +271,12 @@ public final class VolumeIo implements BlockDevice {
         }
         BlockHash fresh = copyUp(i, e, !(inBlock == 0 && n == map.blockLength(i)));
         store.owned().write(fresh, inBlock, src, srcOff, n);
-        touched.add(fresh);
-        publishEntry(i, fresh);
+        publishCopy(i, fresh);
     }
 
     private static final byte[] ZEROES = new byte[64 * 1024];
 
-    private void zeroBlock(long i, int inBlock, int n, boolean noHole, Set<BlockHash> touched) {
+    private void zeroBlock(long i, int inBlock, int n, boolean noHole, boolean trim, Set<BlockHash> touched) {
         Entry e = map.resolve(i);
         boolean whole = inBlock == 0 && n == map.blockLength(i);
         if (!noHole && e.block().isZeroBlock()) {
@@ -279,24 +286,27 @@ public final class VolumeIo implements BlockDevice {
             setEntry(i, new Entry(BlockHash.ZERO_BLOCK, epoch()));
             return;
         }
-        // A part of a block, or NO_HOLE (the client wants it allocated): write zeroes into an owned block.
         boolean inPlace = VolumeMap.writableInPlace(e, epoch());
+        if (trim && !inPlace) {
+            return; // a part of a block we do not own: NBD lets TRIM do nothing, and a copy-up would only cost
+        }
+        // A part of a block, or NO_HOLE (the client wants it allocated): write zeroes into an owned block.
         BlockHash target = inPlace ? e.block() : copyUp(i, e, !whole);
         for (int done = 0; done < n; ) {
             int k = Math.min(ZEROES.length, n - done);
             store.owned().write(target, inBlock + done, ZEROES, 0, k);
             done += k;
         }
-        touched.add(target);
-        if (!inPlace) {
-            publishEntry(i, target);
+        if (inPlace) {
+            touched.add(target);
+        } else {
+            publishCopy(i, target);
         }
     }
 
     /**
-     * A new owned block for block {@code i}, holding the old content if {@code keepOld} (a partial
-     * write). Synced before its entry is published: the old content was acknowledged long ago and must
-     * survive a crash, whatever happens to the new write.
+     * A new owned block for block {@code i}, holding the old content if {@code keepOld} (a partial write
+     * keeps the bytes it does not overwrite). The caller writes the new bytes, then {@link #publishCopy}.
      */
     private BlockHash copyUp(long i, Entry old, boolean keepOld) {
         BlockHash fresh = OwnedIds.newId();
@@ -309,15 +319,20 @@ public final class VolumeIo implements BlockDevice {
             store.owned().read(old.block(), 0, buf, 0, len);
             store.owned().write(fresh, 0, buf, 0, len);
         } else {
-            byte[] c = content(old.block());
+            byte[] c = contentBlocks.block(old.block()); // checked: damage must not move into an owned block
             store.owned().write(fresh, 0, c, 0, Math.min(len, c.length));
         }
-        store.owned().sync(List.of(fresh));
         return fresh;
     }
 
-    private void publishEntry(long i, BlockHash owned) {
-        setEntry(i, new Entry(owned, epoch()));
+    /**
+     * Makes a copied-up block the volume's block {@code i}: its data (old content and new bytes) is synced
+     * first, then its overlay entry is stored. An entry is never durable before the data it names, so a
+     * crash leaves the block either as it was (the old content, acknowledged long ago) or as written.
+     */
+    private void publishCopy(long i, BlockHash fresh) {
+        store.owned().sync(List.of(fresh));
+        setEntry(i, new Entry(fresh, epoch()));
     }
 
     private void setEntry(long i, Entry e) {
@@ -331,17 +346,60 @@ public final class VolumeIo implements BlockDevice {
             return;
         }
         lease.check();
-        // Take the ids out before syncing them: a write that completes meanwhile puts its id back for
-        // the next flush, instead of being forgotten by this one.
-        List<BlockHash> toSync = new ArrayList<>(dirty);
-        toSync.forEach(dirty::remove);
-        try {
-            store.owned().sync(toSync);
-        } catch (RuntimeException e) {
-            dirty.addAll(toSync);
-            throw e;
-        }
+        syncAcknowledged();
         lease.check();
+    }
+
+    /**
+     * The write barrier (FLUSH, snapshots, close), a group commit: returns once every write acknowledged
+     * before the call, through any connection sharing this VolumeIo, is durable. Everything acknowledged
+     * so far is either in {@link #dirty} or in a batch a sync already took; so the call needs the next
+     * batch to be taken after it came in to finish. If a sync is running, it waits for it; then the first
+     * waiter takes every dirty id as one batch and syncs it while the others wait for that one sync.
+     */
+    void syncAcknowledged() {
+        long batch;
+        synchronized (commitLock) {
+            long needed = batchesTaken + 1;
+            while (true) {
+                if (batchesDurable >= needed) {
+                    return; // another caller's sync, taken after we came in, covered us
+                }
+                if (!syncing) {
+                    syncing = true;
+                    batch = ++batchesTaken;
+                    break;
+                }
+                try {
+                    commitLock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new VolumeException(503, "interrupted while waiting for a flush of " + description);
+                }
+            }
+        }
+        // Take the ids out before syncing them: a write that completes meanwhile puts its id back for
+        // the next batch, instead of being forgotten by this one.
+        List<BlockHash> ids = new ArrayList<>(dirty);
+        ids.forEach(dirty::remove);
+        boolean done = false;
+        try {
+            if (!ids.isEmpty()) {
+                store.owned().sync(ids);
+            }
+            done = true;
+        } catch (RuntimeException e) {
+            dirty.addAll(ids); // the next batch retries them; the waiters go on and one of them takes it
+            throw e;
+        } finally {
+            synchronized (commitLock) {
+                syncing = false;
+                if (done) {
+                    batchesDurable = batch;
+                }
+                commitLock.notifyAll();
+            }
+        }
     }
 
     // ---------------------------------------------------------------- block status
@@ -396,18 +454,5 @@ public final class VolumeIo implements BlockDevice {
     @Override
     public void close() {
         onClose.run();
-    }
-
-    void syncAll() {
-        // Take the ids out before syncing them: a write that completes meanwhile puts its id back for
-        // the next flush, instead of being forgotten by this one.
-        List<BlockHash> toSync = new ArrayList<>(dirty);
-        toSync.forEach(dirty::remove);
-        try {
-            store.owned().sync(toSync);
-        } catch (RuntimeException e) {
-            dirty.addAll(toSync);
-            throw e;
-        }
     }
 }

@@ -24,6 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,10 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(VolumeService.class);
     public static final Pattern VOLUME_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     public static final String SNAPSHOT_META = "x-object-meta-tessera-snapshot-of";
+    /** Object metadata marking a Static Large Object manifest (as swift-compat stores it). */
+    static final String SLO_MARKER = "x-static-large-object";
+    /** Object metadata marking a Dynamic Large Object manifest (its value names the segments' prefix). */
+    static final String DLO_MARKER = "x-object-manifest";
     private static final long RENEW_EVERY_MILLIS = VolumeLease.TTL_MILLIS / 3;
 
     private final Store store;
@@ -48,7 +53,7 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
     private final ContentMaps maps;
     private final String holder;
     private final Hasher hasher;
-    private final VerifiedBlocks verified;
+    private final BlockCache blockCache;
     private final Map<String, Handle> open = new HashMap<>();
     private final ScheduledExecutorService renewer;
 
@@ -63,8 +68,18 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
 
     /** @param metrics where reads of corrupt image blocks are counted ({@link VerifiedBlocks#CORRUPT_METRIC}) */
     public VolumeService(Store store, String holder, Hasher hasher, MetricRegistry metrics) {
+        this(store, holder, hasher, metrics, BlockCache.DEFAULT_BYTES);
+    }
+
+    /**
+     * @param blockCacheBytes the bound of the process's one cache of image blocks, shared by every volume,
+     *                        clone and object export of this service ({@link BlockCache}; default 64 MiB)
+     */
+    public VolumeService(Store store, String holder, Hasher hasher, MetricRegistry metrics, long blockCacheBytes) {
         this.store = store;
-        this.verified = new VerifiedBlocks(store.blocks(), metrics);
+        this.blockCache = new BlockCache(
+                new VerifiedBlocks(store.blocks(), metrics, BlockCache.DEFAULT_DIGEST_BYTES), blockCacheBytes,
+                store.blockSize().bytes());
         this.volumes = store.volumes();
         this.maps = new ContentMaps(store);
         this.holder = holder;
@@ -75,6 +90,11 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
             return t;
         });
         renewer.scheduleWithFixedDelay(this::renewAll, RENEW_EVERY_MILLIS, RENEW_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Bytes the shared block cache holds now. */
+    long blockCacheBytes() {
+        return blockCache.weightedSize();
     }
 
     public String holder() {
@@ -102,6 +122,7 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
             }
             ObjectVersion v = store.metadata().getObject(account, source.substring(0, slash), source.substring(slash + 1))
                     .orElseThrow(() -> VolumeException.notFound("object " + source));
+            refuseManifest(v, source);
             parent = v.map();
             maps.retain(parent); // one map read: the clone's parent must be whole (and not condemned: store/GC.md)
             size = sizeBytes == null ? v.length() : sizeBytes;
@@ -155,26 +176,34 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
 
     /** Grows the volume; an open volume of this process sees the new size at once (new NBD connections). */
     public VolumeRecord resize(String account, String name, long newSize) {
-        for (int attempt = 0; attempt < 5; attempt++) {
-            VolumeRecord r = get(account, name);
+        if (newSize > (1L << 50)) {
+            throw VolumeException.badRequest("size_bytes must be at most 2^50");
+        }
+        UnaryOperator<VolumeRecord> grow = r -> {
             if (newSize < r.size()) {
                 throw VolumeException.badRequest("volumes only grow (now " + r.size() + " bytes)");
             }
-            if (newSize > (1L << 50)) {
-                throw VolumeException.badRequest("size_bytes must be at most 2^50");
+            return newSize == r.size() ? r : r.next(newSize, r.epoch());
+        };
+        VolumeIo io;
+        synchronized (this) {
+            Handle h = open.get(key(account, name));
+            io = h == null ? null : h.io;
+            if (io != null) {
+                h.users++; // kept open while it changes: its record changes in one place (VolumeIo.updateRecord)
             }
-            if (newSize == r.size()) {
-                return r;
+        }
+        if (io != null) {
+            try {
+                return io.updateRecord(grow);
+            } finally {
+                io.close();
             }
-            VolumeRecord next = r.next(newSize, r.epoch());
-            if (volumes.update(next, r.version())) {
-                synchronized (this) {
-                    Handle h = open.get(key(account, name));
-                    if (h != null) {
-                        h.io.map().grow(newSize);
-                        h.io.setRecord(next);
-                    }
-                }
+        }
+        for (int attempt = 0; attempt < 5; attempt++) {
+            VolumeRecord r = get(account, name);
+            VolumeRecord next = grow.apply(r);
+            if (next == r || volumes.update(next, r.version())) {
                 return next;
             }
         }
@@ -221,10 +250,11 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
             io.snapshotLock.writeLock().lock();
             try {
                 io.lease().check();
-                io.syncAll();
+                io.syncAcknowledged(); // the FLUSH barrier: the map saved next names only durable blocks
                 Hashmap content = io.map().toHashmap(store.blockSize());
                 id = maps.save(content);
-                bumpEpoch(io);
+                // Every owned block so far is frozen: later writes copy up.
+                io.updateRecord(r -> r.next(Math.max(r.size(), io.map().size()), r.epoch() + 1));
             } finally {
                 io.snapshotLock.writeLock().unlock();
             }
@@ -243,22 +273,6 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
             hasher.wake();
         }
         return v;
-    }
-
-    private void bumpEpoch(VolumeIo io) {
-        for (int attempt = 0; attempt < 5; attempt++) {
-            VolumeRecord r = io.record();
-            VolumeRecord next = r.next(Math.max(r.size(), io.map().size()), r.epoch() + 1);
-            if (volumes.update(next, r.version())) {
-                io.setRecord(next);
-                return;
-            }
-            VolumeRecord fresh = volumes.get(r.account(), r.name())
-                    .orElseThrow(() -> VolumeException.notFound("volume " + r.name()));
-            io.setRecord(fresh);
-            io.map().grow(Math.max(io.map().size(), fresh.size()));
-        }
-        throw VolumeException.conflict("volume changed under us five times in a row");
     }
 
     // ---------------------------------------------------------------- I/O
@@ -297,7 +311,7 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
                     return existing.io;
                 }
                 Handle h = new Handle();
-                h.io = new VolumeIo(store, verified, fresh, m, lease, "volume " + k, () -> release(k, h));
+                h.io = new VolumeIo(store, blockCache, fresh, m, lease, "volume " + k, () -> release(k, h));
                 h.users = 1;
                 open.put(k, h);
                 log.info("volume {} opened for writing (lease generation {})", k, lease.generation());
@@ -321,7 +335,7 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
         }
         try {
             if (!io.lease().isLost()) {
-                io.syncAll();
+                io.syncAcknowledged();
             }
         } finally {
             io.lease().release();
@@ -333,7 +347,28 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
     public VolumeIo openObject(String account, String container, String object) {
         ObjectVersion v = store.metadata().getObject(account, container, object)
                 .orElseThrow(() -> VolumeException.notFound("object " + container + "/" + object));
-        return VolumeIo.readOnly(store, verified, maps.load(v.map()), "object " + account + "/" + container + "/" + object);
+        refuseManifest(v, container + "/" + object);
+        return VolumeIo.readOnly(store, blockCache, maps.load(v.map()), "object " + account + "/" + container + "/" + object);
+    }
+
+    /**
+     * Swift's large objects are manifests: an object whose own content is the manifest (an SLO's JSON
+     * segment list, marked {@value #SLO_MARKER}: True; a DLO's usually empty body, marked
+     * {@value #DLO_MARKER}) while the large object's bytes live in other objects (the swift-compat
+     * module resolves them; volumes do not depend on it). An image export or a clone reads an object's
+     * own map, which for a manifest is the manifest, never the large object: refused with a 400 that
+     * says what to do instead.
+     */
+    private static void refuseManifest(ObjectVersion v, String what) {
+        if ("true".equalsIgnoreCase(v.metadata().getOrDefault(SLO_MARKER, ""))) {
+            throw VolumeException.badRequest(what + " is a Static Large Object manifest: its own bytes are the "
+                    + "manifest JSON, not the large object. Copy it into a plain object first (a Swift COPY or "
+                    + "PUT with X-Copy-From copies the concatenated segments) and use that");
+        }
+        if (v.metadata().containsKey(DLO_MARKER)) {
+            throw VolumeException.badRequest(what + " is a Dynamic Large Object manifest (X-Object-Manifest): "
+                    + "its own bytes are not the large object. Copy it into a plain object first and use that");
+        }
     }
 
     private void renewAll() {

@@ -26,7 +26,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import io.tessera.store.VolumeStore.VolumeRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -60,6 +65,10 @@ abstract class VolumeServiceContractTest {
 
     /** Publishes an image object the way an upload leaves it: blocks, map, version. */
     byte[] image(String name, int length) {
+        return image(name, length, Map.of());
+    }
+
+    byte[] image(String name, int length, Map<String, String> metadata) {
         byte[] data = new byte[length];
         random.nextBytes(data);
         Arrays.fill(data, bs, 2 * bs, (byte) 0); // a zero block
@@ -75,7 +84,7 @@ abstract class VolumeServiceContractTest {
         }
         MapId id = new ContentMaps(store).save(new Hashmap(store.blockSize(), length, hashes));
         store.metadata().putObject(new ObjectVersion(ACCOUNT, prefix, name, Timestamp.now(), id, "md5",
-                "application/octet-stream", Map.of()), PutCondition.NONE);
+                "application/octet-stream", metadata), PutCondition.NONE);
         return data;
     }
 
@@ -230,5 +239,213 @@ abstract class VolumeServiceContractTest {
         open.close();
         service.delete(ACCOUNT, prefix + "-g");
         assertThatThrownBy(() -> service.get(ACCOUNT, prefix + "-g")).hasMessageContaining("does not exist");
+    }
+
+    // ---------------------------------------------------------------- flush, ordering, record changes
+
+    @Test
+    void aFlushReturnsOnlyOnceEveryWriteAcknowledgedBeforeItIsSynced() throws Exception {
+        InstrumentedStore spy = new InstrumentedStore(store);
+        VolumeService svc = new VolumeService(spy, "node-f", null);
+        svc.create(ACCOUNT, prefix + "-f", (long) 3 * bs, null);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try (svc; VolumeIo v = svc.openVolume(ACCOUNT, prefix + "-f", false)) {
+            for (int b = 0; b < 3; b++) {
+                v.write((long) b * bs, bytes(10, 1), 0, 10, false); // copy-ups: owned blocks of this epoch
+            }
+            v.flush();
+            BlockHash b0 = v.map().resolve(0).block();
+            BlockHash b1 = v.map().resolve(1).block();
+            BlockHash b2 = v.map().resolve(2).block();
+
+            spy.syncRelease = new CountDownLatch(1);
+            CountDownLatch entered = new CountDownLatch(1);
+            spy.syncEntered = entered;
+            long callsBefore = spy.syncCalls.get();
+            v.write(0, bytes(10, 2), 0, 10, false);                 // acknowledged before flush 1
+            long w0 = spy.lastWrite.get(b0);
+            Future<Long> first = pool.submit(() -> {
+                v.flush();
+                return spy.durableBefore.getOrDefault(b0, -1L);
+            });
+            entered.await();                                         // flush 1's sync is held in the store
+            v.write(bs, bytes(10, 3), 0, 10, false);                 // acknowledged before flushes 2 and 3
+            v.write(2L * bs, bytes(10, 4), 0, 10, false);
+            long w1 = spy.lastWrite.get(b1);
+            long w2 = spy.lastWrite.get(b2);
+            Thread[] threads = new Thread[2];
+            CountDownLatch started = new CountDownLatch(2);
+            List<Future<long[]>> later = new ArrayList<>();
+            for (int k = 0; k < 2; k++) {
+                int kk = k;
+                later.add(pool.submit(() -> {
+                    threads[kk] = Thread.currentThread();
+                    started.countDown();
+                    v.flush();
+                    return new long[] {spy.durableBefore.getOrDefault(b1, -1L), spy.durableBefore.getOrDefault(b2, -1L)};
+                }));
+            }
+            started.await();
+            // Each later flush either returned (today: it took the remaining ids and synced them past the held
+            // sync) or is parked waiting; only the second is allowed while flush 1's sync has not finished.
+            for (int k = 0; k < 2; k++) {
+                while (!later.get(k).isDone() && threads[k].getState() != Thread.State.WAITING) {
+                    Thread.onSpinWait();
+                }
+            }
+            assertThat(later).as("no flush returns while an earlier flush's sync is still running")
+                    .noneMatch(Future::isDone);
+            assertThat(first.isDone()).isFalse();
+            spy.syncRelease.countDown();
+            assertThat(first.get(30, TimeUnit.SECONDS)).as("flush 1 covers the write before it").isGreaterThan(w0);
+            for (Future<long[]> f : later) {
+                long[] durable = f.get(30, TimeUnit.SECONDS);
+                assertThat(durable[0]).as("a later flush covers writes before it").isGreaterThan(w1);
+                assertThat(durable[1]).isGreaterThan(w2);
+            }
+            assertThat(spy.syncCalls.get() - callsBefore).as("the two later flushes joined one group commit").isEqualTo(2);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aCopiedUpBlockIsDurableBeforeTheOverlayEntryThatNamesIt() throws Exception {
+        image("img", 2 * bs);
+        InstrumentedStore spy = new InstrumentedStore(store);
+        VolumeService svc = new VolumeService(spy, "node-o", null);
+        svc.create(ACCOUNT, prefix + "-o", null, prefix + "/img");
+        try (svc; VolumeIo v = svc.openVolume(ACCOUNT, prefix + "-o", false)) {
+            v.write(0, bytes(bs, 7), 0, bs, false);                 // a whole block over the parent's
+            v.write(bs + 100, bytes(10, 8), 0, 10, false);          // a part of one (keeps the old bytes)
+            for (long i = 0; i < 2; i++) {
+                BlockHash owned = v.map().resolve(i).block();
+                assertThat(OwnedIds.isOwned(owned)).isTrue();
+                long put = spy.events.stream().filter(e -> e.kind().equals("putEntries") && e.ids().contains(owned))
+                        .mapToLong(InstrumentedStore.Event::seq).min().orElseThrow();
+                assertThat(spy.durableBefore.getOrDefault(owned, -1L))
+                        .as("block %d: its data was synced after its last write and before its entry was stored", i)
+                        .isGreaterThan(spy.lastWrite.get(owned)).isLessThan(put);
+            }
+        }
+    }
+
+    @Test
+    void aResizeRacingASnapshotNeverMovesTheEpochBack() throws Exception {
+        InstrumentedStore spy = new InstrumentedStore(store);
+        VolumeService svc = new VolumeService(spy, "node-r", null);
+        svc.create(ACCOUNT, prefix + "-e", (long) 2 * bs, null);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (svc; VolumeIo v = svc.openVolume(ACCOUNT, prefix + "-e", false)) {
+            v.write(0, bytes(bs, 1), 0, bs, false);
+            v.flush();
+            // The resize's compare-and-set lands, then the resize is held before it tells the open volume.
+            spy.updateDone = new CountDownLatch(1);
+            spy.updateRelease = new CountDownLatch(1);
+            spy.holdUpdate = r -> r.size() == 3L * bs;
+            Future<?> resize = pool.submit(() -> svc.resize(ACCOUNT, prefix + "-e", 3L * bs));
+            spy.updateDone.await();
+            Future<ObjectVersion> snap = pool.submit(() -> svc.snapshot(ACCOUNT, prefix + "-e", prefix, "frozen"));
+            while (!snap.isDone() && !v.recordLock.hasQueuedThreads()) {
+                Thread.onSpinWait(); // the snapshot finished, or it waits for the record (the fix)
+            }
+            spy.updateRelease.countDown();
+            resize.get(30, TimeUnit.SECONDS);
+            snap.get(30, TimeUnit.SECONDS);
+            VolumeRecord stored = svc.get(ACCOUNT, prefix + "-e");
+            assertThat(v.record()).as("the open volume's record is the stored one").isEqualTo(stored);
+            assertThat(stored.epoch()).isEqualTo(1);
+            assertThat(stored.size()).isEqualTo(3L * bs);
+            v.write(0, bytes(10, 9), 0, 10, false);                 // must copy up: block 0 is frozen in the snapshot
+            v.flush();
+        }
+        assertThat(readObject("frozen")).as("the snapshot keeps what the volume held").isEqualTo(
+                Arrays.copyOf(bytes(bs, 1), 2 * bs));
+        new Hasher(store, 60_000).runOnce(); // its job done: a store shared by the tests keeps no work for others
+    }
+
+    @Test
+    void largeObjectManifestsAreRefusedAsImagesAndCloneSources() {
+        // What swift-compat stores for an SLO: an object whose content is the manifest JSON, marked in its metadata.
+        byte[] json = "[{\"name\":\"/segs/1\",\"bytes\":65536}]".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        store.blocks().putIfAbsent(BlockHasher.hash(json), json, 0, json.length);
+        MapId id = new ContentMaps(store).save(new Hashmap(store.blockSize(), json.length, List.of(BlockHasher.hash(json))));
+        store.metadata().putObject(new ObjectVersion(ACCOUNT, prefix, "slo", Timestamp.now(), id, "md5",
+                "application/octet-stream", Map.of("x-static-large-object", "True")), PutCondition.NONE);
+        image("dlo", 3 * bs, Map.of("x-object-manifest", prefix + "/segs/"));
+        for (String name : List.of("slo", "dlo")) {
+            assertThatThrownBy(() -> service.openObject(ACCOUNT, prefix, name)).isInstanceOf(VolumeException.class)
+                    .hasMessageContaining("Large Object manifest")
+                    .satisfies(e -> assertThat(((VolumeException) e).status()).isEqualTo(400));
+            assertThatThrownBy(() -> service.open(ACCOUNT + "/" + prefix + "/" + name)).isInstanceOf(VolumeException.class)
+                    .satisfies(e -> assertThat(((VolumeException) e).status()).isEqualTo(400));
+            assertThatThrownBy(() -> service.create(ACCOUNT, prefix + "-" + name, null, prefix + "/" + name))
+                    .isInstanceOf(VolumeException.class).hasMessageContaining("Large Object manifest")
+                    .satisfies(e -> assertThat(((VolumeException) e).status()).isEqualTo(400));
+        }
+    }
+
+    @Test
+    void aPartialTrimOfAParentBlockCopiesNothingUp() throws Exception {
+        byte[] img = image("img", 2 * bs);
+        InstrumentedStore spy = new InstrumentedStore(store);
+        VolumeService svc = new VolumeService(spy, "node-t", null);
+        svc.create(ACCOUNT, prefix + "-t", null, prefix + "/img");
+        try (svc; VolumeIo v = svc.openVolume(ACCOUNT, prefix + "-t", false)) {
+            v.trim(100, bs - 200, false);
+            v.trim(bs + 1, 10, true);
+            v.flush();
+            assertThat(spy.events).as("no owned block written, no entry stored").noneMatch(
+                    e -> e.kind().equals("write") || e.kind().equals("putEntries"));
+            assertThat(svc.info(ACCOUNT, prefix + "-t").usage().ownedBytes()).isZero();
+            assertThat(readAll(v)).isEqualTo(img);
+        }
+    }
+
+    @Test
+    void clonesAndExportsOfOneImageShareOneBlockCache() throws Exception {
+        byte[] img = image("img", 4 * bs);
+        VolumeService small = new VolumeService(store, "node-s", null, new MetricRegistry(), 3L * (bs + 1024));
+        try (small) {
+            List<VolumeIo> devices = new ArrayList<>();
+            for (int c = 0; c < 8; c++) {
+                small.create(ACCOUNT, prefix + "-s" + c, null, prefix + "/img");
+                devices.add(small.openVolume(ACCOUNT, prefix + "-s" + c, false));
+                devices.add(small.openObject(ACCOUNT, prefix, "img"));
+            }
+            for (VolumeIo d : devices) {
+                assertThat(readAll(d)).isEqualTo(img);
+                d.close();
+            }
+            assertThat(small.blockCacheBytes()).as("one cache, bounded in bytes").isLessThanOrEqualTo(3L * (bs + 1024));
+        }
+    }
+
+    @Test
+    void aPartialReadOfABlockCheckedBeforeIsCheckedAgainstItsPieceDigests() throws Exception {
+        random.nextBytes(new byte[23]); // content of its own, repaired at the end
+        byte[] img = image("img", 3 * bs);
+        BlockHash first = BlockHasher.hash(img, 0, bs);
+        MetricRegistry metrics = new MetricRegistry();
+        VolumeService uncached = new VolumeService(store, "node-p", null, metrics, 0); // every read misses the cache
+        uncached.create(ACCOUNT, prefix + "-p", null, prefix + "/img");
+        int piece = VerifiedBlocks.PIECE;
+        try (uncached; VolumeIo v = uncached.openVolume(ACCOUNT, prefix + "-p", false)) {
+            byte[] some = new byte[100];
+            v.read(10, some, 0, 100);                                   // the first sight: checked whole
+            assertThat(some).isEqualTo(Arrays.copyOfRange(img, 10, 110));
+            store.blocks().delete(first);
+            byte[] damaged = Arrays.copyOf(img, bs);
+            damaged[2 * piece + 5] ^= 0x10;                             // piece 2 rots on disk
+            store.blocks().putIfAbsent(first, damaged, 0, bs);
+            v.read(piece + 7, some, 0, 100);                            // piece 1: still intact
+            assertThat(some).isEqualTo(Arrays.copyOfRange(img, piece + 7, piece + 107));
+            assertThatThrownBy(() -> v.read(2L * piece, some, 0, 100)).isInstanceOf(CorruptBlockException.class)
+                    .hasMessageContaining("piece 2");
+        } finally {
+            store.blocks().delete(first);
+            store.blocks().putIfAbsent(first, img, 0, bs);
+        }
+        assertThat(metrics.counter(VerifiedBlocks.CORRUPT_METRIC).getCount()).isEqualTo(1);
     }
 }

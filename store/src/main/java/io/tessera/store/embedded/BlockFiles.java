@@ -124,6 +124,28 @@ final class BlockFiles {
         }
     }
 
+    /** Reads {@code [offset, offset+len)} of a block of {@code length} bytes (a range inside it); returns len. */
+    int read(BlockHash hash, int length, int offset, byte[] dest, int destOff, int len) {
+        Path path = path(hash);
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            if (ch.size() != length) {
+                throw new StoreCorruptionException("block " + hash + " has " + ch.size() + " bytes on disk, not " + length);
+            }
+            for (int pos = 0; pos < len; ) {
+                int n = ch.read(ByteBuffer.wrap(dest, destOff + pos, Math.min(IO_SLICE, len - pos)), (long) offset + pos);
+                if (n < 0) {
+                    throw new StoreCorruptionException("block " + hash + " ended early at byte " + (offset + pos));
+                }
+                pos += n;
+            }
+            return len;
+        } catch (NoSuchFileException e) {
+            throw new StoreCorruptionException("block " + hash + " is indexed but its file " + path + " is missing");
+        } catch (IOException e) {
+            throw new StoreUnavailableException("cannot read block " + hash + ": " + e.getMessage(), e);
+        }
+    }
+
     void delete(BlockHash hash) {
         try {
             Files.deleteIfExists(path(hash));

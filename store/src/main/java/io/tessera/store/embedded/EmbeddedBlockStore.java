@@ -160,6 +160,37 @@ final class EmbeddedBlockStore implements BlockStore {
         }
     }
 
+    /** A part of a file block is read with one positional read; inline blocks are small, read whole. */
+    @Override
+    public int read(BlockHash hash, int offset, byte[] dest, int destOff, int len) {
+        byte[] key = Keys.block(hash);
+        try (Timer.Context ignored = getTimer.time()) {
+            byte[] row = db.get(Cf.BLOCKS, key);
+            if (row == null) {
+                return -1;
+            }
+            int length = length(hash, row);
+            int n = Math.max(0, Math.min(len, length - offset));
+            if (row[0] != FILE) {
+                byte[] content = db.get(Cf.INLINE_BLOCKS, key);
+                if (content == null || content.length != length) {
+                    throw new StoreCorruptionException("block " + hash + " is indexed but its content is "
+                            + (content == null ? "missing" : content.length + " bytes, not " + length));
+                }
+                System.arraycopy(content, offset, dest, destOff, n);
+                return n;
+            }
+            try {
+                return files.read(hash, length, offset, dest, destOff, n);
+            } catch (StoreCorruptionException e) {
+                if (db.get(Cf.BLOCKS, key) == null) {
+                    return -1; // deleted between our index read and the file read
+                }
+                throw e;
+            }
+        }
+    }
+
     private Optional<byte[]> readFile(BlockHash hash, byte[] key, int length) {
         try {
             return Optional.of(files.read(hash, length));
