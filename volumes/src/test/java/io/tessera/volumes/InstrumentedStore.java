@@ -163,8 +163,13 @@ final class InstrumentedStore implements Store {
         }
 
         @Override
-        public List<HashJob> hashJobs(int limit) {
-            return real.volumes().hashJobs(limit);
+        public List<HashJob> hashJobs(String afterId, int limit) {
+            return real.volumes().hashJobs(afterId, limit);
+        }
+
+        @Override
+        public void forEachVolume(int pageSize, java.util.function.Consumer<VolumeRecord> visitor) {
+            real.volumes().forEachVolume(pageSize, visitor);
         }
 
         @Override
