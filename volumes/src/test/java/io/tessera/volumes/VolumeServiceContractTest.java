@@ -14,6 +14,7 @@ import io.tessera.store.OwnedIds;
 import io.tessera.store.PutCondition;
 import io.tessera.store.Store;
 import io.tessera.store.Timestamp;
+import io.tessera.store.VolumeStore;
 import io.tessera.store.content.ContentMaps;
 import io.tessera.store.content.ContentReader;
 import io.tessera.store.content.VerifiedBlocks;
@@ -26,6 +27,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -216,6 +221,115 @@ abstract class VolumeServiceContractTest {
         try (VolumeIo again = service.openVolume(ACCOUNT, prefix + "-l", false)) {
             assertThat(readAll(again)).startsWith(bytes(10, 2));
         }
+    }
+
+    /** The cause a task failed with, or null if it succeeded. */
+    static Throwable failure(Future<?> task) throws Exception {
+        try {
+            task.get(60, TimeUnit.SECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause();
+        }
+    }
+
+    /** Every byte of the volume as a server that opens it afresh reads it (from the store, not from a holder's memory). */
+    byte[] readAfresh(String name) {
+        try (VolumeService fresh = new VolumeService(store, "node-reader", null);
+             VolumeIo v = fresh.openVolume(ACCOUNT, name, false)) {
+            return readAll(v);
+        }
+    }
+
+    /**
+     * Two servers over one store (split brain after a handover, issue 11): the old holder's writes are in
+     * flight (slowed between it and the store) when the volume is handed over; the new holder writes and
+     * flushes, then the old writes arrive. The store must refuse them: the new holder's flushed writes
+     * read back, and the old holder gets errors.
+     */
+    @Test
+    void afterAHandoverTheOldHoldersWritesInFlightAreRefused() throws Exception {
+        String name = prefix + "-ho";
+        service.create(ACCOUNT, name, (long) 4 * bs, null);
+        DelayedWrites slow = new DelayedWrites(store);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (VolumeService oldServer = new VolumeService(slow, "node-old", null);
+             VolumeService newServer = new VolumeService(store, "node-new", null)) {
+            VolumeIo old = oldServer.openVolume(ACCOUNT, name, false);
+            old.write(0, bytes(bs, 1), 0, bs, false); // block 0 is now owned: later writes go to it in place
+            old.flush();
+            slow.ownedWrites().next(1);
+            Future<?> inPlace = pool.submit(() -> old.write(100, bytes(4096, 0xAA), 0, 4096, false));
+            slow.ownedWrites().awaitHeld();
+            slow.entryWrites().next(1);
+            Future<?> copyUp = pool.submit(() -> old.write(bs + 100, bytes(4096, 0xAA), 0, 4096, false));
+            slow.entryWrites().awaitHeld();
+
+            VolumeIo taken = newServer.openVolume(ACCOUNT, name, true);
+            byte[] mine = bytes(2 * bs, 0xBB);
+            taken.write(0, mine, 0, mine.length, false);
+            taken.flush();
+            slow.release();
+            assertThat(failure(inPlace)).as("the old holder's in-place write").isInstanceOf(VolumeException.class);
+            assertThat(failure(copyUp)).as("the old holder's copy-up").isInstanceOf(VolumeException.class);
+            assertThatThrownBy(() -> old.write(3L * bs, bytes(10, 0xCC), 0, 10, false)).isInstanceOf(VolumeException.class);
+            assertThatThrownBy(old::flush).isInstanceOf(VolumeException.class);
+            byte[] back = new byte[2 * bs];
+            taken.read(0, back, 0, back.length);
+            assertThat(back).as("the new holder's flushed writes, read by the new holder").isEqualTo(mine);
+            taken.close();
+            old.close();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(Arrays.copyOf(readAfresh(name), 2 * bs)).as("the new holder's flushed writes, read afresh")
+                .isEqualTo(bytes(2 * bs, 0xBB));
+    }
+
+    /**
+     * The same after the old holder's lease expired (it stopped renewing: partitioned from the store, a
+     * long pause) and another server took the volume without a handover.
+     */
+    @Test
+    void afterAnExpiryTheOldHoldersWritesAreRefused() throws Exception {
+        String name = prefix + "-ex";
+        VolumeStore.VolumeRecord r = service.create(ACCOUNT, name, (long) 4 * bs, null);
+        DelayedWrites slow = new DelayedWrites(store);
+        ExecutorService pool = Executors.newFixedThreadPool(1);
+        try (VolumeService oldServer = new VolumeService(slow, "node-old", null);
+             VolumeService newServer = new VolumeService(store, "node-new", null)) {
+            VolumeIo old = oldServer.openVolume(ACCOUNT, name, false);
+            old.write(0, bytes(bs, 1), 0, bs, false);
+            old.flush();
+            slow.ownedWrites().next(1);
+            Future<?> inPlace = pool.submit(() -> old.write(100, bytes(4096, 0xAA), 0, 4096, false));
+            slow.ownedWrites().awaitHeld();
+            expire(r.id());
+
+            VolumeIo taken = newServer.openVolume(ACCOUNT, name, false);
+            byte[] mine = bytes(bs, 0xBB);
+            taken.write(0, mine, 0, mine.length, false);
+            taken.flush();
+            assertThatThrownBy(() -> old.write(2L * bs, bytes(10, 0xCC), 0, 10, false))
+                    .as("a write of the old holder after the takeover").isInstanceOf(VolumeException.class);
+            slow.release();
+            assertThat(failure(inPlace)).as("the old holder's write in flight").isInstanceOf(VolumeException.class);
+            byte[] back = new byte[bs];
+            taken.read(0, back, 0, back.length);
+            assertThat(back).as("the new holder's flushed write").isEqualTo(mine);
+            taken.close();
+            old.close();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(Arrays.copyOf(readAfresh(name), bs)).as("read afresh").isEqualTo(bytes(bs, 0xBB));
+    }
+
+    /** Makes the volume's lease row say it ran out, as the store sees it once its holder stopped renewing. */
+    void expire(String volumeId) {
+        VolumeStore.Lease current = store.volumes().lease(volumeId).orElseThrow();
+        assertThat(store.volumes().casLease(volumeId, current,
+                new VolumeStore.Lease(current.holder(), System.currentTimeMillis() - 1, current.generation()))).isTrue();
     }
 
     @Test
