@@ -231,11 +231,11 @@ public final class VolumeIo implements BlockDevice {
             snapshotLock.readLock().unlock();
         }
         if (fua) {
-            store.owned().sync(touched);
+            lease.writer().sync(touched);
         } else {
             dirty.addAll(touched);
         }
-        lease.check(); // fenced since we started: the write may have landed, but it is not acknowledged
+        lease.check(); // the lease ran out meanwhile (not renewed): the write landed, but is not acknowledged
     }
 
     private long epoch() {
@@ -245,7 +245,7 @@ public final class VolumeIo implements BlockDevice {
     private void writeBlock(long i, int inBlock, byte[] src, int srcOff, int n, Set<BlockHash> touched) {
         Entry e = map.resolve(i);
         if (VolumeMap.writableInPlace(e, epoch())) {
-            store.owned().write(e.block(), inBlock, src, srcOff, n);
+            lease.writer().write(e.block(), inBlock, src, srcOff, n);
             touched.add(e.block());
             return;
         }
@@ -257,12 +257,12 @@ public final class VolumeIo implements BlockDevice {
     private void copyUpAndWrite(long i, int inBlock, byte[] src, int srcOff, int n, Set<BlockHash> touched) {
         Entry e = map.resolve(i); // again, under the block's lock: another writer may have copied it up
         if (VolumeMap.writableInPlace(e, epoch())) {
-            store.owned().write(e.block(), inBlock, src, srcOff, n);
+            lease.writer().write(e.block(), inBlock, src, srcOff, n);
             touched.add(e.block());
             return;
         }
         BlockHash fresh = copyUp(i, e, !(inBlock == 0 && n == map.blockLength(i)));
-        store.owned().write(fresh, inBlock, src, srcOff, n);
+        lease.writer().write(fresh, inBlock, src, srcOff, n);
         touched.add(fresh);
         publishEntry(i, fresh);
     }
@@ -284,7 +284,7 @@ public final class VolumeIo implements BlockDevice {
         BlockHash target = inPlace ? e.block() : copyUp(i, e, !whole);
         for (int done = 0; done < n; ) {
             int k = Math.min(ZEROES.length, n - done);
-            store.owned().write(target, inBlock + done, ZEROES, 0, k);
+            lease.writer().write(target, inBlock + done, ZEROES, 0, k);
             done += k;
         }
         touched.add(target);
@@ -307,12 +307,12 @@ public final class VolumeIo implements BlockDevice {
         if (OwnedIds.isOwned(old.block())) {
             byte[] buf = new byte[len];
             store.owned().read(old.block(), 0, buf, 0, len);
-            store.owned().write(fresh, 0, buf, 0, len);
+            lease.writer().write(fresh, 0, buf, 0, len);
         } else {
             byte[] c = content(old.block());
-            store.owned().write(fresh, 0, c, 0, Math.min(len, c.length));
+            lease.writer().write(fresh, 0, c, 0, Math.min(len, c.length));
         }
-        store.owned().sync(List.of(fresh));
+        lease.writer().sync(List.of(fresh));
         return fresh;
     }
 
@@ -321,7 +321,7 @@ public final class VolumeIo implements BlockDevice {
     }
 
     private void setEntry(long i, Entry e) {
-        store.volumes().putEntries(record.id(), Map.of(i, e));
+        lease.writer().putEntries(Map.of(i, e));
         map.set(i, e);
     }
 
@@ -336,7 +336,7 @@ public final class VolumeIo implements BlockDevice {
         List<BlockHash> toSync = new ArrayList<>(dirty);
         toSync.forEach(dirty::remove);
         try {
-            store.owned().sync(toSync);
+            lease.writer().sync(toSync);
         } catch (RuntimeException e) {
             dirty.addAll(toSync);
             throw e;
@@ -404,7 +404,7 @@ public final class VolumeIo implements BlockDevice {
         List<BlockHash> toSync = new ArrayList<>(dirty);
         toSync.forEach(dirty::remove);
         try {
-            store.owned().sync(toSync);
+            lease.writer().sync(toSync);
         } catch (RuntimeException e) {
             dirty.addAll(toSync);
             throw e;

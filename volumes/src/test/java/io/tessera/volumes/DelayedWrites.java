@@ -8,7 +8,9 @@ import io.tessera.store.MapStore;
 import io.tessera.store.MetadataStore;
 import io.tessera.store.OwnedBlockStore;
 import io.tessera.store.Store;
+import io.tessera.store.StoreUnavailableException;
 import io.tessera.store.VolumeStore;
+import io.tessera.store.VolumeWriter;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A store as one server sees it whose overlay and owned-block writes can be held in flight: after
- * {@code ownedWrites().next(n)} (or {@code entryWrites().next(n)}) the next n such writes wait, as if they had left
- * the server but not yet reached the store, until {@link #release}. Everything else goes straight
- * through to the real store.
+ * {@code ownedWrites().next(n)} (or {@code entryWrites().next(n)}) the next n such writes of its fenced
+ * writers wait, as if they had left the server but not yet reached the store, until {@link #release}.
+ * {@link #failRenewals} cuts its lease renewals off. Everything else goes straight to the real store.
  */
 final class DelayedWrites implements Store {
     private final Store real;
@@ -84,6 +86,13 @@ final class DelayedWrites implements Store {
         entries.release();
     }
 
+    private volatile boolean renewalsFail;
+
+    /** From now on every lease renewal fails, as for a server cut off from the store. */
+    void failRenewals() {
+        renewalsFail = true;
+    }
+
     @Override
     public BlockStore blocks() {
         return real.blocks();
@@ -101,29 +110,7 @@ final class DelayedWrites implements Store {
 
     @Override
     public OwnedBlockStore owned() {
-        OwnedBlockStore o = real.owned();
-        return new OwnedBlockStore() {
-            @Override
-            public void write(BlockHash id, int offset, byte[] src, int srcOff, int len) {
-                owned.pass();
-                o.write(id, offset, src, srcOff, len);
-            }
-
-            @Override
-            public void read(BlockHash id, int offset, byte[] dest, int destOff, int len) {
-                o.read(id, offset, dest, destOff, len);
-            }
-
-            @Override
-            public void sync(Collection<BlockHash> ids) {
-                o.sync(ids);
-            }
-
-            @Override
-            public void delete(BlockHash id) {
-                o.delete(id);
-            }
-        };
+        return real.owned();
     }
 
     @Override
@@ -156,19 +143,8 @@ final class DelayedWrites implements Store {
             }
 
             @Override
-            public void putEntries(String volumeId, Map<Long, Entry> entries) {
-                DelayedWrites.this.entries.pass();
-                v.putEntries(volumeId, entries);
-            }
-
-            @Override
             public Map<Long, Entry> entries(String volumeId, long blocks) {
                 return v.entries(volumeId, blocks);
-            }
-
-            @Override
-            public void deleteOverlay(String volumeId, long blocks) {
-                v.deleteOverlay(volumeId, blocks);
             }
 
             @Override
@@ -178,7 +154,48 @@ final class DelayedWrites implements Store {
 
             @Override
             public boolean casLease(String volumeId, Lease expected, Lease next) {
+                if (renewalsFail && expected != null && expected.generation() == next.generation()) {
+                    throw new StoreUnavailableException("renewal cut off by the test");
+                }
                 return v.casLease(volumeId, expected, next);
+            }
+
+            @Override
+            public VolumeWriter writer(String volumeId, long generation) {
+                VolumeWriter w = v.writer(volumeId, generation);
+                return new VolumeWriter() {
+                    @Override
+                    public String volumeId() {
+                        return w.volumeId();
+                    }
+
+                    @Override
+                    public long generation() {
+                        return w.generation();
+                    }
+
+                    @Override
+                    public void putEntries(Map<Long, Entry> entries) {
+                        DelayedWrites.this.entries.pass();
+                        w.putEntries(entries);
+                    }
+
+                    @Override
+                    public void deleteOverlay(long blocks) {
+                        w.deleteOverlay(blocks);
+                    }
+
+                    @Override
+                    public void write(BlockHash id, int offset, byte[] src, int srcOff, int len) {
+                        owned.pass();
+                        w.write(id, offset, src, srcOff, len);
+                    }
+
+                    @Override
+                    public void sync(Collection<BlockHash> ids) {
+                        w.sync(ids);
+                    }
+                };
             }
 
             @Override

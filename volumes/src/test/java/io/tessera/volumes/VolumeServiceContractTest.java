@@ -208,7 +208,6 @@ abstract class VolumeServiceContractTest {
             try (VolumeIo theirs = other.openVolume(ACCOUNT, prefix + "-l", true)) {
                 assertThat(readAll(theirs)).startsWith(bytes(10, 1));
                 theirs.write(0, bytes(10, 2), 0, 10, false);
-                Thread.sleep(VolumeLease.CHECK_CACHE_MILLIS + 50);
                 assertThatThrownBy(() -> mine.write(0, bytes(10, 3), 0, 10, false))
                         .isInstanceOf(VolumeException.class).hasMessageContaining("moved to another holder");
                 assertThatThrownBy(mine::flush).isInstanceOf(VolumeException.class);
@@ -276,35 +275,38 @@ abstract class VolumeServiceContractTest {
             assertThatThrownBy(old::flush).isInstanceOf(VolumeException.class);
             byte[] back = new byte[2 * bs];
             taken.read(0, back, 0, back.length);
-            assertThat(back).as("the new holder's flushed writes, read by the new holder").isEqualTo(mine);
+            assertSameBytes(back, mine, "the new holder's flushed writes, read by the new holder");
             taken.close();
             old.close();
         } finally {
             pool.shutdownNow();
         }
-        assertThat(Arrays.copyOf(readAfresh(name), 2 * bs)).as("the new holder's flushed writes, read afresh")
-                .isEqualTo(bytes(2 * bs, 0xBB));
+        assertSameBytes(Arrays.copyOf(readAfresh(name), 2 * bs), bytes(2 * bs, 0xBB),
+                "the new holder's flushed writes, read afresh");
     }
 
     /**
-     * The same after the old holder's lease expired (it stopped renewing: partitioned from the store, a
-     * long pause) and another server took the volume without a handover.
+     * The same after the old holder's lease expired and another server took the volume without a handover,
+     * with clocks that disagree by more than the fencing margin: the new server's clock is a whole TTL ahead,
+     * so it sees the lease expired while the old holder thinks it has most of it left. The store's fencing
+     * must still refuse the old holder.
      */
     @Test
     void afterAnExpiryTheOldHoldersWritesAreRefused() throws Exception {
         String name = prefix + "-ex";
-        VolumeStore.VolumeRecord r = service.create(ACCOUNT, name, (long) 4 * bs, null);
+        service.create(ACCOUNT, name, (long) 4 * bs, null);
         DelayedWrites slow = new DelayedWrites(store);
         ExecutorService pool = Executors.newFixedThreadPool(1);
+        long ahead = VolumeLease.Timing.DEFAULT.ttlMillis() + 1_000;
         try (VolumeService oldServer = new VolumeService(slow, "node-old", null);
-             VolumeService newServer = new VolumeService(store, "node-new", null)) {
+             VolumeService newServer = new VolumeService(store, "node-new", null, new MetricRegistry(),
+                     VolumeLease.Timing.DEFAULT, () -> System.currentTimeMillis() + ahead)) {
             VolumeIo old = oldServer.openVolume(ACCOUNT, name, false);
             old.write(0, bytes(bs, 1), 0, bs, false);
             old.flush();
             slow.ownedWrites().next(1);
             Future<?> inPlace = pool.submit(() -> old.write(100, bytes(4096, 0xAA), 0, 4096, false));
             slow.ownedWrites().awaitHeld();
-            expire(r.id());
 
             VolumeIo taken = newServer.openVolume(ACCOUNT, name, false);
             byte[] mine = bytes(bs, 0xBB);
@@ -316,20 +318,81 @@ abstract class VolumeServiceContractTest {
             assertThat(failure(inPlace)).as("the old holder's write in flight").isInstanceOf(VolumeException.class);
             byte[] back = new byte[bs];
             taken.read(0, back, 0, back.length);
-            assertThat(back).as("the new holder's flushed write").isEqualTo(mine);
+            assertSameBytes(back, mine, "the new holder's flushed write");
             taken.close();
             old.close();
         } finally {
             pool.shutdownNow();
         }
-        assertThat(Arrays.copyOf(readAfresh(name), bs)).as("read afresh").isEqualTo(bytes(bs, 0xBB));
+        assertSameBytes(Arrays.copyOf(readAfresh(name), bs), bytes(bs, 0xBB), "read afresh");
     }
 
-    /** Makes the volume's lease row say it ran out, as the store sees it once its holder stopped renewing. */
-    void expire(String volumeId) {
-        VolumeStore.Lease current = store.volumes().lease(volumeId).orElseThrow();
-        assertThat(store.volumes().casLease(volumeId, current,
-                new VolumeStore.Lease(current.holder(), System.currentTimeMillis() - 1, current.generation()))).isTrue();
+    /**
+     * A holder cut off from the store (its renewals fail) stops acknowledging writes before its lease can
+     * be taken by expiry; another server takes the volume, without a handover, once it has expired; the old
+     * holder's write still in flight is refused and overwrites nothing of the new holder's. A short lease
+     * (1.5 s, margin 0.5 s) on real clocks.
+     */
+    @Test
+    void aHolderThatCannotRenewStopsBeforeItsLeaseExpires() throws Exception {
+        VolumeLease.Timing shortLease = new VolumeLease.Timing(1_500, 500, 300);
+        String name = prefix + "-ttl";
+        VolumeStore.VolumeRecord r = service.create(ACCOUNT, name, (long) 4 * bs, null);
+        DelayedWrites cutOff = new DelayedWrites(store);
+        ExecutorService pool = Executors.newFixedThreadPool(1);
+        try (VolumeService oldServer = new VolumeService(cutOff, "node-old", null, new MetricRegistry(), shortLease,
+                System::currentTimeMillis);
+             VolumeService newServer = new VolumeService(store, "node-new", null, new MetricRegistry(), shortLease,
+                     System::currentTimeMillis)) {
+            VolumeIo old = oldServer.openVolume(ACCOUNT, name, false);
+            old.write(0, bytes(bs, 1), 0, bs, false);
+            old.flush();
+            cutOff.failRenewals();
+            long expires = store.volumes().lease(r.id()).orElseThrow().expiresAtMillis();
+            cutOff.ownedWrites().next(1);
+            Future<?> inFlight = pool.submit(() -> old.write(100, bytes(4096, 0xAA), 0, 4096, false));
+            cutOff.ownedWrites().awaitHeld();
+            assertThatThrownBy(() -> newServer.openVolume(ACCOUNT, name, false)).as("a take before the expiry")
+                    .isInstanceOf(VolumeException.class).hasMessageContaining("open for writing on node-old");
+
+            long lastAcknowledged = 0;
+            while (true) {
+                try {
+                    old.write(2L * bs, bytes(10, 0xCC), 0, 10, false);
+                    lastAcknowledged = System.currentTimeMillis();
+                } catch (VolumeException refused) {
+                    break;
+                }
+                assertThat(System.currentTimeMillis()).as("the old holder still acknowledges").isLessThan(expires + 5_000);
+                Thread.sleep(20);
+            }
+            assertThat(lastAcknowledged).as("the old holder's last acknowledged write").isLessThan(expires);
+            while (System.currentTimeMillis() <= expires) {
+                Thread.sleep(20); // the lease's own time running out, not a race
+            }
+            VolumeIo taken = newServer.openVolume(ACCOUNT, name, false);
+            byte[] mine = bytes(bs, 0xBB);
+            taken.write(0, mine, 0, mine.length, false);
+            taken.flush();
+            cutOff.release();
+            assertThat(failure(inFlight)).as("the old holder's write in flight").isInstanceOf(VolumeException.class);
+            byte[] back = new byte[bs];
+            taken.read(0, back, 0, back.length);
+            assertSameBytes(back, mine, "the new holder's flushed write");
+            taken.close();
+            old.close();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertSameBytes(Arrays.copyOf(readAfresh(name), bs), bytes(bs, 0xBB), "read afresh");
+    }
+
+    /** Compares byte arrays, naming the first difference instead of printing both. */
+    static void assertSameBytes(byte[] actual, byte[] expected, String what) {
+        assertThat(actual.length).as(what + ": length").isEqualTo(expected.length);
+        int i = Arrays.mismatch(actual, expected);
+        assertThat(i).as("%s: first differing byte at %d (%s instead of %s)", what, i,
+                i < 0 ? "" : actual[i], i < 0 ? "" : expected[i]).isEqualTo(-1);
     }
 
     @Test

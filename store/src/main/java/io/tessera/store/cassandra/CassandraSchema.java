@@ -69,7 +69,9 @@ final class CassandraSchema {
             // 3: the collector (store/GC.md): the condemned mark on blocks and maps, and its own state.
             CassandraGcStore.ddl(),
             // 4: the expiry index (SCHEMA.md, Expiring objects).
-            ExpiryIndex.ddl());
+            ExpiryIndex.ddl(),
+            // 5: fencing of volume writes by the lease generation (SCHEMA.md, Volumes).
+            CassandraVolumeStore.fencingDdl());
 
     static final int VERSION = MIGRATIONS.size();
     /** Tries of one DDL statement that times out (each waits up to the schema timeout). */

@@ -12,6 +12,7 @@ import io.tessera.store.PutCondition;
 import io.tessera.store.Store;
 import io.tessera.store.Timestamp;
 import io.tessera.store.VolumeStore;
+import io.tessera.store.VolumeWriter;
 import io.tessera.store.content.ContentWriter;
 import io.tessera.store.content.WrittenContent;
 import java.io.ByteArrayInputStream;
@@ -196,14 +197,16 @@ abstract class CollectorTest {
         WrittenContent img = write(image);
         byte[] overlayContent = bytes(500);
         WrittenContent ov = write(overlayContent);
-        BlockHash owned = OwnedIds.newId();
-        store.owned().write(owned, 0, new byte[] {1, 2, 3}, 0, 3);
-        BlockHash orphan = OwnedIds.newId();
-        store.owned().write(orphan, 0, new byte[] {9}, 0, 1);
         String volumeId = UUID.randomUUID().toString();
+        store.volumes().casLease(volumeId, null, new VolumeStore.Lease("test", System.currentTimeMillis() + 600_000, 1));
+        VolumeWriter writer = store.volumes().writer(volumeId, 1);
+        BlockHash owned = OwnedIds.newId();
+        writer.write(owned, 0, new byte[] {1, 2, 3}, 0, 3);
+        BlockHash orphan = OwnedIds.newId();
+        writer.write(orphan, 0, new byte[] {9}, 0, 1);
         store.volumes().create(new VolumeStore.VolumeRecord(account, "vol", volumeId, 4L * BLOCK, BLOCK, img.mapId(),
                 "c/img", 0, 0, Timestamp.now()));
-        store.volumes().putEntries(volumeId, Map.of(0L, new VolumeStore.Entry(owned, 0),
+        writer.putEntries(Map.of(0L, new VolumeStore.Entry(owned, 0),
                 1L, new VolumeStore.Entry(ov.map().hashes().get(0), -1)));
 
         cycle();
