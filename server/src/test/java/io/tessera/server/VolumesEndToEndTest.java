@@ -305,7 +305,6 @@ class VolumesEndToEndTest {
             Result moved = run(home, "qemu-io", "-f", "raw", "-c", "write -P 7 0 512", "-c", "flush",
                     "nbd://127.0.0.1:" + otherNbd.port() + "/" + TestServer.ACCOUNT + "/leased;handover");
             assertThat(moved.out()).contains("wrote 512/512");
-            Thread.sleep(VolumeLease.CHECK_CACHE_MILLIS + 100);
             byte[] stale = new byte[512];
             Arrays.fill(stale, (byte) 9);
             try {

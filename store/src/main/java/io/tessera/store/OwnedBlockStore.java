@@ -1,7 +1,6 @@
 package io.tessera.store;
 
 import io.tessera.hashmap.BlockHash;
-import java.util.Collection;
 
 /**
  * Mutable blocks owned by one volume (ARCHITECTURE.md, Volumes): the only data in a store that
@@ -13,21 +12,13 @@ import java.util.Collection;
  * was never written reads as a block of zeroes (a volume may point at a block whose first write was
  * lost in a crash before any flush: it then reads zeroes, as a disk that lost unflushed writes).
  *
- * <p>Durability: {@link #write} may return before its bytes are on stable storage; {@link #sync}
- * returns once every earlier write to the given blocks is durable under the store's
- * {@link Durability} (the NBD server's FLUSH and FUA). One writer per block at a time is the caller's
- * job (the volume lease, invariant 5); the store does not serialize overlapping writes.
+ * <p>Writes and syncs go through the owning volume's {@link VolumeWriter}, fenced by its lease
+ * generation (invariant 5): this interface only reads and deletes.
  */
 public interface OwnedBlockStore {
 
-    /** Writes {@code src[srcOff, srcOff+len)} at {@code offset} of the block, creating it if needed. */
-    void write(BlockHash id, int offset, byte[] src, int srcOff, int len);
-
     /** Reads {@code len} bytes at {@code offset} of the block into {@code dest[destOff...]}; unwritten bytes read as zero. */
     void read(BlockHash id, int offset, byte[] dest, int destOff, int len);
-
-    /** Makes every earlier write to {@code ids} durable. */
-    void sync(Collection<BlockHash> ids);
 
     /** Removes an owned block. Only the collector (and tests) call this; deleting a missing id is a no-op. */
     void delete(BlockHash id);

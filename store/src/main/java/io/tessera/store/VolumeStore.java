@@ -9,7 +9,8 @@ import java.util.Optional;
  * Volume records, their live maps (overlays), their write leases and the hasher's work list.
  *
  * <p>Every method touches one partition (Cassandra) and compare-and-set is used only where an answer
- * must be exactly one: creating a volume, updating its record, and taking or moving its lease.
+ * must be exactly one: creating a volume, updating its record, and taking or moving its lease. Writes to
+ * a volume's overlay and owned blocks go through a {@link VolumeWriter}, fenced by the lease generation.
  *
  * <h2>The live map</h2>
  * A volume reads through two layers: its own overlay, then its parent's immutable hashmap
@@ -89,24 +90,29 @@ public interface VolumeStore {
 
     // ---- overlay ----
 
-    /** Sets overlay entries (index: block number); durable when this returns. */
-    void putEntries(String volumeId, Map<Long, Entry> entries);
-
     /** The overlay entries with index in {@code [0, blocks)}, by index. */
     Map<Long, Entry> entries(String volumeId, long blocks);
 
-    /** Removes the overlay entries with index in {@code [0, blocks)}. */
-    void deleteOverlay(String volumeId, long blocks);
-
-    // ---- lease ----
+    // ---- lease and fencing ----
 
     Optional<Lease> lease(String volumeId);
 
     /**
      * Compare-and-set of the lease row: writes {@code next} if the stored lease equals {@code expected}
-     * (null: there is no lease row yet). True if written.
+     * (null: there is no lease row yet). True if written. A {@code next} with another generation than
+     * {@code expected} fences every {@link VolumeWriter} of the older generations before this returns.
+     *
+     * <p>Callers keep {@code expiresAtMillis} from going down within a generation (a release keeps it):
+     * the Cassandra backend orders the generations' writes by it (cassandra/SCHEMA.md, Volumes).
      */
     boolean casLease(String volumeId, Lease expected, Lease next);
+
+    /**
+     * The writer of the volume's overlay and owned blocks under lease generation {@code generation}, which
+     * the caller has just taken or confirmed with {@link #casLease}; throws {@link FencedException} if it
+     * is not the current generation. The only way to write a volume's overlay or owned blocks.
+     */
+    VolumeWriter writer(String volumeId, long generation);
 
     // ---- the hasher's work list ----
 

@@ -239,11 +239,11 @@ public final class VolumeIo implements BlockDevice {
             snapshotLock.readLock().unlock();
         }
         if (fua) {
-            store.owned().sync(touched);
+            lease.writer().sync(touched);
         } else {
             dirty.addAll(touched);
         }
-        lease.check(); // fenced since we started: the write may have landed, but it is not acknowledged
+        lease.check(); // the lease ran out meanwhile (not renewed): the write landed, but is not acknowledged
     }
 
     private long epoch() {
@@ -253,7 +253,7 @@ public final class VolumeIo implements BlockDevice {
     private void writeBlock(long i, int inBlock, byte[] src, int srcOff, int n, Set<BlockHash> touched) {
         Entry e = map.resolve(i);
         if (VolumeMap.writableInPlace(e, epoch())) {
-            store.owned().write(e.block(), inBlock, src, srcOff, n);
+            lease.writer().write(e.block(), inBlock, src, srcOff, n);
             touched.add(e.block());
             return;
         }
@@ -265,12 +265,12 @@ public final class VolumeIo implements BlockDevice {
     private void copyUpAndWrite(long i, int inBlock, byte[] src, int srcOff, int n, Set<BlockHash> touched) {
         Entry e = map.resolve(i); // again, under the block's lock: another writer may have copied it up
         if (VolumeMap.writableInPlace(e, epoch())) {
-            store.owned().write(e.block(), inBlock, src, srcOff, n);
+            lease.writer().write(e.block(), inBlock, src, srcOff, n);
             touched.add(e.block());
             return;
         }
         BlockHash fresh = copyUp(i, e, !(inBlock == 0 && n == map.blockLength(i)));
-        store.owned().write(fresh, inBlock, src, srcOff, n);
+        lease.writer().write(fresh, inBlock, src, srcOff, n);
         publishCopy(i, fresh);
     }
 
@@ -294,7 +294,7 @@ public final class VolumeIo implements BlockDevice {
         BlockHash target = inPlace ? e.block() : copyUp(i, e, !whole);
         for (int done = 0; done < n; ) {
             int k = Math.min(ZEROES.length, n - done);
-            store.owned().write(target, inBlock + done, ZEROES, 0, k);
+            lease.writer().write(target, inBlock + done, ZEROES, 0, k);
             done += k;
         }
         if (inPlace) {
@@ -317,10 +317,10 @@ public final class VolumeIo implements BlockDevice {
         if (OwnedIds.isOwned(old.block())) {
             byte[] buf = new byte[len];
             store.owned().read(old.block(), 0, buf, 0, len);
-            store.owned().write(fresh, 0, buf, 0, len);
+            lease.writer().write(fresh, 0, buf, 0, len);
         } else {
             byte[] c = contentBlocks.block(old.block()); // checked: damage must not move into an owned block
-            store.owned().write(fresh, 0, c, 0, Math.min(len, c.length));
+            lease.writer().write(fresh, 0, c, 0, Math.min(len, c.length));
         }
         return fresh;
     }
@@ -331,12 +331,12 @@ public final class VolumeIo implements BlockDevice {
      * crash leaves the block either as it was (the old content, acknowledged long ago) or as written.
      */
     private void publishCopy(long i, BlockHash fresh) {
-        store.owned().sync(List.of(fresh));
+        lease.writer().sync(List.of(fresh));
         setEntry(i, new Entry(fresh, epoch()));
     }
 
     private void setEntry(long i, Entry e) {
-        store.volumes().putEntries(record.id(), Map.of(i, e));
+        lease.writer().putEntries(Map.of(i, e));
         map.set(i, e);
     }
 
@@ -385,7 +385,7 @@ public final class VolumeIo implements BlockDevice {
         boolean done = false;
         try {
             if (!ids.isEmpty()) {
-                store.owned().sync(ids);
+                lease.writer().sync(ids);
             }
             done = true;
         } catch (RuntimeException e) {

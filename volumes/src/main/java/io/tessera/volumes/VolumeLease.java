@@ -1,71 +1,97 @@
 package io.tessera.volumes;
 
+import io.tessera.hashmap.BlockHash;
+import io.tessera.store.FencedException;
 import io.tessera.store.VolumeStore;
+import io.tessera.store.VolumeStore.Entry;
 import io.tessera.store.VolumeStore.Lease;
+import io.tessera.store.VolumeWriter;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * The write lease of one open volume (invariant 5): taken by compare-and-set, renewed in the
- * background, checked before a write or flush is acknowledged.
+ * background, and the holder of the volume's fenced {@link VolumeWriter}.
  *
- * <p>Fencing: {@link #check()} trusts its last confirmation for {@link #CHECK_CACHE_MILLIS}, so a holder
- * that lost the lease (a handover to another host) may still acknowledge writes for at most that long.
- * A handover therefore waits {@link #HANDOVER_WAIT_MILLIS} (twice that) before the new holder loads
- * the map and serves: every write the old holder acknowledges after the handover is refused. A write
- * the old holder had already started when its cache ran out may still reach the store, but it is
- * answered with an error, never acknowledged (as a disk write that fails mid-way).
+ * <p>Fencing lives in the store: every take (a handover, or a take after expiry) moves the volume to a
+ * new generation by compare-and-set before the new holder serves, and from that moment the store refuses
+ * the old generation's writes ({@link VolumeWriter}); the old holder's calls fail with 409 (NBD EIO).
+ *
+ * <p>Expiry: a holder that cannot renew (cut off from the store, paused) stops acknowledging writes
+ * {@link Timing#marginMillis} before its lease's expiry, by its own clock ({@link #check}); another
+ * server takes the lease only once it has expired by that server's clock. So as long as two servers'
+ * clocks differ by less than the margin, the old holder has stopped before the new one starts. If they
+ * differ by more, the store's fencing still refuses every write of the old generation after the take.
  */
 public final class VolumeLease {
-    public static final long TTL_MILLIS = 30_000;
-    public static final long CHECK_CACHE_MILLIS = 1_000;
-    public static final long HANDOVER_WAIT_MILLIS = 2 * CHECK_CACHE_MILLIS;
+    /**
+     * @param ttlMillis        how long a take or renewal holds the lease (30 s)
+     * @param marginMillis     how long before its expiry a holder that could not renew stops acknowledging
+     *                         writes (5 s): the clock skew between servers this tolerates
+     * @param renewEveryMillis how often the holder renews (10 s)
+     */
+    public record Timing(long ttlMillis, long marginMillis, long renewEveryMillis) {
+        public static final Timing DEFAULT = new Timing(30_000, 5_000, 10_000);
+
+        public Timing {
+            if (marginMillis <= 0 || renewEveryMillis <= 0 || renewEveryMillis >= ttlMillis - marginMillis) {
+                throw new IllegalArgumentException("a lease needs 0 < margin, 0 < renewal period < ttl - margin");
+            }
+        }
+    }
 
     private final VolumeStore store;
     private final String volumeId;
     private final String holder;
+    private final Timing timing;
+    private final LongSupplier clock;
+    private final VolumeWriter writer;
     private volatile Lease lease;
-    private volatile long confirmedAt;
     private volatile boolean lost;
 
-    private VolumeLease(VolumeStore store, String volumeId, String holder, Lease lease) {
+    private VolumeLease(VolumeStore store, String volumeId, String holder, Timing timing, LongSupplier clock,
+                        Lease lease) {
         this.store = store;
         this.volumeId = volumeId;
         this.holder = holder;
+        this.timing = timing;
+        this.clock = clock;
         this.lease = lease;
-        this.confirmedAt = System.currentTimeMillis();
+        this.writer = new Refusing(store.writer(volumeId, lease.generation()));
     }
 
     /**
-     * Takes the lease for {@code holder}: free, expired, or already ours (a restart of this node) is
-     * taken; held by another holder is refused unless {@code handover}, which moves it and bumps the
-     * generation so the old holder's later writes are refused.
+     * Takes the lease for {@code holder} (unique per server process): free, expired or already ours is
+     * taken; held by another holder is refused unless {@code handover}. Every take is a new generation, so
+     * whoever wrote under the old one is fenced by the store before this returns.
      */
     public static VolumeLease acquire(VolumeStore store, String volumeId, String volumeName, String holder,
-                                      boolean handover) {
+                                      boolean handover, Timing timing, LongSupplier clock) {
         for (int attempt = 0; attempt < 5; attempt++) {
-            long now = System.currentTimeMillis();
+            long now = clock.getAsLong();
             Optional<Lease> current = store.lease(volumeId);
             Lease next;
-            boolean movedFromOther = false;
             if (current.isEmpty()) {
-                next = new Lease(holder, now + TTL_MILLIS, 1);
+                next = new Lease(holder, now + timing.ttlMillis(), 1);
             } else {
                 Lease c = current.get();
-                boolean otherHolds = !c.isFree(now) && !c.holder().equals(holder);
-                if (otherHolds && !handover) {
+                if (!c.isFree(now) && !c.holder().equals(holder) && !handover) {
                     throw VolumeException.conflict("volume " + volumeName + " is open for writing on " + c.holder()
                             + " (lease generation " + c.generation() + ", expires in "
-                            + Math.max(0, (c.expiresAtMillis() - now) / 1000) + " s); open it with the handover flag"
-                            + " to move it (live migration)");
+                            + Math.max(0, (c.expiresAtMillis() - now + 999) / 1000) + " s); open it with the handover"
+                            + " flag to move it (live migration)");
                 }
-                movedFromOther = otherHolds;
-                next = new Lease(holder, now + TTL_MILLIS, c.generation() + 1);
+                // Never below the old expiry: the store orders the generations' writes by it.
+                next = new Lease(holder, Math.max(now, c.expiresAtMillis()) + timing.ttlMillis(), c.generation() + 1);
             }
             if (store.casLease(volumeId, current.orElse(null), next)) {
-                if (movedFromOther) {
-                    sleep(HANDOVER_WAIT_MILLIS);
+                try {
+                    return new VolumeLease(store, volumeId, holder, timing, clock, next);
+                } catch (FencedException e) {
+                    continue; // taken again between our take and our writer: try again
                 }
-                return new VolumeLease(store, volumeId, holder, next);
             }
         }
         throw VolumeException.conflict("volume " + volumeName + ": its lease changed under us five times in a row");
@@ -75,48 +101,52 @@ public final class VolumeLease {
         return lease.generation();
     }
 
-    /** Throws 409 if the lease is no longer ours; confirms it with the store at most once a {@link #CHECK_CACHE_MILLIS}. */
+    /**
+     * The store's writer for this volume under this lease; its refusals (the lease was taken) become 409s
+     * and mark the lease lost.
+     */
+    public VolumeWriter writer() {
+        return writer;
+    }
+
+    /**
+     * Throws 409 if this holder may no longer acknowledge writes: the lease was lost, or it could not be
+     * renewed and is within the margin of its expiry. Costs no store round trip (the store fences the
+     * writes themselves).
+     */
     public void check() {
         if (lost) {
             throw fenced();
         }
-        long now = System.currentTimeMillis();
-        if (now - confirmedAt < CHECK_CACHE_MILLIS) {
-            return;
-        }
-        Optional<Lease> current = store.lease(volumeId);
         Lease mine = lease;
-        if (current.isEmpty() || !current.get().holder().equals(holder) || current.get().generation() != mine.generation()
-                || current.get().expiresAtMillis() <= now) {
-            lost = true;
-            throw fenced();
+        if (clock.getAsLong() >= mine.expiresAtMillis() - timing.marginMillis()) {
+            throw VolumeException.conflict("the write lease of this volume could not be renewed and is about to"
+                    + " expire (at " + mine.expiresAtMillis() + " ms); writes are refused until it is renewed");
         }
-        lease = current.get();
-        confirmedAt = now;
     }
 
-    /** Extends the lease; called every few seconds by the owner. False if it was lost. */
+    /** Extends the lease; called every {@link Timing#renewEveryMillis} by the owner. False if it was lost. */
     public boolean renew() {
         if (lost) {
             return false;
         }
         Lease mine = lease;
-        Lease next = new Lease(holder, System.currentTimeMillis() + TTL_MILLIS, mine.generation());
+        Lease next = new Lease(holder, Math.max(clock.getAsLong() + timing.ttlMillis(), mine.expiresAtMillis()),
+                mine.generation());
         if (store.casLease(volumeId, mine, next)) {
             lease = next;
-            confirmedAt = System.currentTimeMillis();
             return true;
         }
         lost = true;
         return false;
     }
 
-    /** Gives the lease up (same generation, no holder), unless it was lost meanwhile. */
+    /** Gives the lease up (same generation and expiry, no holder), unless it was lost meanwhile. */
     public void release() {
         if (!lost) {
             Lease mine = lease;
-            store.casLease(volumeId, mine, new Lease("", 0, mine.generation()));
             lost = true;
+            store.casLease(volumeId, mine, new Lease("", mine.expiresAtMillis(), mine.generation()));
         }
     }
 
@@ -125,15 +155,57 @@ public final class VolumeLease {
     }
 
     private VolumeException fenced() {
-        return VolumeException.conflict("the write lease of this volume moved to another holder (handover)");
+        return VolumeException.conflict("the write lease of this volume moved to another holder (handover or expiry)");
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VolumeException(503, "interrupted");
+    /** The store's writer, its refusals turned into 409s that also mark this lease lost. */
+    private final class Refusing implements VolumeWriter {
+        private final VolumeWriter store;
+
+        Refusing(VolumeWriter store) {
+            this.store = store;
+        }
+
+        @Override
+        public String volumeId() {
+            return store.volumeId();
+        }
+
+        @Override
+        public long generation() {
+            return store.generation();
+        }
+
+        @Override
+        public void putEntries(Map<Long, Entry> entries) {
+            fenced(() -> store.putEntries(entries));
+        }
+
+        @Override
+        public void deleteOverlay(long blocks) {
+            fenced(() -> store.deleteOverlay(blocks));
+        }
+
+        @Override
+        public void write(BlockHash id, int offset, byte[] src, int srcOff, int len) {
+            fenced(() -> store.write(id, offset, src, srcOff, len));
+        }
+
+        @Override
+        public void sync(Collection<BlockHash> ids) {
+            fenced(() -> store.sync(ids));
+        }
+
+        private void fenced(Runnable call) {
+            if (lost) {
+                throw VolumeLease.this.fenced();
+            }
+            try {
+                call.run();
+            } catch (FencedException e) {
+                lost = true;
+                throw VolumeLease.this.fenced();
+            }
         }
     }
 }

@@ -25,18 +25,22 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Volumes: create (empty or cloned from an object), snapshot into an object, grow, delete, list, info,
- * and opening them for I/O. One instance per server process; {@code holder} names this process in
- * write leases.
+ * and opening them for I/O. One instance per server process; its {@link #holder()} names it in write
+ * leases: the configured node name plus a suffix unique to the instance, so two servers never share an
+ * identity, not even two on one host with the same configuration.
  *
  * <p>A volume opened for writing in this process is shared by every NBD connection of this process
  * (one lease, one map in memory); another process (another holder) is refused while the lease is
- * live, unless it asks for a handover.
+ * live, unless it asks for a handover. A restarted server is another holder: it takes its volumes back
+ * once the old process's leases expire (at most {@link VolumeLease.Timing#ttlMillis} after it died), or
+ * at once with a handover.
  */
 public final class VolumeService implements ExportResolver, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(VolumeService.class);
@@ -46,7 +50,6 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
     static final String SLO_MARKER = "x-static-large-object";
     /** Object metadata marking a Dynamic Large Object manifest (its value names the segments' prefix). */
     static final String DLO_MARKER = "x-object-manifest";
-    private static final long RENEW_EVERY_MILLIS = VolumeLease.TTL_MILLIS / 3;
 
     private final Store store;
     private final VolumeStore volumes;
@@ -55,6 +58,9 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
     private final Hasher hasher;
     private final BlockCache blockCache;
     private final Map<String, Handle> open = new HashMap<>();
+    private final Object[] opening = new Object[64];
+    private final VolumeLease.Timing leaseTiming;
+    private final LongSupplier clock;
     private final ScheduledExecutorService renewer;
 
     private static final class Handle {
@@ -62,34 +68,45 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
         int users;
     }
 
-    public VolumeService(Store store, String holder, Hasher hasher) {
-        this(store, holder, hasher, new MetricRegistry());
+    public VolumeService(Store store, String node, Hasher hasher) {
+        this(store, node, hasher, new MetricRegistry());
     }
 
     /** @param metrics where reads of corrupt image blocks are counted ({@link VerifiedBlocks#CORRUPT_METRIC}) */
-    public VolumeService(Store store, String holder, Hasher hasher, MetricRegistry metrics) {
-        this(store, holder, hasher, metrics, BlockCache.DEFAULT_BYTES);
+    public VolumeService(Store store, String node, Hasher hasher, MetricRegistry metrics) {
+        this(store, node, hasher, metrics, BlockCache.DEFAULT_BYTES, VolumeLease.Timing.DEFAULT, System::currentTimeMillis);
     }
 
     /**
+     * @param node            this server's name (config {@code volumes.node_id}); the holder name adds a
+     *                        suffix unique to this instance
      * @param blockCacheBytes the bound of the process's one cache of image blocks, shared by every volume,
      *                        clone and object export of this service ({@link BlockCache}; default 64 MiB)
+     * @param leaseTiming     the write leases' TTL, fencing margin and renewal period (tests shorten them)
+     * @param clock           this server's clock for its leases, in ms (tests skew it)
      */
-    public VolumeService(Store store, String holder, Hasher hasher, MetricRegistry metrics, long blockCacheBytes) {
+    public VolumeService(Store store, String node, Hasher hasher, MetricRegistry metrics, long blockCacheBytes,
+                         VolumeLease.Timing leaseTiming, LongSupplier clock) {
         this.store = store;
         this.blockCache = new BlockCache(
                 new VerifiedBlocks(store.blocks(), metrics, BlockCache.DEFAULT_DIGEST_BYTES), blockCacheBytes,
                 store.blockSize().bytes());
         this.volumes = store.volumes();
         this.maps = new ContentMaps(store);
-        this.holder = holder;
+        this.holder = node + "/" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.hasher = hasher;
+        this.leaseTiming = leaseTiming;
+        this.clock = clock;
+        for (int i = 0; i < opening.length; i++) {
+            opening[i] = new Object();
+        }
         this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "volume-lease-renewer");
             t.setDaemon(true);
             return t;
         });
-        renewer.scheduleWithFixedDelay(this::renewAll, RENEW_EVERY_MILLIS, RENEW_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+        renewer.scheduleWithFixedDelay(this::renewAll, leaseTiming.renewEveryMillis(), leaseTiming.renewEveryMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /** Bytes the shared block cache holds now. */
@@ -97,6 +114,7 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
         return blockCache.weightedSize();
     }
 
+    /** This server's name in write leases: the node name, a slash, the process id and a random suffix. */
     public String holder() {
         return holder;
     }
@@ -218,12 +236,12 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
                 throw VolumeException.conflict("volume " + name + " is open (attached) on this server");
             }
         }
-        VolumeLease lease = VolumeLease.acquire(volumes, r.id(), name, holder, false);
+        VolumeLease lease = acquire(r.id(), name, false);
         try {
             if (!volumes.delete(account, name, r.version())) {
                 throw VolumeException.conflict("volume " + name + " changed meanwhile; try again");
             }
-            volumes.deleteOverlay(r.id(), store.blockSize().blockCount(r.size()));
+            lease.writer().deleteOverlay(store.blockSize().blockCount(r.size()));
         } finally {
             lease.release();
         }
@@ -287,39 +305,43 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
                 volumes.entries(r.id(), store.blockSize().blockCount(r.size())));
     }
 
-    /** Opens a volume for reading and writing (taking or sharing this process's lease). Close it when done. */
+    private VolumeLease acquire(String volumeId, String name, boolean handover) {
+        return VolumeLease.acquire(volumes, volumeId, name, holder, handover, leaseTiming, clock);
+    }
+
+    /**
+     * Opens a volume for reading and writing (taking or sharing this process's lease). Close it when done.
+     * Opens of one volume are serialized, so this process never takes a second lease of a volume it has open.
+     */
     public VolumeIo openVolume(String account, String name, boolean handover) {
         checkName(name);
         String k = key(account, name);
-        synchronized (this) {
-            Handle h = open.get(k);
-            if (h != null && !h.io.lease().isLost()) {
-                h.users++;
-                return h.io;
-            }
-        }
-        VolumeRecord r = get(account, name);
-        VolumeLease lease = VolumeLease.acquire(volumes, r.id(), name, holder, handover);
-        try {
-            VolumeRecord fresh = get(account, name); // after a handover wait: the latest record and map
-            VolumeMap m = loadMap(fresh);
+        synchronized (opening[Math.floorMod(k.hashCode(), opening.length)]) {
             synchronized (this) {
-                Handle existing = open.get(k);
-                if (existing != null && !existing.io.lease().isLost()) {
-                    lease.release();
-                    existing.users++;
-                    return existing.io;
+                Handle h = open.get(k);
+                if (h != null && !h.io.lease().isLost()) {
+                    h.users++;
+                    return h.io;
                 }
-                Handle h = new Handle();
-                h.io = new VolumeIo(store, blockCache, fresh, m, lease, "volume " + k, () -> release(k, h));
-                h.users = 1;
-                open.put(k, h);
-                log.info("volume {} opened for writing (lease generation {})", k, lease.generation());
-                return h.io;
             }
-        } catch (RuntimeException e) {
-            lease.release();
-            throw e;
+            VolumeRecord r = get(account, name);
+            // The take fences the old holder in the store before it returns: no wait before serving.
+            VolumeLease lease = acquire(r.id(), name, handover);
+            try {
+                VolumeRecord fresh = get(account, name); // after the take: the latest record and map
+                VolumeMap m = loadMap(fresh);
+                synchronized (this) {
+                    Handle h = new Handle();
+                    h.io = new VolumeIo(store, blockCache, fresh, m, lease, "volume " + k, () -> release(k, h));
+                    h.users = 1;
+                    open.put(k, h);
+                    log.info("volume {} opened for writing by {} (lease generation {})", k, holder, lease.generation());
+                    return h.io;
+                }
+            } catch (RuntimeException e) {
+                lease.release();
+                throw e;
+            }
         }
     }
 
@@ -337,6 +359,8 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
             if (!io.lease().isLost()) {
                 io.syncAcknowledged();
             }
+        } catch (VolumeException e) {
+            log.warn("volume {}: the last flush at close was refused: {}", k, e.getMessage()); // fenced or expired
         } finally {
             io.lease().release();
             log.info("volume {} closed", k);

@@ -9,6 +9,7 @@ import io.tessera.store.MetadataStore;
 import io.tessera.store.OwnedBlockStore;
 import io.tessera.store.Store;
 import io.tessera.store.VolumeStore;
+import io.tessera.store.VolumeWriter;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -60,17 +61,41 @@ final class InstrumentedStore implements Store {
         }
     }
 
-    private final OwnedBlockStore owned = new OwnedBlockStore() {
-        @Override
-        public void write(BlockHash id, int offset, byte[] src, int srcOff, int len) {
-            events.add(new Event(seq.incrementAndGet(), "write", List.of(id)));
-            real.owned().write(id, offset, src, srcOff, len);
-            lastWrite.put(id, seq.incrementAndGet());
+    /** The volume layer's only way to write owned blocks and overlay entries, recorded and holdable. */
+    private final class RecordingWriter implements VolumeWriter {
+        private final VolumeWriter w;
+
+        RecordingWriter(VolumeWriter w) {
+            this.w = w;
         }
 
         @Override
-        public void read(BlockHash id, int offset, byte[] dest, int destOff, int len) {
-            real.owned().read(id, offset, dest, destOff, len);
+        public String volumeId() {
+            return w.volumeId();
+        }
+
+        @Override
+        public long generation() {
+            return w.generation();
+        }
+
+        @Override
+        public void putEntries(Map<Long, VolumeStore.Entry> entries) {
+            events.add(new Event(seq.incrementAndGet(), "putEntries",
+                    entries.values().stream().map(VolumeStore.Entry::block).toList()));
+            w.putEntries(entries);
+        }
+
+        @Override
+        public void deleteOverlay(long blocks) {
+            w.deleteOverlay(blocks);
+        }
+
+        @Override
+        public void write(BlockHash id, int offset, byte[] src, int srcOff, int len) {
+            events.add(new Event(seq.incrementAndGet(), "write", List.of(id)));
+            w.write(id, offset, src, srcOff, len);
+            lastWrite.put(id, seq.incrementAndGet());
         }
 
         @Override
@@ -84,17 +109,12 @@ final class InstrumentedStore implements Store {
                 entered.countDown();
                 await(syncRelease);
             }
-            real.owned().sync(ids);
+            w.sync(ids);
             for (BlockHash id : ids) {
                 durableBefore.merge(id, start, Math::max);
             }
         }
-
-        @Override
-        public void delete(BlockHash id) {
-            real.owned().delete(id);
-        }
-    };
+    }
 
     private final VolumeStore volumes = new VolumeStore() {
         @Override
@@ -131,20 +151,13 @@ final class InstrumentedStore implements Store {
         }
 
         @Override
-        public void putEntries(String volumeId, Map<Long, Entry> entries) {
-            events.add(new Event(seq.incrementAndGet(), "putEntries",
-                    entries.values().stream().map(Entry::block).toList()));
-            real.volumes().putEntries(volumeId, entries);
-        }
-
-        @Override
         public Map<Long, Entry> entries(String volumeId, long blocks) {
             return real.volumes().entries(volumeId, blocks);
         }
 
         @Override
-        public void deleteOverlay(String volumeId, long blocks) {
-            real.volumes().deleteOverlay(volumeId, blocks);
+        public VolumeWriter writer(String volumeId, long generation) {
+            return new RecordingWriter(real.volumes().writer(volumeId, generation));
         }
 
         @Override
@@ -195,7 +208,7 @@ final class InstrumentedStore implements Store {
 
     @Override
     public OwnedBlockStore owned() {
-        return owned;
+        return real.owned();
     }
 
     @Override

@@ -75,7 +75,8 @@ public record TesseraConfig(@JsonProperty("server") Server server,
      * @param nbdPort         10809 (TESSERA_NBD_PORT overrides; 0 picks a free port)
      * @param nbdAllowedHosts client addresses that may connect (NBD has no authentication): [127.0.0.1, ::1]
      * @param nbdPublicHost   the host put in nbd:// URIs (default: nbdHost)
-     * @param nodeId          this server's name in volume write leases (default: host name + NBD port)
+     * @param nodeId          this server's name in volume write leases (default: host name + NBD port); each
+     *                        process adds a unique suffix (VolumeService#holder)
      * @param hasherIdleSeconds how often the snapshot hasher looks for work it was not told about (60)
      */
     public record Volumes(@JsonProperty("nbd_host") String nbdHost,

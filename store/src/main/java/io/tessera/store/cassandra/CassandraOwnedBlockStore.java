@@ -7,30 +7,44 @@ import io.tessera.store.OwnedBlockStore;
 import io.tessera.store.OwnedIds;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
 
 /**
  * Owned blocks as rows of {@link #CHUNK} bytes in one partition per block: at most blockSize / 64 KiB
  * rows (64 for 4 MiB blocks), so a partition is bounded by the block size (invariant 4). A write that
- * covers a chunk partly reads it first (read-modify-write; one writer per volume, so no race).
- * Every write is acknowledged at the store's consistency level, which is this backend's durability
- * for everything, so {@link #sync} has nothing left to do.
+ * covers a chunk partly reads it first (read-modify-write). Every write is acknowledged at the store's
+ * consistency level, which is this backend's durability for everything, so a sync has nothing left to
+ * make durable.
+ *
+ * <p>Concurrent writes into one row (NBD requests at queue depth > 1 carry no ordering, and two 4 KiB
+ * writes often share a 64 KiB row) are serialized by a lock per row, held from the read to the
+ * acknowledged write, and each write's timestamp is taken under it: the later of two writes read the
+ * earlier one's bytes and carries the larger timestamp, so both survive. A lock in this process is
+ * enough because only one process writes a volume's blocks at a time (the lease, fenced by
+ * {@link CassandraVolumeStore}); a fenced writer elsewhere writes with smaller timestamps and loses.
+ * Writes come only through a volume's fenced writer ({@link CassandraVolumeStore#writer}).
  */
 final class CassandraOwnedBlockStore implements OwnedBlockStore {
     static final int CHUNK = 64 * 1024;
+    private static final int ROW_LOCKS = 1024;
 
     private final Cql cql;
     private final int blockBytes;
     private final PreparedStatement insert;
     private final PreparedStatement selectRange;
     private final PreparedStatement deleteAll;
+    private final ReentrantLock[] rowLocks = new ReentrantLock[ROW_LOCKS];
 
     CassandraOwnedBlockStore(Cql cql, int blockBytes) {
         this.cql = cql;
         this.blockBytes = blockBytes;
-        insert = cql.prepare("INSERT INTO {ks}.owned_chunks (id, chunk, data) VALUES (?, ?, ?)");
+        for (int i = 0; i < ROW_LOCKS; i++) {
+            rowLocks[i] = new ReentrantLock();
+        }
+        insert = cql.prepare("INSERT INTO {ks}.owned_chunks (id, chunk, data) VALUES (?, ?, ?) USING TIMESTAMP ?");
         selectRange = cql.prepare("SELECT chunk, data FROM {ks}.owned_chunks WHERE id = ? AND chunk >= ? AND chunk <= ?");
         deleteAll = cql.prepare("DELETE FROM {ks}.owned_chunks WHERE id = ?");
     }
@@ -59,8 +73,12 @@ final class CassandraOwnedBlockStore implements OwnedBlockStore {
         return chunks;
     }
 
-    @Override
-    public void write(BlockHash id, int offset, byte[] src, int srcOff, int len) {
+    /**
+     * Writes {@code src[srcOff, srcOff+len)} at {@code offset} of the block, every row it touches at a write
+     * timestamp from {@code stamps} (the fenced writer's: they grow with the lease generation), taken
+     * under the rows' locks.
+     */
+    void write(BlockHash id, int offset, byte[] src, int srcOff, int len, LongSupplier stamps) {
         check(id, offset, len);
         if (len == 0) {
             return;
@@ -69,16 +87,30 @@ final class CassandraOwnedBlockStore implements OwnedBlockStore {
         int last = (offset + len - 1) / CHUNK;
         boolean partialFirst = offset % CHUNK != 0 || len < CHUNK;
         boolean partialLast = (offset + len) % CHUNK != 0;
-        byte[][] old = (partialFirst || partialLast) ? readChunks(id, first, last) : new byte[last - first + 1][];
-        ByteBuffer key = ByteBuffer.wrap(id.toBytes());
-        cql.pipeline(IntStream.rangeClosed(first, last).boxed().toList(), c -> {
-            int chunkStart = c * CHUNK;
-            int from = Math.max(offset, chunkStart);
-            int to = Math.min(offset + len, chunkStart + CHUNK);
-            byte[] chunk = old[c - first] != null ? old[c - first] : new byte[CHUNK];
-            System.arraycopy(src, srcOff + (from - offset), chunk, from - chunkStart, to - from);
-            return cql.executeAsync(insert.bind(key, c, ByteBuffer.wrap(chunk)).setIdempotent(true));
-        }, "writing owned block " + id);
+        List<ReentrantLock> locks = rowLocks(id, first, last);
+        locks.forEach(ReentrantLock::lock);
+        try {
+            byte[][] old = (partialFirst || partialLast) ? readChunks(id, first, last) : new byte[last - first + 1][];
+            long stamp = stamps.getAsLong();
+            ByteBuffer key = ByteBuffer.wrap(id.toBytes());
+            cql.pipeline(IntStream.rangeClosed(first, last).boxed().toList(), c -> {
+                int chunkStart = c * CHUNK;
+                int from = Math.max(offset, chunkStart);
+                int to = Math.min(offset + len, chunkStart + CHUNK);
+                byte[] chunk = old[c - first] != null ? old[c - first] : new byte[CHUNK];
+                System.arraycopy(src, srcOff + (from - offset), chunk, from - chunkStart, to - from);
+                return cql.executeAsync(insert.bind(key, c, ByteBuffer.wrap(chunk), stamp).setIdempotent(true));
+            }, "writing owned block " + id);
+        } finally {
+            locks.forEach(ReentrantLock::unlock);
+        }
+    }
+
+    /** The locks of rows {@code [first, last]} of the block, each once, in one global order (no deadlock). */
+    private List<ReentrantLock> rowLocks(BlockHash id, int first, int last) {
+        int h = id.hashCode();
+        return IntStream.rangeClosed(first, last).map(c -> Math.floorMod(31 * h + c, ROW_LOCKS)).distinct().sorted()
+                .mapToObj(i -> rowLocks[i]).toList();
     }
 
     @Override
@@ -101,11 +133,6 @@ final class CassandraOwnedBlockStore implements OwnedBlockStore {
             int to = Math.min(offset + len, chunkStart + CHUNK);
             System.arraycopy(chunk, from - chunkStart, dest, destOff + (from - offset), to - from);
         }
-    }
-
-    @Override
-    public void sync(Collection<BlockHash> ids) {
-        // Every write was acknowledged by the consistency level's replicas before write() returned.
     }
 
     @Override

@@ -76,7 +76,9 @@ final class CassandraSchema {
             // tombstone lifetimes for the queue tables.
             java.util.stream.Stream.concat(ExpiryIndex.bucketedDdl().stream(), java.util.stream.Stream.of(
                     "ALTER TABLE {ks}.hash_jobs WITH gc_grace_seconds = " + CassandraSchema.QUEUE_GC_GRACE_SECONDS))
-                    .toList());
+                    .toList(),
+            // 7: fencing of volume writes by the lease generation (SCHEMA.md, Volumes).
+            CassandraVolumeStore.fencingDdl());
 
     static final int VERSION = MIGRATIONS.size();
     /**

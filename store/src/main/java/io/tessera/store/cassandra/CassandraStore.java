@@ -51,7 +51,7 @@ public final class CassandraStore implements Store {
         this.objects = new ObjectTable(cql, params.listingShards(), usage, expiries);
         this.metadata = new CassandraMetadataStore(cql, usage, objects, expiries);
         this.owned = new CassandraOwnedBlockStore(cql, blockSize.bytes());
-        this.volumes = new CassandraVolumeStore(cql);
+        this.volumes = new CassandraVolumeStore(cql, owned);
         this.gc = new CassandraGcStore(cql, blocks, maps);
         this.probe = cql.prepare("SELECT value FROM {ks}.store_meta WHERE key = 'schema_version'");
     }

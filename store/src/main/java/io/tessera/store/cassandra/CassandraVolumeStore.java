@@ -5,15 +5,20 @@ import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.tessera.hashmap.BlockHash;
+import io.tessera.store.FencedException;
 import io.tessera.store.MapId;
 import io.tessera.store.Timestamp;
 import io.tessera.store.VolumeStore;
+import io.tessera.store.VolumeWriter;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 
 /**
@@ -21,9 +26,17 @@ import java.util.stream.LongStream;
  * single-partition LWT ({@code IF NOT EXISTS} / {@code IF version = ?}); overlay entries in partitions of
  * {@link VolumeStore#ENTRIES_PER_PAGE} rows keyed {@code (volume_id, page)}; leases one row each, always
  * written by LWT and read at LOCAL_SERIAL so a reader sees the outcome of any Paxos round in progress.
+ *
+ * <p>Fencing (SCHEMA.md, Volumes: fencing): every overlay and owned-block write of a {@link Writer} is
+ * written {@code USING TIMESTAMP} a stamp in {@code [stamp_floor, expires)} of its lease generation, and a
+ * new generation's {@code stamp_floor} is the old one's {@code expires}: a fenced write, however late it
+ * lands, carries a smaller timestamp than anything the new holder writes and loses to it. After each
+ * write the writer confirms (one LOCAL_SERIAL read shared by every write that completed before it began)
+ * that its generation is still current, so the old holder's call fails instead of being acknowledged.
  */
 final class CassandraVolumeStore implements VolumeStore {
     private final Cql cql;
+    private final CassandraOwnedBlockStore owned;
     private final PreparedStatement insertVolume;
     private final PreparedStatement selectVolume;
     private final PreparedStatement updateVolume;
@@ -36,6 +49,8 @@ final class CassandraVolumeStore implements VolumeStore {
     private final PreparedStatement selectLease;
     private final PreparedStatement insertLease;
     private final PreparedStatement updateLease;
+    private final PreparedStatement selectFence;
+    private final PreparedStatement moveLease;
     private final PreparedStatement insertJob;
     private final PreparedStatement selectJobs;
     private final PreparedStatement deleteJob;
@@ -55,8 +70,14 @@ final class CassandraVolumeStore implements VolumeStore {
 
     private static final String COLUMNS = "account, name, id, size, block_size, parent, parent_source, epoch, version, created";
 
-    CassandraVolumeStore(Cql cql) {
+    /** Migration 7: the lower bound of the write timestamps of the row's current generation (micros). */
+    static List<String> fencingDdl() {
+        return List.of("ALTER TABLE {ks}.volume_leases ADD IF NOT EXISTS stamp_floor bigint");
+    }
+
+    CassandraVolumeStore(Cql cql, CassandraOwnedBlockStore owned) {
         this.cql = cql;
+        this.owned = owned;
         insertVolume = cql.prepare("INSERT INTO {ks}.volumes (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS");
         selectVolume = cql.prepare("SELECT " + COLUMNS + " FROM {ks}.volumes WHERE account = ? AND name = ?");
         updateVolume = cql.prepare("UPDATE {ks}.volumes SET size = ?, epoch = ?, version = ?, parent = ?, parent_source = ?"
@@ -64,14 +85,18 @@ final class CassandraVolumeStore implements VolumeStore {
         listVolumes = cql.prepare("SELECT " + COLUMNS + " FROM {ks}.volumes WHERE account = ? AND name > ? LIMIT ?");
         allVolumes = cql.prepare("SELECT " + COLUMNS + " FROM {ks}.volumes");
         deleteVolume = cql.prepare("DELETE FROM {ks}.volumes WHERE account = ? AND name = ? IF version = ?");
-        insertEntry = cql.prepare("INSERT INTO {ks}.volume_overlay (volume_id, page, idx, block, epoch) VALUES (?, ?, ?, ?, ?)");
+        insertEntry = cql.prepare("INSERT INTO {ks}.volume_overlay (volume_id, page, idx, block, epoch) VALUES (?, ?, ?, ?, ?)"
+                + " USING TIMESTAMP ?");
         selectPage = cql.prepare("SELECT idx, block, epoch FROM {ks}.volume_overlay WHERE volume_id = ? AND page = ?");
-        deletePage = cql.prepare("DELETE FROM {ks}.volume_overlay WHERE volume_id = ? AND page = ?");
+        deletePage = cql.prepare("DELETE FROM {ks}.volume_overlay USING TIMESTAMP ? WHERE volume_id = ? AND page = ?");
         selectLease = cql.prepare("SELECT holder, expires, generation FROM {ks}.volume_leases WHERE volume_id = ?");
-        insertLease = cql.prepare("INSERT INTO {ks}.volume_leases (volume_id, holder, expires, generation) VALUES (?, ?, ?, ?)"
-                + " IF NOT EXISTS");
+        insertLease = cql.prepare("INSERT INTO {ks}.volume_leases (volume_id, holder, expires, generation, stamp_floor)"
+                + " VALUES (?, ?, ?, ?, 0) IF NOT EXISTS");
         updateLease = cql.prepare("UPDATE {ks}.volume_leases SET holder = ?, expires = ?, generation = ? WHERE volume_id = ?"
                 + " IF holder = ? AND expires = ? AND generation = ?");
+        selectFence = cql.prepare("SELECT holder, expires, generation, stamp_floor FROM {ks}.volume_leases WHERE volume_id = ?");
+        moveLease = cql.prepare("UPDATE {ks}.volume_leases SET holder = ?, expires = ?, generation = ?, stamp_floor = ?"
+                + " WHERE volume_id = ? IF holder = ? AND expires = ? AND generation = ?");
         insertJob = cql.prepare("INSERT INTO {ks}.hash_jobs (shard, id, account, container, object, map_id, published)"
                 + " VALUES (0, ?, ?, ?, ?, ?, ?)");
         selectJobs = cql.prepare("SELECT id, account, container, object, map_id, published FROM {ks}.hash_jobs"
@@ -150,11 +175,10 @@ final class CassandraVolumeStore implements VolumeStore {
         return applied(cql.execute(serial(deleteVolume.bind(account, name, expectedVersion)), "deleting volume " + name).one());
     }
 
-    @Override
-    public void putEntries(String volumeId, Map<Long, Entry> entries) {
+    private void putEntries(String volumeId, Map<Long, Entry> entries, long stamp) {
         cql.pipeline(List.copyOf(entries.entrySet()), e -> cql.executeAsync(insertEntry.bind(volumeId,
                 e.getKey() / ENTRIES_PER_PAGE, e.getKey(), ByteBuffer.wrap(e.getValue().block().toBytes()),
-                e.getValue().epoch()).setIdempotent(true)), "writing the map of volume " + volumeId);
+                e.getValue().epoch(), stamp).setIdempotent(true)), "writing the map of volume " + volumeId);
     }
 
     @Override
@@ -178,11 +202,11 @@ final class CassandraVolumeStore implements VolumeStore {
         return out;
     }
 
-    @Override
-    public void deleteOverlay(String volumeId, long blocks) {
+    private void deleteOverlay(String volumeId, long blocks, long stamp) {
         long pages = (blocks + ENTRIES_PER_PAGE - 1) / ENTRIES_PER_PAGE;
         cql.pipeline(LongStream.range(0, pages).boxed().toList(),
-                p -> cql.executeAsync(deletePage.bind(volumeId, p).setIdempotent(true)), "deleting the map of volume " + volumeId);
+                p -> cql.executeAsync(deletePage.bind(stamp, volumeId, p).setIdempotent(true)),
+                "deleting the map of volume " + volumeId);
     }
 
     @Override
@@ -198,9 +222,180 @@ final class CassandraVolumeStore implements VolumeStore {
             return applied(cql.execute(serial(insertLease.bind(volumeId, next.holder(), next.expiresAtMillis(),
                     next.generation())), "taking lease of " + volumeId).one());
         }
-        return applied(cql.execute(serial(updateLease.bind(next.holder(), next.expiresAtMillis(), next.generation(),
+        if (next.generation() == expected.generation()) { // a renewal or a release: the fence stays
+            return applied(cql.execute(serial(updateLease.bind(next.holder(), next.expiresAtMillis(), next.generation(),
+                    volumeId, expected.holder(), expected.expiresAtMillis(), expected.generation())),
+                    "renewing lease of " + volumeId).one());
+        }
+        // A new generation: its writes start above every stamp the old generation may have used (all are
+        // below its expiry, which never went down within it). stamp_floor changes only with the generation,
+        // so the condition on the generation covers the floor just read.
+        Row row = readFence(volumeId);
+        if (row == null || !expected.equals(leaseOf(row))) {
+            return false;
+        }
+        long floor = Math.max(row.isNull("stamp_floor") ? 0 : row.getLong("stamp_floor"), expected.expiresAtMillis() * 1000);
+        return applied(cql.execute(serial(moveLease.bind(next.holder(), next.expiresAtMillis(), next.generation(), floor,
                 volumeId, expected.holder(), expected.expiresAtMillis(), expected.generation())),
                 "moving lease of " + volumeId).one());
+    }
+
+    private Row readFence(String volumeId) {
+        return cql.execute(selectFence.bind(volumeId).setConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL).setIdempotent(true),
+                "reading lease of " + volumeId).one();
+    }
+
+    private static Lease leaseOf(Row r) {
+        return new Lease(r.getString("holder"), r.getLong("expires"), r.getLong("generation"));
+    }
+
+    @Override
+    public VolumeWriter writer(String volumeId, long generation) {
+        Row row = readFence(volumeId);
+        if (row == null || row.getLong("generation") != generation) {
+            throw fenced(volumeId, generation, row == null ? 0 : row.getLong("generation"));
+        }
+        long floor = row.isNull("stamp_floor") ? 0 : row.getLong("stamp_floor");
+        return new Writer(volumeId, generation, floor, row.getLong("expires") * 1000);
+    }
+
+    private static FencedException fenced(String volumeId, long generation, long current) {
+        return new FencedException("volume " + volumeId + ": lease generation " + generation + " was superseded by "
+                + current + " (another holder took the lease)");
+    }
+
+    /**
+     * A fenced writer: stamps in {@code [floor, ceiling)}, strictly increasing (so of two writes into one row
+     * the later wins), and a confirmation of the generation after every write.
+     */
+    private final class Writer implements VolumeWriter {
+        private final String volumeId;
+        private final long generation;
+        private final AtomicLong lastStamp;
+        private volatile long ceiling;
+        private volatile boolean fenced;
+        /** The next confirmation, not yet started, that new callers join; guarded by {@code this}. */
+        private CompletableFuture<Void> nextRound;
+        private boolean roundRunning;
+
+        Writer(String volumeId, long generation, long floor, long ceiling) {
+            this.volumeId = volumeId;
+            this.generation = generation;
+            this.lastStamp = new AtomicLong(floor - 1);
+            this.ceiling = ceiling;
+        }
+
+        @Override
+        public String volumeId() {
+            return volumeId;
+        }
+
+        @Override
+        public long generation() {
+            return generation;
+        }
+
+        /** The next write timestamp: the clock, but above the floor and the last one, and below the lease's expiry. */
+        private long stamp() {
+            long now = System.currentTimeMillis() * 1000;
+            long s = lastStamp.updateAndGet(last -> Math.max(last + 1, now));
+            if (s >= ceiling) {
+                confirm(); // the lease may have been renewed since we last looked
+                if (s >= ceiling) {
+                    throw new FencedException("volume " + volumeId + ": lease generation " + generation
+                            + " has expired (not renewed); its writes are refused");
+                }
+            }
+            return s;
+        }
+
+        private void checkNotFenced() {
+            if (fenced) {
+                throw new FencedException("volume " + volumeId + ": lease generation " + generation
+                        + " was superseded (another holder took the lease)");
+            }
+        }
+
+        /**
+         * Returns once a LOCAL_SERIAL read of the lease row that began after this call saw this generation
+         * (and raises the ceiling to its expiry); throws {@link FencedException} if it saw another. Concurrent
+         * callers share one read: a caller joins the round that has not started yet.
+         */
+        private void confirm() {
+            CompletableFuture<Void> round;
+            boolean start;
+            synchronized (this) {
+                if (nextRound == null) {
+                    nextRound = new CompletableFuture<>();
+                }
+                round = nextRound;
+                start = !roundRunning;
+                if (start) {
+                    roundRunning = true;
+                    nextRound = null;
+                }
+            }
+            if (start) {
+                launch(round);
+            }
+            cql.await(round, "confirming the lease of volume " + volumeId);
+        }
+
+        private void launch(CompletableFuture<Void> round) {
+            cql.executeAsync(selectFence.bind(volumeId).setConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL).setIdempotent(true))
+                    .whenComplete((rs, error) -> {
+                        if (error != null) {
+                            round.completeExceptionally(error);
+                        } else {
+                            Row row = rs.one();
+                            long current = row == null ? 0 : row.getLong("generation");
+                            if (current != generation) {
+                                fenced = true;
+                                round.completeExceptionally(fenced(volumeId, generation, current));
+                            } else {
+                                ceiling = Math.max(ceiling, row.getLong("expires") * 1000);
+                                round.complete(null);
+                            }
+                        }
+                        CompletableFuture<Void> next;
+                        synchronized (this) {
+                            next = nextRound;
+                            nextRound = null;
+                            roundRunning = next != null;
+                        }
+                        if (next != null) {
+                            launch(next);
+                        }
+                    });
+        }
+
+        @Override
+        public void putEntries(Map<Long, Entry> entries) {
+            checkNotFenced();
+            CassandraVolumeStore.this.putEntries(volumeId, entries, stamp());
+            confirm();
+        }
+
+        @Override
+        public void deleteOverlay(long blocks) {
+            checkNotFenced();
+            CassandraVolumeStore.this.deleteOverlay(volumeId, blocks, stamp());
+            confirm();
+        }
+
+        @Override
+        public void write(BlockHash id, int offset, byte[] src, int srcOff, int len) {
+            checkNotFenced();
+            owned.write(id, offset, src, srcOff, len, this::stamp);
+            confirm();
+        }
+
+        @Override
+        public void sync(Collection<BlockHash> ids) {
+            // Every write was acknowledged by the consistency level's replicas before it returned.
+            checkNotFenced();
+            confirm();
+        }
     }
 
     @Override

@@ -24,6 +24,7 @@ import java.util.Set;
  * {@code pwrite}, a read a {@code pread} (holes and bytes past the end read as zero), a sync an
  * {@code fdatasync} of each file plus an fsync of the folders that gained files since the last sync.
  * Open channels are kept in a small LRU so a stream of 4 KiB writes costs no open/close each.
+ * Writes and syncs come only through a volume's fenced writer ({@link EmbeddedVolumeStore#writer}).
  */
 final class EmbeddedOwnedBlockStore implements OwnedBlockStore {
     private static final int OPEN_FILES = 256;
@@ -86,8 +87,8 @@ final class EmbeddedOwnedBlockStore implements OwnedBlockStore {
         return ch;
     }
 
-    @Override
-    public void write(BlockHash id, int offset, byte[] src, int srcOff, int len) {
+    /** A write of the block's owner, through its fenced writer ({@link EmbeddedVolumeStore#writer}). */
+    void write(BlockHash id, int offset, byte[] src, int srcOff, int len) {
         check(id, offset, len);
         try {
             for (int attempt = 0; ; attempt++) {
@@ -142,8 +143,8 @@ final class EmbeddedOwnedBlockStore implements OwnedBlockStore {
         }
     }
 
-    @Override
-    public void sync(Collection<BlockHash> ids) {
+    /** Makes every earlier write to {@code ids} durable (the owner's fenced writer calls this). */
+    void sync(Collection<BlockHash> ids) {
         if (!durable) {
             return;
         }

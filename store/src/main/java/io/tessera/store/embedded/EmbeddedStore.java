@@ -75,7 +75,7 @@ public final class EmbeddedStore implements Store {
         this.maps = new EmbeddedMapStore(db, blockSize);
         this.metadata = new EmbeddedMetadataStore(db, new ObjectTable(db, metrics));
         this.owned = new EmbeddedOwnedBlockStore(dataDir.resolve("owned"), blockSize.bytes(), durability);
-        this.volumes = new EmbeddedVolumeStore(db);
+        this.volumes = new EmbeddedVolumeStore(db, owned);
         this.gc = new EmbeddedGcStore(db, blocks, maps, owned);
     }
 

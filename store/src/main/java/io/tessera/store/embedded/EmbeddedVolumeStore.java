@@ -12,24 +12,59 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import io.tessera.store.FencedException;
+import io.tessera.store.VolumeWriter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Volumes on RocksDB. Compare-and-set is a check and a write under one lock: a RocksDB folder is
  * opened by one process only, so this is exactly as strong as a Cassandra LWT, no more (every CAS
  * touches one row). Overlay entries are rows {@code volumeId 0x00 index(8)}, i.e. a page is a key
  * range, and a whole overlay is one range delete.
+ *
+ * <p>Fencing (invariant 5): one process opens the folder, so the current lease generation of every
+ * volume written since the store was opened is kept in memory ({@link Fence}), next to a read-write
+ * lock. Every fenced write checks the generation and writes under the read side; a lease take that
+ * changes the generation holds the write side while it stores the new lease row. So a write either
+ * lands before the take or is refused, never after it: exact, with no clock involved.
  */
 final class EmbeddedVolumeStore implements VolumeStore {
     private final EmbeddedDb db;
+    private final EmbeddedOwnedBlockStore owned;
     private final Object casLock = new Object();
+    private final Map<String, Fence> fences = new ConcurrentHashMap<>();
 
-    EmbeddedVolumeStore(EmbeddedDb db) {
+    EmbeddedVolumeStore(EmbeddedDb db, EmbeddedOwnedBlockStore owned) {
         this.db = db;
+        this.owned = owned;
+    }
+
+    /** A volume's current lease generation, as the lease row says; guarded by {@code lock}. */
+    private static final class Fence {
+        final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+        long generation;
+
+        Fence(long generation) {
+            this.generation = generation;
+        }
+    }
+
+    /** The volume's fence, loaded from its lease row the first time (under casLock, so no take races the load). */
+    private Fence fence(String volumeId) {
+        Fence f = fences.get(volumeId);
+        if (f != null) {
+            return f;
+        }
+        synchronized (casLock) {
+            return fences.computeIfAbsent(volumeId, id -> new Fence(lease(id).map(Lease::generation).orElse(0L)));
+        }
     }
 
     // ---- records ----
@@ -116,8 +151,7 @@ final class EmbeddedVolumeStore implements VolumeStore {
         return Keys.concat(overlayPrefix(volumeId), ByteBuffer.allocate(8).putLong(index).array());
     }
 
-    @Override
-    public void putEntries(String volumeId, Map<Long, Entry> entries) {
+    private void putEntries(String volumeId, Map<Long, Entry> entries) {
         if (entries.isEmpty()) {
             return;
         }
@@ -143,8 +177,7 @@ final class EmbeddedVolumeStore implements VolumeStore {
         return out;
     }
 
-    @Override
-    public void deleteOverlay(String volumeId, long blocks) {
+    private void deleteOverlay(String volumeId, long blocks) {
         try (EmbeddedDb.Batch b = db.batch()) {
             b.deleteRange(Cf.OVERLAY, entryKey(volumeId, 0), entryKey(volumeId, blocks)).write();
         }
@@ -173,9 +206,89 @@ final class EmbeddedVolumeStore implements VolumeStore {
                 return false;
             }
             byte[] holder = Keys.utf8(next.holder());
-            db.put(Cf.LEASES, Keys.utf8(volumeId), ByteBuffer.allocate(16 + holder.length)
-                    .putLong(next.expiresAtMillis()).putLong(next.generation()).put(holder).array());
+            byte[] row = ByteBuffer.allocate(16 + holder.length).putLong(next.expiresAtMillis())
+                    .putLong(next.generation()).put(holder).array();
+            Fence f = fences.get(volumeId);
+            if (f == null || current.map(Lease::generation).orElse(0L) == next.generation()) {
+                db.put(Cf.LEASES, Keys.utf8(volumeId), row); // a renewal or release, or no writer in this process yet
+                return true;
+            }
+            // A new generation: wait for the writes in flight under the old one, then fence them.
+            f.lock.writeLock().lock();
+            try {
+                db.put(Cf.LEASES, Keys.utf8(volumeId), row);
+                f.generation = next.generation();
+            } finally {
+                f.lock.writeLock().unlock();
+            }
             return true;
+        }
+    }
+
+    @Override
+    public VolumeWriter writer(String volumeId, long generation) {
+        Writer w = new Writer(volumeId, generation, fence(volumeId));
+        w.under(() -> { });
+        return w;
+    }
+
+    /** A fenced writer: each call checks the generation and writes under the fence's read lock. */
+    private final class Writer implements VolumeWriter {
+        private final String volumeId;
+        private final long generation;
+        private final Fence fence;
+
+        Writer(String volumeId, long generation, Fence fence) {
+            this.volumeId = volumeId;
+            this.generation = generation;
+            this.fence = fence;
+        }
+
+        @Override
+        public String volumeId() {
+            return volumeId;
+        }
+
+        @Override
+        public long generation() {
+            return generation;
+        }
+
+        void under(Runnable write) {
+            fence.lock.readLock().lock();
+            try {
+                if (fence.generation != generation) {
+                    throw new FencedException("volume " + volumeId + ": lease generation " + generation
+                            + " was superseded by " + fence.generation + " (another holder took the lease)");
+                }
+                write.run();
+            } finally {
+                fence.lock.readLock().unlock();
+            }
+        }
+
+        @Override
+        public void putEntries(Map<Long, Entry> entries) {
+            under(() -> EmbeddedVolumeStore.this.putEntries(volumeId, entries));
+        }
+
+        @Override
+        public void deleteOverlay(long blocks) {
+            under(() -> EmbeddedVolumeStore.this.deleteOverlay(volumeId, blocks));
+        }
+
+        @Override
+        public void write(BlockHash id, int offset, byte[] src, int srcOff, int len) {
+            under(() -> owned.write(id, offset, src, srcOff, len));
+        }
+
+        @Override
+        public void sync(Collection<BlockHash> ids) {
+            // Outside the lock (an fsync may take a while and changes nothing); refused afterwards if fenced
+            // meanwhile, so a FLUSH of a fenced holder is never answered with success.
+            under(() -> { });
+            owned.sync(ids);
+            under(() -> { });
         }
     }
 

@@ -15,6 +15,7 @@ import io.tessera.store.Timestamp;
 import io.tessera.store.VolumeStore;
 import io.tessera.store.content.ContentMaps;
 import io.tessera.store.content.ContentReader;
+import io.tessera.store.VolumeWriter;
 import io.tessera.store.content.ContentWriter;
 import io.tessera.store.content.WrittenContent;
 import java.io.ByteArrayInputStream;
@@ -203,20 +204,28 @@ abstract class CollectorTest {
         assertThat(again.map().hashes()).allSatisfy(h -> assertThat(stored(h)).isTrue());
     }
 
+    /** A writer of a volume id under a fresh lease (generation 1), as a volume server holds one. */
+    private VolumeWriter leasedWriter(String volumeId) {
+        store.volumes().casLease(volumeId, null, new VolumeStore.Lease("test", System.currentTimeMillis() + 600_000, 1));
+        return store.volumes().writer(volumeId, 1);
+    }
+
     @Test
     void volumesKeepTheirParentOverlayAndOwnedBlocks() throws Exception {
         byte[] image = bytes(2 * BLOCK);
         WrittenContent img = write(image);
         byte[] overlayContent = bytes(500);
         WrittenContent ov = write(overlayContent);
-        BlockHash owned = OwnedIds.newId();
-        store.owned().write(owned, 0, new byte[] {1, 2, 3}, 0, 3);
-        BlockHash orphan = OwnedIds.newId();
-        store.owned().write(orphan, 0, new byte[] {9}, 0, 1);
         String volumeId = UUID.randomUUID().toString();
+        store.volumes().casLease(volumeId, null, new VolumeStore.Lease("test", System.currentTimeMillis() + 600_000, 1));
+        VolumeWriter writer = store.volumes().writer(volumeId, 1);
+        BlockHash owned = OwnedIds.newId();
+        writer.write(owned, 0, new byte[] {1, 2, 3}, 0, 3);
+        BlockHash orphan = OwnedIds.newId();
+        writer.write(orphan, 0, new byte[] {9}, 0, 1);
         store.volumes().create(new VolumeStore.VolumeRecord(account, "vol", volumeId, 4L * BLOCK, BLOCK, img.mapId(),
                 "c/img", 0, 0, Timestamp.now()));
-        store.volumes().putEntries(volumeId, Map.of(0L, new VolumeStore.Entry(owned, 0),
+        writer.putEntries(Map.of(0L, new VolumeStore.Entry(owned, 0),
                 1L, new VolumeStore.Entry(ov.map().hashes().get(0), -1)));
 
         cycle();
@@ -244,13 +253,14 @@ abstract class CollectorTest {
         // A volume with owned blocks and a content block in its overlay.
         byte[] ownedBytes = bytes(BLOCK);
         BlockHash owned = OwnedIds.newId();
-        store.owned().write(owned, 0, ownedBytes, 0, BLOCK);
+        String diskId = UUID.randomUUID().toString();
+        VolumeWriter diskWriter = leasedWriter(diskId);
+        diskWriter.write(owned, 0, ownedBytes, 0, BLOCK);
         byte[] overlayBytes = bytes(700);
         BlockHash overlayBlock = write(overlayBytes).map().hashes().get(0);
-        String diskId = UUID.randomUUID().toString();
         store.volumes().create(new VolumeStore.VolumeRecord(bare, "disk", diskId, 2L * BLOCK, BLOCK, null, null, 1, 0,
                 Timestamp.now()));
-        store.volumes().putEntries(diskId, Map.of(0L, new VolumeStore.Entry(owned, 1),
+        diskWriter.putEntries(Map.of(0L, new VolumeStore.Entry(owned, 1),
                 1L, new VolumeStore.Entry(overlayBlock, -1)));
 
         // A clone of an image whose object was deleted since: the clone's parent is the only reference.
@@ -265,7 +275,7 @@ abstract class CollectorTest {
         // hash job, and a clone of it in the bare account.
         byte[] snapOwnedBytes = bytes(BLOCK);
         BlockHash snapOwned = OwnedIds.newId();
-        store.owned().write(snapOwned, 0, snapOwnedBytes, 0, BLOCK);
+        leasedWriter(UUID.randomUUID().toString()).write(snapOwned, 0, snapOwnedBytes, 0, BLOCK);
         byte[] snapTail = bytes(BLOCK / 2);
         BlockHash snapTailBlock = write(snapTail).map().hashes().get(0);
         Hashmap snapMap = new Hashmap(store.blockSize(), BLOCK + BLOCK / 2L, List.of(snapOwned, snapTailBlock));
@@ -280,7 +290,7 @@ abstract class CollectorTest {
         // A pending hash job whose snapshot object was replaced meanwhile: the job alone names its map.
         byte[] jobOwnedBytes = bytes(BLOCK);
         BlockHash jobOwned = OwnedIds.newId();
-        store.owned().write(jobOwned, 0, jobOwnedBytes, 0, BLOCK);
+        leasedWriter(UUID.randomUUID().toString()).write(jobOwned, 0, jobOwnedBytes, 0, BLOCK);
         byte[] jobTail = bytes(BLOCK + 5);
         WrittenContent jobContent = write(jobTail);
         List<BlockHash> jobHashes = new java.util.ArrayList<>(List.of(jobOwned));
