@@ -39,6 +39,7 @@ import io.tessera.swift.bulk.BulkLimits;
 import io.tessera.swift.slo.SloLimits;
 import io.tessera.volumes.Hasher;
 import io.tessera.volumes.VolumeService;
+import io.tessera.volumes.nbd.NbdLimits;
 import io.tessera.volumes.nbd.NbdMetrics;
 import io.tessera.volumes.nbd.NbdServer;
 import io.tessera.volumes.rest.VolumeResource;
@@ -145,7 +146,10 @@ public final class TesseraServer implements AutoCloseable {
         Set<InetAddress> adminAllowed = addresses(config.admin().allowedHosts());
         NbdServer nbd;
         try {
-            nbd = new NbdServer(volumes, vc.nbdHost(), vc.nbdPort(), allowed, new NbdMetrics(metrics));
+            TesseraConfig.Nbd nc = vc.nbd();
+            NbdLimits nbdLimits = new NbdLimits((long) nc.payloadBudgetMib() << 20, nc.maxConnections(),
+                    Duration.ofSeconds(nc.handshakeTimeoutSeconds()), Duration.ofSeconds(nc.sendTimeoutSeconds()));
+            nbd = new NbdServer(volumes, vc.nbdHost(), vc.nbdPort(), allowed, nbdLimits, new NbdMetrics(metrics));
         } catch (Exception e) {
             volumes.close();
             blockIo.shutdownNow();

@@ -50,9 +50,7 @@ public final class ConfigLoader {
                     s.publicUrl(), s.idleTimeoutSeconds(), s.accessLog()));
         }
         if (env.containsKey("TESSERA_NBD_PORT")) {
-            TesseraConfig.Volumes v = config.volumes();
-            config = config.withVolumes(new TesseraConfig.Volumes(v.nbdHost(), parsePort(env.get("TESSERA_NBD_PORT")),
-                    v.nbdAllowedHosts(), v.nbdPublicHost(), v.nodeId(), v.hasherIdleSeconds()));
+            config = config.withVolumes(config.volumes().withNbdPort(parsePort(env.get("TESSERA_NBD_PORT"))));
         }
         if (env.containsKey("TESSERA_DATA_DIR")) {
             config = config.withStore(config.store().withDataDir(env.get("TESSERA_DATA_DIR")));

@@ -19,7 +19,7 @@ public record TesseraConfig(@JsonProperty("server") Server server,
         server = server != null ? server : new Server(null, null, null, null, null);
         store = store != null ? store : new StoreSettings(null, null, null, null, null);
         auth = auth != null ? auth : new Auth(null, null);
-        volumes = volumes != null ? volumes : new Volumes(null, null, null, null, null, null);
+        volumes = volumes != null ? volumes : new Volumes(null, null, null, null, null, null, null);
         gc = gc != null ? gc : new Gc(null, null, null, null, null);
         admin = admin != null ? admin : new Admin(null, null);
     }
@@ -77,13 +77,15 @@ public record TesseraConfig(@JsonProperty("server") Server server,
      * @param nbdPublicHost   the host put in nbd:// URIs (default: nbdHost)
      * @param nodeId          this server's name in volume write leases (default: host name + NBD port)
      * @param hasherIdleSeconds how often the snapshot hasher looks for work it was not told about (60)
+     * @param nbd             the NBD server's limits and access ({@code volumes.nbd})
      */
     public record Volumes(@JsonProperty("nbd_host") String nbdHost,
                           @JsonProperty("nbd_port") Integer nbdPort,
                           @JsonProperty("nbd_allowed_hosts") java.util.List<String> nbdAllowedHosts,
                           @JsonProperty("nbd_public_host") String nbdPublicHost,
                           @JsonProperty("node_id") String nodeId,
-                          @JsonProperty("hasher_idle_seconds") Integer hasherIdleSeconds) {
+                          @JsonProperty("hasher_idle_seconds") Integer hasherIdleSeconds,
+                          @JsonProperty("nbd") Nbd nbd) {
         public Volumes {
             nbdHost = nbdHost != null ? nbdHost : "127.0.0.1";
             nbdPort = nbdPort != null ? nbdPort : 10809;
@@ -91,6 +93,39 @@ public record TesseraConfig(@JsonProperty("server") Server server,
                     : java.util.List.of("127.0.0.1", "::1");
             nbdPublicHost = nbdPublicHost != null ? nbdPublicHost : nbdHost;
             hasherIdleSeconds = hasherIdleSeconds != null ? hasherIdleSeconds : 60;
+            nbd = nbd != null ? nbd : new Nbd(null, null, null, null);
+        }
+
+        Volumes withNbdPort(int port) {
+            return new Volumes(nbdHost, port, nbdAllowedHosts, nbdPublicHost, nodeId, hasherIdleSeconds, nbd);
+        }
+    }
+
+    /**
+     * {@code volumes.nbd}: what bounds the NBD server (defaults sized for the default 384 MiB heap).
+     *
+     * @param payloadBudgetMib        READ replies and WRITE payloads held at once by all connections together,
+     *                                taken before a payload is read or a reply built (64; at least 32)
+     * @param maxConnections          NBD connections open at once; one more is closed at once (64)
+     * @param handshakeTimeoutSeconds a client that has not chosen an export by then is dropped (10)
+     * @param sendTimeoutSeconds      a client that takes no reply bytes (or sends no WRITE payload bytes) for
+     *                                this long is dropped, freeing what it holds (60)
+     */
+    public record Nbd(@JsonProperty("payload_budget_mib") Integer payloadBudgetMib,
+                      @JsonProperty("max_connections") Integer maxConnections,
+                      @JsonProperty("handshake_timeout_seconds") Integer handshakeTimeoutSeconds,
+                      @JsonProperty("send_timeout_seconds") Integer sendTimeoutSeconds) {
+        public Nbd {
+            payloadBudgetMib = payloadBudgetMib != null ? payloadBudgetMib : 64;
+            maxConnections = maxConnections != null ? maxConnections : 64;
+            handshakeTimeoutSeconds = handshakeTimeoutSeconds != null ? handshakeTimeoutSeconds : 10;
+            sendTimeoutSeconds = sendTimeoutSeconds != null ? sendTimeoutSeconds : 60;
+            if (payloadBudgetMib < 32) {
+                throw new IllegalArgumentException("volumes.nbd.payload_budget_mib must be at least 32 (the largest NBD request)");
+            }
+            if (maxConnections < 1 || handshakeTimeoutSeconds < 1 || sendTimeoutSeconds < 1) {
+                throw new IllegalArgumentException("volumes.nbd.max_connections and the timeouts must be at least 1");
+            }
         }
     }
 
