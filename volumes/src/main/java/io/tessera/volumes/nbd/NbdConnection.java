@@ -9,9 +9,9 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +23,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,8 +54,9 @@ final class NbdConnection implements Runnable {
     /** Requests read but not yet answered on the wire, per connection (bounds the reply queue). */
     static final int MAX_IN_FLIGHT = 128;
 
-    private final Socket socket;
+    private NbdLink link;
     private final ExportResolver exports;
+    private final ExportAccess access;
     private final Consumer<NbdConnection> onEnd;
     private final Executor workers;
     private final NbdMetrics metrics;
@@ -83,9 +85,10 @@ final class NbdConnection implements Runnable {
     private volatile long stalledSince;
     private final CountDownLatch ended = new CountDownLatch(1);
 
-    NbdConnection(Socket socket, String name, ExportResolver exports, Consumer<NbdConnection> onEnd, Executor workers,
-                  PayloadBudget budget, NbdLimits limits, NbdMetrics metrics) {
-        this.socket = socket;
+    NbdConnection(NbdLink link, String name, ExportResolver exports, ExportAccess access, Consumer<NbdConnection> onEnd,
+                  Executor workers, PayloadBudget budget, NbdLimits limits, NbdMetrics metrics) {
+        this.link = link;
+        this.access = access;
         this.name = name;
         this.metrics = metrics;
         this.exports = exports;
@@ -145,7 +148,7 @@ final class NbdConnection implements Runnable {
                 }
             }
         } catch (IOException e) {
-            log.debug("NBD reply to {} failed: {}", socket.getRemoteSocketAddress(), e.toString());
+            log.debug("NBD reply to {} failed: {}", link.peer(), e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -157,7 +160,7 @@ final class NbdConnection implements Runnable {
             }
             left.forEach(this::release);
             if (!closed) {
-                NbdServer.closeQuietly(socket); // wakes the reader
+                closeQuietly(link); // wakes the reader
             }
         }
     }
@@ -166,10 +169,8 @@ final class NbdConnection implements Runnable {
     public void run() {
         metrics.connected();
         try {
-            socket.setTcpNoDelay(true);
-            socket.setKeepAlive(true);
-            in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
-            out = socket.getOutputStream();
+            in = new DataInputStream(new BufferedInputStream(link.in(), 64 * 1024));
+            out = link.out();
             if (handshake()) {
                 attached = true;
                 sender = new Thread(this::sendLoop, name + "-send");
@@ -177,12 +178,14 @@ final class NbdConnection implements Runnable {
                 sender.start();
                 transmission();
             }
-        } catch (EOFException | SocketException e) {
-            log.debug("NBD client {} went away: {}", socket.getRemoteSocketAddress(), e.toString());
+        } catch (EOFException | SocketException | ClosedChannelException e) {
+            log.debug("NBD client {} went away: {}", link.peer(), e.toString());
         } catch (ProtocolViolation e) {
-            log.info("NBD client {}: {}; closing the connection", socket.getRemoteSocketAddress(), e.getMessage());
+            log.info("NBD client {}: {}; closing the connection", link.peer(), e.getMessage());
+        } catch (SSLException e) {
+            log.warn("NBD client {}: TLS handshake failed: {}", link.peer(), e.getMessage());
         } catch (IOException | RuntimeException e) {
-            log.warn("NBD connection {} failed: {}", socket.getRemoteSocketAddress(), e.toString());
+            log.warn("NBD connection {} failed: {}", link.peer(), e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -237,7 +240,7 @@ final class NbdConnection implements Runnable {
         if (why == null || closed) {
             return false;
         }
-        log.info("NBD client {} {}: dropping it", socket.getRemoteSocketAddress(), why);
+        log.info("NBD client {} {}: dropping it", link.peer(), why);
         close();
         return true;
     }
@@ -245,7 +248,15 @@ final class NbdConnection implements Runnable {
     /** Closes the socket: the reader and sender stop, and the reader then closes the device. */
     void close() {
         closed = true;
-        NbdServer.closeQuietly(socket);
+        closeQuietly(link);
+    }
+
+    static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
     }
 
     /** Waits up to {@code millis} for this connection to end; if it has not, closes its device anyway. */
@@ -302,6 +313,18 @@ final class NbdConnection implements Runnable {
             if (data.length < length) {
                 throw new EOFException();
             }
+            if (option == OPT_STARTTLS) {
+                startTls(data);
+                continue;
+            }
+            if (link.client() == null && option != OPT_ABORT) {
+                // TLS first: nothing, not even an export's size, is said in the clear.
+                if (option == OPT_EXPORT_NAME) {
+                    throw new ProtocolViolation("EXPORT_NAME before STARTTLS on a TLS-only listener");
+                }
+                optionReply(option, REP_ERR_TLS_REQD, utf8("this server requires TLS (NBD_OPT_STARTTLS) first"));
+                continue;
+            }
             switch (option) {
                 case OPT_EXPORT_NAME -> {
                     if (exportName(data)) {
@@ -317,7 +340,7 @@ final class NbdConnection implements Runnable {
                     if (length != 0) {
                         optionReply(option, REP_ERR_INVALID, utf8("LIST takes no data"));
                     } else {
-                        // Export names are account-scoped and NBD has no authentication: list none.
+                        // Export names are account-scoped: list none (clients learn theirs from the REST API).
                         optionReply(option, REP_ACK, new byte[0]);
                     }
                 }
@@ -340,6 +363,45 @@ final class NbdConnection implements Runnable {
         }
     }
 
+    /**
+     * NBD_OPT_STARTTLS: ACK, then the TLS handshake, after which the client is the CN of its certificate.
+     * A failed handshake (no certificate, one the CA did not sign) ends the connection.
+     */
+    private void startTls(byte[] data) throws IOException {
+        if (link instanceof NbdLink.TlsTcp) {
+            optionReply(OPT_STARTTLS, REP_ERR_INVALID, utf8("TLS is already on"));
+            return;
+        }
+        if (!link.canStartTls()) {
+            optionReply(OPT_STARTTLS, REP_ERR_UNSUP, utf8("this listener has no TLS (the Unix socket and loopback need none)"));
+            return;
+        }
+        if (data.length != 0) {
+            optionReply(OPT_STARTTLS, REP_ERR_INVALID, utf8("STARTTLS takes no data"));
+            return;
+        }
+        optionReply(OPT_STARTTLS, REP_ACK, new byte[0]);
+        NbdLink tls = link.startTls();
+        link = tls;
+        in = new DataInputStream(new BufferedInputStream(tls.in(), 64 * 1024));
+        out = tls.out();
+        log.debug("NBD client {} started TLS", tls.peer());
+    }
+
+    /**
+     * Whether this connection's client may use the export (the attachments made through the REST API);
+     * a refusal is answered like an unknown export would be, with the reason.
+     */
+    private VolumeException refusal(String exportName) {
+        try {
+            access.check(exportName, link.client());
+            return null;
+        } catch (VolumeException e) {
+            log.warn("NBD client {} ({}) refused export {}: {}", link.peer(), link.client(), exportName, e.getMessage());
+            return e;
+        }
+    }
+
     private boolean exportName(byte[] data) throws IOException {
         String name = decodeName(data);
         if (name == null) {
@@ -347,6 +409,10 @@ final class NbdConnection implements Runnable {
         }
         BlockDevice d;
         try {
+            VolumeException refused = refusal(name);
+            if (refused != null) {
+                throw refused;
+            }
             d = exports.open(name);
         } catch (VolumeException e) {
             // EXPORT_NAME has no way to say no but closing the connection.
@@ -358,7 +424,7 @@ final class NbdConnection implements Runnable {
         ByteBuffer b = ByteBuffer.allocate(10 + (noZeroes ? 0 : 124));
         b.putLong(d.size()).putShort((short) transmissionFlags(d.readOnly()));
         out.write(b.array());
-        log.info("NBD client {} attached {} (EXPORT_NAME)", socket.getRemoteSocketAddress(), d.description());
+        log.info("NBD client {} attached {} (EXPORT_NAME)", link.peer(), d.description());
         return true;
     }
 
@@ -401,6 +467,11 @@ final class NbdConnection implements Runnable {
         String name = decodeName(nameBytes);
         if (name == null) {
             optionReply(option, REP_ERR_INVALID, utf8("export name is not UTF-8"));
+            return false;
+        }
+        VolumeException refused = refusal(name);
+        if (refused != null) {
+            optionReply(option, REP_ERR_POLICY, utf8(refused.getMessage()));
             return false;
         }
         long size;
@@ -459,7 +530,7 @@ final class NbdConnection implements Runnable {
             synchronized (this) {
                 device = opened;
             }
-            log.info("NBD client {} attached {}", socket.getRemoteSocketAddress(), description);
+            log.info("NBD client {} attached {}", link.peer(), description);
             return true;
         }
         return false;
@@ -499,6 +570,11 @@ final class NbdConnection implements Runnable {
         }
         if (option == OPT_SET_META_CONTEXT && !structured) {
             optionReply(option, REP_ERR_INVALID, utf8("negotiate structured replies first"));
+            return;
+        }
+        VolumeException refused = refusal(export);
+        if (refused != null) {
+            optionReply(option, REP_ERR_POLICY, utf8(refused.getMessage()));
             return;
         }
         if (exports.describe(export).isEmpty()) {
