@@ -184,7 +184,14 @@ final class NbdConnection implements Runnable {
             log.info("NBD client {}: {}; closing the connection", link.peer(), e.getMessage());
         } catch (SSLException e) {
             log.warn("NBD client {}: TLS handshake failed: {}", link.peer(), e.getMessage());
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            String m = String.valueOf(e.getMessage());
+            if (m.contains("Broken pipe") || m.contains("Connection reset")) {
+                log.debug("NBD client {} went away: {}", link.peer(), m);
+            } else {
+                log.warn("NBD connection {} failed: {}", link.peer(), e.toString());
+            }
+        } catch (RuntimeException e) {
             log.warn("NBD connection {} failed: {}", link.peer(), e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
