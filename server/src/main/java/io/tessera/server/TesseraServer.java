@@ -37,14 +37,19 @@ import io.tessera.swift.resources.InfoResource;
 import io.tessera.swift.resources.StorageResource;
 import io.tessera.swift.bulk.BulkLimits;
 import io.tessera.swift.slo.SloLimits;
+import io.tessera.volumes.Attachments;
 import io.tessera.volumes.Hasher;
 import io.tessera.volumes.VolumeService;
+import io.tessera.volumes.nbd.NbdLimits;
 import io.tessera.volumes.nbd.NbdMetrics;
 import io.tessera.volumes.nbd.NbdServer;
+import io.tessera.volumes.nbd.NbdTls;
 import io.tessera.volumes.rest.VolumeResource;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -144,14 +149,15 @@ public final class TesseraServer implements AutoCloseable {
         VolumeService volumes = new VolumeService(store, nodeId, hasher, metrics);
         Set<InetAddress> allowed = addresses(vc.nbdAllowedHosts());
         Set<InetAddress> adminAllowed = addresses(config.admin().allowedHosts());
+        Attachments attachments = new Attachments();
         NbdServer nbd;
         try {
-            nbd = new NbdServer(volumes, vc.nbdHost(), vc.nbdPort(), allowed, new NbdMetrics(metrics));
+            nbd = startNbd(vc, volumes, attachments, allowed, dataDir, metrics);
         } catch (Exception e) {
             volumes.close();
             blockIo.shutdownNow();
-            throw new IllegalStateException("cannot start the NBD server on " + vc.nbdHost() + ":" + vc.nbdPort()
-                    + ": " + e.getMessage() + " (set volumes.nbd_port or TESSERA_NBD_PORT)", e);
+            throw new IllegalStateException("cannot start the NBD server: " + e.getMessage()
+                    + " (volumes.nbd in the configuration; TESSERA_NBD_PORT for the TCP port)", e);
         }
         hasher.start();
         VolumeResource.AccessCheck access = (token, account) -> tokens.verify(token)
@@ -162,7 +168,7 @@ public final class TesseraServer implements AutoCloseable {
         String adminToken = AdminEndpoint.create(0).token();
         ResourceConfig app = new ResourceConfig()
                 .register(new AdminResource(admin, adminToken))
-                .register(new VolumeResource(volumes, access, vc.nbdPublicHost(), nbd::port))
+                .register(new VolumeResource(volumes, attachments, access, export -> nbdUri(nbd, vc, export)))
                 .register(new AuthResource(users, tokens, config.server().publicUrl()))
                 .register(new InfoResource(limits, swiftFeatures()))
                 .register(new StorageResource(services))
@@ -211,8 +217,45 @@ public final class TesseraServer implements AutoCloseable {
             admin.scheduleGc(Duration.ofMinutes(config.gc().intervalMinutes()));
         }
         log.info("Tessera serving the Swift API on http://{}:{}/ (auth: /auth/v1.0), volumes at /volumes/v1,"
-                + " NBD on {}:{}", config.server().host(), server.port(), vc.nbdHost(), nbd.port());
+                + " NBD at {}", config.server().host(), server.port(), nbdUri(nbd, vc, "{export}"));
         return server;
+    }
+
+    /**
+     * The NBD listeners volumes.nbd asks for: the Unix socket (default, in the data folder), and TCP either
+     * with TLS required (tls_dir) or plain on loopback (plain_tcp: loopback).
+     */
+    private static NbdServer startNbd(TesseraConfig.Volumes vc, VolumeService volumes, Attachments attachments,
+                                      Set<InetAddress> allowed, Path dataDir, MetricRegistry metrics) throws Exception {
+        TesseraConfig.Nbd nc = vc.nbd();
+        List<NbdServer.Listener> listeners = new ArrayList<>();
+        if (!nc.socket().isEmpty()) {
+            Path base = dataDir != null ? dataDir : Files.createTempDirectory("tessera-nbd");
+            listeners.add(new NbdServer.Unix(base.resolve(nc.socket()), nc.socketPermissions()));
+        }
+        if (nc.tlsDir() != null) {
+            listeners.add(new NbdServer.Tcp(vc.nbdHost(), vc.nbdPort(), allowed, NbdTls.fromDirectory(Path.of(nc.tlsDir()))));
+        } else if (nc.plainTcp().equals("loopback")) {
+            listeners.add(new NbdServer.Tcp(vc.nbdHost(), vc.nbdPort(), allowed, null));
+        }
+        if (listeners.isEmpty()) {
+            throw new IllegalArgumentException("volumes.nbd configures no listener (socket is empty, no tls_dir, plain_tcp off)");
+        }
+        NbdLimits limits = new NbdLimits((long) nc.payloadBudgetMib() << 20, nc.maxConnections(),
+                Duration.ofSeconds(nc.handshakeTimeoutSeconds()), Duration.ofSeconds(nc.sendTimeoutSeconds()));
+        return new NbdServer(volumes, attachments, listeners, limits, new NbdMetrics(metrics));
+    }
+
+    /** The URI clients open an export by: the TCP listener's when there is one, else the Unix socket's. */
+    private static String nbdUri(NbdServer nbd, TesseraConfig.Volumes vc, String export) {
+        String path = java.util.Arrays.stream(export.split("/", -1))
+                .map(p -> p.equals("{export}") ? p : java.net.URLEncoder.encode(p, java.nio.charset.StandardCharsets.UTF_8)
+                        .replace("+", "%20"))
+                .collect(java.util.stream.Collectors.joining("/"));
+        if (nbd.port() > 0) {
+            return (vc.nbd().tlsDir() != null ? "nbds://" : "nbd://") + vc.nbdPublicHost() + ":" + nbd.port() + "/" + path;
+        }
+        return "nbd+unix:///" + path + "?socket=" + nbd.socketPath();
     }
 
     /** The middleware sections of /info for the features Tessera serves, with Swift's names and fields. */
@@ -258,8 +301,14 @@ public final class TesseraServer implements AutoCloseable {
         return HexFormat.of().parseHex(secret);
     }
 
+    /** The NBD TCP port, or -1 without a TCP listener. */
     public int nbdPort() {
         return nbd.port();
+    }
+
+    /** The NBD Unix socket, or null without one. */
+    public Path nbdSocket() {
+        return nbd.socketPath();
     }
 
     public VolumeService volumes() {

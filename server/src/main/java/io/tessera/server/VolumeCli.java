@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "volume", description = "Manage volumes through the REST API.",
         subcommands = {VolumeCli.Create.class, VolumeCli.ListCmd.class, VolumeCli.Info.class, VolumeCli.Snapshot.class,
-                VolumeCli.Resize.class, VolumeCli.Delete.class})
+                VolumeCli.Resize.class, VolumeCli.Delete.class, VolumeCli.Attach.class, VolumeCli.Detach.class})
 final class VolumeCli implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -238,6 +238,40 @@ final class VolumeCli implements Runnable {
         @Override
         public Integer call() {
             return c.call("DELETE", "/" + enc(name), null);
+        }
+    }
+
+    @Command(name = "attach", description = "Let an NBD client open the volume: a TLS certificate's CN, or local"
+            + " (the Unix socket); --migration-target names the destination of a live migration (;handover).")
+    static final class Attach implements Callable<Integer> {
+        @Mixin
+        Connection c;
+        @Parameters(index = "0")
+        String name;
+        @Option(names = "--client", description = "the NBD client (default: local)")
+        String client = "local";
+        @Option(names = "--migration-target", description = "attach as the destination of a live migration")
+        boolean migrationTarget;
+
+        @Override
+        public Integer call() {
+            return c.call("POST", "/" + enc(name) + "/attach",
+                    JSON.createObjectNode().put("client", client).put("migration_target", migrationTarget));
+        }
+    }
+
+    @Command(name = "detach", description = "Stop an NBD client from opening the volume (a migration target then takes its place).")
+    static final class Detach implements Callable<Integer> {
+        @Mixin
+        Connection c;
+        @Parameters(index = "0")
+        String name;
+        @Option(names = "--client", description = "the NBD client (default: local)")
+        String client = "local";
+
+        @Override
+        public Integer call() {
+            return c.call("POST", "/" + enc(name) + "/detach", JSON.createObjectNode().put("client", client));
         }
     }
 }

@@ -54,6 +54,9 @@ final class TestServer implements AutoCloseable {
                 %s\
                 auth:
                   users_file: users.yaml
+                volumes:
+                  nbd:
+                    plain_tcp: loopback   # tests open nbd://127.0.0.1:port (the Unix socket is there too)
                 """.formatted(backend.storeYaml()));
         // Few PBKDF2 iterations: the swift CLI authenticates on every call.
         Files.writeString(conf.resolve("users.yaml"), """

@@ -113,6 +113,12 @@ class VolumesEndToEndTest {
         return text.isEmpty() ? null : JSON.readTree(text);
     }
 
+    /** Attaches a volume to the NBD client "local" (this host: the Unix socket and loopback TCP). */
+    static void attach(String volume) throws Exception {
+        JsonNode a = api("POST", "/" + volume + "/attach", "{\"client\": \"local\"}", 200);
+        assertThat(a.get("client").asText()).isEqualTo("local");
+    }
+
     static String uri(String volume) {
         return "nbd://127.0.0.1:" + server.nbdPort() + "/" + TestServer.ACCOUNT + "/" + volume;
     }
@@ -156,6 +162,7 @@ class VolumesEndToEndTest {
     @Test
     void anImageClonedIntoAVolumeReadsBackIdentically() throws Exception {
         JsonNode v = api("POST", "", "{\"name\": \"clone-read\", \"source\": \"images/disk.raw\"}", 201);
+        attach("clone-read");
         assertThat(v.get("size_bytes").asLong()).isEqualTo(imageBytes.length);
         assertThat(v.get("parent").asText()).isEqualTo("images/disk.raw");
         assertThat(v.get("nbd_uri").asText()).isEqualTo(uri("clone-read"));
@@ -165,7 +172,8 @@ class VolumesEndToEndTest {
         assertThat(v.get("shared_with_parent_bytes").asLong()).isEqualTo(expectedAllocated);
         assertThat(v.get("owned_bytes").asLong()).isZero();
         assertThat(sha256(readWithQemu(v.get("nbd_uri").asText()))).isEqualTo(sha256(imageBytes));
-        // The image itself, read-only over NBD.
+        // The image itself, read-only over NBD, once attached.
+        api("POST", "/attach", "{\"object\": \"images/disk.raw\", \"client\": \"local\"}", 200);
         String imageUri = "nbd://127.0.0.1:" + server.nbdPort() + "/" + TestServer.ACCOUNT + "/images/disk.raw";
         assertThat(sha256(readWithQemu(imageUri))).isEqualTo(sha256(imageBytes));
         // QEMU sees the export is read-only and refuses to open it for writing.
@@ -179,7 +187,9 @@ class VolumesEndToEndTest {
     @Test
     void qemuIoWritesAtUnalignedOffsetsZeroesDiscardsAndFlushesWithoutTouchingTheImageOrASibling() throws Exception {
         api("POST", "", "{\"name\": \"cow-a\", \"source\": \"images/disk.raw\", \"size_bytes\": " + 16 * MIB + "}", 201);
+        attach("cow-a");
         api("POST", "", "{\"name\": \"cow-b\", \"source\": \"images/disk.raw\"}", 201);
+        attach("cow-b");
         byte[] model = Arrays.copyOf(imageBytes, 16 * MIB);
         qemuIo(uri("cow-a"),
                 "write -P 0xab 1000 5000", "read -P 0xab 1000 5000",
@@ -206,6 +216,7 @@ class VolumesEndToEndTest {
     @Test
     void nbdinfoAndItsMapShowAThinVolume() throws Exception {
         api("POST", "", "{\"name\": \"thin\", \"size_bytes\": " + 1024L * MIB + "}", 201);
+        attach("thin");
         Result info = run(home, "nbdinfo", uri("thin"));
         assertThat(info.out()).contains("export-size: 1073741824").contains("base:allocation");
         Result map = run(home, "nbdinfo", "--map", uri("thin"));
@@ -227,6 +238,7 @@ class VolumesEndToEndTest {
         Path src = home.resolve("nbdcopy-src.raw");
         Files.write(src, data);
         api("POST", "", "{\"name\": \"copied\", \"size_bytes\": " + data.length + "}", 201);
+        attach("copied");
         run(home, "nbdcopy", "--flush", src.toString(), uri("copied"));
         Path back = home.resolve("nbdcopy-back.raw");
         run(home, "nbdcopy", uri("copied"), back.toString());
@@ -236,6 +248,7 @@ class VolumesEndToEndTest {
     @Test
     void aSnapshotIsAnObjectEqualToTheVolumeAtThatMomentBeforeAndAfterHashing() throws Exception {
         api("POST", "", "{\"name\": \"snapme\", \"source\": \"images/disk.raw\"}", 201);
+        attach("snapme");
         qemuIo(uri("snapme"), "write -P 0x33 100 9000", "write -P 0x44 6291456 4096", "flush");
         byte[] atSnapshot = imageBytes.clone();
         fill(atSnapshot, 100, 9000, 0x33);
@@ -266,6 +279,7 @@ class VolumesEndToEndTest {
 
         // A snapshot is an image: clone it again.
         api("POST", "", "{\"name\": \"from-snap\", \"source\": \"snaps/snap-1\"}", 201);
+        attach("from-snap");
         assertThat(sha256(readWithQemu(uri("from-snap")))).isEqualTo(sha256(atSnapshot));
         // And the volume is still whole after its snapshot was hashed.
         assertThat(sha256(readWithQemu(uri("snapme")))).isEqualTo(sha256(after));
@@ -274,9 +288,11 @@ class VolumesEndToEndTest {
     @Test
     void aCloneOfAnUnhashedSnapshotCopiesUpInsteadOfWritingTheSnapshotsBlocks() throws Exception {
         api("POST", "", "{\"name\": \"src-u\", \"size_bytes\": " + 8 * MIB + "}", 201);
+        attach("src-u");
         qemuIo(uri("src-u"), "write -P 0x71 0 8388608", "flush");
         api("POST", "/src-u/snapshot", "{\"container\": \"snaps\", \"object\": \"unhashed\"}", 201);
         api("POST", "", "{\"name\": \"clone-u\", \"source\": \"snaps/unhashed\"}", 201);
+        attach("clone-u");
         qemuIo(uri("clone-u"), "write -P 0x72 4096 4096", "flush");
         byte[] expected = new byte[8 * MIB];
         Arrays.fill(expected, (byte) 0x71);
@@ -289,6 +305,7 @@ class VolumesEndToEndTest {
     @Test
     void aSecondWriterIsRefusedAndAHandoverFencesTheFirst() throws Exception {
         api("POST", "", "{\"name\": \"leased\", \"size_bytes\": " + 8 * MIB + "}", 201);
+        attach("leased");
         // This server holds the volume open (as a running VM would) ...
         VolumeIo first = server.server.volumes().openVolume(TestServer.ACCOUNT, "leased", false);
         // ... and another Tessera node on the same store is asked to serve it.
@@ -333,6 +350,7 @@ class VolumesEndToEndTest {
         JsonNode grown = api("POST", "/grow-me/resize", "{\"size_bytes\": " + 3 * MIB + "}", 200);
         assertThat(grown.get("size_bytes").asLong()).isEqualTo(3L * MIB);
         api("POST", "/grow-me/resize", "{\"size_bytes\": " + MIB + "}", 400);
+        attach("grow-me");
         assertThat(run(home, "nbdinfo", "--size", uri("grow-me")).out().trim()).isEqualTo(String.valueOf(3 * MIB));
         JsonNode list = api("GET", "", null, 200);
         assertThat(list.get("volumes").findValuesAsText("name")).contains("grow-me");

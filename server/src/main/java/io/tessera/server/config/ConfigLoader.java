@@ -19,7 +19,7 @@ import java.util.Map;
  * {@code TESSERA_DATA_DIR}, {@code TESSERA_STORE} (the backend) and, for the cassandra backend,
  * {@code TESSERA_CASSANDRA_CONTACT_POINTS} (host:port,host:port), {@code TESSERA_CASSANDRA_DC} and
  * {@code TESSERA_CASSANDRA_KEYSPACE}, and {@code TESSERA_NBD_PORT}. Relative paths in the file are relative to {@code TESSERA_HOME}
- * (data) or to the config file's folder (users file, truststore).
+ * (data), to the data folder (the NBD socket) or to the config file's folder (users file, truststore, NBD TLS folder).
  */
 public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -50,9 +50,7 @@ public final class ConfigLoader {
                     s.publicUrl(), s.idleTimeoutSeconds(), s.accessLog()));
         }
         if (env.containsKey("TESSERA_NBD_PORT")) {
-            TesseraConfig.Volumes v = config.volumes();
-            config = config.withVolumes(new TesseraConfig.Volumes(v.nbdHost(), parsePort(env.get("TESSERA_NBD_PORT")),
-                    v.nbdAllowedHosts(), v.nbdPublicHost(), v.nodeId(), v.hasherIdleSeconds()));
+            config = config.withVolumes(config.volumes().withNbdPort(parsePort(env.get("TESSERA_NBD_PORT"))));
         }
         if (env.containsKey("TESSERA_DATA_DIR")) {
             config = config.withStore(config.store().withDataDir(env.get("TESSERA_DATA_DIR")));
@@ -61,6 +59,11 @@ public final class ConfigLoader {
             config = config.withStore(config.store().withBackend(env.get("TESSERA_STORE").strip()));
         }
         config = config.withStore(config.store().withCassandra(cassandraOverrides(config.store().cassandra(), file)));
+        TesseraConfig.Nbd nbd = config.volumes().nbd();
+        if (nbd.tlsDir() != null) {
+            config = config.withVolumes(config.volumes().withNbd(nbd.withTlsDir(
+                    file.getParent().resolve(nbd.tlsDir()).normalize().toString())));
+        }
         Path dataDir = home.resolve(config.store().dataDir()).normalize();
         Path usersPath = file.getParent().resolve(config.auth().usersFile()).normalize();
         return new Loaded(config, file, dataDir, readUsers(usersPath));

@@ -19,7 +19,7 @@ public record TesseraConfig(@JsonProperty("server") Server server,
         server = server != null ? server : new Server(null, null, null, null, null);
         store = store != null ? store : new StoreSettings(null, null, null, null, null);
         auth = auth != null ? auth : new Auth(null, null);
-        volumes = volumes != null ? volumes : new Volumes(null, null, null, null, null, null);
+        volumes = volumes != null ? volumes : new Volumes(null, null, null, null, null, null, null);
         gc = gc != null ? gc : new Gc(null, null, null, null, null);
         admin = admin != null ? admin : new Admin(null, null);
     }
@@ -78,13 +78,15 @@ public record TesseraConfig(@JsonProperty("server") Server server,
      * @param nodeId          this server's name in volume write leases (default: host name + NBD port); each
      *                        process adds a unique suffix (VolumeService#holder)
      * @param hasherIdleSeconds how often the snapshot hasher looks for work it was not told about (60)
+     * @param nbd             the NBD server's limits and access ({@code volumes.nbd})
      */
     public record Volumes(@JsonProperty("nbd_host") String nbdHost,
                           @JsonProperty("nbd_port") Integer nbdPort,
                           @JsonProperty("nbd_allowed_hosts") java.util.List<String> nbdAllowedHosts,
                           @JsonProperty("nbd_public_host") String nbdPublicHost,
                           @JsonProperty("node_id") String nodeId,
-                          @JsonProperty("hasher_idle_seconds") Integer hasherIdleSeconds) {
+                          @JsonProperty("hasher_idle_seconds") Integer hasherIdleSeconds,
+                          @JsonProperty("nbd") Nbd nbd) {
         public Volumes {
             nbdHost = nbdHost != null ? nbdHost : "127.0.0.1";
             nbdPort = nbdPort != null ? nbdPort : 10809;
@@ -92,6 +94,85 @@ public record TesseraConfig(@JsonProperty("server") Server server,
                     : java.util.List.of("127.0.0.1", "::1");
             nbdPublicHost = nbdPublicHost != null ? nbdPublicHost : nbdHost;
             hasherIdleSeconds = hasherIdleSeconds != null ? hasherIdleSeconds : 60;
+            nbd = nbd != null ? nbd : new Nbd(null, null, null, null, null, null, null, null);
+        }
+
+        Volumes withNbdPort(int port) {
+            return new Volumes(nbdHost, port, nbdAllowedHosts, nbdPublicHost, nodeId, hasherIdleSeconds, nbd);
+        }
+
+        Volumes withNbd(Nbd n) {
+            return new Volumes(nbdHost, nbdPort, nbdAllowedHosts, nbdPublicHost, nodeId, hasherIdleSeconds, n);
+        }
+    }
+
+    /**
+     * {@code volumes.nbd}: where the NBD server listens, who may connect, and what bounds it (defaults
+     * sized for the default 384 MiB heap).
+     *
+     * @param socket                  the Unix-domain socket for hypervisors on this host ("" : none); relative
+     *                                to the data folder (nbd.sock)
+     * @param socketMode              its file mode, which says who may connect ("0660": owner and group)
+     * @param tlsDir                  a folder with ca-cert.pem, server-cert.pem, server-key.pem (as QEMU's
+     *                                tls-creds-x509): serve TCP on nbd_host:nbd_port with TLS required and client
+     *                                certificates verified (null: no TLS listener)
+     * @param plainTcp                "off" (default) or "loopback": plain TCP on nbd_host:nbd_port, which must then
+     *                                be a loopback address; not together with tls_dir
+     * @param payloadBudgetMib        READ replies and WRITE payloads held at once by all connections together,
+     *                                taken before a payload is read or a reply built (64; at least 32)
+     * @param maxConnections          NBD connections open at once; one more is closed at once (64)
+     * @param handshakeTimeoutSeconds a client that has not chosen an export by then is dropped (10)
+     * @param sendTimeoutSeconds      a client that takes no reply bytes (or sends no WRITE payload bytes) for
+     *                                this long is dropped, freeing what it holds (60)
+     */
+    public record Nbd(@JsonProperty("socket") String socket,
+                      @JsonProperty("socket_mode") String socketMode,
+                      @JsonProperty("tls_dir") String tlsDir,
+                      @JsonProperty("plain_tcp") String plainTcp,
+                      @JsonProperty("payload_budget_mib") Integer payloadBudgetMib,
+                      @JsonProperty("max_connections") Integer maxConnections,
+                      @JsonProperty("handshake_timeout_seconds") Integer handshakeTimeoutSeconds,
+                      @JsonProperty("send_timeout_seconds") Integer sendTimeoutSeconds) {
+        public Nbd {
+            socket = socket != null ? socket : "nbd.sock";
+            socketMode = socketMode != null ? socketMode : "0660";
+            plainTcp = plainTcp != null ? plainTcp : "off";
+            payloadBudgetMib = payloadBudgetMib != null ? payloadBudgetMib : 64;
+            maxConnections = maxConnections != null ? maxConnections : 64;
+            handshakeTimeoutSeconds = handshakeTimeoutSeconds != null ? handshakeTimeoutSeconds : 10;
+            sendTimeoutSeconds = sendTimeoutSeconds != null ? sendTimeoutSeconds : 60;
+            if (!socketMode.matches("0?[0-7]{3}")) {
+                throw new IllegalArgumentException("volumes.nbd.socket_mode must be an octal mode such as 0660 or 0600");
+            }
+            if (!plainTcp.equals("off") && !plainTcp.equals("loopback")) {
+                throw new IllegalArgumentException("volumes.nbd.plain_tcp must be off or loopback (plain TCP NBD has no"
+                        + " authentication: use tls_dir to serve other hosts)");
+            }
+            if (plainTcp.equals("loopback") && tlsDir != null) {
+                throw new IllegalArgumentException("volumes.nbd: plain_tcp and tls_dir both configure the TCP listener; choose one");
+            }
+            if (payloadBudgetMib < 32) {
+                throw new IllegalArgumentException("volumes.nbd.payload_budget_mib must be at least 32 (the largest NBD request)");
+            }
+            if (maxConnections < 1 || handshakeTimeoutSeconds < 1 || sendTimeoutSeconds < 1) {
+                throw new IllegalArgumentException("volumes.nbd.max_connections and the timeouts must be at least 1");
+            }
+        }
+
+        /** The socket_mode as permissions. */
+        public java.util.Set<java.nio.file.attribute.PosixFilePermission> socketPermissions() {
+            int mode = Integer.parseInt(socketMode, 8);
+            StringBuilder rwx = new StringBuilder();
+            for (int shift = 6; shift >= 0; shift -= 3) {
+                int bits = mode >> shift;
+                rwx.append((bits & 4) != 0 ? 'r' : '-').append((bits & 2) != 0 ? 'w' : '-').append((bits & 1) != 0 ? 'x' : '-');
+            }
+            return java.nio.file.attribute.PosixFilePermissions.fromString(rwx.toString());
+        }
+
+        Nbd withTlsDir(String dir) {
+            return new Nbd(socket, socketMode, dir, plainTcp, payloadBudgetMib, maxConnections, handshakeTimeoutSeconds,
+                    sendTimeoutSeconds);
         }
     }
 

@@ -46,6 +46,33 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theNbdSectionIsReadAndCheckedAndDefaultsToTheUnixSocketOnly() throws IOException {
+        TesseraConfig.Nbd defaults = load("volumes:\n  nbd_port: 0\n").config().volumes().nbd();
+        assertThat(defaults).isEqualTo(new TesseraConfig.Nbd("nbd.sock", "0660", null, "off", 64, 64, 10, 60));
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(defaults.socketPermissions())).isEqualTo("rw-rw----");
+        TesseraConfig.Nbd set = load("""
+                volumes:
+                  nbd:
+                    socket: /run/tessera/nbd.sock
+                    socket_mode: "0600"
+                    tls_dir: pki/nbd
+                    payload_budget_mib: 128
+                    max_connections: 300
+                    handshake_timeout_seconds: 5
+                    send_timeout_seconds: 30
+                """).config().volumes().nbd();
+        assertThat(set).isEqualTo(new TesseraConfig.Nbd("/run/tessera/nbd.sock", "0600",
+                home.resolve("conf/pki/nbd").toString(), "off", 128, 300, 5, 30));
+        assertThat(load("volumes:\n  nbd_port: 0\n", "TESSERA_NBD_PORT", "7000").config().volumes().nbdPort()).isEqualTo(7000);
+        assertThatThrownBy(() -> load("volumes:\n  nbd:\n    payload_budget_mib: 16\n"))
+                .hasMessageContaining("payload_budget_mib must be at least 32");
+        assertThatThrownBy(() -> load("volumes:\n  nbd:\n    plain_tcp: any\n"))
+                .hasMessageContaining("plain_tcp must be off or loopback");
+        assertThatThrownBy(() -> load("volumes:\n  nbd:\n    plain_tcp: loopback\n    tls_dir: x\n"))
+                .hasMessageContaining("choose one");
+    }
+
+    @Test
     void aMissingCassandraSectionMeansTheDefaults() throws IOException {
         TesseraConfig.CassandraSettings c = load("store:\n  backend: cassandra\n").config().store().cassandra();
         assertThat(c.contactPoints()).containsExactly("127.0.0.1:9042");

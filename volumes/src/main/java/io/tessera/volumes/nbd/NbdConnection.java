@@ -4,64 +4,164 @@ import static io.tessera.volumes.nbd.Nbd.*;
 
 import io.tessera.volumes.VolumeException;
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One NBD client: the fixed newstyle handshake, then the transmission phase, where requests are read
- * in order by this thread and run on the server's worker pool (at most 64 MiB of them in flight per
- * connection). Every reply (header and payload) goes out in one write on a TCP_NODELAY socket. A protocol violation the client can not
- * recover from (a bad magic, an option or write larger than we accept) closes this connection only;
- * a bad request (out of range, unknown flag or command) gets an error reply and the connection goes on.
+ * One NBD client: the fixed newstyle handshake, then the transmission phase. Three kinds of thread
+ * take part, and none of them waits for another client:
+ * <ul>
+ *   <li>this connection's reader (the thread that runs {@link #run()}) reads requests in order. Before it
+ *       reads a WRITE's payload or lets a READ run, it takes the request's bytes from the process-wide
+ *       {@link PayloadBudget} and a slot among this connection's {@link #MAX_IN_FLIGHT} requests in flight;
+ *       when either is used up it stops reading, which pushes back on the client through TCP;</li>
+ *   <li>the server's shared workers run the requests against the device (replies may come out of
+ *       order, as NBD allows) and queue each reply here; queueing never blocks, and the queue can not
+ *       grow beyond the slots;</li>
+ *   <li>this connection's sender writes the queued replies (each reply, header and payload, one array,
+ *       batched into one flush when several are ready) and then gives their slots and bytes back.</li>
+ * </ul>
+ * So a client that stops reading its replies stalls only its own sender and, through its slots, its own
+ * reader; the server's watchdog drops it when a send makes no progress for the send timeout, and drops
+ * a client that has not chosen an export within the handshake timeout.
+ *
+ * <p>A protocol violation the client can not recover from (a bad magic, an option or write larger than
+ * we accept) closes this connection only; a bad request (out of range, unknown flag or command) gets an
+ * error reply and the connection goes on.
  */
 final class NbdConnection implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(NbdConnection.class);
+    /** Requests read but not yet answered on the wire, per connection (bounds the reply queue). */
+    static final int MAX_IN_FLIGHT = 128;
 
-    private final Socket socket;
+    private NbdLink link;
     private final ExportResolver exports;
+    private final ExportAccess access;
     private final Consumer<NbdConnection> onEnd;
+    private final Executor workers;
+    private final NbdMetrics metrics;
+    private final PayloadBudget budget;
+    private final NbdLimits limits;
+    private final String name;
     private DataInputStream in;
     private OutputStream out;
     private boolean structured;
     private boolean noZeroes;
     private boolean metaContext;
     private BlockDevice device;
-    private final Executor workers;
-    private final NbdMetrics metrics;
-    /** Bytes of requests in flight (payloads and read buffers), in KiB: bounds a connection's memory. */
-    private final Semaphore budget = new Semaphore(BUDGET_KIB);
-    private static final int BUDGET_KIB = 64 * 1024;
-    private final Object sendLock = new Object();
 
-    NbdConnection(Socket socket, ExportResolver exports, Consumer<NbdConnection> onEnd, Executor workers,
-                  NbdMetrics metrics) {
-        this.socket = socket;
+    private final Semaphore reserve = PayloadBudget.reserve();
+    private final Semaphore slots = new Semaphore(MAX_IN_FLIGHT);
+    /** Requests handed to the workers and not yet finished with the device. */
+    private int running;
+    private final LinkedBlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
+    /** Set (under the queue's lock) when the sender has stopped: replies queued later are dropped at once. */
+    private boolean senderDone;
+    private Thread sender;
+    private volatile boolean closed;
+    private final long handshakeDeadline;
+    private volatile boolean attached;
+    /** When the current blocking send or WRITE payload read began (System.nanoTime), or 0 when none is under way. */
+    private volatile long stalledSince;
+    private final CountDownLatch ended = new CountDownLatch(1);
+
+    NbdConnection(NbdLink link, String name, ExportResolver exports, ExportAccess access, Consumer<NbdConnection> onEnd,
+                  Executor workers, PayloadBudget budget, NbdLimits limits, NbdMetrics metrics) {
+        this.link = link;
+        this.access = access;
+        this.name = name;
         this.metrics = metrics;
         this.exports = exports;
         this.onEnd = onEnd;
         this.workers = workers;
+        this.budget = budget;
+        this.limits = limits;
+        this.handshakeDeadline = System.nanoTime() + limits.handshakeTimeout().toNanos();
     }
 
-    /** Sends one whole reply; replies of concurrent requests never interleave. */
-    private void send(byte[] reply) throws IOException {
-        synchronized (sendLock) {
-            out.write(reply);
+    /** A reply ready to go out, holding its request's slot and (for READ data) its payload bytes until sent. */
+    private record Reply(byte[] bytes, PayloadBudget.Grant grant) {
+        static final Reply END = new Reply(new byte[0], PayloadBudget.Grant.NONE);
+    }
+
+    /** Queues a reply for the sender; never blocks (the queue is bounded by the slots). */
+    private void send(byte[] bytes, PayloadBudget.Grant grant) {
+        Reply r = new Reply(bytes, grant);
+        synchronized (replies) {
+            if (!senderDone) {
+                replies.add(r);
+                return;
+            }
+        }
+        release(r); // the connection is gone: nobody will read it
+    }
+
+    private void release(Reply r) {
+        if (r != Reply.END) {
+            r.grant().release();
+            slots.release();
+        }
+    }
+
+    /** The sender's loop: writes replies as they come, one flush per batch, until END or a failed write. */
+    private void sendLoop() {
+        try (BufferedOutputStream o = new BufferedOutputStream(out, 64 * 1024)) {
+            while (true) {
+                Reply r = replies.take();
+                boolean end = false;
+                for (; r != null; r = replies.poll()) {
+                    if (r == Reply.END) {
+                        end = true;
+                        break;
+                    }
+                    stalledSince = System.nanoTime();
+                    try {
+                        o.write(r.bytes());
+                    } finally {
+                        release(r);
+                    }
+                }
+                o.flush();
+                stalledSince = 0;
+                if (end) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            log.debug("NBD reply to {} failed: {}", link.peer(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            stalledSince = 0;
+            List<Reply> left = new ArrayList<>();
+            synchronized (replies) {
+                senderDone = true;
+                replies.drainTo(left);
+            }
+            left.forEach(this::release);
+            if (!closed) {
+                closeQuietly(link); // wakes the reader
+            }
         }
     }
 
@@ -69,39 +169,111 @@ final class NbdConnection implements Runnable {
     public void run() {
         metrics.connected();
         try {
-            socket.setTcpNoDelay(true);
-            socket.setKeepAlive(true);
-            in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 256 * 1024));
-            out = socket.getOutputStream();
+            in = new DataInputStream(new BufferedInputStream(link.in(), 64 * 1024));
+            out = link.out();
             if (handshake()) {
+                attached = true;
+                sender = new Thread(this::sendLoop, name + "-send");
+                sender.setDaemon(true);
+                sender.start();
                 transmission();
             }
-        } catch (EOFException | SocketException e) {
-            log.debug("NBD client {} went away: {}", socket.getRemoteSocketAddress(), e.toString());
+        } catch (EOFException | SocketException | ClosedChannelException e) {
+            log.debug("NBD client {} went away: {}", link.peer(), e.toString());
         } catch (ProtocolViolation e) {
-            log.info("NBD client {}: {}; closing the connection", socket.getRemoteSocketAddress(), e.getMessage());
-        } catch (IOException | RuntimeException e) {
-            log.warn("NBD connection {} failed: {}", socket.getRemoteSocketAddress(), e.toString());
+            log.info("NBD client {}: {}; closing the connection", link.peer(), e.getMessage());
+        } catch (SSLException e) {
+            log.warn("NBD client {}: TLS handshake failed: {}", link.peer(), e.getMessage());
+        } catch (IOException e) {
+            String m = String.valueOf(e.getMessage());
+            if (m.contains("Broken pipe") || m.contains("Connection reset")) {
+                log.debug("NBD client {} went away: {}", link.peer(), m);
+            } else {
+                log.warn("NBD connection {} failed: {}", link.peer(), e.toString());
+            }
+        } catch (RuntimeException e) {
+            log.warn("NBD connection {} failed: {}", link.peer(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
-            drain();
-            close();
+            finish();
             onEnd.accept(this);
             metrics.disconnected();
+            ended.countDown();
         }
     }
 
-    /** Waits (bounded) for requests in flight, so the device is closed only once nothing uses it. */
-    private void drain() {
+    /**
+     * After the last request was read: lets the requests in flight finish with the device (bounded), has
+     * the sender write their replies (bounded by the watchdog's send timeout), then closes everything.
+     */
+    private void finish() {
         try {
-            if (budget.tryAcquire(BUDGET_KIB, 60, TimeUnit.SECONDS)) {
-                budget.release(BUDGET_KIB);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            synchronized (this) {
+                while (running > 0 && System.nanoTime() < deadline) {
+                    wait(100);
+                }
+            }
+            if (sender != null) {
+                synchronized (replies) {
+                    if (!senderDone) {
+                        replies.add(Reply.END);
+                    }
+                }
+                sender.join(limits.sendTimeout().toMillis() + 5000);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        close();
+        closeDevice();
     }
 
+    /**
+     * Called by the server's watchdog: drops a client still handshaking past the handshake timeout, or
+     * one whose reply (or WRITE payload) has not moved for the send timeout. True if it was dropped.
+     */
+    boolean dropIfStalled(long now) {
+        String why = null;
+        if (!attached && now - handshakeDeadline > 0) {
+            why = "did not choose an export within " + limits.handshakeTimeout().toMillis() + " ms";
+        } else {
+            long since = stalledSince;
+            if (since != 0 && now - since > limits.sendTimeout().toNanos()) {
+                why = "moved no bytes for " + limits.sendTimeout().toSeconds() + " s";
+            }
+        }
+        if (why == null || closed) {
+            return false;
+        }
+        log.info("NBD client {} {}: dropping it", link.peer(), why);
+        close();
+        return true;
+    }
+
+    /** Closes the socket: the reader and sender stop, and the reader then closes the device. */
     void close() {
+        closed = true;
+        closeQuietly(link);
+    }
+
+    static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    /** Waits up to {@code millis} for this connection to end; if it has not, closes its device anyway. */
+    void awaitEnd(long millis) throws InterruptedException {
+        if (!ended.await(millis, TimeUnit.MILLISECONDS)) {
+            closeDevice();
+        }
+    }
+
+    private void closeDevice() {
         BlockDevice d;
         synchronized (this) {
             d = device;
@@ -114,7 +286,6 @@ final class NbdConnection implements Runnable {
                 log.warn("closing {} failed: {}", d.description(), e.toString());
             }
         }
-        NbdServer.closeQuietly(socket);
     }
 
     private static final class ProtocolViolation extends IOException {
@@ -149,6 +320,18 @@ final class NbdConnection implements Runnable {
             if (data.length < length) {
                 throw new EOFException();
             }
+            if (option == OPT_STARTTLS) {
+                startTls(data);
+                continue;
+            }
+            if (link.client() == null && option != OPT_ABORT) {
+                // TLS first: nothing, not even an export's size, is said in the clear.
+                if (option == OPT_EXPORT_NAME) {
+                    throw new ProtocolViolation("EXPORT_NAME before STARTTLS on a TLS-only listener");
+                }
+                optionReply(option, REP_ERR_TLS_REQD, utf8("this server requires TLS (NBD_OPT_STARTTLS) first"));
+                continue;
+            }
             switch (option) {
                 case OPT_EXPORT_NAME -> {
                     if (exportName(data)) {
@@ -164,7 +347,7 @@ final class NbdConnection implements Runnable {
                     if (length != 0) {
                         optionReply(option, REP_ERR_INVALID, utf8("LIST takes no data"));
                     } else {
-                        // Export names are account-scoped and NBD has no authentication: list none.
+                        // Export names are account-scoped: list none (clients learn theirs from the REST API).
                         optionReply(option, REP_ACK, new byte[0]);
                     }
                 }
@@ -187,6 +370,45 @@ final class NbdConnection implements Runnable {
         }
     }
 
+    /**
+     * NBD_OPT_STARTTLS: ACK, then the TLS handshake, after which the client is the CN of its certificate.
+     * A failed handshake (no certificate, one the CA did not sign) ends the connection.
+     */
+    private void startTls(byte[] data) throws IOException {
+        if (link instanceof NbdLink.TlsTcp) {
+            optionReply(OPT_STARTTLS, REP_ERR_INVALID, utf8("TLS is already on"));
+            return;
+        }
+        if (!link.canStartTls()) {
+            optionReply(OPT_STARTTLS, REP_ERR_UNSUP, utf8("this listener has no TLS (the Unix socket and loopback need none)"));
+            return;
+        }
+        if (data.length != 0) {
+            optionReply(OPT_STARTTLS, REP_ERR_INVALID, utf8("STARTTLS takes no data"));
+            return;
+        }
+        optionReply(OPT_STARTTLS, REP_ACK, new byte[0]);
+        NbdLink tls = link.startTls();
+        link = tls;
+        in = new DataInputStream(new BufferedInputStream(tls.in(), 64 * 1024));
+        out = tls.out();
+        log.debug("NBD client {} started TLS", tls.peer());
+    }
+
+    /**
+     * Whether this connection's client may use the export (the attachments made through the REST API);
+     * a refusal is answered like an unknown export would be, with the reason.
+     */
+    private VolumeException refusal(String exportName) {
+        try {
+            access.check(exportName, link.client());
+            return null;
+        } catch (VolumeException e) {
+            log.warn("NBD client {} ({}) refused export {}: {}", link.peer(), link.client(), exportName, e.getMessage());
+            return e;
+        }
+    }
+
     private boolean exportName(byte[] data) throws IOException {
         String name = decodeName(data);
         if (name == null) {
@@ -194,6 +416,10 @@ final class NbdConnection implements Runnable {
         }
         BlockDevice d;
         try {
+            VolumeException refused = refusal(name);
+            if (refused != null) {
+                throw refused;
+            }
             d = exports.open(name);
         } catch (VolumeException e) {
             // EXPORT_NAME has no way to say no but closing the connection.
@@ -205,7 +431,7 @@ final class NbdConnection implements Runnable {
         ByteBuffer b = ByteBuffer.allocate(10 + (noZeroes ? 0 : 124));
         b.putLong(d.size()).putShort((short) transmissionFlags(d.readOnly()));
         out.write(b.array());
-        log.info("NBD client {} attached {} (EXPORT_NAME)", socket.getRemoteSocketAddress(), d.description());
+        log.info("NBD client {} attached {} (EXPORT_NAME)", link.peer(), d.description());
         return true;
     }
 
@@ -248,6 +474,11 @@ final class NbdConnection implements Runnable {
         String name = decodeName(nameBytes);
         if (name == null) {
             optionReply(option, REP_ERR_INVALID, utf8("export name is not UTF-8"));
+            return false;
+        }
+        VolumeException refused = refusal(name);
+        if (refused != null) {
+            optionReply(option, REP_ERR_POLICY, utf8(refused.getMessage()));
             return false;
         }
         long size;
@@ -306,7 +537,7 @@ final class NbdConnection implements Runnable {
             synchronized (this) {
                 device = opened;
             }
-            log.info("NBD client {} attached {}", socket.getRemoteSocketAddress(), description);
+            log.info("NBD client {} attached {}", link.peer(), description);
             return true;
         }
         return false;
@@ -346,6 +577,11 @@ final class NbdConnection implements Runnable {
         }
         if (option == OPT_SET_META_CONTEXT && !structured) {
             optionReply(option, REP_ERR_INVALID, utf8("negotiate structured replies first"));
+            return;
+        }
+        VolumeException refused = refusal(export);
+        if (refused != null) {
+            optionReply(option, REP_ERR_POLICY, utf8(refused.getMessage()));
             return;
         }
         if (exports.describe(export).isEmpty()) {
@@ -388,7 +624,12 @@ final class NbdConnection implements Runnable {
 
     // ---------------------------------------------------------------- transmission
 
-    private void transmission() throws IOException {
+    /** One request read off the wire; {@code grant} is its share of the payload budget. */
+    private record Request(int type, int flags, long handle, long offset, long length, byte[] payload,
+                           PayloadBudget.Grant grant) {
+    }
+
+    private void transmission() throws IOException, InterruptedException {
         byte[] header = new byte[28];
         while (true) {
             in.readFully(header);
@@ -402,53 +643,98 @@ final class NbdConnection implements Runnable {
             long handle = h.getLong();
             long offset = h.getLong();
             long length = Integer.toUnsignedLong(h.getInt());
-            byte[] payload = null;
-            if (type == CMD_WRITE) {
-                if (length > MAX_PAYLOAD) {
-                    throw new ProtocolViolation("write of " + length + " bytes (at most " + MAX_PAYLOAD + ")");
-                }
-                payload = new byte[(int) length];
-                in.readFully(payload);
-            }
             if (type == CMD_DISC) {
-                return; // run() drains the requests in flight before closing
+                return; // run() lets the requests in flight finish before closing
             }
-            // Requests run concurrently (replies may come out of order, as NBD allows): a write that
-            // waits for the disk does not hold up the reads queued behind it.
-            int kib = (int) Math.max(1, Math.min(BUDGET_KIB, (length + 1023) / 1024));
-            try {
-                budget.acquire(kib);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (type == CMD_WRITE && length > MAX_PAYLOAD) {
+                throw new ProtocolViolation("write of " + length + " bytes (at most " + MAX_PAYLOAD + ")");
+            }
+            // Memory first: a slot, then the bytes this request will hold, before anything is allocated.
+            while (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                if (closed) {
+                    return;
+                }
+            }
+            long bytes = type == CMD_WRITE ? length : type == CMD_READ && length <= MAX_PAYLOAD ? 28 + length : 0;
+            PayloadBudget.Grant grant = budget.take(reserve, bytes, () -> closed);
+            if (grant == null) {
+                slots.release();
                 return;
             }
-            byte[] body = payload;
+            Request r;
             try {
-                workers.execute(() -> {
-                    long t0 = System.nanoTime();
-                    try {
-                        handle(type, flags, handle, offset, length, body);
-                        metrics.served(type, System.nanoTime() - t0);
-                    } catch (IOException e) {
-                        log.debug("NBD reply to {} failed: {}", socket.getRemoteSocketAddress(), e.toString());
-                        NbdServer.closeQuietly(socket);
-                    } finally {
-                        budget.release(kib);
-                    }
-                });
+                byte[] payload = null;
+                if (type == CMD_WRITE) {
+                    payload = new byte[(int) length];
+                    stalledSince = System.nanoTime();
+                    in.readFully(payload);
+                    stalledSince = 0;
+                }
+                r = new Request(type, flags, handle, offset, length, payload, grant);
+                synchronized (this) {
+                    running++;
+                }
+            } catch (IOException | RuntimeException e) {
+                grant.release();
+                slots.release();
+                throw e;
+            }
+            try {
+                workers.execute(() -> run(r));
             } catch (RuntimeException e) {
-                budget.release(kib);
+                done(r, null);
                 throw e;
             }
         }
     }
 
-    private void handle(int type, int flags, long handle, long offset, long length, byte[] payload) throws IOException {
+    /** Runs one request on a worker. Requests run concurrently: a write waiting for the disk holds up no read. */
+    private void run(Request r) {
+        long t0 = System.nanoTime();
+        byte[] reply = null;
+        try {
+            reply = handle(r);
+            metrics.served(r.type(), System.nanoTime() - t0);
+        } finally {
+            done(r, reply);
+        }
+    }
+
+    /**
+     * A request is done with the device: its reply is queued. A READ's reply keeps the request's bytes
+     * until it is sent; other replies are 16 bytes, so their bytes (a WRITE's applied payload) go back now.
+     */
+    private void done(Request r, byte[] reply) {
+        synchronized (this) {
+            if (--running == 0) {
+                notifyAll();
+            }
+        }
+        if (reply == null) {
+            r.grant().release();
+            slots.release();
+        } else if (r.type() == CMD_READ) {
+            send(reply, r.grant());
+        } else {
+            r.grant().release();
+            send(reply, PayloadBudget.Grant.NONE);
+        }
+    }
+
+    /** Runs a request against the device and returns its reply (never throws: failures are error replies). */
+    private byte[] handle(Request r) {
         BlockDevice d = device;
+        int type = r.type();
+        long handle = r.handle();
+        long offset = r.offset();
+        long length = r.length();
+        int flags = r.flags();
         int known = CMD_FLAG_FUA | CMD_FLAG_NO_HOLE | CMD_FLAG_DF | CMD_FLAG_REQ_ONE | CMD_FLAG_FAST_ZERO;
+        if (d == null) {
+            return error(type, handle, ESHUTDOWN, "the connection is closing");
+        }
         if ((flags & ~known) != 0) {
-            error(type, handle, EINVAL, "unknown command flags");
-            return;
+            return error(type, handle, EINVAL, "unknown command flags");
         }
         boolean inRange = offset >= 0 && offset <= d.size() && length <= d.size() - offset;
         boolean fua = (flags & CMD_FLAG_FUA) != 0;
@@ -456,54 +742,53 @@ final class NbdConnection implements Runnable {
             switch (type) {
                 case CMD_READ -> {
                     if (!inRange || length > MAX_PAYLOAD) {
-                        error(type, handle, length > MAX_PAYLOAD ? EOVERFLOW : EINVAL, "read outside the export");
-                        return;
+                        return error(type, handle, length > MAX_PAYLOAD ? EOVERFLOW : EINVAL, "read outside the export");
                     }
-                    read(d, handle, offset, (int) length);
+                    byte[] reply = read(d, handle, offset, (int) length);
                     metrics.bytes(type, length);
+                    return reply;
                 }
                 case CMD_WRITE -> {
                     if (d.readOnly()) {
-                        error(type, handle, EPERM, "read-only export");
+                        return error(type, handle, EPERM, "read-only export");
                     } else if (!inRange) {
-                        error(type, handle, ENOSPC, "write past the end of the export");
-                    } else {
-                        d.write(offset, payload, 0, payload.length, fua);
-                        simpleReply(handle, 0);
-                        metrics.bytes(type, length);
+                        return error(type, handle, ENOSPC, "write past the end of the export");
                     }
+                    d.write(offset, r.payload(), 0, r.payload().length, fua);
+                    metrics.bytes(type, length);
+                    return simpleReply(handle, 0);
                 }
                 case CMD_FLUSH -> {
                     d.flush();
-                    simpleReply(handle, 0);
+                    return simpleReply(handle, 0);
                 }
                 case CMD_TRIM, CMD_WRITE_ZEROES -> {
                     if (d.readOnly()) {
-                        error(type, handle, EPERM, "read-only export");
+                        return error(type, handle, EPERM, "read-only export");
                     } else if (!inRange) {
-                        error(type, handle, ENOSPC, "range past the end of the export");
+                        return error(type, handle, ENOSPC, "range past the end of the export");
                     } else if (type == CMD_WRITE_ZEROES && (flags & CMD_FLAG_FAST_ZERO) != 0) {
-                        error(type, handle, ENOTSUP, "fast zero is not offered");
-                    } else {
-                        if (type == CMD_TRIM) {
-                            d.trim(offset, length, fua);
-                        } else {
-                            d.writeZeroes(offset, length, fua, (flags & CMD_FLAG_NO_HOLE) != 0);
-                        }
-                        simpleReply(handle, 0);
-                        metrics.bytes(type, length);
+                        return error(type, handle, ENOTSUP, "fast zero is not offered");
                     }
+                    if (type == CMD_TRIM) {
+                        d.trim(offset, length, fua);
+                    } else {
+                        d.writeZeroes(offset, length, fua, (flags & CMD_FLAG_NO_HOLE) != 0);
+                    }
+                    metrics.bytes(type, length);
+                    return simpleReply(handle, 0);
                 }
                 case CMD_BLOCK_STATUS -> {
                     if (!metaContext) {
-                        error(type, handle, EINVAL, "no meta context was negotiated");
+                        return error(type, handle, EINVAL, "no meta context was negotiated");
                     } else if (!inRange || length == 0) {
-                        error(type, handle, EINVAL, "block status outside the export");
-                    } else {
-                        blockStatus(d, handle, offset, length, (flags & CMD_FLAG_REQ_ONE) != 0);
+                        return error(type, handle, EINVAL, "block status outside the export");
                     }
+                    return blockStatus(d, handle, offset, length, (flags & CMD_FLAG_REQ_ONE) != 0);
                 }
-                default -> error(type, handle, EINVAL, "unknown command " + type);
+                default -> {
+                    return error(type, handle, EINVAL, "unknown command " + type);
+                }
             }
         } catch (VolumeException e) {
             int err = switch (e.status()) {
@@ -512,33 +797,32 @@ final class NbdConnection implements Runnable {
                 default -> EIO;
             };
             log.warn("{}: command {} at {}+{} refused: {}", d.description(), type, offset, length, e.getMessage());
-            error(type, handle, err, e.getMessage());
+            return error(type, handle, err, e.getMessage());
         } catch (RuntimeException e) {
             log.warn("{}: command {} at {}+{} failed", d.description(), type, offset, length, e);
-            error(type, handle, EIO, "I/O error");
+            return error(type, handle, EIO, "I/O error");
         }
     }
 
-    private void read(BlockDevice d, long handle, long offset, int length) throws IOException {
+    /** A READ's reply, header and data in one array (its bytes were taken from the budget before this call). */
+    private byte[] read(BlockDevice d, long handle, long offset, int length) {
         if (structured) {
             if (length == 0) {
-                send(chunkHeader(REPLY_FLAG_DONE, REPLY_TYPE_NONE, handle, 0).array());
-                return;
+                return chunkHeader(REPLY_FLAG_DONE, REPLY_TYPE_NONE, handle, 0).array();
             }
             byte[] reply = new byte[20 + 8 + length];
             d.read(offset, reply, 28, length);
             ByteBuffer.wrap(reply).putInt(STRUCTURED_REPLY_MAGIC).putShort((short) REPLY_FLAG_DONE)
                     .putShort((short) REPLY_TYPE_OFFSET_DATA).putLong(handle).putInt(8 + length).putLong(offset);
-            send(reply);
-        } else {
-            byte[] reply = new byte[16 + length];
-            d.read(offset, reply, 16, length);
-            ByteBuffer.wrap(reply).putInt(SIMPLE_REPLY_MAGIC).putInt(0).putLong(handle);
-            send(reply);
+            return reply;
         }
+        byte[] reply = new byte[16 + length];
+        d.read(offset, reply, 16, length);
+        ByteBuffer.wrap(reply).putInt(SIMPLE_REPLY_MAGIC).putInt(0).putLong(handle);
+        return reply;
     }
 
-    private void blockStatus(BlockDevice d, long handle, long offset, long length, boolean one) throws IOException {
+    private byte[] blockStatus(BlockDevice d, long handle, long offset, long length, boolean one) {
         List<BlockDevice.Extent> extents = d.extents(offset, length, one);
         ByteBuffer b = chunkHeader(REPLY_FLAG_DONE, REPLY_TYPE_BLOCK_STATUS, handle, 4 + 8 * extents.size(),
                 4 + 8 * extents.size());
@@ -546,7 +830,7 @@ final class NbdConnection implements Runnable {
         for (BlockDevice.Extent e : extents) {
             b.putInt((int) e.length()).putInt(e.flags());
         }
-        send(b.array());
+        return b.array();
     }
 
     private static ByteBuffer chunkHeader(int flags, int type, long handle, int length) {
@@ -558,20 +842,19 @@ final class NbdConnection implements Runnable {
                 .putShort((short) type).putLong(handle).putInt(length);
     }
 
-    private void simpleReply(long handle, int error) throws IOException {
-        send(ByteBuffer.allocate(16).putInt(SIMPLE_REPLY_MAGIC).putInt(error).putLong(handle).array());
+    private static byte[] simpleReply(long handle, int error) {
+        return ByteBuffer.allocate(16).putInt(SIMPLE_REPLY_MAGIC).putInt(error).putLong(handle).array();
     }
 
     /** An error reply: a structured error chunk where a structured reply is due (READ, BLOCK_STATUS), else simple. */
-    private void error(int type, long handle, int errno, String message) throws IOException {
+    private byte[] error(int type, long handle, int errno, String message) {
         metrics.error(type);
         if (structured && (type == CMD_READ || type == CMD_BLOCK_STATUS)) {
             byte[] m = utf8(message.length() > 200 ? message.substring(0, 200) : message);
             ByteBuffer b = chunkHeader(REPLY_FLAG_DONE, REPLY_TYPE_ERROR, handle, 6 + m.length, 6 + m.length);
             b.putInt(errno).putShort((short) m.length).put(m);
-            send(b.array());
-        } else {
-            simpleReply(handle, errno);
+            return b.array();
         }
+        return simpleReply(handle, errno);
     }
 }

@@ -6,6 +6,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * NBD I/O by command ({@code read}, {@code write}, {@code flush}, {@code trim}, {@code write_zeroes},
@@ -14,7 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code nbd.requests{command}}: a timer (rate, and latency from dispatch to reply);</li>
  *   <li>{@code nbd.bytes{command}}: bytes read, written, trimmed or zeroed by requests that succeeded;</li>
  *   <li>{@code nbd.errors{command}}: error replies;</li>
- *   <li>{@code nbd.connections}: a gauge of the connections open now.</li>
+ *   <li>{@code nbd.connections}: a gauge of the connections open now;</li>
+ *   <li>{@code nbd.connections_refused}: connections closed at once because the connection limit was reached;</li>
+ *   <li>{@code nbd.connections_timed_out}: connections dropped for not finishing the handshake in time, or
+ *       for taking no reply bytes (or sending no WRITE payload) for the send timeout;</li>
+ *   <li>{@code nbd.payload_bytes}: a gauge of the shared payload budget held now (READ replies, WRITE payloads).</li>
  * </ul>
  * Names carry Prometheus labels the way the server's exporter reads them: {@code base{key="value"}}.
  */
@@ -25,6 +30,9 @@ public final class NbdMetrics {
     private final Counter[] bytes = new Counter[COMMANDS.length];
     private final Counter[] errors = new Counter[COMMANDS.length];
     private final AtomicInteger connections = new AtomicInteger();
+    private final Counter refused;
+    private final Counter timedOut;
+    private final MetricRegistry registry;
 
     public NbdMetrics(MetricRegistry registry) {
         for (int i = 0; i < COMMANDS.length; i++) {
@@ -34,6 +42,9 @@ public final class NbdMetrics {
             errors[i] = registry.counter("nbd.errors" + label);
         }
         registry.gauge("nbd.connections", () -> (Gauge<Integer>) connections::get);
+        refused = registry.counter("nbd.connections_refused");
+        timedOut = registry.counter("nbd.connections_timed_out");
+        this.registry = registry;
     }
 
     /** Metrics kept nowhere: for NBD servers started without a registry (tests, tools). */
@@ -59,6 +70,19 @@ public final class NbdMetrics {
 
     void disconnected() {
         connections.decrementAndGet();
+    }
+
+    void refused() {
+        refused.inc();
+    }
+
+    void timedOut() {
+        timedOut.inc();
+    }
+
+    /** Registers the gauge of the payload budget in use (once per registry: the first server's). */
+    void payloadBudget(Supplier<Long> inUseBytes) {
+        registry.gauge("nbd.payload_bytes", () -> (Gauge<Long>) inUseBytes::get);
     }
 
     private static int index(int command) {

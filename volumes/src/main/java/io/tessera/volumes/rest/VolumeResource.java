@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tessera.store.ObjectVersion;
 import io.tessera.store.StoreUnavailableException;
 import io.tessera.store.VolumeStore.VolumeRecord;
+import io.tessera.volumes.Attachments;
 import io.tessera.volumes.VolumeException;
 import io.tessera.volumes.VolumeService;
 import jakarta.ws.rs.DELETE;
@@ -16,9 +17,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +32,16 @@ import org.slf4j.LoggerFactory;
  *   POST   /volumes/v1/{account}/{name}/snapshot   {"container", "object"}   201
  *   POST   /volumes/v1/{account}/{name}/resize     {"size_bytes"} (grow only)
  *   DELETE /volumes/v1/{account}/{name}            204
+ *   POST   /volumes/v1/{account}/{name}/attach     {"client", "migration_target"?: true}   200
+ *   POST   /volumes/v1/{account}/{name}/detach     {"client"}                             204
+ *   POST   /volumes/v1/{account}/attach            {"object": "container/object", "client"} 200 (read-only export)
+ *   POST   /volumes/v1/{account}/detach            {"object": "container/object", "client"} 204
  * </pre>
+ *
+ * The NBD server serves an export only to the client it is attached to ({@link Attachments}): a TLS
+ * client certificate's CN, or {@code "local"} for the Unix socket (and loopback TCP). During a live
+ * migration the destination is attached with {@code "migration_target": true}: it alone may open the
+ * volume with {@code ;handover}; detaching the source then leaves the destination attached.
  */
 @Path("/volumes/v1")
 public final class VolumeResource {
@@ -47,15 +55,16 @@ public final class VolumeResource {
     }
 
     private final VolumeService volumes;
+    private final Attachments attachments;
     private final AccessCheck access;
-    private final String nbdHost;
-    private final Supplier<Integer> nbdPort;
+    private final Function<String, String> nbdUri;
 
-    public VolumeResource(VolumeService volumes, AccessCheck access, String nbdHost, Supplier<Integer> nbdPort) {
+    /** @param nbdUri the URI a client opens an export by (e.g. {@code nbd+unix:///{export}?socket=...}), given its name */
+    public VolumeResource(VolumeService volumes, Attachments attachments, AccessCheck access, Function<String, String> nbdUri) {
         this.volumes = volumes;
+        this.attachments = attachments;
         this.access = access;
-        this.nbdHost = nbdHost;
-        this.nbdPort = nbdPort;
+        this.nbdUri = nbdUri;
     }
 
     @POST
@@ -132,8 +141,71 @@ public final class VolumeResource {
                            @HeaderParam("X-Auth-Token") String token) {
         return run(account, token, () -> {
             volumes.delete(account, name);
+            attachments.forget(account + "/" + name);
             return Response.noContent();
         });
+    }
+
+    @POST
+    @Path("{account}/{name}/attach")
+    public Response attach(@PathParam("account") String account, @PathParam("name") String name,
+                           @HeaderParam("X-Auth-Token") String token, String body) {
+        return run(account, token, () -> {
+            JsonNode in = parse(body);
+            volumes.get(account, name); // 404 for a volume that does not exist
+            boolean migration = in.hasNonNull("migration_target") && in.get("migration_target").asBoolean();
+            String export = account + "/" + name;
+            return Response.ok(json(attachment(export, attachments.attach(export, text(in, "client", true), migration))));
+        });
+    }
+
+    @POST
+    @Path("{account}/{name}/detach")
+    public Response detach(@PathParam("account") String account, @PathParam("name") String name,
+                           @HeaderParam("X-Auth-Token") String token, String body) {
+        return run(account, token, () -> {
+            attachments.detach(account + "/" + name, text(parse(body), "client", true));
+            return Response.noContent();
+        });
+    }
+
+    @POST
+    @Path("{account}/attach")
+    public Response attachObject(@PathParam("account") String account, @HeaderParam("X-Auth-Token") String token,
+                                 String body) {
+        return run(account, token, () -> {
+            JsonNode in = parse(body);
+            String object = text(in, "object", true);
+            String[] parts = object.split("/", 2);
+            if (parts.length < 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+                throw VolumeException.badRequest("object must be container/object");
+            }
+            if (volumes.store().metadata().getObject(account, parts[0], parts[1]).isEmpty()) {
+                throw VolumeException.notFound("object " + object);
+            }
+            String export = account + "/" + object;
+            return Response.ok(json(attachment(export, attachments.attach(export, text(in, "client", true), false))));
+        });
+    }
+
+    @POST
+    @Path("{account}/detach")
+    public Response detachObject(@PathParam("account") String account, @HeaderParam("X-Auth-Token") String token,
+                                 String body) {
+        return run(account, token, () -> {
+            JsonNode in = parse(body);
+            attachments.detach(account + "/" + text(in, "object", true), text(in, "client", true));
+            return Response.noContent();
+        });
+    }
+
+    private ObjectNode attachment(String export, Attachments.Attachment a) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("export", export);
+        o.put("client", a.client());
+        o.put("migration_target", a.migrationTarget());
+        o.put("nbd_uri", nbdUri.apply(export));
+        return o;
     }
 
     // ---------------------------------------------------------------- helpers
@@ -228,6 +300,10 @@ public final class VolumeResource {
             o.put("owned_bytes", info.usage().ownedBytes());
             o.put("shared_with_parent_bytes", info.usage().sharedWithParentBytes());
             long now = System.currentTimeMillis();
+            attachments.of(r.account() + "/" + r.name()).ifPresent(a -> {
+                o.put("attached_to", a.client());
+                o.put("migration_target", a.migrationTarget());
+            });
             info.lease().filter(l -> !l.isFree(now)).ifPresent(l -> {
                 o.put("attached_on", l.holder());
                 o.put("lease_generation", l.generation());
@@ -237,11 +313,7 @@ public final class VolumeResource {
     }
 
     private String nbdUri(VolumeRecord r) {
-        return "nbd://" + nbdHost + ":" + nbdPort.get() + "/" + enc(r.account()) + "/" + enc(r.name());
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+        return nbdUri.apply(r.account() + "/" + r.name());
     }
 
     private static String json(JsonNode n) {

@@ -113,7 +113,8 @@ class NbdServerTest {
                 };
             }
         };
-        server = new NbdServer(exports, "127.0.0.1", 0, Set.of(InetAddress.getByName("127.0.0.1")), new NbdMetrics(metrics));
+        server = new NbdServer(exports, "127.0.0.1", 0, Set.of(InetAddress.getByName("127.0.0.1")), NbdLimits.DEFAULTS,
+                new NbdMetrics(metrics));
     }
 
     @AfterEach
@@ -121,128 +122,17 @@ class NbdServerTest {
         server.close();
     }
 
-    /** A minimal client speaking the wire format directly. */
-    final class Client implements AutoCloseable {
-        final Socket s;
-        final DataInputStream in;
-        final OutputStream out;
-
+    /** The test client, connected over TCP to this test's server. */
+    final class Client extends NbdTestClient {
         Client() throws IOException {
-            s = new Socket("127.0.0.1", server.port());
-            s.setSoTimeout(10_000);
-            in = new DataInputStream(s.getInputStream());
-            out = s.getOutputStream();
-            assertThat(in.readLong()).isEqualTo(Nbd.NBDMAGIC);
-            assertThat(in.readLong()).isEqualTo(Nbd.IHAVEOPT);
-            assertThat(in.readShort()).isEqualTo((short) 3);
-        }
-
-        void clientFlags(int flags) throws IOException {
-            out.write(ByteBuffer.allocate(4).putInt(flags).array());
-        }
-
-        void option(int option, byte[] data) throws IOException {
-            out.write(ByteBuffer.allocate(16 + data.length).putLong(Nbd.IHAVEOPT).putInt(option).putInt(data.length)
-                    .put(data).array());
-        }
-
-        record OptReply(int option, int type, byte[] data) {
-        }
-
-        OptReply optReply() throws IOException {
-            assertThat(in.readLong()).isEqualTo(Nbd.REPLY_MAGIC);
-            int option = in.readInt();
-            int type = in.readInt();
-            byte[] data = new byte[in.readInt()];
-            in.readFully(data);
-            return new OptReply(option, type, data);
-        }
-
-        byte[] goData(String name, int... infos) {
-            byte[] n = name.getBytes(StandardCharsets.UTF_8);
-            ByteBuffer b = ByteBuffer.allocate(4 + n.length + 2 + 2 * infos.length).putInt(n.length).put(n)
-                    .putShort((short) infos.length);
-            for (int i : infos) {
-                b.putShort((short) i);
-            }
-            return b.array();
-        }
-
-        byte[] metaData(String name, String... queries) {
-            byte[] n = name.getBytes(StandardCharsets.UTF_8);
-            int len = 4 + n.length + 4;
-            for (String q : queries) {
-                len += 4 + q.length();
-            }
-            ByteBuffer b = ByteBuffer.allocate(len).putInt(n.length).put(n).putInt(queries.length);
-            for (String q : queries) {
-                b.putInt(q.length()).put(q.getBytes(StandardCharsets.UTF_8));
-            }
-            return b.array();
-        }
-
-        /** Structured replies, base:allocation, GO: the sequence qemu and libnbd use. */
-        void attach(String name) throws IOException {
-            clientFlags(3);
-            option(Nbd.OPT_STRUCTURED_REPLY, new byte[0]);
-            assertThat(optReply().type()).isEqualTo(Nbd.REP_ACK);
-            option(Nbd.OPT_SET_META_CONTEXT, metaData(name, "base:allocation"));
-            OptReply ctx = optReply();
-            assertThat(ctx.type()).isEqualTo(Nbd.REP_META_CONTEXT);
-            assertThat(ByteBuffer.wrap(ctx.data()).getInt()).isEqualTo(Nbd.BASE_ALLOCATION_ID);
-            assertThat(optReply().type()).isEqualTo(Nbd.REP_ACK);
-            option(Nbd.OPT_GO, goData(name, Nbd.INFO_BLOCK_SIZE));
-            OptReply export = optReply();
-            assertThat(export.type()).isEqualTo(Nbd.REP_INFO);
-            ByteBuffer e = ByteBuffer.wrap(export.data());
-            assertThat(e.getShort()).isEqualTo((short) Nbd.INFO_EXPORT);
-            assertThat(e.getLong()).isEqualTo(SIZE);
-            OptReply bs = optReply();
-            assertThat(ByteBuffer.wrap(bs.data()).getShort()).isEqualTo((short) Nbd.INFO_BLOCK_SIZE);
-            assertThat(optReply().type()).isEqualTo(Nbd.REP_ACK);
-        }
-
-        void request(int type, int flags, long handle, long offset, int length, byte[] payload) throws IOException {
-            ByteBuffer b = ByteBuffer.allocate(28 + (payload == null ? 0 : payload.length)).putInt(Nbd.REQUEST_MAGIC)
-                    .putShort((short) flags).putShort((short) type).putLong(handle).putLong(offset).putInt(length);
-            if (payload != null) {
-                b.put(payload);
-            }
-            out.write(b.array());
-        }
-
-        /** A simple reply: its error. */
-        int simpleReply(long handle) throws IOException {
-            assertThat(in.readInt()).isEqualTo(Nbd.SIMPLE_REPLY_MAGIC);
-            int error = in.readInt();
-            assertThat(in.readLong()).isEqualTo(handle);
-            return error;
-        }
-
-        record Chunk(int flags, int type, byte[] payload) {
-        }
-
-        Chunk chunk(long handle) throws IOException {
-            assertThat(in.readInt()).isEqualTo(Nbd.STRUCTURED_REPLY_MAGIC);
-            int flags = in.readUnsignedShort();
-            int type = in.readUnsignedShort();
-            assertThat(in.readLong()).isEqualTo(handle);
-            byte[] p = new byte[in.readInt()];
-            in.readFully(p);
-            return new Chunk(flags, type, p);
-        }
-
-        boolean closedByServer() {
-            try {
-                return in.read() < 0;
-            } catch (IOException e) {
-                return true;
-            }
+            super(new Socket("127.0.0.1", server.port()));
         }
 
         @Override
-        public void close() throws IOException {
-            s.close();
+        long attach(String name) throws IOException {
+            long size = super.attach(name);
+            assertThat(size).isEqualTo(SIZE);
+            return size;
         }
     }
 
@@ -389,22 +279,22 @@ class NbdServerTest {
             c.clientFlags(3);
             c.option(77, new byte[3]);
             assertThat(c.optReply().type()).isEqualTo(Nbd.REP_ERR_UNSUP);
-            c.option(Nbd.OPT_INFO, c.goData("nope"));
+            c.option(Nbd.OPT_INFO, NbdTestClient.goData("nope"));
             assertThat(c.optReply().type()).isEqualTo(Nbd.REP_ERR_UNKNOWN);
-            c.option(Nbd.OPT_GO, c.goData("busy"));
+            c.option(Nbd.OPT_GO, NbdTestClient.goData("busy"));
             Client.OptReply busy = c.optReply();
             assertThat(busy.type()).isEqualTo(Nbd.REP_ERR_POLICY);
             assertThat(new String(busy.data(), StandardCharsets.UTF_8)).contains("busy elsewhere");
             c.option(Nbd.OPT_GO, new byte[] {0, 0, 0, 50, 1}); // name length beyond the data
             assertThat(c.optReply().type()).isEqualTo(Nbd.REP_ERR_INVALID);
-            c.option(Nbd.OPT_SET_META_CONTEXT, c.metaData("disk", "base:allocation")); // before STRUCTURED_REPLY
+            c.option(Nbd.OPT_SET_META_CONTEXT, NbdTestClient.metaData("disk", "base:allocation")); // before STRUCTURED_REPLY
             assertThat(c.optReply().type()).isEqualTo(Nbd.REP_ERR_INVALID);
-            c.option(Nbd.OPT_LIST_META_CONTEXT, c.metaData("disk"));
+            c.option(Nbd.OPT_LIST_META_CONTEXT, NbdTestClient.metaData("disk"));
             assertThat(c.optReply().type()).isEqualTo(Nbd.REP_META_CONTEXT);
             assertThat(c.optReply().type()).isEqualTo(Nbd.REP_ACK);
             c.option(Nbd.OPT_LIST, new byte[0]);
             assertThat(c.optReply().type()).isEqualTo(Nbd.REP_ACK);
-            c.option(Nbd.OPT_INFO, c.goData("disk", Nbd.INFO_NAME, Nbd.INFO_DESCRIPTION));
+            c.option(Nbd.OPT_INFO, NbdTestClient.goData("disk", Nbd.INFO_NAME, Nbd.INFO_DESCRIPTION));
             assertThat(c.optReply().type()).isEqualTo(Nbd.REP_INFO);
             assertThat(c.optReply().data()).startsWith(0, 1, 'd', 'i', 's', 'k');
             assertThat(c.optReply().type()).isEqualTo(Nbd.REP_INFO);

@@ -1,0 +1,56 @@
+package io.tessera.volumes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** Who may open an export, and who may take it over with ;handover. */
+class AttachmentsTest {
+    final Attachments a = new Attachments();
+
+    static int status(Runnable r) {
+        try {
+            r.run();
+            return 200;
+        } catch (VolumeException e) {
+            return e.status();
+        }
+    }
+
+    @Test
+    void anExportIsOpenOnlyToItsAttachedClient() {
+        assertThat(status(() -> a.check("acct/vol", "local"))).isEqualTo(403);
+        a.attach("acct/vol", "hv-1", false);
+        assertThat(a.attach("acct/vol", "hv-1", false)).as("idempotent").isEqualTo(new Attachments.Attachment("hv-1", null));
+        a.check("acct/vol", "hv-1");
+        assertThat(status(() -> a.check("acct/vol", "hv-2"))).isEqualTo(403);
+        assertThat(status(() -> a.check("acct/vol", "local"))).isEqualTo(403);
+        assertThat(status(() -> a.check("acct/vol2", "hv-1"))).as("another export").isEqualTo(403);
+        assertThat(status(() -> a.attach("acct/vol", "hv-2", false))).isEqualTo(409);
+        a.detach("acct/vol", "hv-1");
+        assertThat(status(() -> a.check("acct/vol", "hv-1"))).isEqualTo(403);
+        assertThat(status(() -> a.detach("acct/vol", "hv-1"))).isEqualTo(404);
+        assertThatThrownBy(() -> a.attach("acct/vol", " ", false)).hasMessageContaining("client must name");
+    }
+
+    @Test
+    void onlyTheNamedMigrationTargetMayHandOverAndDetachingTheSourceLeavesIt() {
+        assertThat(status(() -> a.attach("acct/vol", "hv-2", true))).as("nothing to migrate").isEqualTo(409);
+        a.attach("acct/vol", "hv-1", false);
+        assertThat(status(() -> a.check("acct/vol;handover", "hv-1"))).as("the source").isEqualTo(403);
+        assertThat(status(() -> a.check("acct/vol;handover", "hv-2"))).as("unnamed").isEqualTo(403);
+        a.attach("acct/vol", "hv-2", true);
+        assertThat(status(() -> a.attach("acct/vol", "hv-3", true))).as("one migration at a time").isEqualTo(409);
+        a.check("acct/vol;handover", "hv-2");
+        a.check("acct/vol", "hv-1"); // the source keeps running until the migration is done
+        assertThat(status(() -> a.check("acct/vol;handover", "hv-1"))).isEqualTo(403);
+        a.detach("acct/vol", "hv-1");
+        assertThat(a.of("acct/vol")).contains(new Attachments.Attachment("hv-2", null));
+        assertThat(status(() -> a.check("acct/vol;handover", "hv-2"))).as("no migration any more").isEqualTo(403);
+        // A migration called off: detaching the target leaves the source.
+        a.attach("acct/vol", "hv-3", true);
+        a.detach("acct/vol", "hv-3");
+        assertThat(a.of("acct/vol")).contains(new Attachments.Attachment("hv-2", null));
+    }
+}
