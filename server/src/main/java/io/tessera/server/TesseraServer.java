@@ -149,7 +149,7 @@ public final class TesseraServer implements AutoCloseable {
         VolumeService volumes = new VolumeService(store, nodeId, hasher, metrics);
         Set<InetAddress> allowed = addresses(vc.nbdAllowedHosts());
         Set<InetAddress> adminAllowed = addresses(config.admin().allowedHosts());
-        Attachments attachments = new Attachments();
+        Attachments attachments = volumes.attachments();
         NbdServer nbd;
         try {
             nbd = startNbd(vc, volumes, attachments, allowed, dataDir, metrics);
@@ -168,7 +168,7 @@ public final class TesseraServer implements AutoCloseable {
         String adminToken = AdminEndpoint.create(0).token();
         ResourceConfig app = new ResourceConfig()
                 .register(new AdminResource(admin, adminToken))
-                .register(new VolumeResource(volumes, attachments, access, export -> nbdUri(nbd, vc, export)))
+                .register(new VolumeResource(volumes, access, export -> nbdUri(nbd, vc, export)))
                 .register(new AuthResource(users, tokens, config.server().publicUrl()))
                 .register(new InfoResource(limits, swiftFeatures()))
                 .register(new StorageResource(services))

@@ -216,6 +216,46 @@ class NbdAccessEndToEndTest {
         assertThat(run("qemu-img", "info", unixUri("tls-1")).output()).contains("is not attached to local");
     }
 
+    /**
+     * Attachments are in the store, not in the server's memory: after a restart the hypervisor reconnects
+     * to its volume (and the migration target is still the one named); a detach still refuses.
+     */
+    @Test
+    void attachmentsSurviveARestartOfTheServer() throws Exception {
+        create("restart-1");
+        attach("restart-1", "local", false);
+        attach("restart-1", "hv-2", true);
+        Result wrote = run("qemu-io", "-f", "raw", "-c", "write -P 0x6d 0 4096", "-c", "flush", unixUri("restart-1"));
+        assertThat(wrote.exit()).as(wrote.output()).isZero();
+
+        server.close();
+        server = TestServer.restart(home);
+        http = new SwiftHttp(server.port(), TestServer.USER, TestServer.KEY);
+
+        Result info = run("nbdinfo", unixUri("restart-1"));
+        assertThat(info.exit()).as(info.output()).isZero();
+        assertThat(info.output()).contains("export-size: 4194304");
+        Result img = run("qemu-img", "info", unixUri("restart-1"));
+        assertThat(img.exit()).as(img.output()).isZero();
+        assertThat(img.output()).contains("virtual size: 4 MiB");
+        Result read = run("qemu-io", "-f", "raw", "-c", "read -P 0x6d 0 4096", unixUri("restart-1"));
+        assertThat(read.exit()).as(read.output()).isZero();
+        assertThat(read.output()).contains("read 4096/4096").doesNotContain("Pattern verification failed");
+        JsonNode after = api("GET", "/restart-1", null, 200);
+        assertThat(after.get("attached_to").asText()).isEqualTo("local");
+        assertThat(after.get("migration_target").asText()).isEqualTo("hv-2");
+        assertThat(qemuIoTls("hv-1", export("restart-1") + ";handover", "read 0 512").output())
+                .contains("is not attached to hv-1");
+        Result moved = qemuIoTls("hv-2", export("restart-1") + ";handover", "read -P 0x6d 0 4096");
+        assertThat(moved.exit()).as(moved.output()).isZero();
+
+        api("POST", "/restart-1/detach", "{\"client\": \"local\"}", 204);
+        Result refused = run("qemu-img", "info", unixUri("restart-1"));
+        assertThat(refused.exit()).as(refused.output()).isNotZero();
+        assertThat(refused.output()).contains("is not attached to local");
+        assertThat(run("nbdinfo", unixUri("restart-1")).exit()).isNotZero();
+    }
+
     @Test
     void onlyTheMigrationTargetTheRestApiNamedMayTakeAVolumeOverWithHandover() throws Exception {
         create("mig-1");

@@ -6,11 +6,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Volume records, their live maps (overlays), their write leases and the hasher's work list.
+ * Volume records, their live maps (overlays), their write leases, their NBD attachments and the hasher's
+ * work list.
  *
  * <p>Every method touches one partition (Cassandra) and compare-and-set is used only where an answer
- * must be exactly one: creating a volume, updating its record, and taking or moving its lease. Writes to
- * a volume's overlay and owned blocks go through a {@link VolumeWriter}, fenced by the lease generation.
+ * must be exactly one: creating a volume, updating its record, taking or moving its lease, and changing an
+ * export's attachment. Writes to a volume's overlay and owned blocks go through a {@link VolumeWriter},
+ * fenced by the lease generation.
  *
  * <h2>The live map</h2>
  * A volume reads through two layers: its own overlay, then its parent's immutable hashmap
@@ -58,6 +60,22 @@ public interface VolumeStore {
 
         public boolean isFree(long nowMillis) {
             return holder.isEmpty() || expiresAtMillis <= nowMillis;
+        }
+    }
+
+    /**
+     * Which NBD clients may open an export (volumes/README.md, NBD access): the attached {@code client} and,
+     * during a live migration, the {@code migrationTarget} (null when none), the only one that may take the
+     * volume's lease over. Clients are what an NBD connection proves: a TLS certificate's CN, or "local".
+     */
+    record Attachment(String client, String migrationTarget) {
+        public Attachment {
+            java.util.Objects.requireNonNull(client, "client");
+        }
+
+        /** Whether {@code who} may open the export: the attached client or the migration target. */
+        public boolean allows(String who) {
+            return who != null && (who.equals(client) || who.equals(migrationTarget));
         }
     }
 
@@ -113,6 +131,23 @@ public interface VolumeStore {
      * is not the current generation. The only way to write a volume's overlay or owned blocks.
      */
     VolumeWriter writer(String volumeId, long generation);
+
+    // ---- attachments (who may open an export over NBD) ----
+
+    /**
+     * The attachment of {@code export}, a key the caller chooses (volumes: {@code volume/} + the volume's id,
+     * so a volume created again under a deleted one's name starts unattached; {@code object/} + the object's
+     * path), at most 4 KiB of UTF-8.
+     */
+    Optional<Attachment> attachment(String export);
+
+    /**
+     * Compare-and-set of an export's attachment: stores {@code next} (null: removes the attachment) if the
+     * stored one equals {@code expected} (null: there is none); true if it did. Concurrent changes of one
+     * export are ordered: of two racing from one state, exactly one is applied. An attachment has no hidden
+     * state, so comparing values is enough (a state seen again is the same state).
+     */
+    boolean casAttachment(String export, Attachment expected, Attachment next);
 
     // ---- the hasher's work list ----
 

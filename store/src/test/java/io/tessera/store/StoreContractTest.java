@@ -1174,6 +1174,51 @@ public abstract class StoreContractTest {
         }
 
         @Test
+        void anAttachmentIsChangedOnlyFromTheStateItWasComputedFrom() {
+            String export = "volume/id-1";
+            VolumeStore.Attachment hv1 = new VolumeStore.Attachment("hv-1", null);
+            VolumeStore.Attachment migrating = new VolumeStore.Attachment("hv-1", "hv-2");
+            assertThat(volumes().attachment(export)).isEmpty();
+            assertThat(volumes().casAttachment(export, hv1, migrating)).as("nothing stored").isFalse();
+            assertThat(volumes().casAttachment(export, null, hv1)).isTrue();
+            assertThat(volumes().casAttachment(export, null, new VolumeStore.Attachment("hv-3", null))).isFalse();
+            assertThat(volumes().attachment(export)).contains(hv1);
+            assertThat(volumes().casAttachment(export, hv1, migrating)).isTrue();
+            assertThat(volumes().attachment(export)).contains(migrating);
+            assertThat(volumes().casAttachment(export, hv1, null)).as("a stale expectation").isFalse();
+            assertThat(volumes().attachment(export)).contains(migrating);
+            VolumeStore.Attachment moved = new VolumeStore.Attachment("hv-2", null);
+            assertThat(volumes().casAttachment(export, migrating, moved)).isTrue();
+            assertThat(volumes().attachment(export)).contains(moved);
+            assertThat(moved.allows("hv-2")).isTrue();
+            assertThat(migrating.allows("hv-2")).isTrue();
+            assertThat(moved.allows("hv-1")).isFalse();
+            assertThat(volumes().casAttachment(export, moved, null)).isTrue();
+            assertThat(volumes().attachment(export)).isEmpty();
+            assertThat(volumes().casAttachment(export, null, hv1)).as("attached again after a detach").isTrue();
+            // Exports are independent; an object's path may be long and not ASCII.
+            String object = "object/AUTH_x/images/" + "é".repeat(500) + "/disk.raw";
+            assertThat(volumes().attachment(object)).isEmpty();
+            assertThat(volumes().casAttachment(object, null, new VolumeStore.Attachment("local", null))).isTrue();
+            assertThat(volumes().attachment(object)).contains(new VolumeStore.Attachment("local", null));
+            assertThat(volumes().attachment(export)).contains(hv1);
+        }
+
+        @Test
+        void racingAttachersOfOneExportLeaveOneWinner() throws Exception {
+            String export = "volume/raced";
+            List<Boolean> won = race(8, i -> volumes().casAttachment(export, null, new VolumeStore.Attachment("hv-" + i, null)));
+            assertThat(won.stream().filter(b -> b).count()).isEqualTo(1);
+            VolumeStore.Attachment current = volumes().attachment(export).orElseThrow();
+            assertThat(won.get(Integer.parseInt(current.client().substring(3)))).isTrue();
+            List<Boolean> targets = race(8, i -> volumes().casAttachment(export, current,
+                    new VolumeStore.Attachment(current.client(), "target-" + i)));
+            assertThat(targets.stream().filter(b -> b).count()).isEqualTo(1);
+            String target = volumes().attachment(export).orElseThrow().migrationTarget();
+            assertThat(targets.get(Integer.parseInt(target.substring(7)))).isTrue();
+        }
+
+        @Test
         void leaseIsTakenMovedAndReleasedByCompareAndSet() {
             assertThat(volumes().lease("vol")).isEmpty();
             VolumeStore.Lease a = new VolumeStore.Lease("host-a", 5_000, 1);

@@ -57,6 +57,7 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
     private final String holder;
     private final Hasher hasher;
     private final BlockCache blockCache;
+    private final Attachments attachments;
     private final Map<String, Handle> open = new HashMap<>();
     private final Object[] opening = new Object[64];
     private final VolumeLease.Timing leaseTiming;
@@ -92,6 +93,7 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
                 new VerifiedBlocks(store.blocks(), metrics, BlockCache.DEFAULT_DIGEST_BYTES), blockCacheBytes,
                 store.blockSize().bytes());
         this.volumes = store.volumes();
+        this.attachments = new Attachments(store);
         this.maps = new ContentMaps(store);
         this.holder = node + "/" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.hasher = hasher;
@@ -121,6 +123,11 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
 
     public Store store() {
         return store;
+    }
+
+    /** Which NBD client may open which export (the REST API's attach and detach; the NBD server's check). */
+    public Attachments attachments() {
+        return attachments;
     }
 
     // ---------------------------------------------------------------- management
@@ -228,7 +235,11 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
         throw VolumeException.conflict("volume " + name + " changed under us five times in a row");
     }
 
-    /** Deletes a volume nobody has open; its blocks become garbage for the collector. */
+    /**
+     * Deletes a volume nobody has open, and its attachment; its blocks become garbage for the collector.
+     * The attachment is keyed by the volume's id, so if its removal fails the row is unreachable garbage
+     * (logged), never an attachment of a later volume of the same name.
+     */
     public void delete(String account, String name) {
         VolumeRecord r = get(account, name);
         synchronized (this) {
@@ -244,6 +255,12 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
             lease.writer().deleteOverlay(store.blockSize().blockCount(r.size()));
         } finally {
             lease.release();
+        }
+        try {
+            attachments.forgetVolume(r.id());
+        } catch (RuntimeException e) {
+            log.warn("volume {}/{} deleted, but removing its attachment (id {}) failed: {}", account, name, r.id(),
+                    e.toString());
         }
     }
 

@@ -78,7 +78,9 @@ final class CassandraSchema {
                     "ALTER TABLE {ks}.hash_jobs WITH gc_grace_seconds = " + CassandraSchema.QUEUE_GC_GRACE_SECONDS))
                     .toList(),
             // 7: fencing of volume writes by the lease generation (SCHEMA.md, Volumes).
-            CassandraVolumeStore.fencingDdl());
+            CassandraVolumeStore.fencingDdl(),
+            // 8: NBD attachments, which clients may open which export (SCHEMA.md, Volumes).
+            CassandraVolumeStore.attachmentsDdl());
 
     static final int VERSION = MIGRATIONS.size();
     /**

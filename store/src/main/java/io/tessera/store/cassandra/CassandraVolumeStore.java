@@ -51,6 +51,10 @@ final class CassandraVolumeStore implements VolumeStore {
     private final PreparedStatement updateLease;
     private final PreparedStatement selectFence;
     private final PreparedStatement moveLease;
+    private final PreparedStatement selectAttachment;
+    private final PreparedStatement insertAttachment;
+    private final PreparedStatement updateAttachment;
+    private final PreparedStatement deleteAttachment;
     private final PreparedStatement insertJob;
     private final PreparedStatement selectJobs;
     private final PreparedStatement deleteJob;
@@ -75,6 +79,12 @@ final class CassandraVolumeStore implements VolumeStore {
         return List.of("ALTER TABLE {ks}.volume_leases ADD IF NOT EXISTS stamp_floor bigint");
     }
 
+    /** Migration 8: NBD attachments, one partition per export, every write an LWT (SCHEMA.md, Volumes). */
+    static List<String> attachmentsDdl() {
+        return List.of("CREATE TABLE IF NOT EXISTS {ks}.volume_attachments (export text PRIMARY KEY, client text,"
+                + " migration_target text)");
+    }
+
     CassandraVolumeStore(Cql cql, CassandraOwnedBlockStore owned) {
         this.cql = cql;
         this.owned = owned;
@@ -97,6 +107,13 @@ final class CassandraVolumeStore implements VolumeStore {
         selectFence = cql.prepare("SELECT holder, expires, generation, stamp_floor FROM {ks}.volume_leases WHERE volume_id = ?");
         moveLease = cql.prepare("UPDATE {ks}.volume_leases SET holder = ?, expires = ?, generation = ?, stamp_floor = ?"
                 + " WHERE volume_id = ? IF holder = ? AND expires = ? AND generation = ?");
+        selectAttachment = cql.prepare("SELECT client, migration_target FROM {ks}.volume_attachments WHERE export = ?");
+        insertAttachment = cql.prepare("INSERT INTO {ks}.volume_attachments (export, client, migration_target)"
+                + " VALUES (?, ?, ?) IF NOT EXISTS");
+        updateAttachment = cql.prepare("UPDATE {ks}.volume_attachments SET client = ?, migration_target = ? WHERE export = ?"
+                + " IF client = ? AND migration_target = ?");
+        deleteAttachment = cql.prepare("DELETE FROM {ks}.volume_attachments WHERE export = ?"
+                + " IF client = ? AND migration_target = ?");
         insertJob = cql.prepare("INSERT INTO {ks}.hash_jobs (shard, id, account, container, object, map_id, published)"
                 + " VALUES (0, ?, ?, ?, ?, ?, ?)");
         selectJobs = cql.prepare("SELECT id, account, container, object, map_id, published FROM {ks}.hash_jobs"
@@ -396,6 +413,31 @@ final class CassandraVolumeStore implements VolumeStore {
             checkNotFenced();
             confirm();
         }
+    }
+
+    @Override
+    public Optional<Attachment> attachment(String export) {
+        // LOCAL_SERIAL: every write to these rows is an LWT, and its readers feed further LWTs.
+        Row r = cql.execute(selectAttachment.bind(export).setConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL)
+                .setIdempotent(true), "reading the attachment of " + export).one();
+        return Optional.ofNullable(r).map(x -> new Attachment(x.getString("client"), x.getString("migration_target")));
+    }
+
+    @Override
+    public boolean casAttachment(String export, Attachment expected, Attachment next) {
+        BoundStatement s;
+        if (expected == null) {
+            if (next == null) {
+                return attachment(export).isEmpty();
+            }
+            s = insertAttachment.bind(export, next.client(), next.migrationTarget());
+        } else if (next == null) {
+            s = deleteAttachment.bind(export, expected.client(), expected.migrationTarget());
+        } else {
+            s = updateAttachment.bind(next.client(), next.migrationTarget(), export, expected.client(),
+                    expected.migrationTarget());
+        }
+        return applied(cql.execute(serial(s), "changing the attachment of " + export).one());
     }
 
     @Override

@@ -45,7 +45,9 @@ final class EmbeddedDb implements AutoCloseable {
         /** The collector's state (GcStore#state): progress, condemned owned blocks, account statistics. */
         GC,
         /** The expiry index: due time, then the object version (Keys#expiry). */
-        EXPIRY;
+        EXPIRY,
+        /** NBD attachments (VolumeStore#attachment): the export key, then client and migration target. */
+        ATTACHMENTS;
 
         byte[] rocksName() {
             return this == META ? RocksDB.DEFAULT_COLUMN_FAMILY : name().toLowerCase().getBytes(StandardCharsets.UTF_8);

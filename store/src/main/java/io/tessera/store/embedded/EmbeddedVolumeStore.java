@@ -292,6 +292,47 @@ final class EmbeddedVolumeStore implements VolumeStore {
         }
     }
 
+    // ---- attachments ----
+
+    @Override
+    public Optional<Attachment> attachment(String export) {
+        byte[] v = db.get(Cf.ATTACHMENTS, Keys.utf8(export));
+        if (v == null) {
+            return Optional.empty();
+        }
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(v))) {
+            String client = in.readUTF();
+            String target = in.readUTF();
+            return Optional.of(new Attachment(client, target.isEmpty() ? null : target));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public boolean casAttachment(String export, Attachment expected, Attachment next) {
+        synchronized (casLock) {
+            if (!attachment(export).equals(Optional.ofNullable(expected))) {
+                return false;
+            }
+            if (next == null) {
+                try (EmbeddedDb.Batch b = db.batch()) {
+                    b.delete(Cf.ATTACHMENTS, Keys.utf8(export)).write();
+                }
+                return true;
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                out.writeUTF(next.client());
+                out.writeUTF(next.migrationTarget() == null ? "" : next.migrationTarget());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            db.put(Cf.ATTACHMENTS, Keys.utf8(export), bytes.toByteArray());
+            return true;
+        }
+    }
+
     // ---- hash jobs ----
 
     @Override

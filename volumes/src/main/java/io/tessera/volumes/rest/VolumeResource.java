@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tessera.store.ObjectVersion;
 import io.tessera.store.StoreUnavailableException;
+import io.tessera.store.VolumeStore;
 import io.tessera.store.VolumeStore.VolumeRecord;
 import io.tessera.volumes.Attachments;
 import io.tessera.volumes.VolumeException;
@@ -60,9 +61,9 @@ public final class VolumeResource {
     private final Function<String, String> nbdUri;
 
     /** @param nbdUri the URI a client opens an export by (e.g. {@code nbd+unix:///{export}?socket=...}), given its name */
-    public VolumeResource(VolumeService volumes, Attachments attachments, AccessCheck access, Function<String, String> nbdUri) {
+    public VolumeResource(VolumeService volumes, AccessCheck access, Function<String, String> nbdUri) {
         this.volumes = volumes;
-        this.attachments = attachments;
+        this.attachments = volumes.attachments();
         this.access = access;
         this.nbdUri = nbdUri;
     }
@@ -140,8 +141,7 @@ public final class VolumeResource {
     public Response delete(@PathParam("account") String account, @PathParam("name") String name,
                            @HeaderParam("X-Auth-Token") String token) {
         return run(account, token, () -> {
-            volumes.delete(account, name);
-            attachments.forget(account + "/" + name);
+            volumes.delete(account, name); // and its attachment
             return Response.noContent();
         });
     }
@@ -152,7 +152,6 @@ public final class VolumeResource {
                            @HeaderParam("X-Auth-Token") String token, String body) {
         return run(account, token, () -> {
             JsonNode in = parse(body);
-            volumes.get(account, name); // 404 for a volume that does not exist
             boolean migration = in.hasNonNull("migration_target") && in.get("migration_target").asBoolean();
             String export = account + "/" + name;
             return Response.ok(json(attachment(export, attachments.attach(export, text(in, "client", true), migration))));
@@ -180,9 +179,6 @@ public final class VolumeResource {
             if (parts.length < 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
                 throw VolumeException.badRequest("object must be container/object");
             }
-            if (volumes.store().metadata().getObject(account, parts[0], parts[1]).isEmpty()) {
-                throw VolumeException.notFound("object " + object);
-            }
             String export = account + "/" + object;
             return Response.ok(json(attachment(export, attachments.attach(export, text(in, "client", true), false))));
         });
@@ -199,7 +195,7 @@ public final class VolumeResource {
         });
     }
 
-    private ObjectNode attachment(String export, Attachments.Attachment a) {
+    private ObjectNode attachment(String export, VolumeStore.Attachment a) {
         ObjectNode o = JSON.createObjectNode();
         o.put("export", export);
         o.put("client", a.client());

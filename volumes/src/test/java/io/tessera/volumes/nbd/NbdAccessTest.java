@@ -1,6 +1,7 @@
 package io.tessera.volumes.nbd;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tessera.volumes.VolumeException;
 import java.net.InetAddress;
@@ -98,6 +99,57 @@ class NbdAccessTest {
         server.close();
         assertThat(socket).doesNotExist();
         server = null;
+    }
+
+    static String mode(Path p) throws java.io.IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+
+    NbdServer unixServer(Path socket, String mode) throws java.io.IOException {
+        return new NbdServer(NbdLimitsTest.PATTERN, access,
+                List.of(new NbdServer.Unix(socket, PosixFilePermissions.fromString(mode))), NbdLimits.DEFAULTS,
+                NbdMetrics.none());
+    }
+
+    /**
+     * The socket is bound inside a folder that only the server's user (and, for a group mode, its group) may
+     * enter, made so before the bind: between the bind and the chmod of the socket nobody else can reach it.
+     * (A connect by another uid cannot be tried in a test; the modes say who can.)
+     */
+    @Test
+    void theSocketIsBoundInAFolderOthersCannotEnterFromTheStart() throws Exception {
+        // A folder the server creates: no bit for others, group traverse only if the socket's mode has group bits.
+        Path fresh = dir.resolve("fresh/nbd");
+        server = unixServer(fresh.resolve("nbd.sock"), "rw-rw----");
+        assertThat(mode(fresh)).isEqualTo("rwxr-x---");
+        assertThat(mode(fresh.resolve("nbd.sock"))).isEqualTo("rw-rw----");
+        server.close();
+        server = unixServer(fresh.resolve("nbd.sock"), "rw-------");
+        assertThat(mode(fresh)).as("an owner-only socket: an owner-only folder").isEqualTo("rwx------");
+        server.close();
+
+        // A folder that exists wide open (umask 000, an old install): closed before the bind.
+        Path open = Files.createDirectories(dir.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        server = unixServer(open.resolve("nbd.sock"), "rw-rw----");
+        assertThat(mode(open)).isEqualTo("rwxr-x---");
+        assertThat(mode(open.resolve("nbd.sock"))).isEqualTo("rw-rw----");
+        server.close();
+        server = null;
+
+        // A folder another user owns (they could swap the socket for theirs), or a link: refused.
+        Path theirs = Files.createDirectories(dir.resolve("theirs"));
+        var nobody = theirs.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (root) { // only root can give a folder away
+            Files.setOwner(theirs, nobody);
+            assertThatThrownBy(() -> unixServer(theirs.resolve("nbd.sock"), "rw-rw----"))
+                    .hasMessageContaining("owned by nobody");
+        }
+        Path link = Files.createSymbolicLink(dir.resolve("link"), open);
+        assertThatThrownBy(() -> unixServer(link.resolve("nbd.sock"), "rw-rw----")).hasMessageContaining("not a folder");
+        // A mode that lets every local user connect is refused outright.
+        assertThatThrownBy(() -> unixServer(open.resolve("nbd.sock"), "rw-rw-rw-")).hasMessageContaining("other users");
     }
 
     @Test
