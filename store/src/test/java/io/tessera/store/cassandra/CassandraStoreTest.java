@@ -305,6 +305,43 @@ class CassandraStoreTest {
         assertThat(store.metadata().removeUnreachableObjects()).isZero();
     }
 
+    /**
+     * A container's usage row is keyed by its incarnation and deleted with it, and what it counted leaves
+     * the account with it: counters that drifted (here: two objects counted twice, as two racing overwrites
+     * of one new name do) must not stay in the account after the container is gone, nor be inherited by a
+     * container created again under the same name.
+     */
+    @Test
+    void usageGoesWithTheContainerAndLeavesTheAccountConsistent() {
+        String account = "usage-life";
+        store.metadata().createContainer(account, "c", Timestamp.now(), Map.of());
+        for (int i = 0; i < 3; i++) {
+            store.metadata().putObject(version(account, "c", "o" + i, Timestamp.now()), PutCondition.NONE);
+        }
+        String key = keyOf(account, "c");
+        CASSANDRA.session().execute("UPDATE " + CASSANDRA.keyspace() + ".container_usage SET objects = objects + 2,"
+                + " bytes = bytes + 200 WHERE account = ? AND container = ?", account, key);
+        CASSANDRA.session().execute("UPDATE " + CASSANDRA.keyspace() + ".account_usage SET objects = objects + 2,"
+                + " bytes = bytes + 200 WHERE account = ?", account);
+        assertThat(store.metadata().getContainer(account, "c").orElseThrow().objectCount()).isEqualTo(5);
+        for (int i = 0; i < 3; i++) {
+            store.metadata().deleteObject(account, "c", "o" + i, Timestamp.now());
+        }
+        assertThat(store.metadata().deleteContainer(account, "c")).isEqualTo(DeleteContainerOutcome.DELETED);
+
+        assertThat(CASSANDRA.session().execute("SELECT container FROM " + CASSANDRA.keyspace()
+                + ".container_usage WHERE account = ?", account).all()).as("usage rows left").isEmpty();
+        var after = store.metadata().getAccount(account).orElseThrow();
+        assertThat(List.of(after.containerCount(), after.objectCount(), after.bytesUsed()))
+                .as("account containers, objects, bytes once its only container is gone").containsExactly(0L, 0L, 0L);
+
+        store.metadata().createContainer(account, "c", Timestamp.now(), Map.of());
+        assertThat(keyOf(account, "c")).isNotEqualTo(key);
+        var again = store.metadata().getContainer(account, "c").orElseThrow();
+        assertThat(List.of(again.objectCount(), again.bytesUsed())).as("a container created again starts at zero")
+                .containsExactly(0L, 0L);
+    }
+
     /** A container from before migration 5 (no incarnation) keeps its name as its key, and the pass leaves it alone. */
     @Test
     void aContainerWithoutIncarnationKeepsItsRowsUnderItsName() {
