@@ -420,6 +420,48 @@ class CassandraStoreTest {
         assertThat(worst).as("most tombstones one read of the expiry index walked").isLessThan(200);
     }
 
+    /**
+     * Issue 12, failure 6: the hasher's queue was one partition ({@code shard = 0}), growing with every
+     * snapshot not yet hashed. Jobs are spread over shards; a page walk from the start reads every job of
+     * every shard once, and jobs an older frontend left in the single partition are moved to their shards
+     * and listed too.
+     */
+    @Test
+    void hashJobsAreShardedAndEveryPageWalkReadsThemAll() {
+        String ks = CASSANDRA.keyspace();
+        List<String> legacy = List.of("legacy-1", "legacy-2");
+        for (String id : legacy) {
+            CASSANDRA.session().execute("INSERT INTO " + ks + ".hash_jobs (shard, id, account, container, object, map_id,"
+                    + " published) VALUES (0, ?, 'a', 'c', 'o', ?, 1)", id, new MapId(hash(7), 10).key());
+        }
+        List<String> ids = new ArrayList<>(legacy);
+        for (int i = 0; i < 60; i++) {
+            String id = java.util.UUID.randomUUID().toString();
+            ids.add(id);
+            store.volumes().addHashJob(new io.tessera.store.VolumeStore.HashJob(id, "a", "c", "snap" + i,
+                    new MapId(hash(i), 10), Timestamp.now()));
+        }
+        long partitions = CASSANDRA.session().execute("SELECT DISTINCT shard FROM " + ks + ".hash_jobs").all().size();
+        assertThat(partitions).as("partitions the queue is spread over").isGreaterThan(8);
+
+        List<String> walked = new ArrayList<>();
+        String after = null;
+        while (true) {
+            var page = store.volumes().hashJobs(after, 7);
+            page.forEach(j -> walked.add(j.id()));
+            if (page.size() < 7) {
+                break;
+            }
+            after = page.get(page.size() - 1).id();
+        }
+        assertThat(walked).as("every job once").containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(CASSANDRA.session().execute("SELECT id FROM " + ks + ".hash_jobs WHERE shard = 0").all())
+                .as("jobs left in the single partition of before").isEmpty();
+
+        ids.forEach(store.volumes()::removeHashJob);
+        assertThat(store.volumes().hashJobs(100)).isEmpty();
+    }
+
     @Test
     void settingsAreCompareAndSet() {
         assertThat(store.metadata().getSetting("secret")).isEmpty();
