@@ -462,6 +462,43 @@ class CassandraStoreTest {
         assertThat(store.volumes().hashJobs(100)).isEmpty();
     }
 
+    /**
+     * Issue 12, "must be true" 6: a frontend whose clock is off from the cluster's by more than the bound
+     * refuses every write (StoreUnavailableException: 503 over HTTP) with a message that says why, still
+     * serves reads, and writes again once its clock is set right. The frontend's clock is skewed here; the
+     * node's is the real one.
+     */
+    @Test
+    void aFrontendWhoseClockIsOffRefusesWritesUntilItIsSetRight() {
+        java.util.concurrent.atomic.AtomicLong offset = new java.util.concurrent.atomic.AtomicLong(60_000);
+        store.metadata().createContainer("skew", "c", Timestamp.now(), Map.of());
+        try (CassandraStore skewed = CassandraStore.open(CASSANDRA.config().listingShards(SHARDS).build(),
+                new com.codahale.metrics.MetricRegistry(), () -> System.currentTimeMillis() + offset.get())) {
+            assertThat(skewed.clockSkew().last().offsetMillis()).isBetween(59_000L, 61_000L);
+            assertThat(skewed.metadata().getContainer("skew", "c")).as("reads are served").isPresent();
+            assertThatThrownBy(() -> skewed.metadata().putObject(version("skew", "c", "o", Timestamp.now()), PutCondition.NONE))
+                    .isInstanceOf(StoreUnavailableException.class)
+                    .hasMessageContaining("clock is ahead of the Cassandra cluster's by");
+            assertThatThrownBy(() -> skewed.metadata().createContainer("skew", "d", Timestamp.now(), Map.of()))
+                    .isInstanceOf(StoreUnavailableException.class);
+            byte[] block = {1, 2, 3};
+            assertThatThrownBy(() -> skewed.blocks().putIfAbsent(BlockHasher.hash(block, 0, 3), block, 0, 3))
+                    .isInstanceOf(StoreUnavailableException.class);
+            assertThatThrownBy(() -> skewed.metadata().deleteContainer("skew", "c")).isInstanceOf(StoreUnavailableException.class);
+            assertThat(store.metadata().getObject("skew", "c", "o")).as("nothing was written").isEmpty();
+
+            offset.set(-(ClockSkew.BOUND.toMillis() / 2));
+            skewed.clockSkew().measure();
+            assertThat(skewed.metadata().putObject(version("skew", "c", "o", Timestamp.now()), PutCondition.NONE))
+                    .as("within the bound again").isEqualTo(PutOutcome.PUBLISHED);
+            offset.set(-30_000);
+            skewed.clockSkew().measure();
+            assertThatThrownBy(() -> skewed.metadata().deleteObject("skew", "c", "o", Timestamp.now()))
+                    .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("clock is behind");
+        }
+        assertThat(store.metadata().getObject("skew", "c", "o")).isPresent();
+    }
+
     @Test
     void settingsAreCompareAndSet() {
         assertThat(store.metadata().getSetting("secret")).isEmpty();
