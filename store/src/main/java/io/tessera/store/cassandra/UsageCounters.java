@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * <p>Counters are advisory, as the SPI allows: a counter update is not idempotent, so the driver never
  * retries one, and one that times out may or may not have been applied. Racing overwrites of one name
  * both count it. An update that fails is logged and dropped rather than failing a write that already
- * succeeded (a client would retry it and count it again). The collector's accounting pass reconciles.
+ * succeeded (a client would retry it and count it again). The collector's mark counts the rows and
+ * corrects the counters by increments (store/GC.md, "Usage counters").
  */
 final class UsageCounters {
     private static final Logger LOG = LoggerFactory.getLogger(UsageCounters.class);
@@ -146,7 +147,7 @@ final class UsageCounters {
                     .toArray(CompletableFuture[]::new);
             cql.await(CompletableFuture.allOf(futures), "updating " + what);
         } catch (RuntimeException e) {
-            LOG.warn("Dropped an update of {} (counters may drift until the next accounting pass): {}", what,
+            LOG.warn("Dropped an update of {} (counters may drift until the next collection cycle): {}", what,
                     e.getMessage());
         }
     }
