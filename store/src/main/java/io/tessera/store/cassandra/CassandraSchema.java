@@ -79,9 +79,11 @@ final class CassandraSchema {
                     .toList(),
             // 7: fencing of volume writes by the lease generation (SCHEMA.md, Volumes).
             CassandraVolumeStore.fencingDdl(),
-            // 8: hash jobs in shards 1-16 of hash_jobs (SCHEMA.md, Volumes: hash jobs). No DDL: the layout of
-            // the rows changes, and the version keeps frontends that write partition 0 only from starting.
-            List.of());
+            // 8: no list partition grows with the backlog or the horizon: hash jobs in shards 1-16 of hash_jobs
+            // (SCHEMA.md, Volumes: hash jobs; no DDL, the rows move), and the expiry index's minutes listed
+            // per shard and day (SCHEMA.md, Expiring objects). The version keeps older frontends, which
+            // would write the old layouts, from starting.
+            ExpiryIndex.dailyListDdl());
 
     static final int VERSION = MIGRATIONS.size();
     /**

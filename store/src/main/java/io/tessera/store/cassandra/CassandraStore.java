@@ -43,6 +43,7 @@ public final class CassandraStore implements Store {
     private final CassandraVolumeStore volumes;
     private final CassandraGcStore gc;
     private final ObjectTable objects;
+    private final ExpiryIndex expiries;
     private final ClockSkew clockSkew;
     private final ScheduledExecutorService clockChecks;
 
@@ -71,7 +72,7 @@ public final class CassandraStore implements Store {
         UsageCounters usage = new UsageCounters(cql);
         this.blocks = new CassandraBlockStore(cql, blockSize.bytes(), usage, metrics);
         this.maps = new CassandraMapStore(cql, blockSize, metrics);
-        ExpiryIndex expiries = new ExpiryIndex(cql);
+        this.expiries = new ExpiryIndex(cql);
         this.objects = new ObjectTable(cql, params.listingShards(), usage, expiries);
         this.metadata = new CassandraMetadataStore(cql, usage, objects, expiries);
         this.owned = new CassandraOwnedBlockStore(cql, blockSize.bytes());
@@ -201,6 +202,11 @@ public final class CassandraStore implements Store {
     /** The clock check, for tests that measure again after skewing the clock. */
     ClockSkew clockSkew() {
         return clockSkew;
+    }
+
+    /** The expiry index, for tests that drain it right after they fill it (ExpiryIndex#lateWriteMargin). */
+    ExpiryIndex expiryIndex() {
+        return expiries;
     }
 
     /** The object table, for tests that pause a put part way (ObjectTable#beforeWrite). */

@@ -499,6 +499,97 @@ class CassandraStoreTest {
         assertThat(store.metadata().getObject("skew", "c", "o")).isPresent();
     }
 
+    /**
+     * Issue 12, "must be true" 6: the list of minutes with pending expiries was one partition per shard
+     * holding every pending minute of it, growing with the X-Delete-At horizon (objects kept for years:
+     * years of minutes). 2,000 objects of one shard, each due in a minute of its own over two days: no
+     * partition of the expiry tables may hold more than a day of minutes, and draining them finds every
+     * entry, earliest first, and leaves the lists empty.
+     */
+    @Test
+    void expiryListsHoldAtMostADayOfMinutesWhateverTheHorizon() throws Exception {
+        String account = "horizon";
+        store.metadata().createContainer(account, "c", Timestamp.now(), Map.of());
+        long firstDue = 1_800_000_000L / 86_400 * 86_400; // a day's start
+        List<String> names = new ArrayList<>();
+        for (int i = 0; names.size() < 2000; i++) {
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            crc.update((account + "/c/o" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (crc.getValue() % ExpiryIndex.SHARDS == 0) {
+                names.add("o" + i);
+            }
+        }
+        List<Integer> numbers = IntStream.range(0, names.size()).boxed().toList();
+        parallel(numbers, i -> store.metadata().putObject(new ObjectVersion(account, "c", names.get(i), Timestamp.now(),
+                new MapId(hash(i), 10), "etag", "text/plain", Map.of("x-delete-at", Long.toString(firstDue + 60L * i))),
+                PutCondition.NONE));
+        String ks = CASSANDRA.keyspace();
+        long largest = 0;
+        List<String> tables = CASSANDRA.session().execute("SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?",
+                ks).all().stream().map(r -> r.getString("table_name")).toList();
+        for (String table : List.of("expiry_buckets", "expiry_minutes", "expiry_days", "expiry_due")) {
+            if (!tables.contains(table)) {
+                continue;
+            }
+            java.util.Map<String, Integer> rows = new java.util.HashMap<>();
+            for (Row r : CASSANDRA.session().execute("SELECT * FROM " + ks + "." + table)) {
+                String partition = table.equals("expiry_minutes") ? r.getInt("shard") + "/" + r.getLong("day")
+                        : table.equals("expiry_due") ? r.getLong("bucket") + "/" + r.getInt("shard") : "" + r.getInt("shard");
+                rows.merge(partition, 1, Integer::sum);
+            }
+            largest = Math.max(largest, rows.values().stream().mapToInt(Integer::intValue).max().orElse(0));
+        }
+        assertThat(largest).as("most rows in one partition of the expiry tables").isLessThanOrEqualTo(1440);
+
+        long now = firstDue + 60L * names.size() + 2 * 86_400;
+        // Every write is done: the deletes of finished minutes and days need not spare writes in flight.
+        store.expiryIndex().lateWriteMargin(Duration.ZERO);
+        try {
+            List<String> drained = new ArrayList<>();
+            long lastDeleteAt = 0;
+            while (true) {
+                var batch = store.metadata().dueExpiries(now, 100);
+                if (batch.isEmpty()) {
+                    break;
+                }
+                for (var e : batch) {
+                    assertThat(e.deleteAt()).as("earliest first").isGreaterThanOrEqualTo(lastDeleteAt);
+                    lastDeleteAt = e.deleteAt();
+                    drained.add(e.name());
+                    store.metadata().removeExpiry(e);
+                }
+            }
+            assertThat(drained).containsExactlyInAnyOrderElementsOf(names);
+            store.metadata().dueExpiries(now, 100); // the days are over and empty: unlisted
+            assertThat(CASSANDRA.session().execute("SELECT * FROM " + ks + ".expiry_days").all()).as("days listed").isEmpty();
+            assertThat(CASSANDRA.session().execute("SELECT * FROM " + ks + ".expiry_minutes").all()).as("minutes listed").isEmpty();
+        } finally {
+            store.expiryIndex().lateWriteMargin(ExpiryIndex.LATE_WRITE_MARGIN);
+        }
+    }
+
+    /** Entries a frontend of before migration 8 listed in migration 6's per-shard lists are still found, and unlisted. */
+    @Test
+    void expiriesListedTheMigration6WayAreDrained() {
+        String ks = CASSANDRA.keyspace();
+        long due = 1_700_000_100L;
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update("old/c/o".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        int shard = (int) (crc.getValue() % ExpiryIndex.SHARDS);
+        CASSANDRA.session().execute("INSERT INTO " + ks + ".expiry_buckets (shard, bucket) VALUES (?, ?)", shard, due / 60);
+        CASSANDRA.session().execute("INSERT INTO " + ks + ".expiry_due (bucket, shard, delete_at, account, container, name,"
+                + " version) VALUES (?, ?, ?, 'old', 'c', 'o', 7)", due / 60, shard, due);
+        try (CassandraStore fresh = CassandraStore.open(CASSANDRA.config().listingShards(SHARDS).build())) {
+            fresh.expiryIndex().lateWriteMargin(Duration.ZERO);
+            var found = fresh.metadata().dueExpiries(due + 3600, 100).stream().filter(e -> e.account().equals("old")).toList();
+            assertThat(found).extracting(e -> e.name()).containsExactly("o");
+            fresh.metadata().removeExpiry(found.get(0));
+            assertThat(fresh.metadata().dueExpiries(due + 3600, 100)).noneMatch(e -> e.account().equals("old"));
+        }
+        assertThat(CASSANDRA.session().execute("SELECT * FROM " + ks + ".expiry_buckets WHERE shard = ? AND bucket = ?",
+                shard, due / 60).all()).as("the old list row").isEmpty();
+    }
+
     @Test
     void settingsAreCompareAndSet() {
         assertThat(store.metadata().getSetting("secret")).isEmpty();
