@@ -948,8 +948,11 @@ public abstract class StoreContractTest {
 
         private VolumeWriter writer;
 
-        /** Owned blocks are written by a volume's fenced writer: one of a volume that only this test writes. */
-        private VolumeWriter writer() {
+        /**
+         * Owned blocks are written by a volume's fenced writer: one of a volume that only this test writes.
+         * Synchronized: racing writers call it first at the same instant, and only one may take the lease.
+         */
+        private synchronized VolumeWriter writer() {
             if (writer == null) {
                 writer = writerOf("owned-test");
             }

@@ -174,7 +174,6 @@ final class CassandraMetadataStore implements MetadataStore {
             return deleteContainer(account, container);
         }
         usage.deleteContainer(account, key.get().key());
-        usage.addContainers(account, -1);
         return DeleteContainerOutcome.DELETED;
     }
 
@@ -238,6 +237,19 @@ final class CassandraMetadataStore implements MetadataStore {
         String name = ContainerKey.nameIfIncarnated(key);
         return name != null && readContainer(account, name)
                 .filter(row -> ContainerKey.incarnationOf(key).equals(row.getString("incarnation"))).isPresent();
+    }
+
+    // ---- usage reconciliation ----
+
+    @Override
+    public void adjustContainerUsage(String account, String container, long objects, long bytes) {
+        // Under the key the container has now: a container created again meanwhile has a row of its own.
+        containerKey(account, container).ifPresent(key -> usage.addObjects(account, key.key(), objects, bytes));
+    }
+
+    @Override
+    public void adjustAccountUsage(String account, long containers, long objects, long bytes) {
+        usage.addAccount(account, containers, objects, bytes);
     }
 
     // ---- expiring objects ----

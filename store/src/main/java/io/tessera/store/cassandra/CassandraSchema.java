@@ -78,7 +78,12 @@ final class CassandraSchema {
                     "ALTER TABLE {ks}.hash_jobs WITH gc_grace_seconds = " + CassandraSchema.QUEUE_GC_GRACE_SECONDS))
                     .toList(),
             // 7: fencing of volume writes by the lease generation (SCHEMA.md, Volumes).
-            CassandraVolumeStore.fencingDdl());
+            CassandraVolumeStore.fencingDdl(),
+            // 8: no list partition grows with the backlog or the horizon: hash jobs in shards 1-16 of hash_jobs
+            // (SCHEMA.md, Volumes: hash jobs; no DDL, the rows move), and the expiry index's minutes listed
+            // per shard and day (SCHEMA.md, Expiring objects). The version keeps older frontends, which
+            // would write the old layouts, from starting.
+            ExpiryIndex.dailyListDdl());
 
     static final int VERSION = MIGRATIONS.size();
     /**

@@ -24,7 +24,7 @@ class CassandraStoreContractTest extends StoreContractTest {
     private static final List<String> DATA_TABLES = List.of("blocks", "block_index", "block_usage", "maps",
             "map_pages", "accounts", "account_usage", "containers", "container_usage", "objects", "settings",
             "owned_chunks", "volumes", "volume_overlay", "volume_leases", "hash_jobs", "expiry_index", "expiry_hours",
-            "expiry_due", "expiry_buckets");
+            "expiry_due", "expiry_buckets", "expiry_days", "expiry_minutes");
 
     private static CassandraStore shared;
 
