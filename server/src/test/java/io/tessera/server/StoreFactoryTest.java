@@ -45,7 +45,7 @@ class StoreFactoryTest {
                 datacenter: east
                 keyspace: objects
                 replication: {class: NetworkTopologyStrategy, factor: 3}
-                consistency: local_one
+                consistency: each_quorum
                 request_timeout_seconds: 25
                 username: u
                 password: p
@@ -54,7 +54,7 @@ class StoreFactoryTest {
         assertThat(c.localDatacenter()).isEqualTo("east");
         assertThat(c.keyspace()).isEqualTo("objects");
         assertThat(c.replication()).isEqualTo("{'class': 'NetworkTopologyStrategy', 'east': 3}");
-        assertThat(c.consistency()).isEqualTo(DefaultConsistencyLevel.LOCAL_ONE);
+        assertThat(c.consistency()).isEqualTo(DefaultConsistencyLevel.EACH_QUORUM);
         assertThat(c.requestTimeout()).isEqualTo(Duration.ofSeconds(25));
         assertThat(c.username()).isEqualTo("u");
         assertThat(c.password()).isEqualTo("p");
@@ -66,6 +66,9 @@ class StoreFactoryTest {
     void unusableSettingsAreConfigExceptionsNamingTheSetting() {
         assertThatThrownBy(() -> cassandraConfig(store("consistency: MOST")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("store.cassandra.consistency");
+        assertThatThrownBy(() -> cassandraConfig(store("consistency: local_one")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("store.cassandra")
+                .hasMessageContaining("LOCAL_QUORUM");
         assertThatThrownBy(() -> cassandraConfig(store("consistency: LOCAL_SERIAL")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("lightweight transactions only");
         assertThatThrownBy(() -> cassandraConfig(store("keyspace: Has-Dashes")))

@@ -12,7 +12,8 @@ import java.util.Optional;
  *
  * <p>Usage counters (container and object counts, bytes used) are maintained by the backend as
  * versions are published and deleted. On a cluster they may lag or drift under concurrent
- * overwrites of one name, as Swift's own do; the collector's accounting pass reconciles them.
+ * overwrites of one name, as Swift's own do; the collector's mark counts the rows and corrects them
+ * through {@link #adjustContainerUsage} and {@link #adjustAccountUsage} (store/GC.md, "Usage counters").
  */
 public interface MetadataStore {
 
@@ -129,6 +130,18 @@ public interface MetadataStore {
     default long removeUnreachableObjects() {
         return 0;
     }
+
+    // ---- usage reconciliation (the collector's pass) ----
+
+    /**
+     * Adds {@code objects} and {@code bytes} (either may be negative) to the counters of the container and
+     * of its account, as the put or delete they were missed or doubled for would have. An increment, never
+     * a set, so updates made meanwhile by writers are kept. Does nothing if the container does not exist.
+     */
+    void adjustContainerUsage(String account, String container, long objects, long bytes);
+
+    /** Adds the deltas (any may be negative) to the account's own counters only; an increment, like the above. */
+    void adjustAccountUsage(String account, long containers, long objects, long bytes);
 
     // ---- cluster-wide settings (e.g. the token-signing secret every frontend shares) ----
 

@@ -948,8 +948,11 @@ public abstract class StoreContractTest {
 
         private VolumeWriter writer;
 
-        /** Owned blocks are written by a volume's fenced writer: one of a volume that only this test writes. */
-        private VolumeWriter writer() {
+        /**
+         * Owned blocks are written by a volume's fenced writer: one of a volume that only this test writes.
+         * Synchronized: racing writers call it first at the same instant, and only one may take the lease.
+         */
+        private synchronized VolumeWriter writer() {
             if (writer == null) {
                 writer = writerOf("owned-test");
             }
@@ -1038,6 +1041,7 @@ public abstract class StoreContractTest {
             int perBlock = blockBytes() / size - 1; // disjoint ranges that fit after a shift of less than one range
             List<BlockHash> ids = IntStream.range(0, blocks).mapToObj(i -> OwnedIds.newId()).toList();
             byte[][] model = new byte[blocks][blockBytes()];
+            VolumeWriter w0 = writer(); // taken once, before the racing threads (writer() is lazy)
             for (int round = 0; round < 12; round++) {
                 int[] shift = IntStream.range(0, blocks).map(b -> random.nextInt(size)).toArray();
                 List<Integer> slots = IntStream.range(0, blocks * perBlock).boxed().collect(Collectors.toList());
@@ -1051,7 +1055,7 @@ public abstract class StoreContractTest {
                     System.arraycopy(data[w], 0, model[where[w][0]], where[w][1], size);
                 }
                 race(writes, w -> {
-                    writer().write(ids.get(where[w][0]), where[w][1], data[w], 0, size);
+                    w0.write(ids.get(where[w][0]), where[w][1], data[w], 0, size);
                     return null;
                 });
             }

@@ -161,6 +161,16 @@ final class DelayedWrites implements Store {
             }
 
             @Override
+            public Optional<Attachment> attachment(String export) {
+                return v.attachment(export);
+            }
+
+            @Override
+            public boolean casAttachment(String export, Attachment expected, Attachment next) {
+                return v.casAttachment(export, expected, next);
+            }
+
+            @Override
             public VolumeWriter writer(String volumeId, long generation) {
                 VolumeWriter w = v.writer(volumeId, generation);
                 return new VolumeWriter() {

@@ -166,6 +166,16 @@ final class InstrumentedStore implements Store {
         }
 
         @Override
+        public Optional<Attachment> attachment(String export) {
+            return real.volumes().attachment(export);
+        }
+
+        @Override
+        public boolean casAttachment(String export, Attachment expected, Attachment next) {
+            return real.volumes().casAttachment(export, expected, next);
+        }
+
+        @Override
         public boolean casLease(String volumeId, Lease expected, Lease next) {
             return real.volumes().casLease(volumeId, expected, next);
         }

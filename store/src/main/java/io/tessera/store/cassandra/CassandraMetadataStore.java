@@ -72,10 +72,14 @@ final class CassandraMetadataStore implements MetadataStore {
         removeAccountMeta = cql.prepare("UPDATE {ks}.accounts SET metadata = metadata - ? WHERE account = ?");
         String containerKey = " WHERE account = ? AND container = ?";
         selectContainer = cql.prepare("SELECT container, created, metadata, incarnation FROM {ks}.containers" + containerKey);
-        createContainer = cql.prepare("UPDATE {ks}.containers SET created = ?, metadata = ?, incarnation = ?" + containerKey);
+        // Create and delete are compare-and-sets, serialized by Paxos: of two creates of one name one wins (the
+        // other's incarnation would otherwise replace it and orphan what was put under the first), and a
+        // delete removes only the incarnation it found empty.
+        createContainer = cql.prepare("UPDATE {ks}.containers SET created = ?, metadata = ?, incarnation = ?" + containerKey
+                + " IF created = null");
         addContainerMeta = cql.prepare("UPDATE {ks}.containers SET metadata = metadata + ?" + containerKey);
         removeContainerMeta = cql.prepare("UPDATE {ks}.containers SET metadata = metadata - ?" + containerKey);
-        deleteContainer = cql.prepare("DELETE FROM {ks}.containers" + containerKey);
+        deleteContainer = cql.prepare("DELETE FROM {ks}.containers" + containerKey + " IF incarnation = ?");
         String slice = "SELECT container, created, metadata, incarnation FROM {ks}.containers WHERE account = ? AND container >= ?";
         containerSlices[0] = cql.prepare(slice + " ORDER BY container ASC LIMIT ?");
         containerSlices[1] = cql.prepare(slice + " AND container < ? ORDER BY container ASC LIMIT ?");
@@ -124,9 +128,12 @@ final class CassandraMetadataStore implements MetadataStore {
         }
         // Replacing the whole map also clears any metadata a change racing an earlier delete left behind.
         // A new incarnation: rows a put left under an earlier one of this name stay unreachable.
-        cql.execute(createContainer.bind(created.micros(), withoutRemovals(metadata), ContainerKey.newIncarnation(),
-                        account, container).setIdempotent(true),
-                "creating container " + account + "/" + container);
+        Row applied = cql.execute(createContainer.bind(created.micros(), withoutRemovals(metadata),
+                        ContainerKey.newIncarnation(), account, container).setSerialConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL),
+                "creating container " + account + "/" + container).one();
+        if (applied != null && !applied.getBoolean("[applied]")) {
+            return false; // a racing create made it first: keep its incarnation
+        }
         usage.addContainers(account, 1);
         return true;
     }
@@ -160,10 +167,13 @@ final class CassandraMetadataStore implements MetadataStore {
         if (objects.anyLive(account, key.get())) {
             return DeleteContainerOutcome.NOT_EMPTY;
         }
-        cql.execute(deleteContainer.bind(account, container).setIdempotent(true),
-                "deleting container " + account + "/" + container);
+        Row applied = cql.execute(deleteContainer.bind(account, container, key.get().incarnation())
+                .setSerialConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL), "deleting container " + account + "/" + container).one();
+        if (applied != null && !applied.getBoolean("[applied]")) {
+            // Deleted, or deleted and created again, since it was read: decide again on what is there now.
+            return deleteContainer(account, container);
+        }
         usage.deleteContainer(account, key.get().key());
-        usage.addContainers(account, -1);
         return DeleteContainerOutcome.DELETED;
     }
 
@@ -227,6 +237,19 @@ final class CassandraMetadataStore implements MetadataStore {
         String name = ContainerKey.nameIfIncarnated(key);
         return name != null && readContainer(account, name)
                 .filter(row -> ContainerKey.incarnationOf(key).equals(row.getString("incarnation"))).isPresent();
+    }
+
+    // ---- usage reconciliation ----
+
+    @Override
+    public void adjustContainerUsage(String account, String container, long objects, long bytes) {
+        // Under the key the container has now: a container created again meanwhile has a row of its own.
+        containerKey(account, container).ifPresent(key -> usage.addObjects(account, key.key(), objects, bytes));
+    }
+
+    @Override
+    public void adjustAccountUsage(String account, long containers, long objects, long bytes) {
+        usage.addAccount(account, containers, objects, bytes);
     }
 
     // ---- expiring objects ----

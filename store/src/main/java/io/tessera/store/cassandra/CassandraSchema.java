@@ -79,7 +79,12 @@ final class CassandraSchema {
                     .toList(),
             // 7: fencing of volume writes by the lease generation (SCHEMA.md, Volumes).
             CassandraVolumeStore.fencingDdl(),
-            // 8: NBD attachments, which clients may open which export (SCHEMA.md, Volumes).
+            // 8: no list partition grows with the backlog or the horizon: hash jobs in shards 1-16 of hash_jobs
+            // (SCHEMA.md, Volumes: hash jobs; no DDL, the rows move), and the expiry index's minutes listed
+            // per shard and day (SCHEMA.md, Expiring objects). The version keeps older frontends, which
+            // would write the old layouts, from starting.
+            ExpiryIndex.dailyListDdl(),
+            // 9: NBD attachments, which clients may open which export (SCHEMA.md, Volumes).
             CassandraVolumeStore.attachmentsDdl());
 
     static final int VERSION = MIGRATIONS.size();

@@ -1,5 +1,6 @@
 package io.tessera.store.cassandra;
 
+import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
@@ -16,6 +17,10 @@ import io.tessera.store.StoreUnavailableException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,16 +43,36 @@ public final class CassandraStore implements Store {
     private final CassandraVolumeStore volumes;
     private final CassandraGcStore gc;
     private final ObjectTable objects;
+    private final ExpiryIndex expiries;
+    private final ClockSkew clockSkew;
+    private final ScheduledExecutorService clockChecks;
 
     private CassandraStore(CqlSession session, CassandraConfig config, CassandraSchema.StoreParameters params,
-                           MetricRegistry metrics) {
+                           MetricRegistry metrics, LongSupplier clockMillis) {
         this.session = session;
         this.cql = new Cql(session, config.keyspace(), config.requestTimeout());
+        // Writes are refused while this frontend's clock is too far from the cluster's: measured now, before
+        // the first write, then periodically (SCHEMA.md, Clocks).
+        this.clockSkew = new ClockSkew(cql, config.localDatacenter(), clockMillis, ClockSkew.BOUND);
+        clockSkew.measure();
+        cql.gateWrites(clockSkew::checkWrite);
+        this.clockChecks = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tessera-cassandra-clock");
+            t.setDaemon(true);
+            return t;
+        });
+        clockChecks.scheduleWithFixedDelay(this::measureClock, ClockSkew.PERIOD.toMillis(), ClockSkew.PERIOD.toMillis(),
+                TimeUnit.MILLISECONDS);
+        metrics.remove("tessera.store.cassandra.clock.offset.ms");
+        metrics.register("tessera.store.cassandra.clock.offset.ms", (Gauge<Long>) () -> {
+            ClockSkew.Measurement m = clockSkew.last();
+            return m == null ? 0L : m.offsetMillis();
+        });
         this.blockSize = params.blockSize();
         UsageCounters usage = new UsageCounters(cql);
         this.blocks = new CassandraBlockStore(cql, blockSize.bytes(), usage, metrics);
         this.maps = new CassandraMapStore(cql, blockSize, metrics);
-        ExpiryIndex expiries = new ExpiryIndex(cql);
+        this.expiries = new ExpiryIndex(cql);
         this.objects = new ObjectTable(cql, params.listingShards(), usage, expiries);
         this.metadata = new CassandraMetadataStore(cql, usage, objects, expiries);
         this.owned = new CassandraOwnedBlockStore(cql, blockSize.bytes());
@@ -62,11 +87,16 @@ public final class CassandraStore implements Store {
     }
 
     public static CassandraStore open(CassandraConfig config, MetricRegistry metrics) {
+        return open(config, metrics, System::currentTimeMillis);
+    }
+
+    /** @param clockMillis the clock measured against the cluster's (tests skew it; see {@link ClockSkew}) */
+    static CassandraStore open(CassandraConfig config, MetricRegistry metrics, LongSupplier clockMillis) {
         long start = System.nanoTime();
         CqlSession session = connect(config);
         try {
             CassandraSchema.StoreParameters params = new CassandraSchema(session, config).createOrUpgrade();
-            CassandraStore store = new CassandraStore(session, config, params, metrics);
+            CassandraStore store = new CassandraStore(session, config, params, metrics, clockMillis);
             LOG.info("Cassandra store open: keyspace {}, block size {}, {} listing shards, {} ({} ms)",
                     config.keyspace(), params.blockSize().bytes(), params.listingShards(), config.consistency(),
                     (System.nanoTime() - start) / 1_000_000);
@@ -161,6 +191,24 @@ public final class CassandraStore implements Store {
         cql.execute(probe.bind().setIdempotent(true), "health probe");
     }
 
+    private void measureClock() {
+        try {
+            clockSkew.measure();
+        } catch (RuntimeException e) {
+            LOG.debug("clock measurement failed", e);
+        }
+    }
+
+    /** The clock check, for tests that measure again after skewing the clock. */
+    ClockSkew clockSkew() {
+        return clockSkew;
+    }
+
+    /** The expiry index, for tests that drain it right after they fill it (ExpiryIndex#lateWriteMargin). */
+    ExpiryIndex expiryIndex() {
+        return expiries;
+    }
+
     /** The object table, for tests that pause a put part way (ObjectTable#beforeWrite). */
     ObjectTable objectTable() {
         return objects;
@@ -168,6 +216,7 @@ public final class CassandraStore implements Store {
 
     @Override
     public void close() {
+        clockChecks.shutdownNow();
         session.close();
     }
 }

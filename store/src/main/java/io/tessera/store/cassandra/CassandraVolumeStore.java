@@ -59,6 +59,12 @@ final class CassandraVolumeStore implements VolumeStore {
     private final PreparedStatement selectJobs;
     private final PreparedStatement deleteJob;
 
+    /**
+     * Hash jobs are spread over this many partitions of {@code hash_jobs}, shards 1 to {@value}: partition
+     * 0 is where frontends before migration 8 kept them all, and is only drained now ({@link #hashJobs}).
+     */
+    static final int HASH_JOB_SHARDS = 16;
+
     static List<String> ddl() {
         return List.of(
                 "CREATE TABLE IF NOT EXISTS {ks}.volumes (account text, name text, id text, size bigint, block_size int,"
@@ -79,7 +85,7 @@ final class CassandraVolumeStore implements VolumeStore {
         return List.of("ALTER TABLE {ks}.volume_leases ADD IF NOT EXISTS stamp_floor bigint");
     }
 
-    /** Migration 8: NBD attachments, one partition per export, every write an LWT (SCHEMA.md, Volumes). */
+    /** Migration 9: NBD attachments, one partition per export, every write an LWT (SCHEMA.md, Volumes). */
     static List<String> attachmentsDdl() {
         return List.of("CREATE TABLE IF NOT EXISTS {ks}.volume_attachments (export text PRIMARY KEY, client text,"
                 + " migration_target text)");
@@ -115,10 +121,10 @@ final class CassandraVolumeStore implements VolumeStore {
         deleteAttachment = cql.prepare("DELETE FROM {ks}.volume_attachments WHERE export = ?"
                 + " IF client = ? AND migration_target = ?");
         insertJob = cql.prepare("INSERT INTO {ks}.hash_jobs (shard, id, account, container, object, map_id, published)"
-                + " VALUES (0, ?, ?, ?, ?, ?, ?)");
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)");
         selectJobs = cql.prepare("SELECT id, account, container, object, map_id, published FROM {ks}.hash_jobs"
-                + " WHERE shard = 0 AND id > ? LIMIT ?");
-        deleteJob = cql.prepare("DELETE FROM {ks}.hash_jobs WHERE shard = 0 AND id = ?");
+                + " WHERE shard = ? AND id > ? LIMIT ?");
+        deleteJob = cql.prepare("DELETE FROM {ks}.hash_jobs WHERE shard = ? AND id = ?");
     }
 
     private static BoundStatement serial(BoundStatement s) {
@@ -440,26 +446,72 @@ final class CassandraVolumeStore implements VolumeStore {
         return applied(cql.execute(serial(s), "changing the attachment of " + export).one());
     }
 
-    @Override
-    public void addHashJob(HashJob job) {
-        cql.execute(insertJob.bind(job.id(), job.account(), job.container(), job.object(), job.map().key(),
-                job.published().micros()).setIdempotent(true), "recording hash job " + job.id());
+    // ---- hash jobs (SCHEMA.md, Volumes: hash jobs) ----
+
+    /** The partition of a job: 1 + CRC32C of its id's UTF-8 bytes modulo the shard count. Never change it. */
+    static int hashJobShard(String id) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return 1 + (int) (crc.getValue() % HASH_JOB_SHARDS);
     }
 
     @Override
+    public void addHashJob(HashJob job) {
+        insertJob(hashJobShard(job.id()), job);
+    }
+
+    private void insertJob(int shard, HashJob job) {
+        cql.execute(insertJob.bind(shard, job.id(), job.account(), job.container(), job.object(), job.map().key(),
+                job.published().micros()).setIdempotent(true), "recording hash job " + job.id());
+    }
+
+    /**
+     * In the order (shard, id): the rest of the cursor's shard, then the following shards from their start,
+     * until {@code limit} jobs are found. A walk from the start first moves the jobs left in partition 0 by
+     * frontends before migration 8 (insert into its shard, then delete: a crash between leaves a copy the
+     * next walk moves again), so a walk sees them too, and the old partition never grows again.
+     */
+    @Override
     public List<HashJob> hashJobs(String afterId, int limit) {
+        if (afterId == null) {
+            moveLegacyJobs();
+        }
+        List<HashJob> out = new ArrayList<>();
+        String after = afterId == null ? "" : afterId;
+        for (int shard = afterId == null ? 1 : hashJobShard(afterId); shard <= HASH_JOB_SHARDS && out.size() < limit; shard++) {
+            out.addAll(readJobs(shard, after, limit - out.size()));
+            after = "";
+        }
+        return out;
+    }
+
+    private List<HashJob> readJobs(int shard, String after, int limit) {
         List<HashJob> out = new ArrayList<>();
         // Every driver page up to the LIMIT (a LIMIT above the page size used to stop at the first page).
-        for (Row r : CassandraMapStore.allRowsOf(cql, selectJobs.bind(afterId == null ? "" : afterId, limit)
-                .setIdempotent(true), "listing hash jobs")) {
+        for (Row r : CassandraMapStore.allRowsOf(cql, selectJobs.bind(shard, after, limit).setIdempotent(true),
+                "listing hash jobs")) {
             out.add(new HashJob(r.getString("id"), r.getString("account"), r.getString("container"), r.getString("object"),
                     MapId.parse(r.getString("map_id")), new Timestamp(r.getLong("published"))));
         }
         return out;
     }
 
+    /** Moves every job of partition 0 (frontends before migration 8) to its shard. */
+    private void moveLegacyJobs() {
+        while (true) {
+            List<HashJob> legacy = readJobs(0, "", 1000);
+            for (HashJob job : legacy) {
+                insertJob(hashJobShard(job.id()), job);
+                cql.execute(deleteJob.bind(0, job.id()).setIdempotent(true), "moving hash job " + job.id());
+            }
+            if (legacy.size() < 1000) {
+                return;
+            }
+        }
+    }
+
     @Override
     public void removeHashJob(String id) {
-        cql.execute(deleteJob.bind(id).setIdempotent(true), "removing hash job " + id);
+        cql.execute(deleteJob.bind(hashJobShard(id), id).setIdempotent(true), "removing hash job " + id);
     }
 }

@@ -29,6 +29,11 @@ record ContainerKey(String name, String key) {
         return new ContainerKey(name, incarnation == null ? name : name + SEPARATOR + incarnation);
     }
 
+    /** The incarnation this key names, or null for a pre-migration-5 container (its key is its name). */
+    String incarnation() {
+        return key.equals(name) ? null : incarnationOf(key);
+    }
+
     /** A fresh incarnation: 128 random bits in hex. */
     static String newIncarnation() {
         UUID u = UUID.randomUUID();

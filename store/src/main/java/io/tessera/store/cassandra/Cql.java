@@ -2,7 +2,9 @@ package io.tessera.store.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import io.tessera.store.StoreUnavailableException;
 import java.time.Duration;
@@ -29,6 +31,8 @@ final class Cql {
     private final CqlSession session;
     private final String keyspace;
     private final long waitMillis;
+    /** Runs before every write; throws to refuse it (the clock check, {@link ClockSkew}). */
+    private volatile Runnable writeGate = () -> { };
 
     /**
      * @param requestTimeout the driver's own per-request timeout (retries included); our waits allow
@@ -54,12 +58,39 @@ final class Cql {
         return await(session.prepareAsync(text), "preparing " + text);
     }
 
+    /**
+     * Has {@code gate} run before every write this sends (every statement but a SELECT): the one place
+     * where the store's writes can be refused, whatever part of the store makes them.
+     */
+    void gateWrites(Runnable gate) {
+        this.writeGate = gate;
+    }
+
     AsyncResultSet execute(Statement<?> statement, String what) {
-        return await(session.executeAsync(statement), what);
+        return await(executeAsync(statement), what);
     }
 
     CompletionStage<AsyncResultSet> executeAsync(Statement<?> statement) {
+        if (isWrite(statement)) {
+            try {
+                writeGate.run();
+            } catch (RuntimeException refused) {
+                return CompletableFuture.failedFuture(refused);
+            }
+        }
         return session.executeAsync(statement);
+    }
+
+    private static boolean isWrite(Statement<?> statement) {
+        String query;
+        if (statement instanceof BoundStatement b) {
+            query = b.getPreparedStatement().getQuery();
+        } else if (statement instanceof SimpleStatement s) {
+            query = s.getQuery();
+        } else {
+            return true; // a batch: writes only
+        }
+        return !query.stripLeading().regionMatches(true, 0, "SELECT", 0, 6);
     }
 
     <T> T await(CompletionStage<T> stage, String what) {

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * <p>Counters are advisory, as the SPI allows: a counter update is not idempotent, so the driver never
  * retries one, and one that times out may or may not have been applied. Racing overwrites of one name
  * both count it. An update that fails is logged and dropped rather than failing a write that already
- * succeeded (a client would retry it and count it again). The collector's accounting pass reconciles.
+ * succeeded (a client would retry it and count it again). The collector's mark counts the rows and
+ * corrects the counters by increments (store/GC.md, "Usage counters").
  */
 final class UsageCounters {
     private static final Logger LOG = LoggerFactory.getLogger(UsageCounters.class);
@@ -36,6 +37,7 @@ final class UsageCounters {
     private final PreparedStatement selectBlocks;
     private final PreparedStatement addAccount;
     private final PreparedStatement addAccountContainers;
+    private final PreparedStatement addAccountAll;
     private final PreparedStatement selectAccount;
     private final PreparedStatement addContainer;
     private final PreparedStatement selectContainer;
@@ -47,6 +49,8 @@ final class UsageCounters {
         selectBlocks = cql.prepare("SELECT blocks, bytes FROM {ks}.block_usage WHERE shard = ?");
         addAccount = cql.prepare("UPDATE {ks}.account_usage SET objects = objects + ?, bytes = bytes + ? WHERE account = ?");
         addAccountContainers = cql.prepare("UPDATE {ks}.account_usage SET containers = containers + ? WHERE account = ?");
+        addAccountAll = cql.prepare("UPDATE {ks}.account_usage SET containers = containers + ?, objects = objects + ?,"
+                + " bytes = bytes + ? WHERE account = ?");
         selectAccount = cql.prepare("SELECT containers, objects, bytes FROM {ks}.account_usage WHERE account = ?");
         addContainer = cql.prepare("UPDATE {ks}.container_usage SET objects = objects + ?, bytes = bytes + ?"
                 + " WHERE account = ? AND container = ?");
@@ -90,6 +94,14 @@ final class UsageCounters {
         apply(List.of(addAccountContainers.bind(containers, account)), "container count of " + account);
     }
 
+    /** Counts {@code containers}, {@code objects} and {@code bytes} (any may be negative) in the account's row only. */
+    void addAccount(String account, long containers, long objects, long bytes) {
+        if (containers == 0 && objects == 0 && bytes == 0) {
+            return;
+        }
+        apply(List.of(addAccountAll.bind(containers, objects, bytes, account)), "usage of " + account);
+    }
+
     Usage account(String account) {
         return toUsage(cql.execute(selectAccount.bind(account).setIdempotent(true), "reading usage of " + account).one(), true);
     }
@@ -100,12 +112,15 @@ final class UsageCounters {
     }
 
     /**
-     * Deletes a deleted container's row. Cassandra cannot reliably delete and later recreate a counter,
-     * and never has to: the row is keyed by the container's key, and a container created again under the
-     * same name has a new one.
+     * Deletes a deleted container's row, and takes what it still counts (drift: the container was empty)
+     * and the container itself off the account, so that the account's counters stay the sum of its
+     * containers'. Cassandra cannot reliably delete and later recreate a counter, and never has to: the
+     * row is keyed by the container's key, and a container created again under the same name has a new one.
      */
     void deleteContainer(String account, String key) {
+        Usage left = container(account, key);
         cql.execute(deleteContainer.bind(account, key).setIdempotent(true), "deleting usage of " + account + "/" + key);
+        addAccount(account, -1, -left.objects(), -left.bytes());
     }
 
     /**
@@ -114,10 +129,8 @@ final class UsageCounters {
      * container's delete may have written again) goes.
      */
     void removeUnreachable(String account, String key, long objects, long bytes) {
-        if (objects != 0 || bytes != 0) {
-            apply(List.of(addAccount.bind(-objects, -bytes, account)), "object usage of " + account);
-        }
-        deleteContainer(account, key);
+        addAccount(account, 0, -objects, -bytes);
+        cql.execute(deleteContainer.bind(account, key).setIdempotent(true), "deleting usage of " + account + "/" + key);
     }
 
     static Usage toUsage(Row row, boolean withContainers) {
@@ -134,7 +147,7 @@ final class UsageCounters {
                     .toArray(CompletableFuture[]::new);
             cql.await(CompletableFuture.allOf(futures), "updating " + what);
         } catch (RuntimeException e) {
-            LOG.warn("Dropped an update of {} (counters may drift until the next accounting pass): {}", what,
+            LOG.warn("Dropped an update of {} (counters may drift until the next collection cycle): {}", what,
                     e.getMessage());
         }
     }

@@ -218,6 +218,37 @@ final class EmbeddedMetadataStore implements MetadataStore {
         objects.removeExpiry(entry);
     }
 
+    // ---- usage reconciliation ----
+
+    @Override
+    public void adjustContainerUsage(String account, String container, long objects, long bytes) {
+        // Shared, as a put holds it: a container delete (exclusive) cannot drop the counters between the
+        // check and the write, which would leave counters of a container that does not exist.
+        Lock shared = this.objects.containerLock(account, container).readLock();
+        shared.lock();
+        try {
+            if (db.get(Cf.CONTAINERS, Keys.container(account, container)) == null) {
+                return;
+            }
+            try (EmbeddedDb.Batch batch = db.batch()) {
+                ObjectTable.addUsage(batch, account, container, objects, bytes);
+                batch.write();
+            }
+        } finally {
+            shared.unlock();
+        }
+    }
+
+    @Override
+    public void adjustAccountUsage(String account, long containers, long objects, long bytes) {
+        try (EmbeddedDb.Batch batch = db.batch()) {
+            batch.add(Keys.accountCounter(account, Counter.CONTAINERS), containers)
+                    .add(Keys.accountCounter(account, Counter.OBJECTS), objects)
+                    .add(Keys.accountCounter(account, Counter.BYTES), bytes)
+                    .write();
+        }
+    }
+
     // ---- settings ----
 
     @Override

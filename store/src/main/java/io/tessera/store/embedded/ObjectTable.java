@@ -138,7 +138,7 @@ final class ObjectTable {
         return page;
     }
 
-    private static void addUsage(EmbeddedDb.Batch batch, String account, String container, long objects, long bytes) {
+    static void addUsage(EmbeddedDb.Batch batch, String account, String container, long objects, long bytes) {
         batch.add(Keys.containerCounter(account, container, Counter.OBJECTS), objects)
                 .add(Keys.containerCounter(account, container, Counter.BYTES), bytes)
                 .add(Keys.accountCounter(account, Counter.OBJECTS), objects)

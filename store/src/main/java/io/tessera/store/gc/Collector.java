@@ -38,6 +38,10 @@ public final class Collector {
     volatile Runnable afterPage = () -> { };
     /** Called once a sweep phase's state is saved, before it decides anything; tests use it to crash there. */
     volatile java.util.function.Consumer<Phase> phaseSaved = p -> { };
+    /** Called with (account, container) once its counters are read, before its objects are counted (tests). */
+    volatile java.util.function.BiConsumer<String, String> beforeUsageCount = (a, c) -> { };
+    /** Called with (account, container) once its counters are read again, before a correction (tests). */
+    volatile java.util.function.BiConsumer<String, String> afterUsageCount = (a, c) -> { };
 
     public Collector(Store store, GcSettings settings, String nodeId, GcProgress progress) {
         this.store = store;
@@ -156,8 +160,14 @@ public final class Collector {
         log.info("collection {}: marking ({} blocks, about {} objects; mark sets of {} + {} KiB)", state.id(),
                 blockCount, objects, blocks.sizeBytes() >> 10, maps.sizeBytes() >> 10);
         progress.enter(Phase.MARK, objects);
-        Roots.walk(store, settings.pageSize(), new LeaseRenewing(new MarkPass(store, maps, blocks, progress, settings.accounting(),
-                settings.bloomFpp()), lease));
+        // The same walk counts every container's objects to correct its usage counters (UsageReconciler).
+        Roots.walk(store, settings.pageSize(), new LeaseRenewing(Roots.all(
+                new MarkPass(store, maps, blocks, progress, settings.accounting(), settings.bloomFpp()),
+                new UsageReconciler(store.metadata(), progress, beforeUsageCount, afterUsageCount)), lease));
+        if (progress.usageCorrected.get() > 0 || progress.usageSkipped.get() > 0) {
+            log.info("collection {}: usage counters of {} containers and accounts corrected, {} written while counted"
+                    + " (left for the next cycle)", state.id(), progress.usageCorrected.get(), progress.usageSkipped.get());
+        }
         save(state.at(Phase.SWEEP_MAPS, null, progress.snapshot()));
         progress.enter(Phase.SWEEP_MAPS, 0);
         new Sweep(store, progress, state.markStart(), settings.grace().toMillis(), settings.pageSize()).maps(maps, blocks, lease::renewIfDue);
@@ -224,6 +234,16 @@ public final class Collector {
         public void account(String account) {
             lease.renewIfDue();
             inner.account(account);
+        }
+
+        @Override
+        public void container(String account, String container) {
+            inner.container(account, container);
+        }
+
+        @Override
+        public void containerDone(String account, String container) {
+            inner.containerDone(account, container);
         }
 
         @Override

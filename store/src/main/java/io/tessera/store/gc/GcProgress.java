@@ -25,6 +25,10 @@ public final class GcProgress {
     final AtomicLong blocksFreed = new AtomicLong();
     final AtomicLong bytesFreed = new AtomicLong();
     final AtomicLong ownedFreed = new AtomicLong();
+    /** Containers and accounts whose usage counters the mark corrected ({@link UsageReconciler}). */
+    final AtomicLong usageCorrected = new AtomicLong();
+    /** Containers and accounts written while they were counted, left for the next cycle. */
+    final AtomicLong usageSkipped = new AtomicLong();
     final AtomicLong runs = new AtomicLong();
     final AtomicLong lastRunMillis = new AtomicLong();
 
@@ -42,6 +46,8 @@ public final class GcProgress {
         gauge(metrics, "gc.blocks.freed", blocksFreed::get);
         gauge(metrics, "gc.bytes.freed", bytesFreed::get);
         gauge(metrics, "gc.owned.freed", ownedFreed::get);
+        gauge(metrics, "gc.usage.corrected", usageCorrected::get);
+        gauge(metrics, "gc.usage.skipped", usageSkipped::get);
         gauge(metrics, "gc.runs", runs::get);
         gauge(metrics, "gc.last.duration.ms", lastRunMillis::get);
     }
@@ -63,7 +69,7 @@ public final class GcProgress {
 
     void reset() {
         for (AtomicLong a : new AtomicLong[] {done, total, objects, volumes, mapsScanned, mapsFreed, blocksScanned,
-                blocksKept, blocksCondemned, blocksFreed, bytesFreed, ownedFreed}) {
+                blocksKept, blocksCondemned, blocksFreed, bytesFreed, ownedFreed, usageCorrected, usageSkipped}) {
             a.set(0);
         }
     }

@@ -31,7 +31,15 @@ public final class Roots {
         default void account(String account) {
         }
 
+        /** Before the objects of one container (hidden ones included). */
+        default void container(String account, String container) {
+        }
+
         void object(ObjectVersion version);
+
+        /** After the last object of that container. */
+        default void containerDone(String account, String container) {
+        }
 
         /** After the last object of {@code account}. */
         default void accountDone(String account) {
@@ -43,6 +51,47 @@ public final class Roots {
     }
 
     private Roots() {
+    }
+
+    /** One visitor that hands every call to each of {@code visitors}, in order: one walk serves them all. */
+    public static Visitor all(Visitor... visitors) {
+        List<Visitor> each = List.of(visitors);
+        return new Visitor() {
+            @Override
+            public void account(String account) {
+                each.forEach(v -> v.account(account));
+            }
+
+            @Override
+            public void container(String account, String container) {
+                each.forEach(v -> v.container(account, container));
+            }
+
+            @Override
+            public void object(ObjectVersion version) {
+                each.forEach(v -> v.object(version));
+            }
+
+            @Override
+            public void containerDone(String account, String container) {
+                each.forEach(v -> v.containerDone(account, container));
+            }
+
+            @Override
+            public void accountDone(String account) {
+                each.forEach(v -> v.accountDone(account));
+            }
+
+            @Override
+            public void volume(VolumeStore.VolumeRecord volume, Map<Long, VolumeStore.Entry> overlay) {
+                each.forEach(v -> v.volume(volume, overlay));
+            }
+
+            @Override
+            public void hashJob(VolumeStore.HashJob job) {
+                each.forEach(v -> v.hashJob(job));
+            }
+        };
     }
 
     public static void walk(Store store, Visitor visitor) {
@@ -85,7 +134,9 @@ public final class Roots {
             List<ContainerInfo> containers = store.metadata().listContainers(account,
                     new ListQuery(null, afterContainer, null, false, page));
             for (ContainerInfo c : containers) {
+                visitor.container(account, c.name());
                 walkContainer(store, account, c.name(), page, visitor);
+                visitor.containerDone(account, c.name());
             }
             if (containers.size() < page) {
                 break;

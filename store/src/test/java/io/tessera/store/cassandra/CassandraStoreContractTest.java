@@ -23,8 +23,8 @@ class CassandraStoreContractTest extends StoreContractTest {
     /** Every table but store_meta, which holds the schema version and the store's fixed parameters. */
     private static final List<String> DATA_TABLES = List.of("blocks", "block_index", "block_usage", "maps",
             "map_pages", "accounts", "account_usage", "containers", "container_usage", "objects", "settings",
-            "owned_chunks", "volumes", "volume_overlay", "volume_leases", "volume_attachments", "hash_jobs",
-            "expiry_index", "expiry_hours", "expiry_due", "expiry_buckets");
+            "owned_chunks", "volumes", "volume_overlay", "volume_leases", "volume_attachments", "hash_jobs", "expiry_index", "expiry_hours",
+            "expiry_due", "expiry_buckets", "expiry_days", "expiry_minutes");
 
     private static CassandraStore shared;
 

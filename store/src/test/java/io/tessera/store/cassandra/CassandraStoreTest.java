@@ -305,6 +305,43 @@ class CassandraStoreTest {
         assertThat(store.metadata().removeUnreachableObjects()).isZero();
     }
 
+    /**
+     * A container's usage row is keyed by its incarnation and deleted with it, and what it counted leaves
+     * the account with it: counters that drifted (here: two objects counted twice, as two racing overwrites
+     * of one new name do) must not stay in the account after the container is gone, nor be inherited by a
+     * container created again under the same name.
+     */
+    @Test
+    void usageGoesWithTheContainerAndLeavesTheAccountConsistent() {
+        String account = "usage-life";
+        store.metadata().createContainer(account, "c", Timestamp.now(), Map.of());
+        for (int i = 0; i < 3; i++) {
+            store.metadata().putObject(version(account, "c", "o" + i, Timestamp.now()), PutCondition.NONE);
+        }
+        String key = keyOf(account, "c");
+        CASSANDRA.session().execute("UPDATE " + CASSANDRA.keyspace() + ".container_usage SET objects = objects + 2,"
+                + " bytes = bytes + 200 WHERE account = ? AND container = ?", account, key);
+        CASSANDRA.session().execute("UPDATE " + CASSANDRA.keyspace() + ".account_usage SET objects = objects + 2,"
+                + " bytes = bytes + 200 WHERE account = ?", account);
+        assertThat(store.metadata().getContainer(account, "c").orElseThrow().objectCount()).isEqualTo(5);
+        for (int i = 0; i < 3; i++) {
+            store.metadata().deleteObject(account, "c", "o" + i, Timestamp.now());
+        }
+        assertThat(store.metadata().deleteContainer(account, "c")).isEqualTo(DeleteContainerOutcome.DELETED);
+
+        assertThat(CASSANDRA.session().execute("SELECT container FROM " + CASSANDRA.keyspace()
+                + ".container_usage WHERE account = ?", account).all()).as("usage rows left").isEmpty();
+        var after = store.metadata().getAccount(account).orElseThrow();
+        assertThat(List.of(after.containerCount(), after.objectCount(), after.bytesUsed()))
+                .as("account containers, objects, bytes once its only container is gone").containsExactly(0L, 0L, 0L);
+
+        store.metadata().createContainer(account, "c", Timestamp.now(), Map.of());
+        assertThat(keyOf(account, "c")).isNotEqualTo(key);
+        var again = store.metadata().getContainer(account, "c").orElseThrow();
+        assertThat(List.of(again.objectCount(), again.bytesUsed())).as("a container created again starts at zero")
+                .containsExactly(0L, 0L);
+    }
+
     /** A container from before migration 5 (no incarnation) keeps its name as its key, and the pass leaves it alone. */
     @Test
     void aContainerWithoutIncarnationKeepsItsRowsUnderItsName() {
@@ -381,6 +418,176 @@ class CassandraStoreTest {
             }
         }
         assertThat(worst).as("most tombstones one read of the expiry index walked").isLessThan(200);
+    }
+
+    /**
+     * Issue 12, failure 6: the hasher's queue was one partition ({@code shard = 0}), growing with every
+     * snapshot not yet hashed. Jobs are spread over shards; a page walk from the start reads every job of
+     * every shard once, and jobs an older frontend left in the single partition are moved to their shards
+     * and listed too.
+     */
+    @Test
+    void hashJobsAreShardedAndEveryPageWalkReadsThemAll() {
+        String ks = CASSANDRA.keyspace();
+        List<String> legacy = List.of("legacy-1", "legacy-2");
+        for (String id : legacy) {
+            CASSANDRA.session().execute("INSERT INTO " + ks + ".hash_jobs (shard, id, account, container, object, map_id,"
+                    + " published) VALUES (0, ?, 'a', 'c', 'o', ?, 1)", id, new MapId(hash(7), 10).key());
+        }
+        List<String> ids = new ArrayList<>(legacy);
+        for (int i = 0; i < 60; i++) {
+            String id = java.util.UUID.randomUUID().toString();
+            ids.add(id);
+            store.volumes().addHashJob(new io.tessera.store.VolumeStore.HashJob(id, "a", "c", "snap" + i,
+                    new MapId(hash(i), 10), Timestamp.now()));
+        }
+        long partitions = CASSANDRA.session().execute("SELECT DISTINCT shard FROM " + ks + ".hash_jobs").all().size();
+        assertThat(partitions).as("partitions the queue is spread over").isGreaterThan(8);
+
+        List<String> walked = new ArrayList<>();
+        String after = null;
+        while (true) {
+            var page = store.volumes().hashJobs(after, 7);
+            page.forEach(j -> walked.add(j.id()));
+            if (page.size() < 7) {
+                break;
+            }
+            after = page.get(page.size() - 1).id();
+        }
+        assertThat(walked).as("every job once").containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(CASSANDRA.session().execute("SELECT id FROM " + ks + ".hash_jobs WHERE shard = 0").all())
+                .as("jobs left in the single partition of before").isEmpty();
+
+        ids.forEach(store.volumes()::removeHashJob);
+        assertThat(store.volumes().hashJobs(100)).isEmpty();
+    }
+
+    /**
+     * Issue 12, "must be true" 6: a frontend whose clock is off from the cluster's by more than the bound
+     * refuses every write (StoreUnavailableException: 503 over HTTP) with a message that says why, still
+     * serves reads, and writes again once its clock is set right. The frontend's clock is skewed here; the
+     * node's is the real one.
+     */
+    @Test
+    void aFrontendWhoseClockIsOffRefusesWritesUntilItIsSetRight() {
+        java.util.concurrent.atomic.AtomicLong offset = new java.util.concurrent.atomic.AtomicLong(60_000);
+        store.metadata().createContainer("skew", "c", Timestamp.now(), Map.of());
+        try (CassandraStore skewed = CassandraStore.open(CASSANDRA.config().listingShards(SHARDS).build(),
+                new com.codahale.metrics.MetricRegistry(), () -> System.currentTimeMillis() + offset.get())) {
+            assertThat(skewed.clockSkew().last().offsetMillis()).isBetween(59_000L, 61_000L);
+            assertThat(skewed.metadata().getContainer("skew", "c")).as("reads are served").isPresent();
+            assertThatThrownBy(() -> skewed.metadata().putObject(version("skew", "c", "o", Timestamp.now()), PutCondition.NONE))
+                    .isInstanceOf(StoreUnavailableException.class)
+                    .hasMessageContaining("clock is ahead of the Cassandra cluster's by");
+            assertThatThrownBy(() -> skewed.metadata().createContainer("skew", "d", Timestamp.now(), Map.of()))
+                    .isInstanceOf(StoreUnavailableException.class);
+            byte[] block = {1, 2, 3};
+            assertThatThrownBy(() -> skewed.blocks().putIfAbsent(BlockHasher.hash(block, 0, 3), block, 0, 3))
+                    .isInstanceOf(StoreUnavailableException.class);
+            assertThatThrownBy(() -> skewed.metadata().deleteContainer("skew", "c")).isInstanceOf(StoreUnavailableException.class);
+            assertThat(store.metadata().getObject("skew", "c", "o")).as("nothing was written").isEmpty();
+
+            offset.set(-(ClockSkew.BOUND.toMillis() / 2));
+            skewed.clockSkew().measure();
+            assertThat(skewed.metadata().putObject(version("skew", "c", "o", Timestamp.now()), PutCondition.NONE))
+                    .as("within the bound again").isEqualTo(PutOutcome.PUBLISHED);
+            offset.set(-30_000);
+            skewed.clockSkew().measure();
+            assertThatThrownBy(() -> skewed.metadata().deleteObject("skew", "c", "o", Timestamp.now()))
+                    .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("clock is behind");
+        }
+        assertThat(store.metadata().getObject("skew", "c", "o")).isPresent();
+    }
+
+    /**
+     * Issue 12, "must be true" 6: the list of minutes with pending expiries was one partition per shard
+     * holding every pending minute of it, growing with the X-Delete-At horizon (objects kept for years:
+     * years of minutes). 2,000 objects of one shard, each due in a minute of its own over two days: no
+     * partition of the expiry tables may hold more than a day of minutes, and draining them finds every
+     * entry, earliest first, and leaves the lists empty.
+     */
+    @Test
+    void expiryListsHoldAtMostADayOfMinutesWhateverTheHorizon() throws Exception {
+        String account = "horizon";
+        store.metadata().createContainer(account, "c", Timestamp.now(), Map.of());
+        long firstDue = 1_800_000_000L / 86_400 * 86_400; // a day's start
+        List<String> names = new ArrayList<>();
+        for (int i = 0; names.size() < 2000; i++) {
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            crc.update((account + "/c/o" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (crc.getValue() % ExpiryIndex.SHARDS == 0) {
+                names.add("o" + i);
+            }
+        }
+        List<Integer> numbers = IntStream.range(0, names.size()).boxed().toList();
+        parallel(numbers, i -> store.metadata().putObject(new ObjectVersion(account, "c", names.get(i), Timestamp.now(),
+                new MapId(hash(i), 10), "etag", "text/plain", Map.of("x-delete-at", Long.toString(firstDue + 60L * i))),
+                PutCondition.NONE));
+        String ks = CASSANDRA.keyspace();
+        long largest = 0;
+        List<String> tables = CASSANDRA.session().execute("SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?",
+                ks).all().stream().map(r -> r.getString("table_name")).toList();
+        for (String table : List.of("expiry_buckets", "expiry_minutes", "expiry_days", "expiry_due")) {
+            if (!tables.contains(table)) {
+                continue;
+            }
+            java.util.Map<String, Integer> rows = new java.util.HashMap<>();
+            for (Row r : CASSANDRA.session().execute("SELECT * FROM " + ks + "." + table)) {
+                String partition = table.equals("expiry_minutes") ? r.getInt("shard") + "/" + r.getLong("day")
+                        : table.equals("expiry_due") ? r.getLong("bucket") + "/" + r.getInt("shard") : "" + r.getInt("shard");
+                rows.merge(partition, 1, Integer::sum);
+            }
+            largest = Math.max(largest, rows.values().stream().mapToInt(Integer::intValue).max().orElse(0));
+        }
+        assertThat(largest).as("most rows in one partition of the expiry tables").isLessThanOrEqualTo(1440);
+
+        long now = firstDue + 60L * names.size() + 2 * 86_400;
+        // Every write is done: the deletes of finished minutes and days need not spare writes in flight.
+        store.expiryIndex().lateWriteMargin(Duration.ZERO);
+        try {
+            List<String> drained = new ArrayList<>();
+            long lastDeleteAt = 0;
+            while (true) {
+                var batch = store.metadata().dueExpiries(now, 100);
+                if (batch.isEmpty()) {
+                    break;
+                }
+                for (var e : batch) {
+                    assertThat(e.deleteAt()).as("earliest first").isGreaterThanOrEqualTo(lastDeleteAt);
+                    lastDeleteAt = e.deleteAt();
+                    drained.add(e.name());
+                    store.metadata().removeExpiry(e);
+                }
+            }
+            assertThat(drained).containsExactlyInAnyOrderElementsOf(names);
+            store.metadata().dueExpiries(now, 100); // the days are over and empty: unlisted
+            assertThat(CASSANDRA.session().execute("SELECT * FROM " + ks + ".expiry_days").all()).as("days listed").isEmpty();
+            assertThat(CASSANDRA.session().execute("SELECT * FROM " + ks + ".expiry_minutes").all()).as("minutes listed").isEmpty();
+        } finally {
+            store.expiryIndex().lateWriteMargin(ExpiryIndex.LATE_WRITE_MARGIN);
+        }
+    }
+
+    /** Entries a frontend of before migration 8 listed in migration 6's per-shard lists are still found, and unlisted. */
+    @Test
+    void expiriesListedTheMigration6WayAreDrained() {
+        String ks = CASSANDRA.keyspace();
+        long due = 1_700_000_100L;
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update("old/c/o".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        int shard = (int) (crc.getValue() % ExpiryIndex.SHARDS);
+        CASSANDRA.session().execute("INSERT INTO " + ks + ".expiry_buckets (shard, bucket) VALUES (?, ?)", shard, due / 60);
+        CASSANDRA.session().execute("INSERT INTO " + ks + ".expiry_due (bucket, shard, delete_at, account, container, name,"
+                + " version) VALUES (?, ?, ?, 'old', 'c', 'o', 7)", due / 60, shard, due);
+        try (CassandraStore fresh = CassandraStore.open(CASSANDRA.config().listingShards(SHARDS).build())) {
+            fresh.expiryIndex().lateWriteMargin(Duration.ZERO);
+            var found = fresh.metadata().dueExpiries(due + 3600, 100).stream().filter(e -> e.account().equals("old")).toList();
+            assertThat(found).extracting(e -> e.name()).containsExactly("o");
+            fresh.metadata().removeExpiry(found.get(0));
+            assertThat(fresh.metadata().dueExpiries(due + 3600, 100)).noneMatch(e -> e.account().equals("old"));
+        }
+        assertThat(CASSANDRA.session().execute("SELECT * FROM " + ks + ".expiry_buckets WHERE shard = ? AND bucket = ?",
+                shard, due / 60).all()).as("the old list row").isEmpty();
     }
 
     @Test

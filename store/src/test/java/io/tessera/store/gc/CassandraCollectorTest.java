@@ -4,6 +4,7 @@ import io.tessera.hashmap.BlockSize;
 import io.tessera.store.Store;
 import io.tessera.store.cassandra.CassandraExtension;
 import io.tessera.store.cassandra.CassandraStore;
+import io.tessera.store.cassandra.CounterSkew;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,6 +25,16 @@ class CassandraCollectorTest extends CollectorTest {
     @Override
     protected void closeStore(Store s) {
         // shared by the class
+    }
+
+    @Override
+    protected void skewContainerUsage(String account, String container, long objects, long bytes) {
+        CounterSkew.add(CASSANDRA, account, container, 0, objects, bytes);
+    }
+
+    @Override
+    protected void skewAccountUsage(String account, long containers, long objects, long bytes) {
+        CounterSkew.add(CASSANDRA, account, null, containers, objects, bytes);
     }
 
     @AfterAll

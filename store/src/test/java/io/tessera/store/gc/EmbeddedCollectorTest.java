@@ -4,6 +4,7 @@ import com.codahale.metrics.MetricRegistry;
 import io.tessera.hashmap.BlockSize;
 import io.tessera.store.Durability;
 import io.tessera.store.Store;
+import io.tessera.store.embedded.CounterSkew;
 import io.tessera.store.embedded.EmbeddedStore;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,5 +16,15 @@ class EmbeddedCollectorTest extends CollectorTest {
     @Override
     protected Store openStore() {
         return EmbeddedStore.open(data, new BlockSize(BLOCK), Durability.RELAXED, new MetricRegistry());
+    }
+
+    @Override
+    protected void skewContainerUsage(String account, String container, long objects, long bytes) {
+        CounterSkew.add(store, account, container, 0, objects, bytes);
+    }
+
+    @Override
+    protected void skewAccountUsage(String account, long containers, long objects, long bytes) {
+        CounterSkew.add(store, account, null, containers, objects, bytes);
     }
 }

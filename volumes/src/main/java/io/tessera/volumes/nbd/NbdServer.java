@@ -15,6 +15,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -158,6 +159,7 @@ public final class NbdServer implements AutoCloseable {
             throw new IllegalArgumentException("one Unix socket at most");
         }
         Path path = u.path().toAbsolutePath();
+        secureFolder(path.getParent(), u.permissions());
         if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             if (!Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
                 // a socket is neither a file, a folder nor a link: anything else is not ours to remove
@@ -174,7 +176,6 @@ public final class NbdServer implements AutoCloseable {
             }
             Files.delete(path); // left by a server that did not close (kill -9): nobody listens on it
         }
-        Files.createDirectories(path.getParent());
         ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             ch.bind(UnixDomainSocketAddress.of(path), 64);
@@ -188,6 +189,41 @@ public final class NbdServer implements AutoCloseable {
         start("nbd-accept-unix", () -> acceptUnix(ch, path));
         log.info("NBD server on Unix socket {} (mode {}; {})", path,
                 java.nio.file.attribute.PosixFilePermissions.toString(u.permissions()), limits);
+    }
+
+    /**
+     * Makes the socket's folder one that only this user, and the socket's group if its mode gives the group
+     * access, may enter, before the bind: the socket is created with the process's umask and its mode is
+     * set just after, and in between nobody else must be able to connect. The folder must be a folder of
+     * this user (not a link: whoever owns the folder or the link can swap the socket for theirs). A mode
+     * with bits for other users is refused: every local user could then read and write every volume.
+     */
+    private static void secureFolder(Path folder, Set<PosixFilePermission> socketMode) throws IOException {
+        if (socketMode.contains(PosixFilePermission.OTHERS_READ) || socketMode.contains(PosixFilePermission.OTHERS_WRITE)
+                || socketMode.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+            throw new IOException("the NBD socket's mode " + PosixFilePermissions.toString(socketMode)
+                    + " lets other users connect (to every volume): use 0660 (owner and group) or 0600");
+        }
+        boolean group = socketMode.contains(PosixFilePermission.GROUP_READ) || socketMode.contains(PosixFilePermission.GROUP_WRITE);
+        Set<PosixFilePermission> mode = PosixFilePermissions.fromString(group ? "rwxr-x---" : "rwx------");
+        if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(folder.getParent());
+            try {
+                Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(mode));
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                // made meanwhile by someone else: checked below like any existing folder
+            }
+        }
+        if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(folder + " (the NBD socket's folder) is not a folder (a link or a file): not binding there");
+        }
+        java.nio.file.attribute.UserPrincipal owner = Files.getOwner(folder, LinkOption.NOFOLLOW_LINKS);
+        String me = System.getProperty("user.name");
+        if (!owner.getName().equals(me)) {
+            throw new IOException(folder + " (the NBD socket's folder) is owned by " + owner.getName() + ", not by "
+                    + me + ": its owner could replace the socket; use a folder of this user");
+        }
+        Files.setPosixFilePermissions(folder, mode); // umask-independent, and closes an existing wide-open folder
     }
 
     private static void start(String name, Runnable loop) {
