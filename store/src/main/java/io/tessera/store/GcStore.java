@@ -18,9 +18,10 @@ import java.util.Optional;
  * address: {@link BlockStore#putIfAbsent} on a condemned block clears it and answers "present",
  * {@link BlockStore#existing} reports condemned blocks as absent (so the caller stores them again,
  * clearing the mark), and {@link MapStore#put} of a condemned map clears it. Clearing and the
- * conditional delete are atomic with respect to each other (one lock stripe embedded; lightweight
- * transactions on one row in Cassandra), so of "an upload finds the block present" and "the collector
- * deletes it" exactly one happens first, and the other sees it (ARCHITECTURE invariant 3).
+ * conditional delete are ordered with respect to each other (one lock stripe embedded; in Cassandra
+ * write timestamps: the delete's tombstones are stamped at the condemnation and an upload that found the
+ * mark writes the content again above it), so an upload that finds a block present keeps it (ARCHITECTURE
+ * invariant 3).
  *
  * <p>Times are milliseconds since the epoch; a condemned time of 0 means "not condemned".
  */

@@ -2,7 +2,6 @@ package io.tessera.store.cassandra;
 
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
-import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -23,11 +22,14 @@ import java.util.stream.IntStream;
  *
  * <p>A put writes the content, then a small index row: the index row is the block's "published" mark.
  * Existence checks read only the index, so asking about a thousand 4 MiB blocks reads a thousand tiny
- * rows, never the blobs. The content write is idempotent (same key, same bytes), so racing writers and
- * driver retries are harmless; the index row is inserted by a lightweight transaction
- * ({@code IF NOT EXISTS}), so of racing writers exactly one is told it wrote the block and counts it.
- * The index row is also deleted by one, so every write to it carries a Paxos ballot timestamp and a
- * block stored again after a delete is never shadowed by the delete's tombstone.
+ * rows, never the blobs. Every write here is a plain write, no lightweight transaction (SCHEMA.md,
+ * Blocks): the content and index writes are idempotent (same key, same bytes), so racing writers and
+ * driver retries are harmless, and the collector orders itself against writers by write timestamps
+ * rather than by Paxos. It condemns a block with a write stamped at the condemnation and deletes it
+ * with tombstones stamped at that same instant, so a writer that finds a block condemned (or gone)
+ * and writes it again, content and index, always writes above the tombstones and survives them; the
+ * deletion of a block unreferenced since its condemnation and through a whole grace period is the
+ * collector's to decide (Sweep), not the timestamps'.
  */
 final class CassandraBlockStore implements BlockStore {
     private final Cql cql;
@@ -44,7 +46,7 @@ final class CassandraBlockStore implements BlockStore {
     private final PreparedStatement scanAfter;
     private final PreparedStatement condemn;
     private final PreparedStatement revive;
-    private final PreparedStatement deleteIndexIfCondemned;
+    private final PreparedStatement deleteIndexUpTo;
     private final PreparedStatement deleteContentUpTo;
     private final Timer putTimer;
     private final Timer getTimer;
@@ -54,20 +56,21 @@ final class CassandraBlockStore implements BlockStore {
         this.cql = cql;
         this.maxBlockBytes = maxBlockBytes;
         this.usage = usage;
-        insertContent = cql.prepare("INSERT INTO {ks}.blocks (hash, content) VALUES (?, ?)");
-        insertIndex = cql.prepare("INSERT INTO {ks}.block_index (hash, size) VALUES (?, ?) IF NOT EXISTS");
+        insertContent = cql.prepare("INSERT INTO {ks}.blocks (hash, content) VALUES (?, ?) USING TIMESTAMP ?");
+        // condemned = null: a write of the whole row, so a block stored again is no longer condemned
+        insertIndex = cql.prepare("INSERT INTO {ks}.block_index (hash, size, condemned) VALUES (?, ?, null)"
+                + " USING TIMESTAMP ?");
         selectIndex = cql.prepare("SELECT size, condemned FROM {ks}.block_index WHERE hash = ?");
         selectContent = cql.prepare("SELECT content FROM {ks}.blocks WHERE hash = ?");
-        deleteIndex = cql.prepare("DELETE FROM {ks}.block_index WHERE hash = ? IF EXISTS");
+        deleteIndex = cql.prepare("DELETE FROM {ks}.block_index WHERE hash = ?");
         deleteContent = cql.prepare("DELETE FROM {ks}.blocks WHERE hash = ?");
         selectEntry = cql.prepare("SELECT size, condemned, WRITETIME(size) AS written FROM {ks}.block_index WHERE hash = ?");
         scanFirst = cql.prepare("SELECT hash, size, condemned, WRITETIME(size) AS written FROM {ks}.block_index LIMIT ?");
         scanAfter = cql.prepare("SELECT hash, size, condemned, WRITETIME(size) AS written FROM {ks}.block_index"
                 + " WHERE token(hash) >= token(?) LIMIT ?");
-        // size >= 0: the row exists (an LWT UPDATE on a missing row would otherwise create one)
-        condemn = cql.prepare("UPDATE {ks}.block_index SET condemned = ? WHERE hash = ? IF size >= 0 AND condemned = null");
-        revive = cql.prepare("UPDATE {ks}.block_index SET condemned = null WHERE hash = ? IF condemned = ?");
-        deleteIndexIfCondemned = cql.prepare("DELETE FROM {ks}.block_index WHERE hash = ? IF condemned = ?");
+        condemn = cql.prepare("UPDATE {ks}.block_index USING TIMESTAMP ? SET condemned = ? WHERE hash = ?");
+        revive = cql.prepare("UPDATE {ks}.block_index SET condemned = null WHERE hash = ?");
+        deleteIndexUpTo = cql.prepare("DELETE FROM {ks}.block_index USING TIMESTAMP ? WHERE hash = ?");
         deleteContentUpTo = cql.prepare("DELETE FROM {ks}.blocks USING TIMESTAMP ? WHERE hash = ?");
         putTimer = metrics.timer(MetricRegistry.name("tessera.store.cassandra.blocks", "put"));
         getTimer = metrics.timer(MetricRegistry.name("tessera.store.cassandra.blocks", "get"));
@@ -82,29 +85,22 @@ final class CassandraBlockStore implements BlockStore {
         }
         try (Timer.Context ignored = putTimer.time()) {
             ByteBuffer key = ByteBuffer.wrap(hash.toBytes());
-            for (int attempt = 0; ; attempt++) {
-                Row index = indexRow(hash);
-                if (index == null || index.isNull("size")) {
-                    break;
-                }
-                if (index.isNull("condemned")) {
-                    return false; // the common case of deduplication: one small read, no transaction
-                }
-                // Condemned by the collector: clear the mark by LWT, exclusive with its conditional delete.
-                if (lwt(revive.bind(key, index.getLong("condemned")), "reviving block " + hash)) {
-                    return false;
-                }
-                if (attempt > 8) {
-                    throw new io.tessera.store.StoreUnavailableException("block " + hash + " keeps changing under the collector");
-                }
+            Row index = indexRow(hash);
+            boolean stored = index != null && !index.isNull("size");
+            if (stored && index.isNull("condemned")) {
+                return false; // the common case of deduplication: one small read
             }
-            cql.execute(insertContent.bind(key, ByteBuffer.wrap(content, off, len)).setIdempotent(true),
+            // Absent, or condemned by the collector: the content, then the whole index row, written again
+            // above any tombstone of the collector's (stamped at the condemnation), so both survive it.
+            long stamp = writeStamp(stored ? index.getLong("condemned") : 0);
+            cql.execute(insertContent.bind(key, ByteBuffer.wrap(content, off, len), stamp).setIdempotent(true),
                     "writing block " + hash);
-            Row applied = cql.execute(insertIndex.bind(key, len)
-                    .setSerialConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL), "indexing block " + hash).one();
-            if (applied != null && !applied.getBoolean("[applied]")) {
-                return false; // a racing writer published it first
+            cql.execute(insertIndex.bind(key, len, stamp).setIdempotent(true), "indexing block " + hash);
+            if (stored) {
+                return false; // revived: it was stored (and counted) already
             }
+            // Two puts racing to store one new block both count it: the physical counters may run a block
+            // ahead per such race (SCHEMA.md, Counters); nothing depends on them but reports.
             usage.addBlock(hash, 1, len);
             return true;
         }
@@ -156,12 +152,9 @@ final class CassandraBlockStore implements BlockStore {
         }
         ByteBuffer key = ByteBuffer.wrap(hash.toBytes());
         // Unpublish first: no one may learn that a block exists while its content is going away.
-        Row applied = cql.execute(deleteIndex.bind(key).setSerialConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL),
-                "unindexing block " + hash).one();
+        cql.execute(deleteIndex.bind(key).setIdempotent(true), "unindexing block " + hash);
         cql.execute(deleteContent.bind(key).setIdempotent(true), "deleting block " + hash);
-        if (applied == null || applied.getBoolean("[applied]")) {
-            usage.addBlock(hash, -1, -size.get()); // a block's size is fixed by its hash: no need to re-read
-        }
+        usage.addBlock(hash, -1, -size.get()); // a block's size is fixed by its hash: no need to re-read
     }
 
     @Override
@@ -177,11 +170,6 @@ final class CassandraBlockStore implements BlockStore {
     private Row indexRow(BlockHash hash) {
         return cql.execute(selectIndex.bind(ByteBuffer.wrap(hash.toBytes())).setIdempotent(true),
                 "looking up block " + hash).one();
-    }
-
-    private boolean lwt(com.datastax.oss.driver.api.core.cql.BoundStatement statement, String what) {
-        Row applied = cql.execute(statement.setSerialConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL), what).one();
-        return applied == null || applied.getBoolean("[applied]");
     }
 
     // ---- the collector's side (CassandraGcStore) ----
@@ -211,28 +199,45 @@ final class CassandraBlockStore implements BlockStore {
                 row.isNull("condemned") ? 0 : row.getLong("condemned"));
     }
 
-    boolean condemn(BlockHash hash, long atMillis) {
-        return lwt(condemn.bind(atMillis, ByteBuffer.wrap(hash.toBytes())), "condemning block " + hash);
+    /**
+     * The write timestamp of a put: now, and above a condemnation it read ({@code condemnedMillis}, 0 if
+     * none), so that this frontend's clock being behind the collector's cannot put the write under the
+     * tombstones the collector stamps at the condemnation. A block found gone was deleted with tombstones
+     * stamped at a condemnation at least a grace period old: far below now.
+     */
+    static long writeStamp(long condemnedMillis) {
+        return Math.max(io.tessera.store.Timestamp.now().micros(), condemnedMillis * 1000 + 1);
     }
 
+    /** Marks a block condemned at {@code atMillis}, with a write stamped at that instant. */
+    boolean condemn(BlockHash hash, long atMillis) {
+        cql.execute(condemn.bind(atMillis * 1000, atMillis, ByteBuffer.wrap(hash.toBytes())).setIdempotent(true),
+                "condemning block " + hash);
+        return true;
+    }
+
+    /** Clears the condemned mark of a block the collector found referenced again. */
     boolean revive(BlockHash hash, long condemnedMillis) {
-        return lwt(revive.bind(ByteBuffer.wrap(hash.toBytes()), condemnedMillis), "reviving block " + hash);
+        cql.execute(revive.bind(ByteBuffer.wrap(hash.toBytes())).setIdempotent(true), "reviving block " + hash);
+        return true;
     }
 
     /**
-     * Unpublishes the index row by LWT if it is still condemned at {@code condemnedMillis}, then deletes
-     * the content with a tombstone timestamped at the condemnation: older than any copy of the content a
-     * later upload writes (it saw the index row gone, so it writes after this), yet newer than the copy
-     * being collected (written before the grace period that preceded the condemnation).
+     * Deletes the block if it is still condemned at {@code condemnedMillis}: the index row, then the
+     * content, both with tombstones stamped at the condemnation. Older than any write of a put that found
+     * the block condemned or gone (it writes content and index again after it read that), yet newer than
+     * the copy being collected (written before the grace period that preceded the condemnation).
      */
     boolean deleteIfCondemned(BlockHash hash, long condemnedMillis) {
-        Optional<Integer> size = size(hash);
-        ByteBuffer key = ByteBuffer.wrap(hash.toBytes());
-        if (size.isEmpty() || !lwt(deleteIndexIfCondemned.bind(key, condemnedMillis), "unindexing block " + hash)) {
+        Row row = indexRow(hash);
+        if (row == null || row.isNull("size") || row.isNull("condemned") || row.getLong("condemned") != condemnedMillis) {
             return false;
         }
-        cql.execute(deleteContentUpTo.bind(condemnedMillis * 1000, key).setIdempotent(true), "deleting block " + hash);
-        usage.addBlock(hash, -1, -size.get());
+        ByteBuffer key = ByteBuffer.wrap(hash.toBytes());
+        long stamp = condemnedMillis * 1000;
+        cql.execute(deleteIndexUpTo.bind(stamp, key).setIdempotent(true), "unindexing block " + hash);
+        cql.execute(deleteContentUpTo.bind(stamp, key).setIdempotent(true), "deleting block " + hash);
+        usage.addBlock(hash, -1, -row.getInt("size"));
         return true;
     }
 

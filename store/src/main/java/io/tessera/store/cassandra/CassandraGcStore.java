@@ -14,7 +14,7 @@ import java.util.Optional;
  * {@link GcStore} over Cassandra (SCHEMA.md, The collector). Scans page through tables in token order
  * (a full-table read, paged, never an unbounded query); write times are Cassandra's own cell
  * timestamps ({@code WRITETIME}); the condemned mark is a column of the block index and map header
- * rows, written only by lightweight transactions, as every other write to those rows is.
+ * rows, written and deleted with timestamps stamped at the condemnation (SCHEMA.md, The collector).
  */
 final class CassandraGcStore implements GcStore {
     private final Cql cql;

@@ -25,6 +25,10 @@ import java.util.stream.IntStream;
  * group), so a partition never exceeds 2 MiB whatever the map's size; a 1 TiB volume in 4 KiB blocks is
  * 4096 such partitions. The header row in {@code maps} is written after every page: a map whose header
  * is missing does not exist, so a crash mid-put leaves only garbage, never a truncated map.
+ *
+ * <p>No write here is a lightweight transaction (SCHEMA.md, Maps): the collector condemns a header with a
+ * write stamped at the condemnation and deletes header and pages with tombstones stamped at that instant,
+ * and a put that finds the map condemned or gone writes pages and header again, above them.
  */
 final class CassandraMapStore implements MapStore {
     static final int PAGE_HASHES = 4096;
@@ -42,7 +46,7 @@ final class CassandraMapStore implements MapStore {
     private final PreparedStatement scanAfter;
     private final PreparedStatement condemn;
     private final PreparedStatement revive;
-    private final PreparedStatement deleteHeaderIfCondemned;
+    private final PreparedStatement deleteHeaderUpTo;
     private final PreparedStatement deleteGroupUpTo;
     private final Timer putTimer;
     private final Timer getTimer;
@@ -51,19 +55,19 @@ final class CassandraMapStore implements MapStore {
         this.cql = cql;
         this.storeBlockSize = storeBlockSize;
         selectHeader = cql.prepare("SELECT block_size, length, hash_count, condemned FROM {ks}.maps WHERE map_id = ?");
-        // Every write of a header is a lightweight transaction, so the collector's conditional delete
-        // (also one) and a put of the same map are ordered, whatever the frontends' clocks say.
-        insertHeader = cql.prepare("INSERT INTO {ks}.maps (map_id, block_size, length, hash_count) VALUES (?, ?, ?, ?)"
-                + " IF NOT EXISTS");
-        deleteHeader = cql.prepare("DELETE FROM {ks}.maps WHERE map_id = ? IF EXISTS");
+        // condemned = null: a write of the whole row, so a map stored again is no longer condemned
+        insertHeader = cql.prepare("INSERT INTO {ks}.maps (map_id, block_size, length, hash_count, condemned)"
+                + " VALUES (?, ?, ?, ?, null) USING TIMESTAMP ?");
+        deleteHeader = cql.prepare("DELETE FROM {ks}.maps WHERE map_id = ?");
         scanFirst = cql.prepare("SELECT map_id, length, condemned, WRITETIME(length) AS written FROM {ks}.maps LIMIT ?");
         scanAfter = cql.prepare("SELECT map_id, length, condemned, WRITETIME(length) AS written FROM {ks}.maps"
                 + " WHERE token(map_id) >= token(?) LIMIT ?");
-        condemn = cql.prepare("UPDATE {ks}.maps SET condemned = ? WHERE map_id = ? IF length >= 0 AND condemned = null");
-        revive = cql.prepare("UPDATE {ks}.maps SET condemned = null WHERE map_id = ? IF condemned = ?");
-        deleteHeaderIfCondemned = cql.prepare("DELETE FROM {ks}.maps WHERE map_id = ? IF condemned = ?");
+        condemn = cql.prepare("UPDATE {ks}.maps USING TIMESTAMP ? SET condemned = ? WHERE map_id = ?");
+        revive = cql.prepare("UPDATE {ks}.maps SET condemned = null WHERE map_id = ?");
+        deleteHeaderUpTo = cql.prepare("DELETE FROM {ks}.maps USING TIMESTAMP ? WHERE map_id = ?");
         deleteGroupUpTo = cql.prepare("DELETE FROM {ks}.map_pages USING TIMESTAMP ? WHERE map_id = ? AND page_group = ?");
-        insertPage = cql.prepare("INSERT INTO {ks}.map_pages (map_id, page_group, page, hashes) VALUES (?, ?, ?, ?)");
+        insertPage = cql.prepare("INSERT INTO {ks}.map_pages (map_id, page_group, page, hashes) VALUES (?, ?, ?, ?)"
+                + " USING TIMESTAMP ?");
         selectGroup = cql.prepare("SELECT page, hashes FROM {ks}.map_pages WHERE map_id = ? AND page_group = ?");
         deleteGroup = cql.prepare("DELETE FROM {ks}.map_pages WHERE map_id = ? AND page_group = ?");
         putTimer = metrics.timer(MetricRegistry.name("tessera.store.cassandra.maps", "put"));
@@ -80,31 +84,20 @@ final class CassandraMapStore implements MapStore {
         MapId id = MapId.of(map);
         try (Timer.Context ignored = putTimer.time()) {
             String key = id.key();
-            for (int attempt = 0; ; attempt++) {
-                Optional<Row> existing = header(key);
-                if (existing.isEmpty()) {
-                    break;
-                }
-                if (existing.get().isNull("condemned")) {
-                    return id; // content-addressed: an existing map is this very map
-                }
-                // Condemned by the collector: stored again by its address, so it is live again.
-                if (revive(id, existing.get().getLong("condemned"))) {
-                    return id;
-                }
-                if (attempt > 8) {
-                    throw new io.tessera.store.StoreUnavailableException("map " + key + " keeps changing under the collector");
-                }
+            Optional<Row> existing = header(key);
+            if (existing.isPresent() && existing.get().isNull("condemned")) {
+                return id; // content-addressed: an existing map is this very map
             }
+            // Absent, or condemned by the collector: pages and header written again, above its tombstones.
+            long stamp = CassandraBlockStore.writeStamp(existing.map(h -> h.getLong("condemned")).orElse(0L));
             List<BlockHash> hashes = map.hashes();
             cql.pipeline(IntStream.range(0, pageCount(hashes.size())).boxed().toList(),
-                    page -> cql.executeAsync(insertPage.bind(key, page / PAGES_PER_GROUP, page, encodePage(hashes, page))
+                    page -> cql.executeAsync(insertPage.bind(key, page / PAGES_PER_GROUP, page, encodePage(hashes, page), stamp)
                             .setIdempotent(true)),
                     "writing the pages of map " + key);
-            // Not applied means a racing put of the same map published it first: the same content.
-            cql.execute(insertHeader.bind(key, map.blockSize().bytes(), map.length(), (long) hashes.size())
-                    .setSerialConsistencyLevel(com.datastax.oss.driver.api.core.ConsistencyLevel.LOCAL_SERIAL),
-                    "publishing map " + key);
+            // A racing put of the same map writes the same header: idempotent.
+            cql.execute(insertHeader.bind(key, map.blockSize().bytes(), map.length(), (long) hashes.size(), stamp)
+                    .setIdempotent(true), "publishing map " + key);
             return id;
         }
     }
@@ -151,15 +144,16 @@ final class CassandraMapStore implements MapStore {
         Optional<Row> header = header(key);
         long count = header.map(h -> h.getLong("hash_count")).orElseGet(() -> storeBlockSize.blockCount(id.length()));
         // Unpublish first, then drop the pages: a reader sees the whole map or none of it.
-        cql.execute(deleteHeader.bind(key).setSerialConsistencyLevel(
-                com.datastax.oss.driver.api.core.ConsistencyLevel.LOCAL_SERIAL), "deleting map " + key);
+        cql.execute(deleteHeader.bind(key).setIdempotent(true), "deleting map " + key);
         cql.pipeline(IntStream.range(0, groupCount(pageCount(count))).boxed().toList(),
                 group -> cql.executeAsync(deleteGroup.bind(key, group).setIdempotent(true)),
                 "deleting the pages of map " + key);
     }
 
+    /** The header row; a row without a length (a condemnation that outlived a delete) is no header. */
     private Optional<Row> header(String key) {
-        return Optional.ofNullable(cql.execute(selectHeader.bind(key).setIdempotent(true), "reading map " + key).one());
+        return Optional.ofNullable(cql.execute(selectHeader.bind(key).setIdempotent(true), "reading map " + key).one())
+                .filter(r -> !r.isNull("length"));
     }
 
     static int pageCount(long hashes) {
@@ -220,34 +214,34 @@ final class CassandraMapStore implements MapStore {
         return out;
     }
 
+    /** Marks a map condemned at {@code atMillis}, with a write stamped at that instant. */
     boolean condemn(MapId id, long atMillis) {
-        return lwt(condemn.bind(atMillis, id.key()), "condemning map " + id.key());
+        cql.execute(condemn.bind(atMillis * 1000, atMillis, id.key()).setIdempotent(true), "condemning map " + id.key());
+        return true;
     }
 
+    /** Clears the condemned mark of a map the collector found referenced again. */
     boolean revive(MapId id, long condemnedMillis) {
-        return lwt(revive.bind(id.key(), condemnedMillis), "reviving map " + id.key());
+        cql.execute(revive.bind(id.key()).setIdempotent(true), "reviving map " + id.key());
+        return true;
     }
 
     /**
-     * Unpublishes the header by LWT if still condemned at {@code condemnedMillis}, then drops the pages
-     * with tombstones timestamped at the condemnation, so pages a later put writes again survive them.
+     * Deletes the map if it is still condemned at {@code condemnedMillis}: the header, then the pages, with
+     * tombstones stamped at the condemnation, so a header and pages a later put writes again survive them.
      */
     boolean deleteIfCondemned(MapId id, long condemnedMillis) {
         String key = id.key();
         Optional<Row> header = header(key);
-        if (header.isEmpty() || !lwt(deleteHeaderIfCondemned.bind(key, condemnedMillis), "unpublishing map " + key)) {
+        if (header.isEmpty() || header.get().isNull("condemned") || header.get().getLong("condemned") != condemnedMillis) {
             return false;
         }
+        long stamp = condemnedMillis * 1000;
+        cql.execute(deleteHeaderUpTo.bind(stamp, key).setIdempotent(true), "unpublishing map " + key);
         long count = header.get().getLong("hash_count");
         cql.pipeline(IntStream.range(0, groupCount(pageCount(count))).boxed().toList(),
-                group -> cql.executeAsync(deleteGroupUpTo.bind(condemnedMillis * 1000, key, group).setIdempotent(true)),
+                group -> cql.executeAsync(deleteGroupUpTo.bind(stamp, key, group).setIdempotent(true)),
                 "deleting the pages of map " + key);
         return true;
-    }
-
-    private boolean lwt(com.datastax.oss.driver.api.core.cql.BoundStatement statement, String what) {
-        Row applied = cql.execute(statement.setSerialConsistencyLevel(
-                com.datastax.oss.driver.api.core.ConsistencyLevel.LOCAL_SERIAL), what).one();
-        return applied == null || applied.getBoolean("[applied]");
     }
 }

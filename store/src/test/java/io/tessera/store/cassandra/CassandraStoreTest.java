@@ -205,6 +205,79 @@ class CassandraStoreTest {
         assertThat(store.blocks().existing(List.of(h))).containsExactly(h);
     }
 
+    /**
+     * Issue 12 (9): every new block and map header cost a lightweight transaction (Paxos: four round
+     * trips and three commit-log syncs on each replica). A plain put writes them with plain writes: no
+     * Paxos state exists for their partitions afterwards.
+     */
+    @Test
+    void aPlainPutOfANewBlockAndMapUsesNoLightweightTransaction() {
+        byte[] block = "a block stored by a plain put".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        BlockHash h = BlockHasher.hash(block);
+        assertThat(store.blocks().putIfAbsent(h, block, 0, block.length)).isTrue();
+        Hashmap map = new Hashmap(store.blockSize(), block.length, List.of(h));
+        MapId id = store.maps().put(map);
+        assertThat(store.maps().get(id)).contains(map);
+        assertThat(paxosRows("block_index", java.nio.ByteBuffer.wrap(h.toBytes()))).as("Paxos state of the block's index row")
+                .isZero();
+        assertThat(paxosRows("maps", java.nio.ByteBuffer.wrap(id.key().getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                .as("Paxos state of the map's header").isZero();
+        // The probe finds Paxos state where there is some: a container's creation is a compare-and-set.
+        store.metadata().createContainer("paxos-probe", "c", Timestamp.now(), Map.of());
+        assertThat(CASSANDRA.session().execute("SELECT cf_id FROM system.paxos WHERE cf_id = ? ALLOW FILTERING",
+                tableId("containers")).all()).isNotEmpty();
+    }
+
+    /** Rows of Paxos state (system.paxos) for one partition of one table of this keyspace. */
+    private static long paxosRows(String table, java.nio.ByteBuffer partitionKey) {
+        return CASSANDRA.session().execute("SELECT cf_id FROM system.paxos WHERE row_key = ? AND cf_id = ?", partitionKey,
+                tableId(table)).all().size();
+    }
+
+    private static java.util.UUID tableId(String table) {
+        return CASSANDRA.session().execute("SELECT id FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?",
+                CASSANDRA.keyspace(), table).one().getUuid("id");
+    }
+
+    /**
+     * The collector deletes a condemned block or map with tombstones stamped at the condemnation; a put
+     * that found it condemned writes it again above them, even when this frontend's clock is behind the
+     * collector's (here: the collector condemned 10 s "in the future"), and even when the collector's
+     * delete read the row before the put's write landed (its tombstones are then written after it).
+     */
+    @Test
+    void aPutThatRevivesACondemnedBlockOrMapSurvivesTheCollectorsTombstones() {
+        byte[] block = "a block condemned, then uploaded again".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        BlockHash h = BlockHasher.hash(block);
+        assertThat(store.blocks().putIfAbsent(h, block, 0, block.length)).isTrue();
+        Hashmap map = new Hashmap(store.blockSize(), block.length, List.of(h));
+        MapId id = store.maps().put(map);
+        long condemned = System.currentTimeMillis() + 10_000; // the collector's clock is ahead of ours
+        store.gc().condemnBlock(h, condemned);
+        store.gc().condemnMap(id, condemned);
+        assertThat(store.blocks().existing(List.of(h))).as("condemned: absent to uploads").isEmpty();
+
+        assertThat(store.blocks().putIfAbsent(h, block, 0, block.length)).as("revived, not newly stored").isFalse();
+        assertThat(store.maps().put(map)).isEqualTo(id);
+        // The delete as the collector makes it had it read the row before the revival landed:
+        String ks = CASSANDRA.keyspace();
+        long stamp = condemned * 1000;
+        java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(h.toBytes());
+        CASSANDRA.session().execute("DELETE FROM " + ks + ".block_index USING TIMESTAMP " + stamp + " WHERE hash = ?", key);
+        CASSANDRA.session().execute("DELETE FROM " + ks + ".blocks USING TIMESTAMP " + stamp + " WHERE hash = ?", key);
+        CASSANDRA.session().execute("DELETE FROM " + ks + ".maps USING TIMESTAMP " + stamp + " WHERE map_id = ?", id.key());
+        CASSANDRA.session().execute("DELETE FROM " + ks + ".map_pages USING TIMESTAMP " + stamp
+                + " WHERE map_id = ? AND page_group = 0", id.key());
+        // and as it makes it having read the row after: it finds the mark cleared and deletes nothing.
+        assertThat(store.gc().deleteBlockIfCondemned(h, condemned)).isFalse();
+        assertThat(store.gc().deleteMapIfCondemned(id, condemned)).isFalse();
+
+        assertThat(store.blocks().existing(List.of(h))).containsExactly(h);
+        assertThat(store.blocks().get(h).orElseThrow()).isEqualTo(block);
+        assertThat(store.maps().get(id)).contains(map);
+        assertThat(store.gc().block(h).orElseThrow().condemned()).isFalse();
+    }
+
     // ---- compare-and-set and last write wins ----
 
     @Test
