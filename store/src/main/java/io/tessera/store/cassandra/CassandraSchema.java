@@ -184,10 +184,10 @@ final class CassandraSchema {
                     .setIdempotent(true);
             ddlNode().ifPresent(statement::setNode);
             try {
-                AsyncResultSet rs = ddlWaits.execute(statement, text);
-                if (!rs.getExecutionInfo().isSchemaInAgreement()) {
-                    awaitAgreement();
-                }
+                ddlWaits.execute(statement, text);
+                // Asked here, not read from the answer's ExecutionInfo: with the driver's schema metadata
+                // off (CassandraStore#connect) the answer does not wait for agreement.
+                awaitAgreement();
                 return;
             } catch (StoreUnavailableException e) {
                 boolean timedOut = e.getCause() instanceof DriverTimeoutException || e.getCause() instanceof TimeoutException;
