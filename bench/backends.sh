@@ -8,6 +8,8 @@
 # Usage: bench/backends.sh
 # Environment (defaults in brackets):
 #   ROUNDS [3]  SMALL_SECONDS [10]  CONCURRENCY [16]  LARGE_SIZES [1GiB]
+#   WITH_SWIFT [0]        1: the reference OpenStack Swift all-in-one too (scripts/peers/swift-saio.sh, from
+#                         SWIFT_PORT [18080] on), in the same rounds, so the table also gives cassandra/swift
 #   TESSERA_PORT [8090]   the embedded server takes the first free HTTP port from here, the Cassandra
 #                         one the next free one; each server's NBD port is a free one of its own
 #   CASSANDRA_CONTACT_POINT [none]  host:port of a Cassandra that runs already (TESSERA_CASSANDRA_DC
@@ -36,7 +38,7 @@ mkdir -p "$OUT"
 RESULTS=$OUT/results.txt
 : > "$RESULTS"
 
-EMBEDDED_PID= CASSANDRA_TESSERA_PID= EMBEDDED_DATA= NODE_STARTED=
+EMBEDDED_PID= CASSANDRA_TESSERA_PID= EMBEDDED_DATA= NODE_STARTED= SWIFT_DATA=
 stop_pid() { # pid, name: SIGTERM, then SIGKILL after 20 s
   local pid=$1 name=$2
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
@@ -48,10 +50,12 @@ cleanup() {
   set +e
   stop_pid "$EMBEDDED_PID" tessera-embedded
   stop_pid "$CASSANDRA_TESSERA_PID" tessera-cassandra
+  [ -n "$SWIFT_DATA" ] && "$ROOT/scripts/peers/swift-saio.sh" stop "$SWIFT_DATA" >&2
   [ -n "$NODE_STARTED" ] && "$ROOT/bin/cassandra-local" stop >&2
   if [ "${KEEP_DATA:-0}" != 1 ]; then
     [ -n "$EMBEDDED_DATA" ] && rm -rf -- "$EMBEDDED_DATA"
     rm -rf -- "$TESSERA_CASSANDRA_RUN_DIR"
+    [ -n "$SWIFT_DATA" ] && rm -rf -- "$SWIFT_DATA"
   fi
 }
 trap cleanup EXIT
@@ -129,6 +133,17 @@ echo "# tessera: bin/tessera's default JVM options; conf/tessera.yaml (durabilit
   | tee -a "$OUT/run-info.txt" >&2
 
 declare -A ARGS
+TARGETS="tessera-embedded tessera-cassandra"
+if [ "${WITH_SWIFT:-0}" = 1 ]; then
+  SWIFT_DATA=$(mktemp -d "${TMPDIR:-/tmp}/swift-bench.XXXXXX")
+  log "starting Swift (all-in-one from port ${SWIFT_PORT:-18080} on, data in $SWIFT_DATA)"
+  SWIFT_PORT=${SWIFT_PORT:-18080} "$ROOT/scripts/peers/swift-saio.sh" start "$SWIFT_DATA" > "$OUT/swift-start.log" 2>&1 ||
+    { tail -n 30 "$OUT/swift-start.log" >&2; exit 1; }
+  SWIFT_AUTH_URL=$(sed -n 's/^SWIFT_AUTH_URL=//p' "$OUT/swift-start.log")
+  ARGS[swift]="--auth-url $SWIFT_AUTH_URL --server-pid $(cat "$SWIFT_DATA"/run/*.pid | paste -sd, -)"
+  TARGETS="$TARGETS swift"
+  echo "# swift: $(dpkg-query -W -f '${Version}' swift 2>/dev/null), proxy workers ${SWIFT_PROXY_WORKERS:-1}, durable (fsync before 201)" | tee -a "$OUT/run-info.txt" >&2
+fi
 # RSS of the cassandra target counts Tessera and the node (when the node is the benchmark's own).
 ARGS[tessera-embedded]="--auth-url http://127.0.0.1:$EMBEDDED_PORT/auth/v1.0 --server-pid $EMBEDDED_PID"
 ARGS[tessera-cassandra]="--auth-url http://127.0.0.1:$CASSANDRA_PORT/auth/v1.0 --server-pid $CASSANDRA_TESSERA_PID${NODE_PID:+,$NODE_PID}"
@@ -148,7 +163,7 @@ run_one() { # workload target round
 START=$(date +%s)
 for w in small large; do
   for r in $(seq 1 "$ROUNDS"); do
-    for t in tessera-embedded tessera-cassandra; do run_one "$w" "$t" "$r"; done
+    for t in $TARGETS; do run_one "$w" "$t" "$r"; done
   done
 done
 {
@@ -157,7 +172,7 @@ done
 } | tee -a "$OUT/run-info.txt" >&2
 
 echo
-echo "Medians of $ROUNDS rounds; ratio = cassandra/embedded (for ms and MiB lower is better). Raw lines: $RESULTS"
+echo "Medians of $ROUNDS rounds; ratio = cassandra/peer (for ms and MiB lower is better). Raw lines: $RESULTS"
 "${BENCH[@]}" table --subject tessera-cassandra "$RESULTS" | tee "$OUT/table.md"
 if grep -q "^# FAILED" "$RESULTS"; then exit 1; fi
 exit 0
