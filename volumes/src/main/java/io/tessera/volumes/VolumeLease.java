@@ -24,6 +24,14 @@ import java.util.function.LongSupplier;
  * server takes the lease only once it has expired by that server's clock. So as long as two servers'
  * clocks differ by less than the margin, the old holder has stopped before the new one starts. If they
  * differ by more, the store's fencing still refuses every write of the old generation after the take.
+ *
+ * <p>Reads: a holder serves reads from its map in memory, which a new holder's writes make stale, so it
+ * refuses reads too ({@link #check}) once it knows it is fenced or should: a write or sync of its
+ * generation was refused by the store, a renewal found the lease taken, or its own clock passed the
+ * self-fence time above. What this state costs per read is a volatile read and a clock read; the store
+ * is not asked. The window that remains: a holder that only reads while another takes its volume over
+ * (a handover) serves its old map until its next renewal (at most {@link Timing#renewEveryMillis}) or its
+ * next write, whichever comes first; after a take by expiry there is no window (it stopped before).
  */
 public final class VolumeLease {
     /**
@@ -110,9 +118,10 @@ public final class VolumeLease {
     }
 
     /**
-     * Throws 409 if this holder may no longer acknowledge writes: the lease was lost, or it could not be
-     * renewed and is within the margin of its expiry. Costs no store round trip (the store fences the
-     * writes themselves).
+     * Throws 409 if this holder may no longer acknowledge writes nor serve reads: the lease was lost (a
+     * write, sync or renewal found it taken), or it could not be renewed and is within the margin of its
+     * expiry. Costs no store round trip (the store fences the writes themselves); see the class comment
+     * for the window a read may still be served in.
      */
     public void check() {
         if (lost) {
