@@ -470,6 +470,104 @@ abstract class VolumeServiceContractTest {
         return out;
     }
 
+    /** Runs {@code call} on a new thread of that name (so a test can watch the thread itself). */
+    static <T> java.util.concurrent.FutureTask<T> startThread(String name, java.util.concurrent.Callable<T> call) {
+        java.util.concurrent.FutureTask<T> task = new java.util.concurrent.FutureTask<>(call);
+        Thread t = new Thread(task, name);
+        t.setDaemon(true);
+        t.start();
+        THREADS.put(task, t);
+        return task;
+    }
+
+    private static final Map<Future<?>, Thread> THREADS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Waits until {@code task} has finished or its thread is blocked entering a monitor that {@code owner}'s
+     * thread holds: a precise condition (the JVM reports who owns the lock), not a timing guess.
+     */
+    static void awaitDoneOrBlockedBy(Future<?> task, Future<?> owner) throws InterruptedException {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long waiter = THREADS.get(task).getId();
+        long holder = THREADS.get(owner).getId();
+        while (!task.isDone()) {
+            java.lang.management.ThreadInfo info = threads.getThreadInfo(waiter);
+            if (info != null && info.getThreadState() == Thread.State.BLOCKED && info.getLockOwnerId() == holder) {
+                return;
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    /**
+     * A delete and an attach of one volume on one server are exclusive (issue 11, review P2): an attach
+     * that comes while a delete is past its "open here?" check (held as it reads the lease row) waits
+     * for the delete, then finds no volume. It never opens a volume the delete then removes under it.
+     */
+    @Test
+    void anAttachDuringADeleteWaitsForItAndFindsNoVolume() throws Exception {
+        String name = prefix + "-da";
+        DelayedWrites held = new DelayedWrites(store);
+        try (VolumeService server = new VolumeService(held, "node-d", null)) {
+            server.create(ACCOUNT, name, 4L * bs, null);
+            held.leaseReads().next(1);
+            Future<Object> delete = startThread("deleter", () -> {
+                server.delete(ACCOUNT, name);
+                return null;
+            });
+            held.leaseReads().awaitHeld();
+            Future<VolumeIo> attach = startThread("attacher", () -> {
+                VolumeIo io = server.openVolume(ACCOUNT, name, false);
+                io.write(0, bytes(bs, 7), 0, bs, false);
+                io.flush();
+                return io;
+            });
+            awaitDoneOrBlockedBy(attach, delete);
+            held.release();
+            Throwable deleteFailure = failure(delete);
+            Throwable attachFailure = failure(attach);
+            boolean recordLeft = store.volumes().get(ACCOUNT, name).isPresent();
+            assertThat(attachFailure).as("the attach during the delete (delete failure: %s; record left: %s)",
+                    deleteFailure, recordLeft).isInstanceOf(VolumeException.class).hasMessageContaining("does not exist");
+            assertThat(deleteFailure).isNull();
+            assertThat(recordLeft).isFalse();
+        }
+    }
+
+    /**
+     * The other order: a delete that comes while an attach is taking the lease waits for the attach, then
+     * is refused (409, open on this server); the attached volume stays and keeps working.
+     */
+    @Test
+    void aDeleteDuringAnAttachWaitsForItAndIsRefused() throws Exception {
+        String name = prefix + "-ad";
+        DelayedWrites held = new DelayedWrites(store);
+        try (VolumeService server = new VolumeService(held, "node-d", null)) {
+            server.create(ACCOUNT, name, 4L * bs, null);
+            held.leaseReads().next(1);
+            Future<VolumeIo> attach = startThread("attacher", () -> server.openVolume(ACCOUNT, name, false));
+            held.leaseReads().awaitHeld();
+            Future<Object> delete = startThread("deleter", () -> {
+                server.delete(ACCOUNT, name);
+                return null;
+            });
+            awaitDoneOrBlockedBy(delete, attach);
+            held.release();
+            Throwable attachFailure = failure(attach);
+            Throwable deleteFailure = failure(delete);
+            boolean recordLeft = store.volumes().get(ACCOUNT, name).isPresent();
+            assertThat(attachFailure).as("the attach (delete failure: %s; record left: %s)", deleteFailure, recordLeft)
+                    .isNull();
+            assertThat(deleteFailure).as("the delete of a volume attached meanwhile").isInstanceOf(VolumeException.class)
+                    .hasMessageContaining("is open");
+            assertThat(recordLeft).isTrue();
+            try (VolumeIo io = attach.get()) {
+                io.write(0, bytes(bs, 7), 0, bs, false);
+                io.flush();
+            }
+        }
+    }
+
     /** Compares byte arrays, naming the first difference instead of printing both. */
     static void assertSameBytes(byte[] actual, byte[] expected, String what) {
         assertThat(actual.length).as(what + ": length").isEqualTo(expected.length);
