@@ -126,8 +126,10 @@ public final class VolumeLease {
                             + Math.max(0, (c.expiresAtMillis() - now + 999) / 1000) + " s); open it with the handover"
                             + " flag to move it (live migration)");
                 }
-                // Never below the old expiry: the store orders the generations' writes by it.
-                next = new Lease(holder.name(), Math.max(now, c.expiresAtMillis()) + timing.ttlMillis(), c.generation() + 1);
+                // One TTL from now, whatever came before: N takes in a row must not keep the volume from a
+                // take by expiry for N TTLs. The store orders the generations' writes on its own (Cassandra:
+                // a stamp floor above every stamp the old generation could use), not by this expiry.
+                next = new Lease(holder.name(), now + timing.ttlMillis(), c.generation() + 1);
             }
             if (store.casLease(volumeId, current.orElse(null), next)) {
                 VolumeLease taken;

@@ -47,6 +47,25 @@ class VolumeLeaseTest {
         return store.volumes().lease("vol-id").orElseThrow().expiresAtMillis() - clock.get();
     }
 
+    /**
+     * Issue 11, review P4: a take used to set the expiry to max(now, old expiry) + TTL, so N handovers in a
+     * row (or N opens and closes) pushed it N TTLs ahead, and a holder dying then kept its volume from
+     * everyone for N x 30 s. Every take now expires one TTL after it, whatever came before.
+     */
+    @Test
+    void repeatedHandoversDoNotPushTheLeaseExpiryFarIntoTheFuture() {
+        VolumeLease last = null;
+        for (int i = 0; i < 10; i++) {
+            last = take(i % 2 == 0 ? "a" : "b", true);
+        }
+        assertThat(last.generation()).isEqualTo(10);
+        assertThat(expiresIn()).as("ms until the lease expires after 10 handovers at one instant")
+                .isEqualTo(TIMING.ttlMillis());
+        last.release();
+        take("c", false).release();
+        assertThat(expiresIn()).as("after a release and another take").isEqualTo(TIMING.ttlMillis());
+    }
+
     /** Renewals never move the expiry back within a generation (the Cassandra store orders stamps by it). */
     @Test
     void aRenewalExtendsFromNowAndNeverShortens() {
