@@ -54,8 +54,8 @@ public final class VolumeLease {
     /**
      * A server process's identity in leases ({@link #name}, unique to the process instance: VolumeService)
      * and the leases it holds, by volume id: a lease is held from its take until it is released or found
-     * lost. {@link #acquire} refuses to take a lease this holder holds already, so no caller can fence a
-     * volume open in its own process by taking its lease again.
+     * lost. {@link #acquire} refuses to take again a live lease this holder holds, so no caller can fence
+     * a volume open in its own process by taking its lease again.
      */
     public static final class Holder {
         private final String name;
