@@ -121,7 +121,9 @@ public interface VolumeStore {
      * {@code expected} fences every {@link VolumeWriter} of the older generations before this returns.
      *
      * <p>Callers keep {@code expiresAtMillis} from going down within a generation (a release keeps it):
-     * the Cassandra backend orders the generations' writes by it (cassandra/SCHEMA.md, Volumes).
+     * the Cassandra backend bounds a generation's write stamps by it (cassandra/SCHEMA.md, Fencing). A new
+     * generation's expiry may be anything, lower than the old one's too (a take expires one TTL after it):
+     * the store keeps the order of the generations' writes on its own.
      */
     boolean casLease(String volumeId, Lease expected, Lease next);
 

@@ -160,9 +160,20 @@ public final class VolumeIo implements BlockDevice {
 
     // ---------------------------------------------------------------- reads
 
+    /**
+     * A volume's map in memory is only true while this server holds its lease: a holder that knows (or
+     * should know) it was fenced refuses to serve it ({@link VolumeLease#check}, no store round trip).
+     */
+    private void checkServing() {
+        if (lease != null) {
+            lease.check();
+        }
+    }
+
     @Override
     public void read(long offset, byte[] dest, int destOff, int len) {
         checkRange(offset, len);
+        checkServing();
         int pos = 0;
         while (pos < len) {
             long abs = offset + pos;
@@ -407,6 +418,7 @@ public final class VolumeIo implements BlockDevice {
     @Override
     public List<Extent> extents(long offset, long len, boolean one) {
         checkRange(offset, len);
+        checkServing();
         List<Extent> out = new ArrayList<>();
         long pos = offset;
         long end = offset + len;

@@ -9,6 +9,7 @@ import io.tessera.store.VolumeWriter;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -24,6 +25,14 @@ import java.util.function.LongSupplier;
  * server takes the lease only once it has expired by that server's clock. So as long as two servers'
  * clocks differ by less than the margin, the old holder has stopped before the new one starts. If they
  * differ by more, the store's fencing still refuses every write of the old generation after the take.
+ *
+ * <p>Reads: a holder serves reads from its map in memory, which a new holder's writes make stale, so it
+ * refuses reads too ({@link #check}) once it knows it is fenced or should: a write or sync of its
+ * generation was refused by the store, a renewal found the lease taken, or its own clock passed the
+ * self-fence time above. What this state costs per read is a volatile read and a clock read; the store
+ * is not asked. The window that remains: a holder that only reads while another takes its volume over
+ * (a handover) serves its old map until its next renewal (at most {@link Timing#renewEveryMillis}) or its
+ * next write, whichever comes first; after a take by expiry there is no window (it stopped before).
  */
 public final class VolumeLease {
     /**
@@ -42,16 +51,44 @@ public final class VolumeLease {
         }
     }
 
+    /**
+     * A server process's identity in leases ({@link #name}, unique to the process instance: VolumeService)
+     * and the leases it holds, by volume id: a lease is held from its take until it is released or found
+     * lost. {@link #acquire} refuses to take again a live lease this holder holds, so no caller can fence
+     * a volume open in its own process by taking its lease again.
+     */
+    public static final class Holder {
+        private final String name;
+        private final Map<String, VolumeLease> held = new ConcurrentHashMap<>();
+
+        public Holder(String name) {
+            this.name = name;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        boolean holds(String volumeId) {
+            return held.containsKey(volumeId);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
     private final VolumeStore store;
     private final String volumeId;
-    private final String holder;
+    private final Holder holder;
     private final Timing timing;
     private final LongSupplier clock;
     private final VolumeWriter writer;
     private volatile Lease lease;
     private volatile boolean lost;
 
-    private VolumeLease(VolumeStore store, String volumeId, String holder, Timing timing, LongSupplier clock,
+    private VolumeLease(VolumeStore store, String volumeId, Holder holder, Timing timing, LongSupplier clock,
                         Lease lease) {
         this.store = store;
         this.volumeId = volumeId;
@@ -63,35 +100,46 @@ public final class VolumeLease {
     }
 
     /**
-     * Takes the lease for {@code holder} (unique per server process): free, expired or already ours is
-     * taken; held by another holder is refused unless {@code handover}. Every take is a new generation, so
-     * whoever wrote under the old one is fenced by the store before this returns.
+     * Takes the lease for {@code holder}: free or expired is taken; held by another holder is refused
+     * unless {@code handover}; held by this holder is refused (409, in use) while a lease of this holder
+     * holds it, and taken otherwise (a release that failed left it behind). Every take is a new
+     * generation, so whoever wrote under the old one is fenced by the store before this returns. Callers
+     * serialize takes of one volume by one holder (VolumeService: its per-volume locks).
      */
-    public static VolumeLease acquire(VolumeStore store, String volumeId, String volumeName, String holder,
+    public static VolumeLease acquire(VolumeStore store, String volumeId, String volumeName, Holder holder,
                                       boolean handover, Timing timing, LongSupplier clock) {
         for (int attempt = 0; attempt < 5; attempt++) {
             long now = clock.getAsLong();
             Optional<Lease> current = store.lease(volumeId);
             Lease next;
             if (current.isEmpty()) {
-                next = new Lease(holder, now + timing.ttlMillis(), 1);
+                next = new Lease(holder.name(), now + timing.ttlMillis(), 1);
             } else {
                 Lease c = current.get();
-                if (!c.isFree(now) && !c.holder().equals(holder) && !handover) {
+                if (!c.isFree(now) && c.holder().equals(holder.name()) && holder.holds(volumeId)) {
+                    throw VolumeException.conflict("volume " + volumeName + " is in use on this server (open, or"
+                            + " being closed or deleted); a take of its lease here would fence its own users");
+                }
+                if (!c.isFree(now) && !c.holder().equals(holder.name()) && !handover) {
                     throw VolumeException.conflict("volume " + volumeName + " is open for writing on " + c.holder()
                             + " (lease generation " + c.generation() + ", expires in "
                             + Math.max(0, (c.expiresAtMillis() - now + 999) / 1000) + " s); open it with the handover"
                             + " flag to move it (live migration)");
                 }
-                // Never below the old expiry: the store orders the generations' writes by it.
-                next = new Lease(holder, Math.max(now, c.expiresAtMillis()) + timing.ttlMillis(), c.generation() + 1);
+                // One TTL from now, whatever came before: N takes in a row must not keep the volume from a
+                // take by expiry for N TTLs. The store orders the generations' writes on its own (Cassandra:
+                // a stamp floor above every stamp the old generation could use), not by this expiry.
+                next = new Lease(holder.name(), now + timing.ttlMillis(), c.generation() + 1);
             }
             if (store.casLease(volumeId, current.orElse(null), next)) {
+                VolumeLease taken;
                 try {
-                    return new VolumeLease(store, volumeId, holder, timing, clock, next);
+                    taken = new VolumeLease(store, volumeId, holder, timing, clock, next);
                 } catch (FencedException e) {
                     continue; // taken again between our take and our writer: try again
                 }
+                holder.held.put(volumeId, taken);
+                return taken;
             }
         }
         throw VolumeException.conflict("volume " + volumeName + ": its lease changed under us five times in a row");
@@ -110,9 +158,10 @@ public final class VolumeLease {
     }
 
     /**
-     * Throws 409 if this holder may no longer acknowledge writes: the lease was lost, or it could not be
-     * renewed and is within the margin of its expiry. Costs no store round trip (the store fences the
-     * writes themselves).
+     * Throws 409 if this holder may no longer acknowledge writes nor serve reads: the lease was lost (a
+     * write, sync or renewal found it taken), or it could not be renewed and is within the margin of its
+     * expiry. Costs no store round trip (the store fences the writes themselves); see the class comment
+     * for the window a read may still be served in.
      */
     public void check() {
         if (lost) {
@@ -131,13 +180,13 @@ public final class VolumeLease {
             return false;
         }
         Lease mine = lease;
-        Lease next = new Lease(holder, Math.max(clock.getAsLong() + timing.ttlMillis(), mine.expiresAtMillis()),
+        Lease next = new Lease(holder.name(), Math.max(clock.getAsLong() + timing.ttlMillis(), mine.expiresAtMillis()),
                 mine.generation());
         if (store.casLease(volumeId, mine, next)) {
             lease = next;
             return true;
         }
-        lost = true;
+        markLost();
         return false;
     }
 
@@ -145,13 +194,19 @@ public final class VolumeLease {
     public void release() {
         if (!lost) {
             Lease mine = lease;
-            lost = true;
+            markLost();
             store.casLease(volumeId, mine, new Lease("", mine.expiresAtMillis(), mine.generation()));
         }
     }
 
     public boolean isLost() {
         return lost;
+    }
+
+    /** From now on this lease refuses everything, and its holder no longer holds the volume through it. */
+    private void markLost() {
+        lost = true;
+        holder.held.remove(volumeId, this);
     }
 
     private VolumeException fenced() {
@@ -203,7 +258,7 @@ public final class VolumeLease {
             try {
                 call.run();
             } catch (FencedException e) {
-                lost = true;
+                markLost();
                 throw VolumeLease.this.fenced();
             }
         }

@@ -54,12 +54,17 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
     private final Store store;
     private final VolumeStore volumes;
     private final ContentMaps maps;
-    private final String holder;
+    private final VolumeLease.Holder holder;
     private final Hasher hasher;
     private final BlockCache blockCache;
     private final Attachments attachments;
     private final Map<String, Handle> open = new HashMap<>();
-    private final Object[] opening = new Object[64];
+    /**
+     * Striped by volume: held while a volume is opened (its lease taken, its map loaded), closed by its
+     * last user (flushed, its lease released) and deleted (checked not open here, its lease taken, its
+     * record removed), so these never interleave for one volume. Taken before {@code this}.
+     */
+    private final Object[] volumeLocks = new Object[64];
     private final VolumeLease.Timing leaseTiming;
     private final LongSupplier clock;
     private final ScheduledExecutorService renewer;
@@ -95,12 +100,13 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
         this.volumes = store.volumes();
         this.attachments = new Attachments(store);
         this.maps = new ContentMaps(store);
-        this.holder = node + "/" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.holder = new VolumeLease.Holder(
+                node + "/" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8));
         this.hasher = hasher;
         this.leaseTiming = leaseTiming;
         this.clock = clock;
-        for (int i = 0; i < opening.length; i++) {
-            opening[i] = new Object();
+        for (int i = 0; i < volumeLocks.length; i++) {
+            volumeLocks[i] = new Object();
         }
         this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "volume-lease-renewer");
@@ -118,7 +124,7 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
 
     /** This server's name in write leases: the node name, a slash, the process id and a random suffix. */
     public String holder() {
-        return holder;
+        return holder.name();
     }
 
     public Store store() {
@@ -237,24 +243,30 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
 
     /**
      * Deletes a volume nobody has open, and its attachment; its blocks become garbage for the collector.
+     * Open here is refused (409), and so is open elsewhere (the lease take); the check, the take and the
+     * delete hold the volume's lock, so no open of this server comes in between.
      * The attachment is keyed by the volume's id, so if its removal fails the row is unreachable garbage
      * (logged), never an attachment of a later volume of the same name.
      */
     public void delete(String account, String name) {
-        VolumeRecord r = get(account, name);
-        synchronized (this) {
-            if (open.containsKey(key(account, name))) {
-                throw VolumeException.conflict("volume " + name + " is open (attached) on this server");
+        String k = key(account, name);
+        VolumeRecord r;
+        synchronized (volumeLock(k)) {
+            r = get(account, name);
+            synchronized (this) {
+                if (open.containsKey(k)) {
+                    throw VolumeException.conflict("volume " + name + " is open (attached) on this server");
+                }
             }
-        }
-        VolumeLease lease = acquire(r.id(), name, false);
-        try {
-            if (!volumes.delete(account, name, r.version())) {
-                throw VolumeException.conflict("volume " + name + " changed meanwhile; try again");
+            VolumeLease lease = acquire(r.id(), name, false);
+            try {
+                if (!volumes.delete(account, name, r.version())) {
+                    throw VolumeException.conflict("volume " + name + " changed meanwhile; try again");
+                }
+                lease.writer().deleteOverlay(store.blockSize().blockCount(r.size()));
+            } finally {
+                lease.release();
             }
-            lease.writer().deleteOverlay(store.blockSize().blockCount(r.size()));
-        } finally {
-            lease.release();
         }
         try {
             attachments.forgetVolume(r.id());
@@ -316,6 +328,10 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
         return account + "/" + name;
     }
 
+    private Object volumeLock(String key) {
+        return volumeLocks[Math.floorMod(key.hashCode(), volumeLocks.length)];
+    }
+
     private VolumeMap loadMap(VolumeRecord r) {
         Hashmap parent = r.parentMap() == null ? null : maps.load(r.parentMap());
         return new VolumeMap(r.blockSize(), r.size(), parent,
@@ -328,12 +344,13 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
 
     /**
      * Opens a volume for reading and writing (taking or sharing this process's lease). Close it when done.
-     * Opens of one volume are serialized, so this process never takes a second lease of a volume it has open.
+     * Opens, last closes and deletes of one volume are serialized (its lock), so this process never takes
+     * a second lease of a volume it has open (and {@link VolumeLease#acquire} refuses to).
      */
     public VolumeIo openVolume(String account, String name, boolean handover) {
         checkName(name);
         String k = key(account, name);
-        synchronized (opening[Math.floorMod(k.hashCode(), opening.length)]) {
+        synchronized (volumeLock(k)) {
             synchronized (this) {
                 Handle h = open.get(k);
                 if (h != null && !h.io.lease().isLost()) {
@@ -362,25 +379,28 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
         }
     }
 
+    /** A user closed the volume; the last one flushes it and releases its lease, under the volume's lock. */
     private void release(String k, Handle h) {
-        VolumeIo io;
-        synchronized (this) {
-            if (--h.users > 0) {
-                return;
+        synchronized (volumeLock(k)) { // an open in between would find the lease still held here, and be refused
+            VolumeIo io;
+            synchronized (this) {
+                if (--h.users > 0) {
+                    return;
+                }
+                // A handle whose lease was lost may have been replaced by a newer one: leave that one alone.
+                open.remove(k, h);
+                io = h.io;
             }
-            // A handle whose lease was lost may have been replaced by a newer one: leave that one alone.
-            open.remove(k, h);
-            io = h.io;
-        }
-        try {
-            if (!io.lease().isLost()) {
-                io.syncAcknowledged();
+            try {
+                if (!io.lease().isLost()) {
+                    io.syncAcknowledged();
+                }
+            } catch (VolumeException e) {
+                log.warn("volume {}: the last flush at close was refused: {}", k, e.getMessage()); // fenced or expired
+            } finally {
+                io.lease().release();
+                log.info("volume {} closed", k);
             }
-        } catch (VolumeException e) {
-            log.warn("volume {}: the last flush at close was refused: {}", k, e.getMessage()); // fenced or expired
-        } finally {
-            io.lease().release();
-            log.info("volume {} closed", k);
         }
     }
 

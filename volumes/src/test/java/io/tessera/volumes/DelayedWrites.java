@@ -23,12 +23,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A store as one server sees it whose overlay and owned-block writes can be held in flight: after
  * {@code ownedWrites().next(n)} (or {@code entryWrites().next(n)}) the next n such writes of its fenced
  * writers wait, as if they had left the server but not yet reached the store, until {@link #release}.
- * {@link #failRenewals} cuts its lease renewals off. Everything else goes straight to the real store.
+ * {@link #failRenewals} cuts its lease renewals off; {@code leaseReads()} holds reads of lease rows the
+ * same way (a lease take reads the row first). Everything else goes straight to the real store.
  */
 final class DelayedWrites implements Store {
     private final Store real;
     private final Hold owned = new Hold();
     private final Hold entries = new Hold();
+    private final Hold leaseReads = new Hold();
 
     DelayedWrites(Store real) {
         this.real = real;
@@ -81,9 +83,15 @@ final class DelayedWrites implements Store {
         return entries;
     }
 
+    /** Reads of a lease row (the first step of every lease take). */
+    Hold leaseReads() {
+        return leaseReads;
+    }
+
     void release() {
         owned.release();
         entries.release();
+        leaseReads.release();
     }
 
     private volatile boolean renewalsFail;
@@ -149,6 +157,7 @@ final class DelayedWrites implements Store {
 
             @Override
             public Optional<Lease> lease(String volumeId) {
+                leaseReads.pass();
                 return v.lease(volumeId);
             }
 

@@ -393,6 +393,181 @@ abstract class VolumeServiceContractTest {
         assertSameBytes(Arrays.copyOf(readAfresh(name), bs), bytes(bs, 0xBB), "read afresh");
     }
 
+    /**
+     * After a handover the old holder must not serve its map in memory (issue 11, review P5): the new holder
+     * trimmed block 0 and wrote block 1, so the old map would hand the guest old bytes for both. Once its
+     * write was refused the old holder knows it is fenced: its reads and block status fail too (NBD EIO).
+     */
+    @Test
+    void aFencedHolderRefusesReadsAfterAHandover() {
+        String name = prefix + "-stale";
+        service.create(ACCOUNT, name, 4L * bs, null);
+        try (VolumeService newServer = new VolumeService(store, "node-b", null)) {
+            VolumeIo old = service.openVolume(ACCOUNT, name, false);
+            old.write(0, bytes(bs, 1), 0, bs, false);
+            old.flush();
+            VolumeIo taken = newServer.openVolume(ACCOUNT, name, true);
+            taken.trim(0, bs, false);                          // block 0: a zero entry now
+            taken.write(bs, bytes(bs, 2), 0, bs, false);       // block 1: a new owned block
+            taken.flush();
+            assertThatThrownBy(() -> old.write(0, bytes(10, 3), 0, 10, false)).isInstanceOf(VolumeException.class);
+            byte[] seen = new byte[2 * bs];
+            Throwable readFailure = null;
+            try {
+                old.read(0, seen, 0, seen.length);
+            } catch (RuntimeException e) {
+                readFailure = e;
+            }
+            assertThat(readFailure).as("a read by the fenced old holder (it read block 0 as %s and block 1 as %s; the"
+                    + " volume holds 0 and 2)", seen[0], seen[bs]).isInstanceOf(VolumeException.class)
+                    .hasMessageContaining("moved to another holder");
+            assertThatThrownBy(() -> old.extents(0, 2L * bs, false)).as("block status from the fenced holder's map")
+                    .isInstanceOf(VolumeException.class);
+            byte[] back = new byte[2 * bs];
+            taken.read(0, back, 0, back.length);
+            assertSameBytes(back, concat(new byte[bs], bytes(bs, 2)), "the new holder's reads");
+            taken.close();
+            old.close();
+        }
+    }
+
+    /**
+     * A holder that should know it is fenced refuses reads too, without a store round trip per read: once
+     * a renewal found the lease taken (the handover happened while it only read), and once its own clock
+     * passed its self-fence time (its lease may be taken by expiry from then on).
+     */
+    @Test
+    void aHolderRefusesReadsOnceARenewalFoundItFencedOrItsLeaseRanOut() {
+        String name = prefix + "-rd";
+        VolumeRecord r = service.create(ACCOUNT, name, 2L * bs, null);
+        byte[] some = new byte[100];
+        try (VolumeService newServer = new VolumeService(store, "node-b", null)) {
+            VolumeIo old = service.openVolume(ACCOUNT, name, false);
+            old.read(0, some, 0, some.length);
+            VolumeIo taken = newServer.openVolume(ACCOUNT, name, true);
+            assertThat(old.lease().renew()).as("the renewal after the handover (what the renewer runs)").isFalse();
+            assertThatThrownBy(() -> old.read(0, some, 0, some.length)).isInstanceOf(VolumeException.class)
+                    .hasMessageContaining("moved to another holder");
+            taken.close();
+            old.close();
+        }
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis());
+        VolumeLease.Timing timing = VolumeLease.Timing.DEFAULT;
+        try (VolumeService skewed = new VolumeService(store, "node-c", null, new MetricRegistry(), BlockCache.DEFAULT_BYTES,
+                     timing, clock::get);
+             VolumeIo v = skewed.openVolume(ACCOUNT, name, true)) {
+            v.read(0, some, 0, some.length);
+            // Not renewed since (the renewer runs every 10 s): its self-fence time comes.
+            clock.set(store.volumes().lease(r.id()).orElseThrow().expiresAtMillis() - timing.marginMillis());
+            assertThatThrownBy(() -> v.read(0, some, 0, some.length)).isInstanceOf(VolumeException.class)
+                    .hasMessageContaining("could not be renewed");
+        }
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** Runs {@code call} on a new thread of that name (so a test can watch the thread itself). */
+    static <T> java.util.concurrent.FutureTask<T> startThread(String name, java.util.concurrent.Callable<T> call) {
+        java.util.concurrent.FutureTask<T> task = new java.util.concurrent.FutureTask<>(call);
+        Thread t = new Thread(task, name);
+        t.setDaemon(true);
+        t.start();
+        THREADS.put(task, t);
+        return task;
+    }
+
+    private static final Map<Future<?>, Thread> THREADS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Waits until {@code task} has finished or its thread is blocked entering a monitor that {@code owner}'s
+     * thread holds: a precise condition (the JVM reports who owns the lock), not a timing guess.
+     */
+    static void awaitDoneOrBlockedBy(Future<?> task, Future<?> owner) throws InterruptedException {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long waiter = THREADS.get(task).getId();
+        long holder = THREADS.get(owner).getId();
+        while (!task.isDone()) {
+            java.lang.management.ThreadInfo info = threads.getThreadInfo(waiter);
+            if (info != null && info.getThreadState() == Thread.State.BLOCKED && info.getLockOwnerId() == holder) {
+                return;
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    /**
+     * A delete and an attach of one volume on one server are exclusive (issue 11, review P2): an attach
+     * that comes while a delete is past its "open here?" check (held as it reads the lease row) waits
+     * for the delete, then finds no volume. It never opens a volume the delete then removes under it.
+     */
+    @Test
+    void anAttachDuringADeleteWaitsForItAndFindsNoVolume() throws Exception {
+        String name = prefix + "-da";
+        DelayedWrites held = new DelayedWrites(store);
+        try (VolumeService server = new VolumeService(held, "node-d", null)) {
+            server.create(ACCOUNT, name, 4L * bs, null);
+            held.leaseReads().next(1);
+            Future<Object> delete = startThread("deleter", () -> {
+                server.delete(ACCOUNT, name);
+                return null;
+            });
+            held.leaseReads().awaitHeld();
+            Future<VolumeIo> attach = startThread("attacher", () -> {
+                VolumeIo io = server.openVolume(ACCOUNT, name, false);
+                io.write(0, bytes(bs, 7), 0, bs, false);
+                io.flush();
+                return io;
+            });
+            awaitDoneOrBlockedBy(attach, delete);
+            held.release();
+            Throwable deleteFailure = failure(delete);
+            Throwable attachFailure = failure(attach);
+            boolean recordLeft = store.volumes().get(ACCOUNT, name).isPresent();
+            assertThat(attachFailure).as("the attach during the delete (delete failure: %s; record left: %s)",
+                    deleteFailure, recordLeft).isInstanceOf(VolumeException.class).hasMessageContaining("does not exist");
+            assertThat(deleteFailure).isNull();
+            assertThat(recordLeft).isFalse();
+        }
+    }
+
+    /**
+     * The other order: a delete that comes while an attach is taking the lease waits for the attach, then
+     * is refused (409, open on this server); the attached volume stays and keeps working.
+     */
+    @Test
+    void aDeleteDuringAnAttachWaitsForItAndIsRefused() throws Exception {
+        String name = prefix + "-ad";
+        DelayedWrites held = new DelayedWrites(store);
+        try (VolumeService server = new VolumeService(held, "node-d", null)) {
+            server.create(ACCOUNT, name, 4L * bs, null);
+            held.leaseReads().next(1);
+            Future<VolumeIo> attach = startThread("attacher", () -> server.openVolume(ACCOUNT, name, false));
+            held.leaseReads().awaitHeld();
+            Future<Object> delete = startThread("deleter", () -> {
+                server.delete(ACCOUNT, name);
+                return null;
+            });
+            awaitDoneOrBlockedBy(delete, attach);
+            held.release();
+            Throwable attachFailure = failure(attach);
+            Throwable deleteFailure = failure(delete);
+            boolean recordLeft = store.volumes().get(ACCOUNT, name).isPresent();
+            assertThat(attachFailure).as("the attach (delete failure: %s; record left: %s)", deleteFailure, recordLeft)
+                    .isNull();
+            assertThat(deleteFailure).as("the delete of a volume attached meanwhile").isInstanceOf(VolumeException.class)
+                    .hasMessageContaining("is open");
+            assertThat(recordLeft).isTrue();
+            try (VolumeIo io = attach.get()) {
+                io.write(0, bytes(bs, 7), 0, bs, false);
+                io.flush();
+            }
+        }
+    }
+
     /** Compares byte arrays, naming the first difference instead of printing both. */
     static void assertSameBytes(byte[] actual, byte[] expected, String what) {
         assertThat(actual.length).as(what + ": length").isEqualTo(expected.length);

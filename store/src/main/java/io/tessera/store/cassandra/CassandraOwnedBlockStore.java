@@ -35,6 +35,7 @@ final class CassandraOwnedBlockStore implements OwnedBlockStore {
     private final int blockBytes;
     private final PreparedStatement insert;
     private final PreparedStatement selectRange;
+    private final PreparedStatement writeTimes;
     private final PreparedStatement deleteAll;
     private final ReentrantLock[] rowLocks = new ReentrantLock[ROW_LOCKS];
 
@@ -46,7 +47,8 @@ final class CassandraOwnedBlockStore implements OwnedBlockStore {
         }
         insert = cql.prepare("INSERT INTO {ks}.owned_chunks (id, chunk, data) VALUES (?, ?, ?) USING TIMESTAMP ?");
         selectRange = cql.prepare("SELECT chunk, data FROM {ks}.owned_chunks WHERE id = ? AND chunk >= ? AND chunk <= ?");
-        deleteAll = cql.prepare("DELETE FROM {ks}.owned_chunks WHERE id = ?");
+        writeTimes = cql.prepare("SELECT WRITETIME(data) AS written FROM {ks}.owned_chunks WHERE id = ?");
+        deleteAll = cql.prepare("DELETE FROM {ks}.owned_chunks USING TIMESTAMP ? WHERE id = ?");
     }
 
     private void check(BlockHash id, long offset, int len) {
@@ -135,12 +137,25 @@ final class CassandraOwnedBlockStore implements OwnedBlockStore {
         }
     }
 
+    /**
+     * Deletes every row of the block at a timestamp above all of theirs: a volume's writes may be stamped
+     * ahead of the clock (up to about one lease TTL after a take, SCHEMA.md, Fencing), and a delete
+     * stamped by the clock would not remove them. A write that lands later with a larger stamp (a fenced
+     * holder's, into a block nothing names any more) leaves a row the collector finds and frees again.
+     */
     @Override
     public void delete(BlockHash id) {
         if (!OwnedIds.isOwned(id)) {
             throw new IllegalArgumentException(id + " is not an owned id");
         }
-        cql.execute(deleteAll.bind(ByteBuffer.wrap(id.toBytes())).setIdempotent(true), "deleting owned block " + id);
+        ByteBuffer key = ByteBuffer.wrap(id.toBytes());
+        long stamp = System.currentTimeMillis() * 1000;
+        for (Row row : cql.execute(writeTimes.bind(key).setIdempotent(true), "reading owned block " + id).currentPage()) {
+            if (!row.isNull("written")) {
+                stamp = Math.max(stamp, row.getLong("written") + 1);
+            }
+        }
+        cql.execute(deleteAll.bind(stamp, key).setIdempotent(true), "deleting owned block " + id);
     }
 
     static List<String> ddl() {

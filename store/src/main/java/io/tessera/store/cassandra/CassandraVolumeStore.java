@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import io.tessera.hashmap.BlockHash;
 import io.tessera.store.FencedException;
 import io.tessera.store.MapId;
+import io.tessera.store.StoreUnavailableException;
 import io.tessera.store.Timestamp;
 import io.tessera.store.VolumeStore;
 import io.tessera.store.VolumeWriter;
@@ -28,11 +29,12 @@ import java.util.stream.LongStream;
  * written by LWT and read at LOCAL_SERIAL so a reader sees the outcome of any Paxos round in progress.
  *
  * <p>Fencing (SCHEMA.md, Volumes: fencing): every overlay and owned-block write of a {@link Writer} is
- * written {@code USING TIMESTAMP} a stamp in {@code [stamp_floor, expires)} of its lease generation, and a
- * new generation's {@code stamp_floor} is the old one's {@code expires}: a fenced write, however late it
- * lands, carries a smaller timestamp than anything the new holder writes and loses to it. After each
- * write the writer confirms (one LOCAL_SERIAL read shared by every write that completed before it began)
- * that its generation is still current, so the old holder's call fails instead of being acknowledged.
+ * written {@code USING TIMESTAMP} a stamp below its generation's {@link #stampCeiling} and at least its
+ * {@code stamp_floor}, and a new generation's {@code stamp_floor} is at least the old one's ceiling: a
+ * fenced write, however late it lands, carries a smaller timestamp than anything the new holder writes
+ * and loses to it. After each write the writer confirms (one LOCAL_SERIAL read shared by every write
+ * that completed before it began) that its generation is still current, so the old holder's call fails
+ * instead of being acknowledged.
  */
 final class CassandraVolumeStore implements VolumeStore {
     private final Cql cql;
@@ -64,6 +66,27 @@ final class CassandraVolumeStore implements VolumeStore {
      * 0 is where frontends before migration 8 kept them all, and is only drained now ({@link #hashJobs}).
      */
     static final int HASH_JOB_SHARDS = 16;
+
+    /**
+     * Write stamps every generation may use above its floor even when its expiry is not above it (a take
+     * right after another's, which expires one TTL after it as the old one did): 0.1 s of clock, 100,000
+     * writes before its first renewal raises its expiry. Each take within 0.1 s of the one before pushes
+     * the stamps at most this much further ahead of the clock (SCHEMA.md, Fencing).
+     */
+    static final long STAMP_ROOM_MICROS = 100_000;
+
+    /**
+     * The stamps of a generation are below this (micros): its expiry, which never goes down within it,
+     * or {@link #STAMP_ROOM_MICROS} above its floor. The writer and the next take compute it from the same
+     * row, the next take from its latest state: so the next floor is above every stamp the writer used.
+     */
+    static long stampCeiling(long floorMicros, long expiresMillis) {
+        return Math.max(floorMicros + STAMP_ROOM_MICROS, expiresMillis * 1000);
+    }
+
+    private static long floorOf(Row lease) {
+        return lease.isNull("stamp_floor") ? 0 : lease.getLong("stamp_floor");
+    }
 
     static List<String> ddl() {
         return List.of(
@@ -251,13 +274,14 @@ final class CassandraVolumeStore implements VolumeStore {
                     "renewing lease of " + volumeId).one());
         }
         // A new generation: its writes start above every stamp the old generation may have used (all are
-        // below its expiry, which never went down within it). stamp_floor changes only with the generation,
-        // so the condition on the generation covers the floor just read.
+        // below its ceiling) and no lower than the clock. The ceiling comes from the old floor and expiry,
+        // the expiry just compared (it never went down within the generation) and the floor, which changes
+        // only with the generation, so the condition on the generation covers it.
         Row row = readFence(volumeId);
         if (row == null || !expected.equals(leaseOf(row))) {
             return false;
         }
-        long floor = Math.max(row.isNull("stamp_floor") ? 0 : row.getLong("stamp_floor"), expected.expiresAtMillis() * 1000);
+        long floor = Math.max(stampCeiling(floorOf(row), expected.expiresAtMillis()), System.currentTimeMillis() * 1000);
         return applied(cql.execute(serial(moveLease.bind(next.holder(), next.expiresAtMillis(), next.generation(), floor,
                 volumeId, expected.holder(), expected.expiresAtMillis(), expected.generation())),
                 "moving lease of " + volumeId).one());
@@ -278,8 +302,7 @@ final class CassandraVolumeStore implements VolumeStore {
         if (row == null || row.getLong("generation") != generation) {
             throw fenced(volumeId, generation, row == null ? 0 : row.getLong("generation"));
         }
-        long floor = row.isNull("stamp_floor") ? 0 : row.getLong("stamp_floor");
-        return new Writer(volumeId, generation, floor, row.getLong("expires") * 1000);
+        return new Writer(volumeId, generation, floorOf(row), row.getLong("expires"));
     }
 
     private static FencedException fenced(String volumeId, long generation, long current) {
@@ -294,18 +317,21 @@ final class CassandraVolumeStore implements VolumeStore {
     private final class Writer implements VolumeWriter {
         private final String volumeId;
         private final long generation;
+        private final long floor;
         private final AtomicLong lastStamp;
+        /** {@link #stampCeiling} of the latest lease row seen; only goes up. */
         private volatile long ceiling;
         private volatile boolean fenced;
         /** The next confirmation, not yet started, that new callers join; guarded by {@code this}. */
         private CompletableFuture<Void> nextRound;
         private boolean roundRunning;
 
-        Writer(String volumeId, long generation, long floor, long ceiling) {
+        Writer(String volumeId, long generation, long floor, long expiresMillis) {
             this.volumeId = volumeId;
             this.generation = generation;
+            this.floor = floor;
             this.lastStamp = new AtomicLong(floor - 1);
-            this.ceiling = ceiling;
+            this.ceiling = stampCeiling(floor, expiresMillis);
         }
 
         @Override
@@ -318,15 +344,20 @@ final class CassandraVolumeStore implements VolumeStore {
             return generation;
         }
 
-        /** The next write timestamp: the clock, but above the floor and the last one, and below the lease's expiry. */
+        /** The next write timestamp: the clock, but above the floor and the last one, and below the ceiling. */
         private long stamp() {
             long now = System.currentTimeMillis() * 1000;
             long s = lastStamp.updateAndGet(last -> Math.max(last + 1, now));
             if (s >= ceiling) {
                 confirm(); // the lease may have been renewed since we last looked
-                if (s >= ceiling) {
+                if (s >= ceiling && now >= ceiling) {
                     throw new FencedException("volume " + volumeId + ": lease generation " + generation
                             + " has expired (not renewed); its writes are refused");
+                }
+                if (s >= ceiling) { // the stamps ran ahead of the clock; a renewal raises the ceiling
+                    throw new StoreUnavailableException("volume " + volumeId + ": lease generation " + generation
+                            + " has used every write stamp below its expiry (it was taken right after the one"
+                            + " before); writes resume once its lease is renewed");
                 }
             }
             return s;
@@ -376,7 +407,7 @@ final class CassandraVolumeStore implements VolumeStore {
                                 fenced = true;
                                 round.completeExceptionally(fenced(volumeId, generation, current));
                             } else {
-                                ceiling = Math.max(ceiling, row.getLong("expires") * 1000);
+                                ceiling = Math.max(ceiling, stampCeiling(floor, row.getLong("expires")));
                                 round.complete(null);
                             }
                         }
