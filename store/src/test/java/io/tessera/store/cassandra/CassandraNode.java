@@ -95,10 +95,14 @@ final class CassandraNode implements ExtensionContext.Store.CloseableResource {
         Path runDir = runDirSetting != null ? Path.of(runDirSetting) : root.resolve("data/cassandra");
         Path log = Path.of(System.getProperty("user.dir"), "target", "cassandra-local.log");
         boolean alreadyUp = run(script, root, log, 1, "status").lines().anyMatch(l -> l.startsWith("node1 ") && l.endsWith(" up"));
+        // Only the JVM whose start launched the node stops it: another test JVM may have started it
+        // between our status and our start (the launcher then leaves it alone and says so).
+        boolean startedHere = false;
         if (!alreadyUp) {
             System.out.println("[cassandra] starting a node with " + script + " (log: " + log + ")");
             long t0 = System.nanoTime();
-            run(script, root, log, LAUNCH_TIMEOUT_MINUTES, "start", "--nodes", "1");
+            String out = run(script, root, log, LAUNCH_TIMEOUT_MINUTES, "start", "--nodes", "1");
+            startedHere = out.lines().anyMatch(l -> l.contains("starting node1 on"));
             System.out.printf("[cassandra] node up in %d s%n", (System.nanoTime() - t0) / 1_000_000_000);
         }
         String contactPoint = null;
@@ -118,8 +122,8 @@ final class CassandraNode implements ExtensionContext.Store.CloseableResource {
             throw new IllegalStateException(runDir.resolve("cassandra.env") + " names no TESSERA_TEST_CASSANDRA");
         }
         boolean keep = "1".equals(setting("TESSERA_TEST_CASSANDRA_KEEP"));
-        Runnable stop = alreadyUp || keep ? null : () -> run(script, root, log, 2, "stop", "--node", "1");
-        return new CassandraNode(contactPoint, dc, alreadyUp ? "bin/cassandra-local, already running" : "bin/cassandra-local", stop);
+        Runnable stop = !startedHere || keep ? null : () -> run(script, root, log, 2, "stop", "--node", "1");
+        return new CassandraNode(contactPoint, dc, startedHere ? "bin/cassandra-local" : "bin/cassandra-local, already running", stop);
     }
 
     /** Runs the launcher with no stdin; returns its output, or throws with the output's tail if it fails. */
