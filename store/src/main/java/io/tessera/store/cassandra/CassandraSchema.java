@@ -185,8 +185,8 @@ final class CassandraSchema {
             ddlNode().ifPresent(statement::setNode);
             try {
                 ddlWaits.execute(statement, text);
-                // Asked here, not read from the answer's ExecutionInfo: with the driver's schema metadata
-                // off (CassandraStore#connect) the answer does not wait for agreement.
+                // Asked again even when the answer says the nodes agree: a cheap query, and the next
+                // statement may go to any node.
                 awaitAgreement();
                 return;
             } catch (StoreUnavailableException e) {

@@ -122,10 +122,10 @@ public final class CassandraStore implements Store {
                 .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, config.schemaTimeout())
                 .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, config.schemaTimeout())
                 .withStringList(DefaultDriverOption.METADATA_SCHEMA_REFRESHED_KEYSPACES, List.of(config.keyspace()))
-                // Nothing here reads the driver's schema metadata, and each DDL statement's answer waited for
-                // its refresh, debounced by a 1 s window: a keyspace's ~30 statements took 36 s. Schema
-                // agreement is still checked after every DDL statement (CassandraSchema#ddl).
-                .withBoolean(DefaultDriverOption.METADATA_SCHEMA_ENABLED, false)
+                // Each DDL statement's answer waits for the schema refresh that follows it, debounced by a
+                // window of 1 s by default: a keyspace's ~30 statements took 36 s. Statements here come one
+                // at a time, so there is nothing to coalesce: a short window.
+                .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, Duration.ofMillis(10))
                 // A node (or the whole cluster) that comes back is found within 10 s, not the default 60.
                 .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofSeconds(1))
                 .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(10))
