@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * take part, and none of them waits for another client:
  * <ul>
  *   <li>this connection's reader (the thread that runs {@link #run()}) reads requests in order. Before it
- *       reads a WRITE's payload or lets a READ run, it takes the request's bytes from the process-wide
- *       {@link PayloadBudget} and a slot among this connection's {@link #MAX_IN_FLIGHT} requests in flight;
- *       when either is used up it stops reading, which pushes back on the client through TCP;</li>
+ *       reads a WRITE's payload or lets a READ run, it takes a slot among this connection's
+ *       {@link #MAX_IN_FLIGHT} requests in flight and the request's bytes from its {@link PayloadBudget.Share
+ *       share} of the process-wide budget (its own cap first, then the shared pool); when its slots or its
+ *       cap are used up it stops reading, which pushes back on this client through TCP and on no other;</li>
  *   <li>the server's shared workers run the requests against the device (replies may come out of
  *       order, as NBD allows) and queue each reply here; queueing never blocks, and the queue can not
  *       grow beyond the slots;</li>
@@ -70,7 +71,7 @@ final class NbdConnection implements Runnable {
     private boolean metaContext;
     private BlockDevice device;
 
-    private final Semaphore reserve = PayloadBudget.reserve();
+    private final PayloadBudget.Share share;
     private final Semaphore slots = new Semaphore(MAX_IN_FLIGHT);
     /** Requests handed to the workers and not yet finished with the device. */
     private int running;
@@ -95,6 +96,7 @@ final class NbdConnection implements Runnable {
         this.onEnd = onEnd;
         this.workers = workers;
         this.budget = budget;
+        this.share = budget.share();
         this.limits = limits;
         this.handshakeDeadline = System.nanoTime() + limits.handshakeTimeout().toNanos();
     }
@@ -656,7 +658,7 @@ final class NbdConnection implements Runnable {
                 }
             }
             long bytes = type == CMD_WRITE ? length : type == CMD_READ && length <= MAX_PAYLOAD ? 28 + length : 0;
-            PayloadBudget.Grant grant = budget.take(reserve, bytes, () -> closed);
+            PayloadBudget.Grant grant = budget.take(share, bytes, () -> closed);
             if (grant == null) {
                 slots.release();
                 return;

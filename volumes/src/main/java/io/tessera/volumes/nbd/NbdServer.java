@@ -114,7 +114,7 @@ public final class NbdServer implements AutoCloseable {
         this.access = access;
         this.metrics = metrics;
         this.limits = limits;
-        this.budget = new PayloadBudget(limits.payloadBudgetBytes());
+        this.budget = new PayloadBudget(limits);
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("the NBD server needs a listener");
         }
