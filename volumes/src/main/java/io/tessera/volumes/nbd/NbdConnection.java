@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +35,10 @@ import org.slf4j.LoggerFactory;
  *       {@link #MAX_IN_FLIGHT} requests in flight and the request's bytes from its {@link PayloadBudget.Share
  *       share} of the process-wide budget (its own cap first, then the shared pool); when its slots or its
  *       cap are used up it stops reading, which pushes back on this client through TCP and on no other;</li>
- *   <li>the server's shared workers run the requests against the device (replies may come out of
- *       order, as NBD allows) and queue each reply here; queueing never blocks, and the queue can not
- *       grow beyond the slots;</li>
+ *   <li>the server's shared workers run the requests against the device, at most
+ *       {@link NbdWorkers#PER_DEVICE} of one device at once, the others waiting in the device's lane
+ *       (replies may come out of order, as NBD allows), and queue each reply here; queueing never
+ *       blocks, and the queue can not grow beyond the slots;</li>
  *   <li>this connection's sender writes the queued replies (each reply, header and payload, one array,
  *       batched into one flush when several are ready) and then gives their slots and bytes back.</li>
  * </ul>
@@ -59,7 +59,9 @@ final class NbdConnection implements Runnable {
     private final ExportResolver exports;
     private final ExportAccess access;
     private final Consumer<NbdConnection> onEnd;
-    private final Executor workers;
+    private final NbdWorkers workers;
+    /** The device's lane onto the shared workers, once attached (the reader's: set and closed by it). */
+    private NbdWorkers.Lane lane;
     private final NbdMetrics metrics;
     private final PayloadBudget budget;
     private final NbdLimits limits;
@@ -87,7 +89,7 @@ final class NbdConnection implements Runnable {
     private final CountDownLatch ended = new CountDownLatch(1);
 
     NbdConnection(NbdLink link, String name, ExportResolver exports, ExportAccess access, Consumer<NbdConnection> onEnd,
-                  Executor workers, PayloadBudget budget, NbdLimits limits, NbdMetrics metrics) {
+                  NbdWorkers workers, PayloadBudget budget, NbdLimits limits, NbdMetrics metrics) {
         this.link = link;
         this.access = access;
         this.name = name;
@@ -174,6 +176,7 @@ final class NbdConnection implements Runnable {
             in = new DataInputStream(new BufferedInputStream(link.in(), 64 * 1024));
             out = link.out();
             if (handshake()) {
+                lane = workers.lane(device);
                 attached = true;
                 sender = new Thread(this::sendLoop, name + "-send");
                 sender.setDaemon(true);
@@ -230,6 +233,10 @@ final class NbdConnection implements Runnable {
         }
         close();
         closeDevice();
+        if (lane != null) {
+            lane.close();
+            lane = null;
+        }
     }
 
     /**
@@ -682,7 +689,7 @@ final class NbdConnection implements Runnable {
                 throw e;
             }
             try {
-                workers.execute(() -> run(r));
+                lane.execute(() -> run(r));
             } catch (RuntimeException e) {
                 done(r, null);
                 throw e;

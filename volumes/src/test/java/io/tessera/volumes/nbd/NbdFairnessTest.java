@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Issue 11 (4): a misbehaving client delays no one else. One that stops reading its replies holds at most
- * its connection's share of the payload budget.
+ * Issue 11 (4): a misbehaving client delays no one else. A client that stops reading its replies holds at
+ * most its connection's share of the payload budget. (A volume whose writes block takes only a few of the
+ * shared workers: SnapshotStallsOnlyItsVolumeTest, with a snapshot's real lock.)
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class NbdFairnessTest {
