@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -32,12 +31,14 @@ import org.slf4j.LoggerFactory;
  * take part, and none of them waits for another client:
  * <ul>
  *   <li>this connection's reader (the thread that runs {@link #run()}) reads requests in order. Before it
- *       reads a WRITE's payload or lets a READ run, it takes the request's bytes from the process-wide
- *       {@link PayloadBudget} and a slot among this connection's {@link #MAX_IN_FLIGHT} requests in flight;
- *       when either is used up it stops reading, which pushes back on the client through TCP;</li>
- *   <li>the server's shared workers run the requests against the device (replies may come out of
- *       order, as NBD allows) and queue each reply here; queueing never blocks, and the queue can not
- *       grow beyond the slots;</li>
+ *       reads a WRITE's payload or lets a READ run, it takes a slot among this connection's
+ *       {@link #MAX_IN_FLIGHT} requests in flight and the request's bytes from its {@link PayloadBudget.Share
+ *       share} of the process-wide budget (its own cap first, then the shared pool); when its slots or its
+ *       cap are used up it stops reading, which pushes back on this client through TCP and on no other;</li>
+ *   <li>the server's shared workers run the requests against the device, at most
+ *       {@link NbdWorkers#PER_DEVICE} of one device at once, the others waiting in the device's lane
+ *       (replies may come out of order, as NBD allows), and queue each reply here; queueing never
+ *       blocks, and the queue can not grow beyond the slots;</li>
  *   <li>this connection's sender writes the queued replies (each reply, header and payload, one array,
  *       batched into one flush when several are ready) and then gives their slots and bytes back.</li>
  * </ul>
@@ -58,7 +59,9 @@ final class NbdConnection implements Runnable {
     private final ExportResolver exports;
     private final ExportAccess access;
     private final Consumer<NbdConnection> onEnd;
-    private final Executor workers;
+    private final NbdWorkers workers;
+    /** The device's lane onto the shared workers, once attached (the reader's: set and closed by it). */
+    private NbdWorkers.Lane lane;
     private final NbdMetrics metrics;
     private final PayloadBudget budget;
     private final NbdLimits limits;
@@ -70,7 +73,7 @@ final class NbdConnection implements Runnable {
     private boolean metaContext;
     private BlockDevice device;
 
-    private final Semaphore reserve = PayloadBudget.reserve();
+    private final PayloadBudget.Share share;
     private final Semaphore slots = new Semaphore(MAX_IN_FLIGHT);
     /** Requests handed to the workers and not yet finished with the device. */
     private int running;
@@ -86,7 +89,7 @@ final class NbdConnection implements Runnable {
     private final CountDownLatch ended = new CountDownLatch(1);
 
     NbdConnection(NbdLink link, String name, ExportResolver exports, ExportAccess access, Consumer<NbdConnection> onEnd,
-                  Executor workers, PayloadBudget budget, NbdLimits limits, NbdMetrics metrics) {
+                  NbdWorkers workers, PayloadBudget budget, NbdLimits limits, NbdMetrics metrics) {
         this.link = link;
         this.access = access;
         this.name = name;
@@ -95,6 +98,7 @@ final class NbdConnection implements Runnable {
         this.onEnd = onEnd;
         this.workers = workers;
         this.budget = budget;
+        this.share = budget.share();
         this.limits = limits;
         this.handshakeDeadline = System.nanoTime() + limits.handshakeTimeout().toNanos();
     }
@@ -172,6 +176,7 @@ final class NbdConnection implements Runnable {
             in = new DataInputStream(new BufferedInputStream(link.in(), 64 * 1024));
             out = link.out();
             if (handshake()) {
+                lane = workers.lane(device);
                 attached = true;
                 sender = new Thread(this::sendLoop, name + "-send");
                 sender.setDaemon(true);
@@ -228,6 +233,10 @@ final class NbdConnection implements Runnable {
         }
         close();
         closeDevice();
+        if (lane != null) {
+            lane.close();
+            lane = null;
+        }
     }
 
     /**
@@ -656,7 +665,7 @@ final class NbdConnection implements Runnable {
                 }
             }
             long bytes = type == CMD_WRITE ? length : type == CMD_READ && length <= MAX_PAYLOAD ? 28 + length : 0;
-            PayloadBudget.Grant grant = budget.take(reserve, bytes, () -> closed);
+            PayloadBudget.Grant grant = budget.take(share, bytes, () -> closed);
             if (grant == null) {
                 slots.release();
                 return;
@@ -680,7 +689,7 @@ final class NbdConnection implements Runnable {
                 throw e;
             }
             try {
-                workers.execute(() -> run(r));
+                lane.execute(() -> run(r));
             } catch (RuntimeException e) {
                 done(r, null);
                 throw e;

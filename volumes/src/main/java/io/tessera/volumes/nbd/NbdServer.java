@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,11 +39,13 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * An export is served only to a client the {@link ExportAccess} allows (the REST API's attachments).
  *
- * <p>Each connection has a reader and (once attached) a sender thread; a shared pool of 16 workers runs
- * the requests (see {@link NbdConnection}). What bounds it, process-wide ({@link NbdLimits}): a payload
- * budget taken before a payload is read or a reply built, a connection limit over all listeners (one more
- * is closed at once), a handshake timeout and a send timeout, both enforced by a watchdog thread. A
- * misbehaving client costs only its own connection.
+ * <p>Each connection has a reader and (once attached) a sender thread; a shared pool of workers runs
+ * the requests, at most a few of one device at once ({@link NbdWorkers}; see {@link NbdConnection}). What
+ * bounds it, process-wide ({@link NbdLimits}): a payload budget taken before a payload is read or a reply
+ * built, of which one connection holds at most its cap ({@link PayloadBudget}), a connection limit over all
+ * listeners (one more is closed at once), a handshake timeout and a send timeout (which also bounds how
+ * long a WRITE's payload may take to arrive), both enforced by a watchdog thread. A misbehaving client
+ * costs only its own connection, a blocked volume only its own requests.
  */
 public final class NbdServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NbdServer.class);
@@ -86,11 +87,7 @@ public final class NbdServer implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private volatile boolean closed;
     private long lastRefusalLog = System.nanoTime() - TimeUnit.SECONDS.toNanos(60);
-    private final ExecutorService workers = Executors.newFixedThreadPool(16, r -> {
-        Thread t = new Thread(r, "nbd-worker");
-        t.setDaemon(true);
-        return t;
-    });
+    private final NbdWorkers workers = new NbdWorkers();
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "nbd-watchdog");
         t.setDaemon(true);
@@ -114,7 +111,7 @@ public final class NbdServer implements AutoCloseable {
         this.access = access;
         this.metrics = metrics;
         this.limits = limits;
-        this.budget = new PayloadBudget(limits.payloadBudgetBytes());
+        this.budget = new PayloadBudget(limits);
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("the NBD server needs a listener");
         }

@@ -5,13 +5,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * The process-wide allowance for NBD payloads (WRITE payloads and READ replies), counted in KiB.
+ * The process-wide allowance for NBD payloads (WRITE payloads and READ replies), counted in KiB, and each
+ * connection's part of it ({@link Share}).
  *
- * <p>A connection takes its request's bytes from here before it allocates anything for it, and gives
- * them back when the reply is sent (READ) or the write applied (WRITE). When the shared pool is used up
- * (say, by clients that stopped reading their replies), a request of at most {@link #RESERVE_KIB} may
- * still run on its own connection's reserve, so one client's 4 KiB reads never wait for another
- * client's 32 MiB ones. Memory held for payloads is therefore at most the budget plus 256 KiB per open
+ * <p>A connection takes its request's bytes before it allocates anything for it, and gives them back when
+ * the reply is sent (READ) or the write applied (WRITE). It takes them in two steps:
+ * <ol>
+ *   <li>from its own cap ({@link NbdLimits#connectionPayloadBytes()}, a quarter of the budget by default):
+ *       only its own requests free it, so a connection at its cap (a client that stopped reading its
+ *       replies, or one that pipelines more than its share) waits for itself and stops reading requests,
+ *       which pushes back on that client through TCP and on nobody else. A request larger than the cap (up
+ *       to the 32 MiB we advertise) takes the whole cap: it runs alone on its connection;</li>
+ *   <li>then from the shared pool. When the pool is used up (by several connections at their caps), a
+ *       request of at most {@link #RESERVE_KIB} may still run on its connection's reserve, so one client's
+ *       4 KiB reads never wait for other clients' large ones.</li>
+ * </ol>
+ * So one connection holds at most max(its cap, one request) of the pool, and the pool is shared among at
+ * least budget / cap connections; memory held for payloads is at most the budget plus 256 KiB per open
  * connection.
  */
 final class PayloadBudget {
@@ -20,33 +30,45 @@ final class PayloadBudget {
 
     private final Semaphore shared;
     private final int totalKib;
+    private final int connectionKib;
 
-    PayloadBudget(long bytes) {
-        this.totalKib = kib(bytes);
+    PayloadBudget(NbdLimits limits) {
+        this.totalKib = kib(limits.payloadBudgetBytes());
+        this.connectionKib = kib(limits.connectionPayloadBytes());
         this.shared = new Semaphore(totalKib, true);
     }
 
-    /** A share of a budget, given back once with {@link #release()}. */
-    record Grant(Semaphore from, int kib) {
-        static final Grant NONE = new Grant(null, 0);
+    /** One connection's part of the budget: the cap on what it holds at once, and its small-request reserve. */
+    final class Share {
+        private final Semaphore cap = new Semaphore(connectionKib);
+        private final Semaphore reserve = new Semaphore(RESERVE_KIB);
+    }
+
+    /** A new connection's share. */
+    Share share() {
+        return new Share();
+    }
+
+    /** Bytes taken for one request, given back once with {@link #release()}: from its connection's cap and from a pool. */
+    record Grant(Semaphore cap, int capKib, Semaphore pool, int poolKib) {
+        static final Grant NONE = new Grant(null, 0, null, 0);
 
         void release() {
-            if (from != null && kib > 0) {
-                from.release(kib);
+            if (pool != null) {
+                pool.release(poolKib);
+            }
+            if (cap != null) {
+                cap.release(capKib);
             }
         }
     }
 
-    /** A new connection's reserve. */
-    static Semaphore reserve() {
-        return new Semaphore(RESERVE_KIB);
-    }
-
     /**
-     * Waits for {@code bytes} from the shared pool, or for a small request from {@code reserve} when the
-     * pool is short. Returns null if {@code stop} turns true first (the connection is closing).
+     * Waits for {@code bytes} from the connection's cap, then from the shared pool (or, for a small request
+     * when the pool is short, from the connection's reserve). Returns null if {@code stop} turns true first
+     * (the connection is closing).
      */
-    Grant take(Semaphore reserve, long bytes, BooleanSupplier stop) throws InterruptedException {
+    Grant take(Share share, long bytes, BooleanSupplier stop) throws InterruptedException {
         if (bytes <= 0) {
             return Grant.NONE;
         }
@@ -54,18 +76,25 @@ final class PayloadBudget {
         if (kib > totalKib) {
             throw new IllegalArgumentException(bytes + " bytes is more than the whole NBD payload budget");
         }
-        while (!stop.getAsBoolean()) {
-            if (shared.tryAcquire(kib)) { // barges ahead of large requests queued for the pool: small ones are quick
-                return new Grant(shared, kib);
-            }
-            if (kib <= RESERVE_KIB) {
-                if (reserve.tryAcquire(kib, 50, TimeUnit.MILLISECONDS)) {
-                    return new Grant(reserve, kib);
-                }
-            } else if (shared.tryAcquire(kib, 200, TimeUnit.MILLISECONDS)) {
-                return new Grant(shared, kib);
+        int own = Math.min(kib, connectionKib);
+        while (!share.cap.tryAcquire(own, 100, TimeUnit.MILLISECONDS)) {
+            if (stop.getAsBoolean()) {
+                return null;
             }
         }
+        while (!stop.getAsBoolean()) {
+            if (shared.tryAcquire(kib)) { // barges ahead of large requests queued for the pool: small ones are quick
+                return new Grant(share.cap, own, shared, kib);
+            }
+            if (kib <= RESERVE_KIB) {
+                if (share.reserve.tryAcquire(kib, 50, TimeUnit.MILLISECONDS)) {
+                    return new Grant(share.cap, own, share.reserve, kib);
+                }
+            } else if (shared.tryAcquire(kib, 200, TimeUnit.MILLISECONDS)) {
+                return new Grant(share.cap, own, shared, kib);
+            }
+        }
+        share.cap.release(own);
         return null;
     }
 

@@ -129,7 +129,7 @@ class NbdServerTest {
         }
 
         @Override
-        long attach(String name) throws IOException {
+        public long attach(String name) throws IOException {
             long size = super.attach(name);
             assertThat(size).isEqualTo(SIZE);
             return size;

@@ -11,14 +11,17 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-/** A minimal NBD client speaking the wire format directly, over any stream (TCP socket, Unix socket). */
-class NbdTestClient implements AutoCloseable {
-    final DataInputStream in;
+/**
+ * A minimal NBD client speaking the wire format directly, over any stream (TCP socket, Unix socket);
+ * public for the NBD tests of the volumes package.
+ */
+public class NbdTestClient implements AutoCloseable {
+    public final DataInputStream in;
     final OutputStream out;
     private final Closeable connection;
 
     /** Connects and reads the server's greeting (10 s read timeout). */
-    NbdTestClient(Socket s) throws IOException {
+    public NbdTestClient(Socket s) throws IOException {
         this(configure(s).getInputStream(), s.getOutputStream(), s);
     }
 
@@ -84,7 +87,7 @@ class NbdTestClient implements AutoCloseable {
     }
 
     /** Structured replies, base:allocation, GO: the sequence qemu and libnbd use. Returns the export's size. */
-    long attach(String name) throws IOException {
+    public long attach(String name) throws IOException {
         clientFlags(3);
         option(Nbd.OPT_STRUCTURED_REPLY, new byte[0]);
         assertThat(optReply().type()).isEqualTo(Nbd.REP_ACK);
@@ -105,13 +108,26 @@ class NbdTestClient implements AutoCloseable {
         return size;
     }
 
-    void request(int type, int flags, long handle, long offset, int length, byte[] payload) throws IOException {
+    public void request(int type, int flags, long handle, long offset, int length, byte[] payload) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(28 + (payload == null ? 0 : payload.length)).putInt(Nbd.REQUEST_MAGIC)
                 .putShort((short) flags).putShort((short) type).putLong(handle).putLong(offset).putInt(length);
         if (payload != null) {
             b.put(payload);
         }
         out.write(b.array());
+    }
+
+    /** Sends a WRITE and does not wait for its reply. */
+    public void sendWrite(long handle, long offset, byte[] data) throws IOException {
+        request(Nbd.CMD_WRITE, 0, handle, offset, data.length, data);
+    }
+
+    /** The next reply, a simple one, whatever its handle (pipelined replies come in any order): its error. */
+    public int nextSimpleReplyError() throws IOException {
+        assertThat(in.readInt()).isEqualTo(Nbd.SIMPLE_REPLY_MAGIC);
+        int error = in.readInt();
+        in.readLong();
+        return error;
     }
 
     /** A simple reply: its error. */
@@ -136,7 +152,7 @@ class NbdTestClient implements AutoCloseable {
     }
 
     /** A structured READ of {@code length} bytes at {@code offset}: the data. */
-    byte[] read(long handle, long offset, int length) throws IOException {
+    public byte[] read(long handle, long offset, int length) throws IOException {
         request(Nbd.CMD_READ, 0, handle, offset, length, null);
         Chunk c = chunk(handle);
         assertThat(c.type()).isEqualTo(Nbd.REPLY_TYPE_OFFSET_DATA);
