@@ -299,11 +299,7 @@ final class ExpiryIndex {
         long currentDay = Math.floorDiv(currentBucket, DAY_BUCKETS);
         List<List<Long>> perShard = cql.pipeline(shardNumbers(), shard -> cql.executeAsync(
                         days.bind(shard, currentDay).setIdempotent(true))
-                .thenApply(rs -> {
-                    List<Long> found = new ArrayList<>();
-                    rs.currentPage().forEach(r -> found.add(r.getLong("day")));
-                    return found;
-                }), "listing expiry days");
+                .thenApply(rs -> longs(rs, "day")), "listing expiry days");
         long horizon = Long.MAX_VALUE;
         List<Day> listedDays = new ArrayList<>();
         for (int shard = 0; shard < SHARDS; shard++) {
@@ -322,11 +318,7 @@ final class ExpiryIndex {
             DayCursor c = dayCursors.computeIfAbsent(d, k -> new DayCursor(k.firstBucket()));
             long from = Math.max(d.firstBucket(), Math.min(c.next, currentBucket - marginBuckets));
             return cql.executeAsync(minutes.bind(d.shard(), d.day(), from, Math.min(currentBucket, d.lastBucket()))
-                    .setIdempotent(true)).thenApply(rs -> {
-                        List<Long> found = new ArrayList<>();
-                        rs.currentPage().forEach(r -> found.add(r.getLong("bucket")));
-                        return found;
-                    });
+                    .setIdempotent(true)).thenApply(rs -> longs(rs, "bucket"));
         }, "listing expiry minutes");
         for (int i = 0; i < listedDays.size(); i++) {
             Day d = listedDays.get(i);
@@ -402,6 +394,13 @@ final class ExpiryIndex {
                 "deleting an expiry day");
     }
 
+    /** One bigint column of a list read; its LIMIT is below the driver's page size, so one page holds every row. */
+    private static List<Long> longs(com.datastax.oss.driver.api.core.cql.AsyncResultSet rs, String column) {
+        List<Long> found = new ArrayList<>();
+        rs.currentPage().forEach(r -> found.add(r.getLong(column)));
+        return found;
+    }
+
     private static Partition partitionOf(ExpiringObject e) {
         CRC32C crc = new CRC32C();
         crc.update((e.account() + "/" + e.container() + "/" + e.name()).getBytes(StandardCharsets.UTF_8));
@@ -449,11 +448,7 @@ final class ExpiryIndex {
             }
             List<List<Long>> perShard = cql.pipeline(shardNumbers(), shard -> cql.executeAsync(
                             buckets.bind(shard, currentBucket).setIdempotent(true))
-                    .thenApply(rs -> {
-                        List<Long> found = new ArrayList<>();
-                        rs.currentPage().forEach(r -> found.add(r.getLong("bucket")));
-                        return found;
-                    }), "listing expiry buckets of migration 6");
+                    .thenApply(rs -> longs(rs, "bucket")), "listing expiry buckets of migration 6");
             boolean empty = true;
             long horizon = Long.MAX_VALUE;
             for (int shard = 0; shard < SHARDS; shard++) {
