@@ -103,22 +103,6 @@ class SnapshotStallsOnlyItsVolumeTest {
 
     /** The threads waiting for the volume's lock, once that stops growing (300 ms unchanged) or reaches 16. */
     static int waitersSettled(VolumeIo io) throws InterruptedException {
-        int last = -1;
-        long stableSince = System.nanoTime();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            int n = io.snapshotLock.getQueueLength();
-            if (n >= 16) {
-                return n;
-            }
-            if (n != last) {
-                last = n;
-                stableSince = System.nanoTime();
-            } else if (n > 0 && System.nanoTime() - stableSince > TimeUnit.MILLISECONDS.toNanos(300)) {
-                return n;
-            }
-            Thread.sleep(20);
-        }
-        return io.snapshotLock.getQueueLength();
+        return (int) Settled.value(io.snapshotLock::getQueueLength, 16);
     }
 }

@@ -11,7 +11,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -56,27 +55,6 @@ class NbdFairnessTest {
         return ((Gauge<Long>) registry.getGauges().get("nbd.payload_bytes")).getValue();
     }
 
-    /** Waits until {@code value} stops growing (unchanged for 300 ms) or reaches {@code enough}; returns it. */
-    static long settled(LongSupplier value, long enough) throws InterruptedException {
-        long last = -1;
-        long stableSince = System.nanoTime();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            long v = value.getAsLong();
-            if (v >= enough) {
-                return v;
-            }
-            if (v != last) {
-                last = v;
-                stableSince = System.nanoTime();
-            } else if (v > 0 && System.nanoTime() - stableSince > TimeUnit.MILLISECONDS.toNanos(300)) {
-                return v;
-            }
-            Thread.sleep(20);
-        }
-        return value.getAsLong();
-    }
-
     /**
      * From the review: one client pipelines 128 x 1 MiB READs and never reads a reply; before, its replies
      * took the whole 64 MiB shared budget until the send timeout (60 s), and another client's 1 MiB READ
@@ -91,7 +69,7 @@ class NbdFairnessTest {
             for (int i = 0; i < 128; i++) {
                 stuck.request(Nbd.CMD_READ, 0, i, (long) i * MIB, MIB, null);
             }
-            long held = settled(this::payloadBytesHeld, NbdLimits.DEFAULTS.payloadBudgetBytes());
+            long held = io.tessera.volumes.Settled.value(this::payloadBytesHeld, NbdLimits.DEFAULTS.payloadBudgetBytes());
             long t0 = System.nanoTime();
             boolean timedOut = false;
             try {
