@@ -184,10 +184,10 @@ final class CassandraSchema {
                     .setIdempotent(true);
             ddlNode().ifPresent(statement::setNode);
             try {
-                AsyncResultSet rs = ddlWaits.execute(statement, text);
-                if (!rs.getExecutionInfo().isSchemaInAgreement()) {
-                    awaitAgreement();
-                }
+                ddlWaits.execute(statement, text);
+                // Asked again even when the answer says the nodes agree: a cheap query, and the next
+                // statement may go to any node.
+                awaitAgreement();
                 return;
             } catch (StoreUnavailableException e) {
                 boolean timedOut = e.getCause() instanceof DriverTimeoutException || e.getCause() instanceof TimeoutException;
