@@ -185,8 +185,10 @@ final class CassandraSchema {
             ddlNode().ifPresent(statement::setNode);
             try {
                 ddlWaits.execute(statement, text);
-                // Asked again even when the answer says the nodes agree: a cheap query, and the next
-                // statement may go to any node.
+                // Asked here even when the answer says the nodes agree: with the driver's short schema
+                // refresh window (CassandraStore#connect) that answer can come before a three-node cluster
+                // agrees (NodeLossIT: "table store_meta does not exist"), and the next statement may go to
+                // any node.
                 awaitAgreement();
                 return;
             } catch (StoreUnavailableException e) {
