@@ -185,10 +185,8 @@ final class CassandraSchema {
             ddlNode().ifPresent(statement::setNode);
             try {
                 ddlWaits.execute(statement, text);
-                // Asked here even when the answer says the nodes agree: with the driver's short schema
-                // refresh window (CassandraStore#connect) that answer can come before a three-node cluster
-                // agrees (NodeLossIT: "table store_meta does not exist"), and the next statement may go to
-                // any node.
+                // Asked here, of every node, even when the answer says the nodes agree: that answer came
+                // before a three-node cluster agreed (NodeLossIT), and the next statement may go to any node.
                 awaitAgreement();
                 return;
             } catch (StoreUnavailableException e) {
@@ -211,13 +209,31 @@ final class CassandraSchema {
 
     private void awaitAgreement() {
         long deadline = System.nanoTime() + config.schemaTimeout().toNanos();
-        while (!ddlWaits.await(session.checkSchemaAgreementAsync(), "checking schema agreement")) {
+        while (!schemaAgreed()) {
             if (System.nanoTime() > deadline) {
                 throw new StoreUnavailableException("Cassandra nodes did not agree on the schema of keyspace " + ks
                         + " within " + config.schemaTimeout().toSeconds() + " s (a node down or partitioned?)");
             }
             sleep(Duration.ofMillis(500));
         }
+    }
+
+    /**
+     * Whether every live node reports the same schema version, each asked itself ({@code system.local} on
+     * that node). The driver's own check reads the other nodes' versions from one node's {@code
+     * system.peers}, which gossip updates late: right after a DDL statement it can agree while a node
+     * still lacks the table (NodeLossIT on three nodes: "table store_meta does not exist").
+     */
+    private boolean schemaAgreed() {
+        List<Node> live = session.getMetadata().getNodes().values().stream()
+                .filter(n -> n.getState() == NodeState.UP).toList();
+        java.util.Set<Object> versions = new java.util.HashSet<>();
+        for (Node node : live) {
+            Row row = ddlWaits.execute(SimpleStatement.newInstance("SELECT schema_version FROM system.local")
+                    .setNode(node).setIdempotent(true), "reading the schema version of " + node.getEndPoint()).one();
+            versions.add(row == null ? null : row.getUuid("schema_version"));
+        }
+        return versions.size() <= 1 && !versions.contains(null);
     }
 
     private void logReplication() {
