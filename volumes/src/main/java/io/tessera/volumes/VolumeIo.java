@@ -44,6 +44,11 @@ import java.util.function.UnaryOperator;
  */
 public final class VolumeIo implements BlockDevice {
     private static final int STRIPES = 64;
+    /**
+     * A copy-up copies the old block this many bytes at a time, through one buffer: a multiple of the
+     * content blocks' piece digests (16 KiB) and of Cassandra's owned-block rows (64 KiB).
+     */
+    static final int COPY_PIECE = 256 * 1024;
 
     private final Store store;
     private final BlockCache contentBlocks;
@@ -318,6 +323,12 @@ public final class VolumeIo implements BlockDevice {
     /**
      * A new owned block for block {@code i}, holding the old content if {@code keepOld} (a partial write
      * keeps the bytes it does not overwrite). The caller writes the new bytes, then {@link #publishCopy}.
+     *
+     * <p>The old content goes over {@link #COPY_PIECE} bytes at a time through one buffer, so a copy-up
+     * holds 256 KiB rather than a whole block (4 MiB) besides the request's own payload, which the NBD
+     * payload budget counts; copy-ups run on the NBD server's 16 workers, so together they hold at most
+     * 4 MiB. A content block is read through the shared {@link BlockCache} (checked), which loads it whole
+     * on its first sight, within the cache's own bound, as a READ of it would.
      */
     private BlockHash copyUp(long i, Entry old, boolean keepOld) {
         BlockHash fresh = OwnedIds.newId();
@@ -325,13 +336,22 @@ public final class VolumeIo implements BlockDevice {
             return fresh;
         }
         int len = map.blockLength(i);
-        if (OwnedIds.isOwned(old.block())) {
-            byte[] buf = new byte[len];
-            store.owned().read(old.block(), 0, buf, 0, len);
-            lease.writer().write(fresh, 0, buf, 0, len);
-        } else {
-            byte[] c = contentBlocks.block(old.block()); // checked: damage must not move into an owned block
-            lease.writer().write(fresh, 0, c, 0, Math.min(len, c.length));
+        boolean owned = OwnedIds.isOwned(old.block());
+        byte[] buf = new byte[Math.min(COPY_PIECE, len)];
+        for (int off = 0; off < len; off += buf.length) {
+            int n = Math.min(buf.length, len - off);
+            int stored = n;
+            if (owned) {
+                store.owned().read(old.block(), off, buf, 0, n);
+            } else {
+                stored = contentBlocks.read(old.block(), off, buf, 0, n); // checked: damage must not move into an owned block
+            }
+            if (stored > 0) {
+                lease.writer().write(fresh, off, buf, 0, stored);
+            }
+            if (stored < n) {
+                break; // the content block's stored bytes end here: the rest reads as zeroes, as a fresh block does
+            }
         }
         return fresh;
     }
