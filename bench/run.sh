@@ -172,13 +172,18 @@ tessera_offline() { # class, args...
   start_tessera
   return $rc
 }
-swift_call() { # target method path: one authenticated request with curl; prints the HTTP status
+swift_call() { # target method path [curl args]: one authenticated request with curl; prints the HTTP status
   local auth tok url
   auth=$(sed -n 's/.*--auth-url \([^ ]*\).*/\1/p' <<<"${ARGS[$1]}")
   read -r tok url < <(curl -fsS -D - -o /dev/null -H 'X-Auth-User: test:tester' -H 'X-Auth-Key: testing' "$auth" |
     tr -d '\r' | awk -F': ' 'tolower($1)=="x-auth-token" {t=$2} tolower($1)=="x-storage-url" {u=$2} END {print t, u}')
-  curl -sS -o /dev/null -w '%{http_code}' -X "$2" -H "X-Auth-Token: $tok" "$url$3"
+  curl -sS -o /dev/null -w '%{http_code}' -X "$2" -H "X-Auth-Token: $tok" "${@:4}" "$url$3"
 }
+tcli() { # bin/tessera as the bench user, against the bench server
+  TESSERA_URL=http://127.0.0.1:$TESSERA_PORT TESSERA_USER=test:tester TESSERA_KEY=testing "$ROOT/bin/tessera" "$@" \
+    2>> "$OUT/stderr.txt"
+}
+PARENT_OBJECT=
 if has_target tessera; then
   TESSERA_PORT=$(pick_port "${TESSERA_PORT:-18090}")
   TESSERA_NBD_PORT=$(pick_port "${TESSERA_NBD_PORT:-10809}")
@@ -299,9 +304,20 @@ volumes_setup() { # images in Tessera's store and a volume for fio; qemu-nbd on 
     [[ $p == 20[12] ]] || { echo "# FAILED: PUT container bench-images on tessera answered $p" | tee -a "$RESULTS"; return 0; }
     tessera_offline io.tessera.bench.fill.TesseraImageFill "$TESSERA_DATA" AUTH_test bench-images "$VOLUME_IMAGE_SIZES" \
       > >(tee -a "$RESULTS") || echo "# FAILED: publishing the images in tessera's store ($OUT/fill.log)" | tee -a "$RESULTS"
-    NBD_URI[tessera]=$(TESSERA_URL=http://127.0.0.1:$TESSERA_PORT TESSERA_USER=test:tester TESSERA_KEY=testing \
-      "$ROOT/bin/tessera" volume create bench-nbd --size "$NBD_EXPORT_SIZE" --field nbd_uri 2>> "$OUT/stderr.txt") ||
-      { echo "# FAILED: volume create on tessera" | tee -a "$RESULTS"; NBD_URI[tessera]=; }
+    NBD_URI[tessera]=$(tcli volume create bench-nbd --size "$NBD_EXPORT_SIZE" --field nbd_uri) &&
+      tcli volume attach bench-nbd --client local >/dev/null ||
+      { echo "# FAILED: volume create/attach on tessera" | tee -a "$RESULTS"; NBD_URI[tessera]=; }
+    # The image that each round's clone reads: the working set written with fio's checksums (a raw
+    # file, uploaded over HTTP), so that reads of the clone's parent blocks are verified by fio too.
+    PARENT_RAW=$(mktemp "${TMPDIR:-/tmp}/nbd-parent.XXXXXX")
+    if fio --name=parent --filename="$PARENT_RAW" --size="${NBD_SIZE:-1G}" --rw=write --bs=1M --verify=crc32c \
+         --do_verify=0 --verify_state_save=0 --output-format=terse >/dev/null 2>> "$OUT/stderr.txt" &&
+       [ "$(swift_call tessera PUT /bench-images/nbd-parent -T "$PARENT_RAW")" = 201 ]; then
+      PARENT_OBJECT=bench-images/nbd-parent
+    else
+      echo "# FAILED: uploading the clone's parent image to tessera" | tee -a "$RESULTS"
+    fi
+    rm -f "$PARENT_RAW"
   fi
   if has_target qemu-nbd; then
     QEMU_DIR=$(mktemp -d "${TMPDIR:-/tmp}/qemu-nbd-bench.XXXXXX")
@@ -322,7 +338,15 @@ run_nbd() { # target round: fio and qemu-img bench over NBD (bench/nbd-fio.sh)
   [ -n "${NBD_URI[$t]:-}" ] || return 0
   [ "$t" != tessera ] || alive tessera || return 0
   log "round $r: nbd on $t (${NBD_URI[$t]})"
-  "$ROOT/bench/nbd-fio.sh" "$t" "$r" "${NBD_URI[$t]}" 2>> "$OUT/stderr.txt" | tee -a "$RESULTS" || rc=$?
+  local clone=${NBD_URI[$t]}
+  if [ "$t" = tessera ]; then # a fresh clone of the image each round: its blocks are all the parent's
+    clone=
+    [ -z "$PARENT_OBJECT" ] || { tcli volume delete "bench-clone-$((r - 1))" >/dev/null 2>&1 || true; } # the last round's
+    [ -z "$PARENT_OBJECT" ] || { clone=$(tcli volume create "bench-clone-$r" --source "$PARENT_OBJECT" --field nbd_uri) &&
+      tcli volume attach "bench-clone-$r" --client local >/dev/null; } ||
+      { echo "# FAILED: clone of $PARENT_OBJECT on tessera" | tee -a "$RESULTS"; clone=; }
+  fi
+  CLONE_URI=$clone "$ROOT/bench/nbd-fio.sh" "$t" "$r" "${NBD_URI[$t]}" 2>> "$OUT/stderr.txt" | tee -a "$RESULTS" || rc=$?
   [ $rc = 0 ] || echo "# FAILED: nbd on $t round $r (exit $rc)" | tee -a "$RESULTS"
   [ "$t" != tessera ] || alive tessera || true
 }
