@@ -9,6 +9,7 @@ import io.tessera.store.VolumeStore.VolumeRecord;
 import io.tessera.volumes.nbd.BlockDevice;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,17 +23,20 @@ import java.util.function.UnaryOperator;
  *
  * <p>Writes copy on write at block granularity: the first write to a block the volume does not own in
  * its current epoch (a parent's block, a zero block, or an owned block frozen by a snapshot) creates a
- * new owned block, copies the old content into it (a partial write), writes the new bytes, syncs it and
- * only then records the new entry in the store, before the write is acknowledged: an overlay entry is
- * never durable before the data it names. Later writes change the block in place. Whole blocks zeroed
- * or trimmed become zero entries; partial zeroing writes zeroes; a partial TRIM of a block the volume
- * does not own is dropped (NBD lets a server ignore TRIM, and copying a block up to trim a part of it
- * would only cost).
+ * new owned block, copies the old content into it (a partial write) and writes the new bytes; the new
+ * entry takes effect in memory at once and is stored by the next write barrier, after the block's data
+ * is synced: an overlay entry is never durable before the data it names, and a write without FUA waits
+ * for neither (NBD promises it nothing until a FLUSH). Later writes change the block in place. Whole
+ * blocks zeroed or trimmed become zero entries, stored the same way; partial zeroing writes zeroes; a
+ * partial TRIM of a block the volume does not own is dropped (NBD lets a server ignore TRIM, and copying
+ * a block up to trim a part of it would only cost).
  *
  * <p>Durability: {@link #flush} is a group commit ({@link #syncAcknowledged}): when it returns, every
  * write acknowledged before it was called, through any connection sharing this VolumeIo, is durable;
- * flushes that arrive while a sync runs wait for it and then share the next one. Snapshots and close use
- * the same barrier. This is what NBD's CAN_MULTI_CONN promises.
+ * flushes that arrive while a sync runs wait for it and then share the next one. A barrier syncs the
+ * dirty owned blocks, then stores the entries not stored yet ({@link #unstored}). Snapshots, close, a
+ * FUA write that changed an entry, and too many or too old unstored entries ({@link #MAX_UNSTORED},
+ * {@link #storeIfOlderThan}) use the same barrier. This is what NBD's CAN_MULTI_CONN promises.
  *
  * <p>Concurrency: writes to an owned block of the current epoch go straight to it (concurrent NBD
  * requests carry no ordering); copy-ups, zeroing and trims of one block are serialized (striped locks)
@@ -49,6 +53,11 @@ public final class VolumeIo implements BlockDevice {
      * content blocks' piece digests (16 KiB) and of Cassandra's owned-block rows (64 KiB).
      */
     static final int COPY_PIECE = 256 * 1024;
+    /**
+     * A write that leaves more entries than this unstored runs the barrier itself: the entries a volume
+     * keeps in memory stay bounded (a few hundred KiB) whatever a guest writes without flushing.
+     */
+    static final int MAX_UNSTORED = 1024;
 
     private final Store store;
     private final BlockCache contentBlocks;
@@ -59,6 +68,15 @@ public final class VolumeIo implements BlockDevice {
     private final Object[] stripes = new Object[STRIPES];
     /** Owned blocks written by acknowledged writes since the group commit that last took them. */
     private final Set<BlockHash> dirty = ConcurrentHashMap.newKeySet();
+    /**
+     * Entries in effect in {@link #map} but not yet stored: the next barrier stores them after syncing
+     * the blocks they name. A key's value only changes to a newer entry, and a barrier removes a value
+     * only if it is still the one it stored; barriers run one at a time, so the store sees each block's
+     * entries in the order they were made.
+     */
+    private final ConcurrentHashMap<Long, Entry> unstored = new ConcurrentHashMap<>();
+    /** When the oldest entry of {@link #unstored} was made (nanoTime), or 0 when there is none. */
+    private volatile long unstoredSince;
     final ReentrantReadWriteLock snapshotLock = new ReentrantReadWriteLock();
     /** Held while the record changes ({@link #updateRecord}): one change at a time, versions only forward. */
     final ReentrantLock recordLock = new ReentrantLock();
@@ -229,8 +247,14 @@ public final class VolumeIo implements BlockDevice {
         });
     }
 
+    /** What one request changed: the owned blocks it wrote, and whether it made an entry. */
+    private static final class Changes {
+        final Set<BlockHash> blocks = new HashSet<>(4);
+        boolean entries;
+    }
+
     private interface BlockOp {
-        void apply(long block, int inBlock, int pos, int n, Set<BlockHash> touched);
+        void apply(long block, int inBlock, int pos, int n, Changes touched);
     }
 
     private void mutate(long offset, long len, boolean fua, BlockOp op) {
@@ -239,7 +263,7 @@ public final class VolumeIo implements BlockDevice {
         }
         checkRange(offset, len);
         lease.check();
-        Set<BlockHash> touched = new java.util.HashSet<>(4);
+        Changes touched = new Changes();
         snapshotLock.readLock().lock();
         try {
             long pos = 0;
@@ -254,10 +278,11 @@ public final class VolumeIo implements BlockDevice {
         } finally {
             snapshotLock.readLock().unlock();
         }
-        if (fua) {
-            lease.writer().sync(touched);
-        } else {
-            dirty.addAll(touched);
+        dirty.addAll(touched.blocks);
+        if (fua && touched.entries || unstored.size() > MAX_UNSTORED) {
+            syncAcknowledged(); // entries are stored by barriers only, so that they are stored in order
+        } else if (fua) {
+            lease.writer().sync(touched.blocks);
         }
         lease.check(); // the lease ran out meanwhile (not renewed): the write landed, but is not acknowledged
     }
@@ -266,11 +291,11 @@ public final class VolumeIo implements BlockDevice {
         return record.epoch();
     }
 
-    private void writeBlock(long i, int inBlock, byte[] src, int srcOff, int n, Set<BlockHash> touched) {
+    private void writeBlock(long i, int inBlock, byte[] src, int srcOff, int n, Changes touched) {
         Entry e = map.resolve(i);
         if (VolumeMap.writableInPlace(e, epoch())) {
             lease.writer().write(e.block(), inBlock, src, srcOff, n);
-            touched.add(e.block());
+            touched.blocks.add(e.block());
             return;
         }
         synchronized (stripes[(int) (i % STRIPES)]) {
@@ -278,28 +303,29 @@ public final class VolumeIo implements BlockDevice {
         }
     }
 
-    private void copyUpAndWrite(long i, int inBlock, byte[] src, int srcOff, int n, Set<BlockHash> touched) {
+    private void copyUpAndWrite(long i, int inBlock, byte[] src, int srcOff, int n, Changes touched) {
         Entry e = map.resolve(i); // again, under the block's lock: another writer may have copied it up
         if (VolumeMap.writableInPlace(e, epoch())) {
             lease.writer().write(e.block(), inBlock, src, srcOff, n);
-            touched.add(e.block());
+            touched.blocks.add(e.block());
             return;
         }
         BlockHash fresh = copyUp(i, e, !(inBlock == 0 && n == map.blockLength(i)));
         lease.writer().write(fresh, inBlock, src, srcOff, n);
-        publishCopy(i, fresh);
+        touched.blocks.add(fresh);
+        setEntry(i, new Entry(fresh, epoch()), touched);
     }
 
     private static final byte[] ZEROES = new byte[64 * 1024];
 
-    private void zeroBlock(long i, int inBlock, int n, boolean noHole, boolean trim, Set<BlockHash> touched) {
+    private void zeroBlock(long i, int inBlock, int n, boolean noHole, boolean trim, Changes touched) {
         Entry e = map.resolve(i);
         boolean whole = inBlock == 0 && n == map.blockLength(i);
         if (!noHole && e.block().isZeroBlock()) {
             return; // reads as zeroes already
         }
         if (!noHole && whole) {
-            setEntry(i, new Entry(BlockHash.ZERO_BLOCK, epoch()));
+            setEntry(i, new Entry(BlockHash.ZERO_BLOCK, epoch()), touched);
             return;
         }
         boolean inPlace = VolumeMap.writableInPlace(e, epoch());
@@ -313,10 +339,9 @@ public final class VolumeIo implements BlockDevice {
             lease.writer().write(target, inBlock + done, ZEROES, 0, k);
             done += k;
         }
-        if (inPlace) {
-            touched.add(target);
-        } else {
-            publishCopy(i, target);
+        touched.blocks.add(target);
+        if (!inPlace) {
+            setEntry(i, new Entry(target, epoch()), touched);
         }
     }
 
@@ -357,18 +382,24 @@ public final class VolumeIo implements BlockDevice {
     }
 
     /**
-     * Makes a copied-up block the volume's block {@code i}: its data (old content and new bytes) is synced
-     * first, then its overlay entry is stored. An entry is never durable before the data it names, so a
-     * crash leaves the block either as it was (the old content, acknowledged long ago) or as written.
+     * Block {@code i} is now {@code e}: in effect at once, stored by the next barrier (after the block it
+     * names is synced). Callers hold block {@code i}'s stripe lock.
      */
-    private void publishCopy(long i, BlockHash fresh) {
-        lease.writer().sync(List.of(fresh));
-        setEntry(i, new Entry(fresh, epoch()));
+    private void setEntry(long i, Entry e, Changes touched) {
+        map.set(i, e);
+        if (unstored.isEmpty()) {
+            unstoredSince = System.nanoTime();
+        }
+        unstored.put(i, e);
+        touched.entries = true;
     }
 
-    private void setEntry(long i, Entry e) {
-        lease.writer().putEntries(Map.of(i, e));
-        map.set(i, e);
+    /** Runs the barrier if an entry has waited longer than this to be stored (the lease renewer calls it). */
+    void storeIfOlderThan(long millis) {
+        long since = unstoredSince;
+        if (!unstored.isEmpty() && System.nanoTime() - since > millis * 1_000_000L) {
+            syncAcknowledged();
+        }
     }
 
     @Override
@@ -409,14 +440,23 @@ public final class VolumeIo implements BlockDevice {
                 }
             }
         }
-        // Take the ids out before syncing them: a write that completes meanwhile puts its id back for
-        // the next batch, instead of being forgotten by this one.
-        List<BlockHash> ids = new ArrayList<>(dirty);
+        // The entries first, then the ids: every block an entry taken here names is synced by this batch
+        // (its writer adds it to dirty before the write is acknowledged; it is also added here, in case
+        // the entry was made by a request still running). Take the ids out before syncing them: a write
+        // that completes meanwhile puts its id back for the next batch, instead of being forgotten.
+        Map<Long, Entry> entries = Map.copyOf(unstored);
+        Set<BlockHash> ids = new HashSet<>(dirty);
         ids.forEach(dirty::remove);
+        entries.values().stream().map(Entry::block).filter(OwnedIds::isOwned).forEach(ids::add);
         boolean done = false;
         try {
             if (!ids.isEmpty()) {
                 lease.writer().sync(ids);
+            }
+            if (!entries.isEmpty()) {
+                lease.writer().putEntries(entries); // after the data they name
+                entries.forEach(unstored::remove); // unless a newer entry replaced it meanwhile
+                unstoredSince = System.nanoTime();
             }
             done = true;
         } catch (RuntimeException e) {

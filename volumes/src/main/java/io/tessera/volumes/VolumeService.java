@@ -441,6 +441,10 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
             try {
                 if (!io.lease().renew()) {
                     log.warn("{}: the write lease was lost (handed over?); further writes are refused", io.description());
+                } else {
+                    // Entries a guest left unflushed for a lease term are stored: an owned block then never
+                    // lives long before the entry naming it, far inside the collector's grace period.
+                    io.storeIfOlderThan(leaseTiming.ttlMillis());
                 }
             } catch (RuntimeException e) {
                 log.warn("{}: renewing the lease failed: {}", io.description(), e.toString());

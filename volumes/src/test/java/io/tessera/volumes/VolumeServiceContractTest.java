@@ -209,6 +209,7 @@ abstract class VolumeServiceContractTest {
         VolumeService other = new VolumeService(store, "node-b", null);
         try (VolumeIo mine = service.openVolume(ACCOUNT, prefix + "-l", false)) {
             mine.write(0, bytes(10, 1), 0, 10, false);
+            mine.flush(); // a handover takes what the old holder flushed (as QEMU does before a migration ends)
             assertThatThrownBy(() -> other.openVolume(ACCOUNT, prefix + "-l", false))
                     .isInstanceOf(VolumeException.class).hasMessageContaining("open for writing on node-a");
             try (VolumeIo theirs = other.openVolume(ACCOUNT, prefix + "-l", true)) {
@@ -267,7 +268,8 @@ abstract class VolumeServiceContractTest {
             Future<?> inPlace = pool.submit(() -> old.write(100, bytes(4096, 0xAA), 0, 4096, false));
             slow.ownedWrites().awaitHeld();
             slow.entryWrites().next(1);
-            Future<?> copyUp = pool.submit(() -> old.write(bs + 100, bytes(4096, 0xAA), 0, 4096, false));
+            // FUA: its entry is stored before it is acknowledged (a plain write's waits for the next barrier)
+            Future<?> copyUp = pool.submit(() -> old.write(bs + 100, bytes(4096, 0xAA), 0, 4096, true));
             slow.entryWrites().awaitHeld();
 
             VolumeIo taken = newServer.openVolume(ACCOUNT, name, true);
@@ -667,6 +669,10 @@ abstract class VolumeServiceContractTest {
         try (svc; VolumeIo v = svc.openVolume(ACCOUNT, prefix + "-o", false)) {
             v.write(0, bytes(bs, 7), 0, bs, false);                 // a whole block over the parent's
             v.write(bs + 100, bytes(10, 8), 0, 10, false);          // a part of one (keeps the old bytes)
+            assertThat(spy.events).as("a write without FUA waits for no sync and stores no entry: NBD promises "
+                    + "nothing before a FLUSH").noneMatch(e -> e.kind().equals("sync") || e.kind().equals("putEntries"));
+            assertThat(spy.volumes().entries(v.record().id(), 2)).as("the entries are in memory only").isEmpty();
+            v.flush();
             for (long i = 0; i < 2; i++) {
                 BlockHash owned = v.map().resolve(i).block();
                 assertThat(OwnedIds.isOwned(owned)).isTrue();
@@ -676,6 +682,60 @@ abstract class VolumeServiceContractTest {
                         .as("block %d: its data was synced after its last write and before its entry was stored", i)
                         .isGreaterThan(spy.lastWrite.get(owned)).isLessThan(put);
             }
+        }
+    }
+
+    @Test
+    void aFuaWriteThatCopiesUpStoresItsEntryAfterItsDataBeforeItReturns() throws Exception {
+        byte[] img = image("img", 2 * bs);
+        InstrumentedStore spy = new InstrumentedStore(store);
+        VolumeService svc = new VolumeService(spy, "node-f", null);
+        svc.create(ACCOUNT, prefix + "-f", null, prefix + "/img");
+        try (svc; VolumeIo v = svc.openVolume(ACCOUNT, prefix + "-f", false)) {
+            v.write(100, bytes(10, 8), 0, 10, true);
+            BlockHash owned = v.map().resolve(0).block();
+            long put = spy.events.stream().filter(e -> e.kind().equals("putEntries") && e.ids().contains(owned))
+                    .mapToLong(InstrumentedStore.Event::seq).min().orElseThrow();
+            assertThat(spy.durableBefore.getOrDefault(owned, -1L)).as("synced after its last write, before its entry")
+                    .isGreaterThan(spy.lastWrite.get(owned)).isLessThan(put);
+            assertThat(store.volumes().entries(v.record().id(), 2)).as("stored when the write returned").containsKey(0L);
+        }
+        byte[] expected = Arrays.copyOf(img, bs);
+        Arrays.fill(expected, 100, 110, (byte) 8);
+        assertSameBytes(Arrays.copyOf(readAfresh(prefix + "-f"), bs), expected, "read afresh from the store");
+    }
+
+    @Test
+    void entriesAWriterLeavesUnstoredStayBounded() throws Exception {
+        InstrumentedStore spy = new InstrumentedStore(store);
+        VolumeService svc = new VolumeService(spy, "node-b", null);
+        int blocks = VolumeIo.MAX_UNSTORED + 8;
+        svc.create(ACCOUNT, prefix + "-b", (long) blocks * bs, null);
+        try (svc; VolumeIo v = svc.openVolume(ACCOUNT, prefix + "-b", false)) {
+            for (int i = 0; i < blocks; i++) {
+                v.write((long) i * bs + 10, bytes(100, 1), 0, 100, false); // a new owned block each: an entry each
+            }
+            assertThat(spy.volumes().entries(v.record().id(), blocks)).as("entries stored without a flush")
+                    .hasSizeGreaterThanOrEqualTo(VolumeIo.MAX_UNSTORED);
+        }
+    }
+
+    @Test
+    void theRenewerStoresEntriesLeftUnstoredForALeaseTerm() throws Exception {
+        VolumeLease.Timing shortLease = new VolumeLease.Timing(1_500, 500, 300);
+        try (VolumeService svc = new VolumeService(store, "node-r", null, new MetricRegistry(), BlockCache.DEFAULT_BYTES,
+                shortLease, System::currentTimeMillis)) {
+            svc.create(ACCOUNT, prefix + "-r", 2L * bs, null);
+            VolumeIo v = svc.openVolume(ACCOUNT, prefix + "-r", false);
+            v.write(10, bytes(100, 1), 0, 100, false);
+            String id = v.record().id();
+            assertThat(store.volumes().entries(id, 2)).isEmpty();
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (store.volumes().entries(id, 2).isEmpty()) {
+                assertThat(System.currentTimeMillis()).as("stored by the renewer within a few lease terms").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            v.close();
         }
     }
 
