@@ -15,8 +15,8 @@ import java.util.concurrent.ExecutionException;
  *
  * <p>Whole blocks enter it checked against their hash ({@link VerifiedBlocks#get}); one load per block at
  * a time (concurrent misses on one block wait for the one read and check). A read of a part of a block
- * that is not cached does not load the block when its piece digests are known
- * ({@link VerifiedBlocks#read}): a working set larger than the cache then costs a 16 KiB read and hash
+ * that is not cached does not load the block when its piece checksums are known
+ * ({@link VerifiedBlocks#read}): a working set larger than the cache then costs a 4 KiB read and CRC32C
  * per 4 KiB miss, not a 4 MiB one.
  *
  * <p>Guava's cache (already a managed dependency of the build, so no new library): a weigher bounds
@@ -26,8 +26,8 @@ import java.util.concurrent.ExecutionException;
 final class BlockCache {
     /** The default bound: a sixth of the default 384 MiB heap. */
     static final long DEFAULT_BYTES = 64L << 20;
-    /** Bytes of piece digests kept by default: 8 KiB per 4 MiB block, so about 8 GiB of distinct blocks. */
-    static final long DEFAULT_DIGEST_BYTES = 16L << 20;
+    /** Bytes of piece checksums kept by default: 4 KiB per 4 MiB block, so about 16 GiB of distinct blocks. */
+    static final long DEFAULT_CHECKSUM_BYTES = 16L << 20;
     private static final int ENTRY_OVERHEAD = 200;
 
     private final VerifiedBlocks verified;
@@ -66,10 +66,10 @@ final class BlockCache {
     int read(BlockHash hash, int offset, byte[] dest, int destOff, int len) {
         byte[] content = blocks.getIfPresent(hash);
         if (content == null) {
-            if (verified.hasPieceDigests(hash)) {
+            if (verified.hasPieceChecksums(hash)) {
                 return verified.read(hash, offset, dest, destOff, len); // the pieces the range touches
             }
-            content = block(hash); // first sight: read and check it whole (which keeps its piece digests)
+            content = block(hash); // first sight: read and check it whole (which keeps its piece checksums)
         }
         int stored = Math.max(0, Math.min(len, content.length - offset));
         System.arraycopy(content, offset, dest, destOff, stored);

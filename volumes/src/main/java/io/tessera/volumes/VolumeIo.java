@@ -50,7 +50,7 @@ public final class VolumeIo implements BlockDevice {
     private static final int STRIPES = 64;
     /**
      * A copy-up copies the old block this many bytes at a time, through one buffer: a multiple of the
-     * content blocks' piece digests (16 KiB) and of Cassandra's owned-block rows (64 KiB).
+     * content blocks' piece checksums (4 KiB) and of Cassandra's owned-block rows (64 KiB).
      */
     static final int COPY_PIECE = 256 * 1024;
     /**

@@ -95,7 +95,7 @@ public final class VolumeService implements ExportResolver, AutoCloseable {
                          VolumeLease.Timing leaseTiming, LongSupplier clock) {
         this.store = store;
         this.blockCache = new BlockCache(
-                new VerifiedBlocks(store.blocks(), metrics, BlockCache.DEFAULT_DIGEST_BYTES), blockCacheBytes,
+                new VerifiedBlocks(store.blocks(), metrics, BlockCache.DEFAULT_CHECKSUM_BYTES), blockCacheBytes,
                 store.blockSize().bytes());
         this.volumes = store.volumes();
         this.attachments = new Attachments(store);

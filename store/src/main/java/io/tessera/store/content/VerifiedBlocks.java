@@ -7,11 +7,9 @@ import io.tessera.hashmap.BlockHasher;
 import io.tessera.store.BlockStore;
 import io.tessera.store.CorruptBlockException;
 import io.tessera.store.StoreCorruptionException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,54 +23,55 @@ import org.slf4j.LoggerFactory;
  * SHA-256 pass per block read (about 1.2 GB/s per core with the JDK's intrinsics on the project's
  * machines); callers that prefetch run it on their pool.
  *
- * <p><b>Piece digests</b> (only with a digest budget, see the constructor; the volume service uses
- * them): when {@link #get} has checked a whole block, it also keeps the SHA-256 of each
- * {@value #PIECE}-byte piece of it (32 bytes per piece, 8 KiB per 4 MiB block) in a bounded LRU. A
- * later {@link #read} of a part of that block reads only the pieces the range touches from the store
- * and checks each against its digest, so a 4 KiB read costs a 16 KiB read and hash (two if it straddles
- * pieces), not 4 MiB. Why 16 KiB: hashing is the cost of a small random read (16 KiB is ~14 us of
- * SHA-256, 64 KiB would be ~55 us), and the digests of a 4 MiB block stay small. The
- * guarantee is the same as a whole-block check: every byte handed out was hashed in this process and
- * matched a digest derived from bytes that hashed to the block's address (a piece that changed on disk
- * since is caught; SHA-256 is as collision resistant per piece as per block). Digests live in memory
- * only: after a restart, or once evicted, the first read of a block checks it whole again.
+ * <p><b>Piece checksums</b> (only with a digest budget, see the constructor; the volume service uses
+ * them): when {@link #get} has checked a whole block against its SHA-256 address, it also keeps the
+ * CRC32C of each {@value #PIECE}-byte piece of those same bytes (4 bytes per piece, 4 KiB per 4 MiB
+ * block) in a bounded LRU. A later {@link #read} of a part of that block reads only the pieces the range
+ * touches and checks each against its checksum, so a 4 KiB read costs a 4 KiB read and CRC, not a
+ * 4 MiB read and hash. Why CRC32C and not SHA-256 per piece: what a piece check must catch is a block
+ * that changed on disk since it was checked whole (bit rot, a torn or misdirected write, a truncated
+ * file), which CRC32C detects as storage systems use it (every error burst up to 32 bits, any other
+ * damage but for one chance in 2^32), at memory speed with the CPU's instruction; SHA-256 (about 1.2 GB/s
+ * per core) made hashing the cost of a volume's reads. What it does not resist is a forger who can
+ * write the block files and craft bytes with the same CRC; such a writer of the data folder can rewrite
+ * the index and maps too, and the whole-block check on first sight (after a restart, or once evicted)
+ * still holds against them. Checksums live in memory only.
  */
 public final class VerifiedBlocks {
     /** Counter of blocks found corrupt on read, in every {@link MetricRegistry} given to a constructor. */
     public static final String CORRUPT_METRIC = "content.blocks.corrupt";
-    /** The span one piece digest covers. */
-    public static final int PIECE = 16 * 1024;
-    private static final int DIGEST = 32;
-    /** What one remembered block costs besides its digests (key, entry, array headers). */
+    /** The span one piece checksum covers: a guest's 4 KiB read reads and checks one. */
+    public static final int PIECE = 4 * 1024;
+    /** What one remembered block costs besides its checksums (key, entry, array headers). */
     private static final int ENTRY_OVERHEAD = 160;
     private static final Logger log = LoggerFactory.getLogger(VerifiedBlocks.class);
 
     private final BlockStore blocks;
     private final Counter corrupt;
-    private final long digestBudget;
-    private long digestBytes; // guarded by pieces
+    private final long checksumBudget;
+    private long checksumBytes; // guarded by pieces
     private final LinkedHashMap<BlockHash, Pieces> pieces = new LinkedHashMap<>(256, 0.75f, true);
 
-    /** The piece digests of one checked block: its stored length and SHA-256 of each piece, concatenated. */
-    private record Pieces(int length, byte[] digests) {
+    /** The piece checksums of one checked block: its stored length and the CRC32C of each piece. */
+    private record Pieces(int length, int[] crcs) {
         long weight() {
-            return digests.length + ENTRY_OVERHEAD;
+            return 4L * crcs.length + ENTRY_OVERHEAD;
         }
     }
 
-    /** Checks whole blocks only (no piece digests). */
+    /** Checks whole blocks only (no piece checksums). */
     public VerifiedBlocks(BlockStore blocks, MetricRegistry metrics) {
         this(blocks, metrics, 0);
     }
 
     /**
-     * @param digestBudget bytes of piece digests to keep (LRU); 0 keeps none and {@link #read} then always
+     * @param checksumBudget bytes of piece checksums to keep (LRU); 0 keeps none and {@link #read} then always
      *                     reads and checks the whole block
      */
-    public VerifiedBlocks(BlockStore blocks, MetricRegistry metrics, long digestBudget) {
+    public VerifiedBlocks(BlockStore blocks, MetricRegistry metrics, long checksumBudget) {
         this.blocks = blocks;
         this.corrupt = metrics.counter(CORRUPT_METRIC);
-        this.digestBudget = digestBudget;
+        this.checksumBudget = checksumBudget;
     }
 
     /**
@@ -85,25 +84,16 @@ public final class VerifiedBlocks {
         byte[] content = blocks.get(hash)
                 .orElseThrow(() -> new StoreCorruptionException("block " + hash + " is missing"));
         // Digests already known (the block was checked whole before, then left a cache): one pass, not two.
-        boolean keepPieces = digestBudget > 0 && content.length > PIECE && !hasPieceDigests(hash);
-        BlockHash actual;
-        byte[] digests = null;
+        boolean keepPieces = checksumBudget > 0 && content.length > PIECE && !hasPieceChecksums(hash);
+        BlockHash actual = BlockHasher.hash(content);
+        int[] crcs = null;
         if (keepPieces) {
-            // One pass: the block's hash (SHA-256 of the stripped content, BlockHasher) and each piece's.
-            MessageDigest whole = sha256();
-            MessageDigest piece = sha256();
-            int n = (content.length + PIECE - 1) / PIECE;
-            digests = new byte[n * DIGEST];
-            for (int k = 0; k < n; k++) {
+            // Of the very bytes just hashed: a checksum vouches only for bytes that matched the address.
+            crcs = new int[(content.length + PIECE - 1) / PIECE];
+            for (int k = 0; k < crcs.length; k++) {
                 int from = k * PIECE;
-                int len = Math.min(PIECE, content.length - from);
-                whole.update(content, from, len);
-                piece.update(content, from, len);
-                System.arraycopy(piece.digest(), 0, digests, k * DIGEST, DIGEST);
+                crcs[k] = crc(content, from, Math.min(PIECE, content.length - from));
             }
-            actual = BlockHash.of(whole.digest());
-        } else {
-            actual = BlockHasher.hash(content);
         }
         if (!actual.equals(hash)) {
             corrupt.inc();
@@ -111,13 +101,13 @@ public final class VerifiedBlocks {
             throw new CorruptBlockException(hash, actual);
         }
         if (keepPieces) {
-            remember(hash, new Pieces(content.length, digests));
+            remember(hash, new Pieces(content.length, crcs));
         }
         return content;
     }
 
-    /** Whether {@link #read} of a part of this block reads only that part (its piece digests are known). */
-    public boolean hasPieceDigests(BlockHash hash) {
+    /** Whether {@link #read} of a part of this block reads only that part (its piece checksums are known). */
+    public boolean hasPieceChecksums(BlockHash hash) {
         synchronized (pieces) {
             return pieces.containsKey(hash);
         }
@@ -125,8 +115,8 @@ public final class VerifiedBlocks {
 
     /**
      * Reads {@code [offset, offset+len)} of the stored (stripped) content of {@code hash} into {@code dest},
-     * checked: against the block's piece digests if they are known (reading only the pieces the range
-     * touches), else by reading and checking the whole block ({@link #get}, which remembers its digests).
+     * checked: against the block's piece checksums if they are known (reading only the pieces the range
+     * touches), else by reading and checking the whole block ({@link #get}, which remembers its checksums).
      *
      * @return how many bytes were stored in that range (fewer than {@code len} past the stripped end: the
      *         caller pads with zeroes)
@@ -155,17 +145,14 @@ public final class VerifiedBlocks {
         if (got < 0) {
             throw new StoreCorruptionException("block " + hash + " is missing");
         }
-        MessageDigest sha = sha256();
         for (int k = first; k <= last; k++) {
             int pieceFrom = k * PIECE - from;
             int pieceLen = Math.min(PIECE, p.length() - k * PIECE);
             if (pieceFrom + pieceLen > got) {
                 throw corruptPiece(hash, k, "the stored block ends at byte " + (from + got) + ", not " + p.length());
             }
-            sha.update(buf, pieceFrom, pieceLen);
-            byte[] d = sha.digest();
-            if (!Arrays.equals(d, 0, DIGEST, p.digests(), k * DIGEST, (k + 1) * DIGEST)) {
-                throw corruptPiece(hash, k, "it no longer matches the digest taken when the block was checked whole");
+            if (crc(buf, pieceFrom, pieceLen) != p.crcs()[k]) {
+                throw corruptPiece(hash, k, "it no longer matches the checksum taken when the block was checked whole");
             }
         }
         System.arraycopy(buf, offset - from, dest, destOff, end - offset);
@@ -177,7 +164,7 @@ public final class VerifiedBlocks {
         synchronized (pieces) {
             Pieces gone = pieces.remove(hash);
             if (gone != null) {
-                digestBytes -= gone.weight();
+                checksumBytes -= gone.weight();
             }
         }
         log.error("corrupt block {}: piece {} ({} bytes at {}): {}; refusing to serve it", hash, piece, PIECE,
@@ -188,21 +175,19 @@ public final class VerifiedBlocks {
     private void remember(BlockHash hash, Pieces p) {
         synchronized (pieces) {
             Pieces old = pieces.put(hash, p);
-            digestBytes += p.weight() - (old == null ? 0 : old.weight());
+            checksumBytes += p.weight() - (old == null ? 0 : old.weight());
             var it = pieces.entrySet().iterator();
-            while (digestBytes > digestBudget && it.hasNext()) {
+            while (checksumBytes > checksumBudget && it.hasNext()) {
                 Map.Entry<BlockHash, Pieces> eldest = it.next();
-                digestBytes -= eldest.getValue().weight();
+                checksumBytes -= eldest.getValue().weight();
                 it.remove();
             }
         }
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+    private static int crc(byte[] b, int off, int len) {
+        CRC32C c = new CRC32C();
+        c.update(b, off, len);
+        return (int) c.getValue();
     }
 }
