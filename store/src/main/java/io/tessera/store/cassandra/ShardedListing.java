@@ -27,7 +27,9 @@ import java.util.function.Predicate;
  * with nothing buffered are asked again, together, from past the group. How many rows a shard is asked
  * for next adapts to what its last answer held: many small groups (a few rows each per shard) are read
  * through with growing slices, since a slice query costs about as much as reading a few dozen rows;
- * large groups are jumped over with small slices, so their rows are never read.
+ * large groups are jumped over with small slices, so their rows are never read. A slice never grows past
+ * the shard's share of {@link #bufferedRowsBound} (about twice the page's limit over all shards), so the
+ * rows a page holds at once are bounded by its limit, not by how the names fall into groups.
  *
  * @param <T> a row, with its name
  */
@@ -42,6 +44,8 @@ final class ShardedListing<T> {
     private static final int MAX_FETCH = 5_000;
     /** Rows per listed entry up to which a shard's next slice grows rather than shrinks (see the class comment). */
     private static final int READ_THROUGH = 32;
+    /** Rows all shards may hold buffered for one page at least (a small page over many shards still reads through). */
+    private static final int MIN_BUFFERED = 4096;
 
     private final Cql cql;
     private final int shards;
@@ -57,6 +61,15 @@ final class ShardedListing<T> {
         this.keep = keep;
     }
 
+    /** The most rows one page of {@code limit} entries holds buffered over {@code shards} shards. */
+    static long bufferedRowsBound(int limit, int shards) {
+        return (long) sliceCap(limit, shards) * shards;
+    }
+
+    private static int sliceCap(int limit, int shards) {
+        return (int) Math.max(SLACK, Math.min(MAX_FETCH, Math.max(2L * limit, MIN_BUFFERED) / shards));
+    }
+
     List<T> list(ListQuery q) {
         NameRange range = NameRange.of(q);
         int limit = q.limit();
@@ -64,10 +77,11 @@ final class ShardedListing<T> {
         if (limit == 0 || range.isEmpty()) {
             return List.of();
         }
-        int first = Math.min(MAX_FETCH, Math.min(limit, (int) Math.ceil(1.25 * limit / shards) + SLACK));
+        int cap = sliceCap(limit, shards);
+        int first = Math.min(cap, Math.min(limit, (int) Math.ceil(1.25 * limit / shards) + SLACK));
         List<Cursor> cursors = new ArrayList<>(shards);
         for (int shard = 0; shard < shards; shard++) {
-            cursors.add(new Cursor(shard, range, first));
+            cursors.add(new Cursor(shard, range, first, cap));
         }
         fetch(cursors, q, "listing " + shards + " shards");
         Comparator<Cursor> order = Comparator.comparing(c -> c.headKey, Arrays::compareUnsigned);
@@ -145,15 +159,17 @@ final class ShardedListing<T> {
         final int shard;
         final ArrayDeque<T> rows = new ArrayDeque<>();
         NameRange unread;
-        /** The size of the next slice asked for. */
+        /** The size of the next slice asked for, at most {@link #cap}. */
         int asking;
+        final int cap;
         boolean exhausted;
         byte[] headKey;
 
-        Cursor(int shard, NameRange range, int asking) {
+        Cursor(int shard, NameRange range, int asking, int cap) {
             this.shard = shard;
             this.unread = range;
             this.asking = asking;
+            this.cap = cap;
         }
 
         void take(List<T> fetched, ListQuery q) {
@@ -164,7 +180,7 @@ final class ShardedListing<T> {
                 exhausted |= unread.isEmpty();
             }
             int entries = entries(fetched, q);
-            asking = entries > 0 && fetched.size() / entries <= READ_THROUGH ? Math.min(MAX_FETCH, asking * 2) : SLACK;
+            asking = entries > 0 && fetched.size() / entries <= READ_THROUGH ? Math.min(cap, asking * 2) : SLACK;
             updateHead();
         }
 
