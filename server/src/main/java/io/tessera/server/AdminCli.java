@@ -115,7 +115,7 @@ final class AdminCli {
             TesseraConfig config = loaded.config();
             Store store;
             try {
-                store = StoreFactory.open(config.store(), loaded.dataDir(), new MetricRegistry());
+                store = StoreFactory.open(config.store(), DataFolder.prepareOrRefuse(loaded.dataDir()), new MetricRegistry());
             } catch (ConfigException e) {
                 System.err.println("tessera: " + e.getMessage());
                 return Main.EXIT_CONFIG;

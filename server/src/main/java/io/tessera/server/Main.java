@@ -4,11 +4,16 @@ import io.tessera.server.config.ConfigException;
 import io.tessera.server.config.ConfigLoader;
 import io.tessera.store.StoreUnavailableException;
 import io.tessera.swift.auth.KeyHasher;
+import io.tessera.swift.auth.TokenSecrets;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -16,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
@@ -28,7 +34,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "tessera", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "tessera 0.1.0",
         description = "A deduplicated block store behind the OpenStack Swift API.",
-        subcommands = {Main.Run.class, Main.HashKey.class, VolumeCli.class, AdminCli.Gc.class, AdminCli.Scrub.class,
+        subcommands = {Main.Run.class, Main.HashKey.class, Main.Auth.class, VolumeCli.class, AdminCli.Gc.class, AdminCli.Scrub.class,
                 AdminCli.Fsck.class, AdminCli.Stats.class})
 public final class Main implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -132,6 +138,52 @@ public final class Main implements Runnable {
             }
             System.out.println(KeyHasher.hash(key));
             return 0;
+        }
+    }
+
+    @Command(name = "auth", description = "Manage the secrets that sign auth tokens.",
+            subcommands = {Auth.RotateSecret.class})
+    static final class Auth implements Runnable {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public void run() {
+            throw new ParameterException(spec.commandLine(), "Missing required subcommand");
+        }
+
+        @Command(name = "rotate-secret", description = "Make a new token-signing secret (data folder, file "
+                + "token-secrets); tokens signed by the old one stay valid for the overlap (default: the token TTL, "
+                + "so none ends early), then end. A running server picks the change up within a second; copy the "
+                + "file to the other frontends of the same store.")
+        static final class RotateSecret implements Callable<Integer> {
+            @Option(names = "--overlap", paramLabel = "SECONDS",
+                    description = "how long the old secret still verifies tokens, in seconds (default: auth.token_ttl_seconds)")
+            Long overlapSeconds;
+
+            @Override
+            public Integer call() {
+                try {
+                    ConfigLoader.Loaded loaded = new ConfigLoader(System.getenv()).load();
+                    long overlap = overlapSeconds != null ? overlapSeconds : loaded.config().auth().tokenTtlSeconds();
+                    if (overlap < 0) {
+                        System.err.println("tessera: --overlap must not be negative");
+                        return EXIT_CONFIG;
+                    }
+                    Path file = TesseraServer.tokenSecretsFile(DataFolder.prepare(loaded.dataDir()));
+                    if (!Files.exists(file)) {
+                        TokenSecrets.openOrCreate(file, Clock.systemUTC());
+                    }
+                    int id = TokenSecrets.rotate(file, Duration.ofSeconds(overlap),
+                            Clock.systemUTC());
+                    System.out.println("token secret " + id + " now signs new tokens; tokens of the previous one are "
+                            + "valid for " + overlap + " s more (" + file + ")");
+                    return 0;
+                } catch (IOException e) {
+                    System.err.println("tessera: " + e.getMessage());
+                    return EXIT_CONFIG;
+                }
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ package io.tessera.server;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.health.HealthCheckRegistry;
 import io.tessera.hashmap.BlockSize;
+import io.tessera.server.config.ConfigException;
 import io.tessera.server.config.ConfigLoader;
 import io.tessera.server.config.TesseraConfig;
 import io.tessera.server.admin.AdminEndpoint;
@@ -19,6 +20,7 @@ import io.tessera.store.content.ContentWriter;
 import io.tessera.swift.SwiftFeatures;
 import io.tessera.swift.SwiftServices;
 import io.tessera.swift.auth.AuthResource;
+import io.tessera.swift.auth.TokenSecrets;
 import io.tessera.swift.auth.TokenService;
 import io.tessera.swift.auth.UserDirectory;
 import io.tessera.swift.cors.CorsReplyFilter;
@@ -45,17 +47,16 @@ import io.tessera.volumes.nbd.NbdMetrics;
 import io.tessera.volumes.nbd.NbdServer;
 import io.tessera.volumes.nbd.NbdTls;
 import io.tessera.volumes.rest.VolumeResource;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -76,7 +77,6 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  */
 public final class TesseraServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TesseraServer.class);
-    private static final String TOKEN_SECRET_SETTING = "auth.token_secret";
     /** How often expired objects are removed for real (reads treat them as gone from their second on). */
     private static final Duration EXPIRER_INTERVAL = Duration.ofSeconds(2);
 
@@ -111,7 +111,7 @@ public final class TesseraServer implements AutoCloseable {
     public static TesseraServer start(ConfigLoader.Loaded loaded) throws Exception {
         MetricRegistry metrics = new MetricRegistry();
         TesseraConfig config = loaded.config();
-        Store store = StoreFactory.open(config.store(), loaded.dataDir(), metrics);
+        Store store = StoreFactory.open(config.store(), DataFolder.prepareOrRefuse(loaded.dataDir()), metrics);
         try {
             return start(store, config, new UserDirectory(loaded.users()), metrics, loaded.dataDir());
         } catch (Exception e) {
@@ -137,8 +137,15 @@ public final class TesseraServer implements AutoCloseable {
         }
         ExecutorService blockIo = Executors.newFixedThreadPool(16, named("block-io"));
         ContentMaps maps = new ContentMaps(store);
-        TokenService tokens = new TokenService(tokenSecret(store),
-                Duration.ofSeconds(config.auth().tokenTtlSeconds()), users, Clock.systemUTC());
+        TokenSecrets secrets;
+        try {
+            secrets = dataDir != null ? TokenSecrets.openOrCreate(tokenSecretsFile(dataDir), Clock.systemUTC())
+                    : TokenSecrets.random(Clock.systemUTC());
+        } catch (IOException e) {
+            throw new ConfigException(e.getMessage(), e);
+        }
+        TokenService tokens = new TokenService(secrets, Duration.ofSeconds(config.auth().tokenTtlSeconds()), users,
+                Clock.systemUTC());
         SwiftConstraints limits = SwiftConstraints.DEFAULTS;
         SwiftServices services = new SwiftServices(store, new ContentWriter(store, blockIo, metrics),
                 new ContentReader(store, blockIo, metrics), maps, limits, users, tokens, metrics);
@@ -156,7 +163,7 @@ public final class TesseraServer implements AutoCloseable {
         } catch (Exception e) {
             volumes.close();
             blockIo.shutdownNow();
-            throw new IllegalStateException("cannot start the NBD server: " + e.getMessage()
+            throw new ConfigException("cannot start the NBD server: " + e.getMessage()
                     + " (volumes.nbd in the configuration; TESSERA_NBD_PORT for the TCP port)", e);
         }
         hasher.start();
@@ -231,7 +238,15 @@ public final class TesseraServer implements AutoCloseable {
         List<NbdServer.Listener> listeners = new ArrayList<>();
         if (!nc.socket().isEmpty()) {
             Path base = dataDir != null ? dataDir : Files.createTempDirectory("tessera-nbd");
-            listeners.add(new NbdServer.Unix(base.resolve(nc.socket()), nc.socketPermissions()));
+            Path socket = base.resolve(nc.socket());
+            boolean group = nc.socketPermissions().stream().anyMatch(p -> p.name().startsWith("GROUP"));
+            if (group && dataDir != null && socket.toAbsolutePath().getParent().equals(dataDir.toAbsolutePath())) {
+                // The socket's folder must then let the group in, and the data folder must not.
+                throw new IllegalArgumentException("volumes.nbd.socket_mode lets a group connect: put the socket in a "
+                        + "folder of its own (volumes.nbd.socket: e.g. /run/tessera/nbd.sock or nbd/nbd.sock), not in the "
+                        + "data folder, which only Tessera's user may enter");
+            }
+            listeners.add(new NbdServer.Unix(socket, nc.socketPermissions()));
         }
         if (nc.tlsDir() != null) {
             listeners.add(new NbdServer.Tcp(vc.nbdHost(), vc.nbdPort(), allowed, NbdTls.fromDirectory(Path.of(nc.tlsDir()))));
@@ -293,12 +308,9 @@ public final class TesseraServer implements AutoCloseable {
         return all;
     }
 
-    /** The secret that signs tokens, shared by every frontend of one store (created once, by compare-and-set). */
-    private static byte[] tokenSecret(Store store) {
-        byte[] fresh = new byte[32];
-        new SecureRandom().nextBytes(fresh);
-        String secret = store.metadata().putSettingIfAbsent(TOKEN_SECRET_SETTING, HexFormat.of().formatHex(fresh));
-        return HexFormat.of().parseHex(secret);
+    /** The keyring that signs tokens: a 0600 file in the data folder ({@link TokenSecrets}). */
+    static Path tokenSecretsFile(Path dataDir) {
+        return dataDir.resolve("token-secrets");
     }
 
     /** The NBD TCP port, or -1 without a TCP listener. */

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * NBD access control with the clients hypervisors use ({@code qemu-img}, {@code qemu-io}, {@code nbdinfo}):
- * the Unix-domain socket (the default, mode 0660) and TCP with TLS and client certificates (certificates
+ * the Unix-domain socket (the default, mode 0600) and TCP with TLS and client certificates (certificates
  * made here with {@code openssl}, laid out as QEMU's tls-creds-x509 folders); an export is served only to
  * the client the REST API attached it to, and {@code ;handover} only to the named migration target.
  */
@@ -156,10 +156,11 @@ class NbdAccessEndToEndTest {
     // ---------------------------------------------------------------- tests
 
     @Test
-    void theUnixSocketIsInTheDataFolderWithMode0660AndServesOnlyAttachedVolumes() throws Exception {
+    void theUnixSocketIsInTheDataFolderWithMode0600AndServesOnlyAttachedVolumes() throws Exception {
         Path socket = server.server.nbdSocket();
         assertThat(socket).isEqualTo(home.resolve("data/nbd.sock"));
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-rw----");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent()))).isEqualTo("rwx------");
         create("unix-1");
         Result refused = run("qemu-img", "info", unixUri("unix-1"));
         assertThat(refused.exit()).as(refused.output()).isNotZero();

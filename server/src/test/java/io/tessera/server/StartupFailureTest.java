@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -23,10 +25,16 @@ class StartupFailureTest {
     }
 
     private Outcome run(String... env) throws Exception {
+        return command(new String[] {"run"}, env);
+    }
+
+    private Outcome command(String[] args, String... env) throws Exception {
         Map<String, String> vars = TestServer.writeConfig(home, 0);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                "io.tessera.server.Main", "run");
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m", "-cp",
+                System.getProperty("java.class.path"), "io.tessera.server.Main"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(vars);
         for (int i = 0; i < env.length; i += 2) {
             pb.environment().put(env[i], env[i + 1]);
@@ -64,5 +72,33 @@ class StartupFailureTest {
         o = run("TESSERA_STORE", "nosuch");
         assertThat(o.exit()).as(o.output()).isEqualTo(Main.EXIT_CONFIG);
         assertThat(o.output()).contains("store.backend (TESSERA_STORE) must be 'embedded' or 'cassandra'");
+    }
+
+    /** Issue 13: RocksDB makes its files 0644, so only the folder's mode keeps the store and secrets private. */
+    @Test
+    void aDataFolderOthersMayEnterIsRefusedWithExitStatus2() throws Exception {
+        Path data = Files.createDirectories(home.resolve("data"));
+        Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Outcome o = run();
+        assertThat(o.exit()).as(o.output()).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(o.output()).contains("tessera: the data folder", "rwxr-xr-x", "chmod 700").doesNotContain("\tat ");
+        assertThat(Files.list(data)).as("nothing written into it").isEmpty();
+    }
+
+    @Test
+    void rotateSecretMakesANewCurrentSecretAndKeepsTheOldOneForTheOverlap() throws Exception {
+        Outcome o = command(new String[] {"auth", "rotate-secret", "--overlap", "600"});
+        assertThat(o.exit()).as(o.output()).isZero();
+        assertThat(o.output()).contains("token secret 2 now signs new tokens", "600 s");
+        Path file = home.resolve("data/token-secrets");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(Files.readAllLines(file).stream().filter(l -> !l.startsWith("#")).toList())
+                .hasSize(2).anyMatch(l -> l.startsWith("2 ") && l.endsWith(" current"))
+                .anyMatch(l -> l.startsWith("1 ") && !l.endsWith(" current"));
+        assertThat(modeOf(home.resolve("data"))).isEqualTo("rwx------");
+    }
+
+    private static String modeOf(Path p) throws java.io.IOException {
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
     }
 }

@@ -112,7 +112,8 @@ public record TesseraConfig(@JsonProperty("server") Server server,
      *
      * @param socket                  the Unix-domain socket for hypervisors on this host ("" : none); relative
      *                                to the data folder (nbd.sock)
-     * @param socketMode              its file mode, which says who may connect ("0660": owner and group)
+     * @param socketMode              its file mode, which says who may connect ("0600": the server's user;
+     *                                "0660" lets its group in too, for a socket outside the data folder)
      * @param tlsDir                  a folder with ca-cert.pem, server-cert.pem, server-key.pem (as QEMU's
      *                                tls-creds-x509): serve TCP on nbd_host:nbd_port with TLS required and client
      *                                certificates verified (null: no TLS listener)
@@ -135,7 +136,7 @@ public record TesseraConfig(@JsonProperty("server") Server server,
                       @JsonProperty("send_timeout_seconds") Integer sendTimeoutSeconds) {
         public Nbd {
             socket = socket != null ? socket : "nbd.sock";
-            socketMode = socketMode != null ? socketMode : "0660";
+            socketMode = socketMode != null ? socketMode : "0600";
             plainTcp = plainTcp != null ? plainTcp : "off";
             payloadBudgetMib = payloadBudgetMib != null ? payloadBudgetMib : 64;
             maxConnections = maxConnections != null ? maxConnections : 64;

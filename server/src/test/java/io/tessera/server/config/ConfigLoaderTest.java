@@ -48,8 +48,8 @@ class ConfigLoaderTest {
     @Test
     void theNbdSectionIsReadAndCheckedAndDefaultsToTheUnixSocketOnly() throws IOException {
         TesseraConfig.Nbd defaults = load("volumes:\n  nbd_port: 0\n").config().volumes().nbd();
-        assertThat(defaults).isEqualTo(new TesseraConfig.Nbd("nbd.sock", "0660", null, "off", 64, 64, 10, 60));
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(defaults.socketPermissions())).isEqualTo("rw-rw----");
+        assertThat(defaults).isEqualTo(new TesseraConfig.Nbd("nbd.sock", "0600", null, "off", 64, 64, 10, 60));
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(defaults.socketPermissions())).isEqualTo("rw-------");
         TesseraConfig.Nbd set = load("""
                 volumes:
                   nbd:

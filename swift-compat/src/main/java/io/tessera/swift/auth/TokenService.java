@@ -6,28 +6,30 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Stateless auth tokens: {@code AUTH_tk} + base64url(expiry, user name, HMAC-SHA256 of both). The
- * secret is shared by every frontend through the store, so any Tessera server honours a token any
- * other issued, with no lookup per request. A token ends at its expiry (or when its user is removed).
+ * Stateless auth tokens: {@code AUTH_tk} + base64url(secret id, expiry, user name, HMAC-SHA256). The MAC
+ * covers the payload and the user's current key hash, under the secret the id names ({@link TokenSecrets}):
+ * so a token ends at its expiry, when its user is removed, when the user's key changes (a new key revokes
+ * every token of the old one), or when its secret retires after a rotation. Any frontend with the same
+ * secrets honours a token any other issued, with no lookup per request.
  */
 public final class TokenService {
     private static final String PREFIX = "AUTH_tk";
-    private final byte[] secret;
+    private static final int MAC_LENGTH = 32;
+    private static final int HEADER = 4 + 8; // secret id, expiry
+    private final TokenSecrets secrets;
     private final Duration ttl;
     private final Clock clock;
     private final UserDirectory users;
 
-    public TokenService(byte[] secret, Duration ttl, UserDirectory users, Clock clock) {
-        if (secret.length < 32) {
-            throw new IllegalArgumentException("token secret must have at least 32 bytes");
-        }
-        this.secret = secret.clone();
+    public TokenService(TokenSecrets secrets, Duration ttl, UserDirectory users, Clock clock) {
+        this.secrets = secrets;
         this.ttl = ttl;
         this.users = users;
         this.clock = clock;
@@ -37,16 +39,16 @@ public final class TokenService {
     }
 
     public Issued issue(User user) {
+        TokenSecrets.Secret secret = secrets.current();
         long expires = clock.instant().plus(ttl).getEpochSecond();
         byte[] name = user.name().getBytes(StandardCharsets.UTF_8);
-        ByteBuffer payload = ByteBuffer.allocate(8 + name.length);
-        payload.putLong(expires).put(name);
-        byte[] mac = mac(payload.array());
-        byte[] token = ByteBuffer.allocate(payload.capacity() + mac.length).put(payload.array()).put(mac).array();
+        byte[] payload = ByteBuffer.allocate(HEADER + name.length).putInt(secret.id()).putLong(expires).put(name).array();
+        byte[] mac = mac(secret, payload, user);
+        byte[] token = ByteBuffer.allocate(payload.length + mac.length).put(payload).put(mac).array();
         return new Issued(PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(token), expires);
     }
 
-    /** The user a token was issued to, if the token is genuine and unexpired and the user still exists. */
+    /** The user a token was issued to, if the token is genuine and unexpired and the user and key unchanged. */
     public Optional<User> verify(String token) {
         if (token == null || !token.startsWith(PREFIX) || token.length() > 512) {
             return Optional.empty();
@@ -57,29 +59,33 @@ public final class TokenService {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        if (raw.length < 8 + 1 + 32) {
+        if (raw.length < HEADER + 1 + MAC_LENGTH) {
             return Optional.empty();
         }
-        int payloadLength = raw.length - 32;
-        byte[] payload = java.util.Arrays.copyOf(raw, payloadLength);
-        byte[] mac = java.util.Arrays.copyOfRange(raw, payloadLength, raw.length);
-        if (!MessageDigest.isEqual(mac, mac(payload))) {
-            return Optional.empty();
-        }
+        int payloadLength = raw.length - MAC_LENGTH;
+        byte[] payload = Arrays.copyOf(raw, payloadLength);
         ByteBuffer b = ByteBuffer.wrap(payload);
+        Optional<TokenSecrets.Secret> secret = secrets.verifying(b.getInt());
         long expires = b.getLong();
-        if (clock.instant().getEpochSecond() >= expires) {
+        if (secret.isEmpty() || clock.instant().getEpochSecond() >= expires) {
             return Optional.empty();
         }
-        String name = new String(payload, 8, payloadLength - 8, StandardCharsets.UTF_8);
-        return users.find(name);
+        String name = new String(payload, HEADER, payloadLength - HEADER, StandardCharsets.UTF_8);
+        Optional<User> user = users.find(name);
+        if (user.isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] mac = Arrays.copyOfRange(raw, payloadLength, raw.length);
+        return MessageDigest.isEqual(mac, mac(secret.get(), payload, user.get())) ? user : Optional.empty();
     }
 
-    private byte[] mac(byte[] data) {
+    private static byte[] mac(TokenSecrets.Secret secret, byte[] payload, User user) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return mac.doFinal(data);
+            mac.init(new SecretKeySpec(secret.bytes(), "HmacSHA256"));
+            mac.update(payload);
+            mac.update((byte) 0);
+            return mac.doFinal(user.keyHash().getBytes(StandardCharsets.UTF_8)); // binds the token to this key
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
         }
