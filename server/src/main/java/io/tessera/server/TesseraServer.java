@@ -20,6 +20,7 @@ import io.tessera.store.content.ContentWriter;
 import io.tessera.swift.SwiftFeatures;
 import io.tessera.swift.SwiftServices;
 import io.tessera.swift.auth.AuthResource;
+import io.tessera.swift.auth.KeyChecks;
 import io.tessera.swift.auth.TokenSecrets;
 import io.tessera.swift.auth.TokenService;
 import io.tessera.swift.auth.UserDirectory;
@@ -176,7 +177,7 @@ public final class TesseraServer implements AutoCloseable {
         ResourceConfig app = new ResourceConfig()
                 .register(new AdminResource(admin, adminToken))
                 .register(new VolumeResource(volumes, access, export -> nbdUri(nbd, vc, export)))
-                .register(new AuthResource(users, tokens, config.server().publicUrl()))
+                .register(new AuthResource(new KeyChecks(users), tokens, config.server().publicUrl()))
                 .register(new InfoResource(limits, swiftFeatures()))
                 .register(new StorageResource(services))
                 .register(new SwiftHeadersFilter(limits))

@@ -39,6 +39,10 @@ final class TestServer implements AutoCloseable {
         return new TestServer(home, TesseraServer.start(new ConfigLoader(environment(home, 0)).load()));
     }
 
+    /** The key hashes of KEY, testing2, testing3 and reseller, at the server's minimum strength. */
+    static final java.util.List<String> HASHES = java.util.stream.Stream.of(KEY, "testing2", "testing3", "reseller")
+            .parallel().map(KeyHasher::hash).toList();
+
     static Map<String, String> writeConfig(Path home, int port) throws IOException {
         return writeConfig(home, port, TestBackend.embedded());
     }
@@ -58,7 +62,8 @@ final class TestServer implements AutoCloseable {
                   nbd:
                     plain_tcp: loopback   # tests open nbd://127.0.0.1:port (the Unix socket is there too)
                 """.formatted(backend.storeYaml()));
-        // Few PBKDF2 iterations: the swift CLI authenticates on every call.
+        // Real-strength hashes (the server refuses weaker ones), made once per test JVM; the server's
+        // cache of recent successes keeps the swift CLI's authentication on every call cheap.
         Files.writeString(conf.resolve("users.yaml"), """
                 users:
                   - user: "test:tester"
@@ -73,8 +78,7 @@ final class TestServer implements AutoCloseable {
                   - user: "reseller:admin"
                     key_hash: "%s"
                     roles: [reseller_admin]
-                """.formatted(KeyHasher.hash(KEY, 1000), KeyHasher.hash("testing2", 1000), KeyHasher.hash("testing3", 1000),
-                KeyHasher.hash("reseller", 1000)));
+                """.formatted(HASHES.get(0), HASHES.get(1), HASHES.get(2), HASHES.get(3)));
         return environment(home, port);
     }
 

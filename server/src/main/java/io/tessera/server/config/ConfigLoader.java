@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tessera.swift.auth.KeyHasher;
 import io.tessera.swift.auth.User;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -100,9 +101,17 @@ public final class ConfigLoader {
         }
         UsersFile file = read(path, UsersFile.class);
         try {
-            return file.users().stream()
+            List<User> users = file.users().stream()
                     .map(e -> new User(e.user(), e.keyHash(), e.account(), new HashSet<>(e.roles())))
                     .toList();
+            for (User u : users) {
+                try {
+                    KeyHasher.checkStrength(u.keyHash());
+                } catch (IllegalArgumentException weak) {
+                    throw new IOException("user " + u.name() + " in " + path + ": " + weak.getMessage(), weak);
+                }
+            }
+            return users;
         } catch (IllegalArgumentException e) {
             throw new IOException("bad entry in " + path + ": " + e.getMessage(), e);
         }

@@ -1,7 +1,9 @@
 package io.tessera.swift.auth;
 
 import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.http.ClientAddress;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Context;
@@ -15,13 +17,13 @@ import jakarta.ws.rs.core.UriInfo;
  */
 @Path("/auth")
 public final class AuthResource {
-    private final UserDirectory users;
+    private final KeyChecks keys;
     private final TokenService tokens;
     private final String publicUrl;
 
     /** @param publicUrl the base URL clients should use (e.g. behind a proxy), or null to use the request's */
-    public AuthResource(UserDirectory users, TokenService tokens, String publicUrl) {
-        this.users = users;
+    public AuthResource(KeyChecks keys, TokenService tokens, String publicUrl) {
+        this.keys = keys;
         this.tokens = tokens;
         this.publicUrl = publicUrl;
     }
@@ -32,13 +34,14 @@ public final class AuthResource {
                                  @HeaderParam("X-Auth-Key") String authKey,
                                  @HeaderParam("X-Storage-User") String storageUser,
                                  @HeaderParam("X-Storage-Pass") String storagePass,
-                                 @Context UriInfo uri) {
+                                 @Context UriInfo uri,
+                                 @Context ContainerRequestContext request) {
         String name = authUser != null ? authUser : storageUser;
         String key = authKey != null ? authKey : storagePass;
         if (name == null || key == null) {
             throw SwiftException.unauthorized().withHeader("Www-Authenticate", "Swift realm=\"unknown\"");
         }
-        User user = users.authenticate(name, key)
+        User user = keys.authenticate(name, key, ClientAddress.of(request))
                 .orElseThrow(() -> SwiftException.unauthorized().withHeader("Www-Authenticate", "Swift realm=\"unknown\""));
         TokenService.Issued issued = tokens.issue(user);
         String base = publicUrl != null ? publicUrl : uri.getBaseUri().toString();

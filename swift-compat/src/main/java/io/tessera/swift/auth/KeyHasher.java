@@ -14,7 +14,14 @@ import javax.crypto.spec.PBEKeySpec;
  */
 public final class KeyHasher {
     private static final String SCHEME = "pbkdf2-sha256";
-    static final int DEFAULT_ITERATIONS = 210_000;
+    /**
+     * The fewest iterations a stored key may have (OWASP's figure for PBKDF2-HMAC-SHA256, 2023): fewer make
+     * a stolen users file cheap to crack. The server refuses to start with a weaker hash
+     * ({@link #checkStrength}); a check costs about a third of a second of a core, which {@link KeyChecks}
+     * bounds and caches.
+     */
+    public static final int MIN_ITERATIONS = 600_000;
+    static final int DEFAULT_ITERATIONS = MIN_ITERATIONS;
 
     private KeyHasher() {
     }
@@ -39,6 +46,16 @@ public final class KeyHasher {
         byte[] salt = Base64.getDecoder().decode(parts[2]);
         byte[] expected = Base64.getDecoder().decode(parts[3]);
         return MessageDigest.isEqual(expected, derive(key, salt, iterations));
+    }
+
+    /** Throws IllegalArgumentException unless {@code stored} has at least {@link #MIN_ITERATIONS} iterations. */
+    public static void checkStrength(String stored) {
+        checkFormat(stored);
+        int iterations = Integer.parseInt(stored.split("\\$")[1]);
+        if (iterations < MIN_ITERATIONS) {
+            throw new IllegalArgumentException("its key_hash has " + iterations + " PBKDF2 iterations, fewer than "
+                    + MIN_ITERATIONS + ": make a new one with bin/tessera hash-key");
+        }
     }
 
     /** Throws IllegalArgumentException unless {@code stored} is a hash this class can verify. */
