@@ -48,7 +48,10 @@ if [ -n "$CLONE_URI" ]; then
       { valid=false; echo "# volumes $T: reading back the clone's parent blocks failed verification"; }
     run nbd.parent.read.1M.qd16 read 1M 16 '.jobs[0].read.bw_bytes/1e6' MB/s
     run nbd.parent.randread.4k.qd16 randread 4k 16 '.jobs[0].read.iops' IOPS
-    v=$(fio_json parent-first-write --rw=write:4092k --bs=4k --iodepth=1 |
+    # write:4092k skips to the next 4 MiB block after each 4 KiB; number_ios stops after one pass (fio
+    # would otherwise wrap around and write every block again, then in place)
+    blocks=$(( $(numfmt --from=iec "$SIZE") / 4194304 ))
+    v=$(fio_json parent-first-write --rw=write:4092k --bs=4k --iodepth=1 --number_ios="$blocks" |
         jq -r '.jobs[0].write.clat_ns.percentile["50.000000"] / 1e6' 2>/dev/null)
     [[ $v =~ ^[0-9.]+$ ]] || v=
     result nbd.parent.firstwrite.4k.median "$v" ms lower "one 4 KiB write per 4 MiB, iodepth=1, no flush, working_set=$SIZE client=fio-nbd"
