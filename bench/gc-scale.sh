@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One collection cycle over a store shaped like docs/scale.md's model, to check the model's figures:
+# One collection cycle over a store of OBJECTS objects shaped like a cloud's (docs/benchmarks.md, "Collector at scale"):
 # fills BACKEND (embedded: a fresh data directory; cassandra: a fresh keyspace on a running node, dropped
 # afterwards) with OBJECTS objects through the store SPI (io.tessera.bench.fill.GcScaleCheck), runs the
 # server's collector once and prints each phase's time, rows scanned and rows/s, the mark set's size

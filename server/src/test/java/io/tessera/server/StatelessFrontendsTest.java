@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two Tessera servers over one keyspace hold no state of their own: what one writes the other reads,
- * lists and deletes at once, and a token either issues is honoured by both.
+ * lists and deletes at once, and a token either issues is honoured by both (given the same token-secrets
+ * file, copied from one to the other as README says).
  */
 class StatelessFrontendsTest {
     @RegisterExtension
@@ -25,7 +26,11 @@ class StatelessFrontendsTest {
     @Test
     void whatOneFrontendWritesTheOtherServesAtOnce(@TempDir Path homeOne, @TempDir Path homeTwo) throws Exception {
         TestBackend cluster = TestBackend.cassandra(CASSANDRA);
-        try (TestServer one = TestServer.start(homeOne, cluster); TestServer two = TestServer.start(homeTwo, cluster)) {
+        // The frontends share the token secrets as an operator sets them up: one file, copied to each (README).
+        java.nio.file.Files.createDirectories(homeTwo.resolve("data"),
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        try (TestServer one = TestServer.start(homeOne, cluster);
+             TestServer two = startWithSecretsOf(homeOne, homeTwo, cluster)) {
             SwiftHttp viaOne = new SwiftHttp(one.port(), TestServer.USER, TestServer.KEY);
             SwiftHttp viaTwo = SwiftHttp.withToken(two.port(), viaOne.token); // a token issued by one, used at two
 
@@ -71,5 +76,11 @@ class StatelessFrontendsTest {
 
     private static String md5(byte[] b) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(b));
+    }
+
+    private static TestServer startWithSecretsOf(Path from, Path home, TestBackend cluster) throws Exception {
+        java.nio.file.Files.copy(from.resolve("data/token-secrets"), home.resolve("data/token-secrets"),
+                java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        return TestServer.start(home, cluster);
     }
 }

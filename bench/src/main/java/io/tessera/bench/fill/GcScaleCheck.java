@@ -43,13 +43,13 @@ import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
 /**
- * Checks docs/scale.md's model of a collection cycle against a real one: fills a store (embedded, or a
+ * Measures one collection cycle at scale (docs/benchmarks.md, "Collector at scale"): fills a store (embedded, or a
  * keyspace of its own on a Cassandra node) with objects shaped like the model's, through the store SPI,
  * then runs one collection cycle with the server's collector and prints, per phase, its time, the rows
  * it scanned and their rate, the saved mark set's size next to the formula's, and on Cassandra the
  * reads each table served (the node's {@code system_views}).
  *
- * <p>The shape (docs/scale.md, "The model"): {@code --objects} objects in containers of about
+ * <p>The shape: {@code --objects} objects in containers of about
  * {@code --per-container}, in {@code --accounts} accounts; a fraction {@code --large} of the distinct
  * contents has {@code --large-blocks} blocks of 4 MiB (a stored map), the rest one block (an implicit
  * map); deduplication is whole-object copies, {@code --dedup} references per distinct content; then a
