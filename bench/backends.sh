@@ -38,7 +38,7 @@ mkdir -p "$OUT"
 RESULTS=$OUT/results.txt
 : > "$RESULTS"
 
-EMBEDDED_PID= CASSANDRA_TESSERA_PID= EMBEDDED_DATA= NODE_STARTED= SWIFT_DATA=
+EMBEDDED_PID= CASSANDRA_TESSERA_PID= EMBEDDED_DATA= CASSANDRA_FRONTEND_DATA= NODE_STARTED= SWIFT_DATA=
 stop_pid() { # pid, name: SIGTERM, then SIGKILL after 20 s
   local pid=$1 name=$2
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
@@ -54,6 +54,7 @@ cleanup() {
   [ -n "$NODE_STARTED" ] && "$ROOT/bin/cassandra-local" stop >&2
   if [ "${KEEP_DATA:-0}" != 1 ]; then
     [ -n "$EMBEDDED_DATA" ] && rm -rf -- "$EMBEDDED_DATA"
+    [ -n "$CASSANDRA_FRONTEND_DATA" ] && rm -rf -- "$CASSANDRA_FRONTEND_DATA"
     rm -rf -- "$TESSERA_CASSANDRA_RUN_DIR"
     [ -n "$SWIFT_DATA" ] && rm -rf -- "$SWIFT_DATA"
   fi
@@ -124,7 +125,8 @@ wait_auth "$EMBEDDED_PORT" "$OUT/tessera-embedded.log"
 
 CASSANDRA_PORT=$(pick_port $((EMBEDDED_PORT + 1)))
 log "starting Tessera (cassandra at $CONTACT, keyspace $KEYSPACE) on 127.0.0.1:$CASSANDRA_PORT"
-TESSERA_PORT=$CASSANDRA_PORT TESSERA_NBD_PORT=0 TESSERA_STORE=cassandra TESSERA_CASSANDRA_CONTACT_POINTS=$CONTACT \
+CASSANDRA_FRONTEND_DATA=$(mktemp -d "${TMPDIR:-/tmp}/tessera-cassandra.XXXXXX") # its own data folder (0700)
+TESSERA_PORT=$CASSANDRA_PORT TESSERA_NBD_PORT=0 TESSERA_DATA_DIR=$CASSANDRA_FRONTEND_DATA TESSERA_STORE=cassandra TESSERA_CASSANDRA_CONTACT_POINTS=$CONTACT \
   TESSERA_CASSANDRA_DC=${TESSERA_CASSANDRA_DC:-datacenter1} TESSERA_CASSANDRA_KEYSPACE=$KEYSPACE \
   "$ROOT/bin/tessera" run > "$OUT/tessera-cassandra.log" 2>&1 &
 CASSANDRA_TESSERA_PID=$!
