@@ -7,20 +7,17 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
 import java.util.Set;
 
 /**
  * The data folder holds the embedded store (whose files RocksDB makes 0644), the token secrets, the NBD
  * socket and the admin endpoint: what is in it is every user's data and the power to act as any of them.
- * So it is made 0700, before anything is written into it, and a folder other users (its group included) may enter is refused
- * (the files inside carry the process's umask, so only the folder's mode keeps them private).
+ * So it is made 0700, before anything is written into it, and a folder other users (its group included)
+ * may enter is refused (the files inside carry the process's umask: only the folder's mode keeps them
+ * private).
  */
 final class DataFolder {
-    private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.OTHERS_READ,
-            PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
-    private static final Set<PosixFilePermission> GROUP = EnumSet.of(PosixFilePermission.GROUP_READ,
-            PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE);
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     private DataFolder() {
     }
@@ -42,7 +39,7 @@ final class DataFolder {
                 Files.createDirectories(parent);
             }
             try {
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
             } catch (java.nio.file.FileAlreadyExistsException raced) {
                 // made meanwhile: checked below like any existing folder
             }
@@ -51,7 +48,7 @@ final class DataFolder {
             throw new IOException("the data folder " + dir + " is not a folder (a file, or a symbolic link: name its target)");
         }
         Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
-        if (mode.stream().anyMatch(p -> OTHERS.contains(p) || GROUP.contains(p))) {
+        if (!OWNER_ONLY.containsAll(mode)) {
             throw new IOException("the data folder " + dir + " has mode " + PosixFilePermissions.toString(mode)
                     + ": other users could read every stored object and the token secrets; run chmod 700 " + dir);
         }

@@ -75,7 +75,10 @@ public final class VolumeIo implements BlockDevice {
      * entries in the order they were made.
      */
     private final ConcurrentHashMap<Long, Entry> unstored = new ConcurrentHashMap<>();
-    /** When the oldest entry of {@link #unstored} was made (nanoTime), or 0 when there is none. */
+    /**
+     * About when the oldest entry of {@link #unstored} was made (nanoTime; set when the map turns non-empty
+     * and by each barrier that leaves entries behind): meaningful only while {@link #unstored} is non-empty.
+     */
     private volatile long unstoredSince;
     final ReentrantReadWriteLock snapshotLock = new ReentrantReadWriteLock();
     /** Held while the record changes ({@link #updateRecord}): one change at a time, versions only forward. */

@@ -660,6 +660,14 @@ abstract class VolumeServiceContractTest {
         }
     }
 
+    /** The owned block's last write was synced before the first stored entry that names it. */
+    static void assertSyncedBeforeItsEntry(InstrumentedStore spy, BlockHash owned, String what) {
+        long put = spy.events.stream().filter(e -> e.kind().equals("putEntries") && e.ids().contains(owned))
+                .mapToLong(InstrumentedStore.Event::seq).min().orElseThrow();
+        assertThat(spy.durableBefore.getOrDefault(owned, -1L)).as(what)
+                .isGreaterThan(spy.lastWrite.get(owned)).isLessThan(put);
+    }
+
     @Test
     void aCopiedUpBlockIsDurableBeforeTheOverlayEntryThatNamesIt() throws Exception {
         image("img", 2 * bs);
@@ -676,11 +684,8 @@ abstract class VolumeServiceContractTest {
             for (long i = 0; i < 2; i++) {
                 BlockHash owned = v.map().resolve(i).block();
                 assertThat(OwnedIds.isOwned(owned)).isTrue();
-                long put = spy.events.stream().filter(e -> e.kind().equals("putEntries") && e.ids().contains(owned))
-                        .mapToLong(InstrumentedStore.Event::seq).min().orElseThrow();
-                assertThat(spy.durableBefore.getOrDefault(owned, -1L))
-                        .as("block %d: its data was synced after its last write and before its entry was stored", i)
-                        .isGreaterThan(spy.lastWrite.get(owned)).isLessThan(put);
+                assertSyncedBeforeItsEntry(spy, owned, "block " + i
+                        + ": its data was synced after its last write and before its entry was stored");
             }
         }
     }
@@ -694,10 +699,7 @@ abstract class VolumeServiceContractTest {
         try (svc; VolumeIo v = svc.openVolume(ACCOUNT, prefix + "-f", false)) {
             v.write(100, bytes(10, 8), 0, 10, true);
             BlockHash owned = v.map().resolve(0).block();
-            long put = spy.events.stream().filter(e -> e.kind().equals("putEntries") && e.ids().contains(owned))
-                    .mapToLong(InstrumentedStore.Event::seq).min().orElseThrow();
-            assertThat(spy.durableBefore.getOrDefault(owned, -1L)).as("synced after its last write, before its entry")
-                    .isGreaterThan(spy.lastWrite.get(owned)).isLessThan(put);
+            assertSyncedBeforeItsEntry(spy, owned, "synced after its last write, before its entry");
             assertThat(store.volumes().entries(v.record().id(), 2)).as("stored when the write returned").containsKey(0L);
         }
         byte[] expected = Arrays.copyOf(img, bs);

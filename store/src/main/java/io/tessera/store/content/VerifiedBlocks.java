@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * SHA-256 pass per block read (about 1.2 GB/s per core with the JDK's intrinsics on the project's
  * machines); callers that prefetch run it on their pool.
  *
- * <p><b>Piece checksums</b> (only with a digest budget, see the constructor; the volume service uses
+ * <p><b>Piece checksums</b> (only with a checksum budget, see the constructor; the volume service uses
  * them): when {@link #get} has checked a whole block against its SHA-256 address, it also keeps the
  * CRC32C of each {@value #PIECE}-byte piece of those same bytes (4 bytes per piece, 4 KiB per 4 MiB
  * block) in a bounded LRU. A later {@link #read} of a part of that block reads only the pieces the range
@@ -83,7 +83,7 @@ public final class VerifiedBlocks {
     public byte[] get(BlockHash hash) {
         byte[] content = blocks.get(hash)
                 .orElseThrow(() -> new StoreCorruptionException("block " + hash + " is missing"));
-        // Digests already known (the block was checked whole before, then left a cache): one pass, not two.
+        // Checksums already known (the block was checked whole before, then left a cache): not made again.
         boolean keepPieces = checksumBudget > 0 && content.length > PIECE && !hasPieceChecksums(hash);
         BlockHash actual = BlockHasher.hash(content);
         int[] crcs = null;

@@ -5,7 +5,6 @@ import com.google.common.cache.CacheBuilder;
 import io.tessera.swift.errors.SwiftException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -15,8 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Where a user's key is checked (Swift's {@code /auth/v1.0}), made cheap for the honest and bounded for
@@ -146,15 +143,9 @@ public final class KeyChecks {
     }
 
     private String remembered(String name, String key) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(cacheKey, "HmacSHA256"));
-            byte[] n = name.getBytes(StandardCharsets.UTF_8);
-            mac.update(ByteBuffer.allocate(4).putInt(n.length).array()); // name and key cannot run into each other
-            mac.update(n);
-            return HexFormat.of().formatHex(mac.doFinal(key.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
-        }
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        // The name's length first: name and key cannot run into each other.
+        return HexFormat.of().formatHex(HmacSha256.of(cacheKey, ByteBuffer.allocate(4).putInt(n.length).array(), n,
+                key.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -2,15 +2,12 @@ package io.tessera.swift.auth;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Stateless auth tokens: {@code AUTH_tk} + base64url(secret id, expiry, user name, HMAC-SHA256). The MAC
@@ -80,14 +77,7 @@ public final class TokenService {
     }
 
     private static byte[] mac(TokenSecrets.Secret secret, byte[] payload, User user) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.bytes(), "HmacSHA256"));
-            mac.update(payload);
-            mac.update((byte) 0);
-            return mac.doFinal(user.keyHash().getBytes(StandardCharsets.UTF_8)); // binds the token to this key
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
-        }
+        // The user's key hash last: it binds the token to this key.
+        return HmacSha256.of(secret.bytes(), payload, new byte[] {0}, user.keyHash().getBytes(StandardCharsets.UTF_8));
     }
 }
