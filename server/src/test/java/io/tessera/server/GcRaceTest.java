@@ -22,7 +22,11 @@ import io.tessera.store.gc.GcProgress;
 import io.tessera.store.gc.GcReport;
 import io.tessera.store.gc.GcSettings;
 import io.tessera.store.gc.Roots;
-import io.tessera.swift.objects.ObjectWrites;
+import io.tessera.swift.objects.ObjectLocation;
+import io.tessera.swift.writes.ObjectWrite;
+import io.tessera.swift.writes.ObjectWriter;
+import io.tessera.swift.writes.WriteContent;
+import io.tessera.swift.writes.WritePipeline;
 import io.tessera.volumes.VolumeIo;
 import io.tessera.volumes.VolumeLease;
 import io.tessera.volumes.VolumeService;
@@ -86,7 +90,7 @@ abstract class GcRaceTest {
             Store store = server.server.store();
             VolumeService volumes = server.server.volumes();
             ExecutorService io = Executors.newFixedThreadPool(4);
-            ObjectWrites writes = new ObjectWrites(store, new ContentWriter(store, io, new MetricRegistry()));
+            ObjectWriter writes = WritePipeline.of(store, new ContentWriter(store, io, new MetricRegistry()));
             Random seed = new Random(7);
             for (int i = 0; i < 168; i++) {
                 byte[] b = new byte[i < 160 ? BLOCK : 300 + i];
@@ -167,7 +171,7 @@ abstract class GcRaceTest {
         }
     }
 
-    private void operation(Random r, Store store, ObjectWrites writes, VolumeService volumes) {
+    private void operation(Random r, Store store, ObjectWriter writes, VolumeService volumes) {
         String container = r.nextBoolean() ? "a" : "b";
         String name = "o" + r.nextInt(40);
         int kind = r.nextInt(100);
@@ -179,14 +183,15 @@ abstract class GcRaceTest {
                 // publishes, so marks and sweeps start and end in between (still within the grace period).
                 java.io.InputStream body = r.nextInt(10) == 0 ? slow(content, 200 + r.nextInt(1000))
                         : new ByteArrayInputStream(content);
-                writes.put(new ObjectWrites.NewObject(ACCOUNT, container, name, "application/octet-stream", Map.of(),
-                        null, false), body, content.length);
+                writes.write(new ObjectWrite(new ObjectLocation(ACCOUNT, container, name), "application/octet-stream",
+                        Map.of(), null, false, new WriteContent.Body(body, content.length)));
             } else if (kind < 60) {
                 store.metadata().deleteObject(ACCOUNT, container, name, Timestamp.now());
             } else if (kind < 75) {
                 store.metadata().getObject(ACCOUNT, container, name).ifPresent(source ->
-                        writes.copy(source, ACCOUNT, r.nextBoolean() ? "a" : "b", "o" + r.nextInt(40),
-                                source.contentType(), Map.of(), false));
+                        writes.write(new ObjectWrite(new ObjectLocation(ACCOUNT, r.nextBoolean() ? "a" : "b",
+                                "o" + r.nextInt(40)), source.contentType(), Map.of(), null, false,
+                                new WriteContent.Copy(source))));
             } else if (kind < 88) {
                 volumeWrite(r, volumes);
             } else if (kind < 94) {

@@ -10,7 +10,11 @@ import io.tessera.store.Timestamp;
 import io.tessera.store.content.ContentWriter;
 import io.tessera.server.admin.AdminEndpoint;
 import io.tessera.server.admin.JobStatus;
-import io.tessera.swift.objects.ObjectWrites;
+import io.tessera.swift.objects.ObjectLocation;
+import io.tessera.swift.writes.ObjectWrite;
+import io.tessera.swift.writes.ObjectWriter;
+import io.tessera.swift.writes.WriteContent;
+import io.tessera.swift.writes.WritePipeline;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,15 +50,16 @@ abstract class ScrubFsckTest {
         try (TestServer server = TestServer.start(home, backend())) {
             Store store = server.server.store();
             ExecutorService io = Executors.newFixedThreadPool(2);
-            ObjectWrites writes = new ObjectWrites(store, new ContentWriter(store, io, new MetricRegistry()));
+            ObjectWriter writes = WritePipeline.of(store, new ContentWriter(store, io, new MetricRegistry()));
             store.metadata().createContainer(TestServer.ACCOUNT, "photos", Timestamp.now(), Map.of());
             Random r = new Random(3);
             BlockHash[] blocks = new BlockHash[3];
             for (int i = 0; i < 3; i++) {
                 byte[] content = new byte[100_000 + i];
                 r.nextBytes(content);
-                blocks[i] = writes.put(new ObjectWrites.NewObject(TestServer.ACCOUNT, "photos", "cat" + i + ".jpg",
-                        "image/jpeg", Map.of(), null, false), new ByteArrayInputStream(content), content.length)
+                blocks[i] = writes.write(new ObjectWrite(new ObjectLocation(TestServer.ACCOUNT, "photos", "cat" + i + ".jpg"),
+                        "image/jpeg", Map.of(), null, false,
+                        new WriteContent.Body(new ByteArrayInputStream(content), content.length)))
                         .map().merkleRoot();
             }
             AdminEndpoint endpoint = AdminEndpoint.read(home.resolve("data")).orElseThrow();

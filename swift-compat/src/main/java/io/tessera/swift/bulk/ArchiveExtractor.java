@@ -7,7 +7,10 @@ import io.tessera.swift.auth.Principal;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.SwiftConstraints;
 import io.tessera.swift.objects.ObjectHeaders;
-import io.tessera.swift.objects.ObjectWrites;
+import io.tessera.swift.objects.ObjectLocation;
+import io.tessera.swift.writes.ObjectWrite;
+import io.tessera.swift.writes.ObjectWriter;
+import io.tessera.swift.writes.WriteContent;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,7 +56,7 @@ final class ArchiveExtractor {
     }
 
     private final MetadataStore metadata;
-    private final ObjectWrites writes;
+    private final ObjectWriter writer;
     private final Authorizer authorizer;
     private final Optional<Principal> who;
     private final String account;
@@ -61,11 +64,11 @@ final class ArchiveExtractor {
     private final BulkLimits limits;
     private final com.codahale.metrics.Meter extracted;
 
-    ArchiveExtractor(MetadataStore metadata, ObjectWrites writes, Authorizer authorizer, Optional<Principal> who,
+    ArchiveExtractor(MetadataStore metadata, ObjectWriter writer, Authorizer authorizer, Optional<Principal> who,
                      String account, SwiftConstraints constraints, BulkLimits limits,
                      com.codahale.metrics.Meter extracted) {
         this.metadata = metadata;
-        this.writes = writes;
+        this.writer = writer;
         this.authorizer = authorizer;
         this.who = who;
         this.account = account;
@@ -216,8 +219,8 @@ final class ArchiveExtractor {
             }
         }
         try {
-            writes.put(new ObjectWrites.NewObject(account, container, object, contentType, meta, null, false),
-                    new KeepOpen(tar), entry.getSize());
+            writer.write(new ObjectWrite(new ObjectLocation(account, container, object), contentType, meta, null,
+                    false, new WriteContent.Body(new KeepOpen(tar), entry.getSize())));
             return null;
         } catch (SwiftException e) {
             if (e.status() == 499) {

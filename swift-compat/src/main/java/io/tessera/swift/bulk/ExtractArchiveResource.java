@@ -7,7 +7,7 @@ import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.http.SwiftPath;
 import io.tessera.swift.objects.ObjectBodies;
 import io.tessera.swift.objects.ObjectHeaders;
-import io.tessera.swift.objects.ObjectWrites;
+import io.tessera.swift.writes.WritePipeline;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
@@ -54,7 +54,7 @@ public final class ExtractArchiveResource {
                 ObjectHeaders.isTrue(headers.getHeaderString("X-Detect-Content-Type")), metadata);
         String base = path.container() == null ? "" : path.container() + (path.object() == null ? "" : "/" + path.object());
         ArchiveExtractor extractor = new ArchiveExtractor(services.store().metadata(),
-                new ObjectWrites(services.store(), services.writer()), services.authorizer(), who, path.account(),
+                WritePipeline.of(services), services.authorizer(), who, path.account(),
                 services.limits(), limits, services.metrics().meter("swift.bulk.extracted"));
         StreamingOutput reply = out -> {
             Heartbeat heartbeat = new Heartbeat(out, limits.yieldFrequencySeconds(), BulkReport.isXml(format));

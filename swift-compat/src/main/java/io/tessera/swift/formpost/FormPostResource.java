@@ -7,7 +7,10 @@ import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.http.SwiftPath;
 import io.tessera.swift.http.UrlQuote;
 import io.tessera.swift.objects.ObjectHeaders;
-import io.tessera.swift.objects.ObjectWrites;
+import io.tessera.swift.objects.ObjectLocation;
+import io.tessera.swift.writes.ObjectWrite;
+import io.tessera.swift.writes.WriteContent;
+import io.tessera.swift.writes.WritePipeline;
 import io.tessera.swift.tempurl.Signature;
 import io.tessera.swift.tempurl.TempUrlKeys;
 import jakarta.ws.rs.POST;
@@ -172,10 +175,11 @@ public final class FormPostResource {
             if (services.store().metadata().getContainer(path.account(), path.container()).isEmpty()) {
                 throw SwiftException.notFound();
             }
-            ObjectWrites.NewObject o = new ObjectWrites.NewObject(path.account(), path.container(), objectName,
+            ObjectWrite o = new ObjectWrite(new ObjectLocation(path.account(), path.container(), objectName),
                     ObjectHeaders.contentType(contentType, false, objectName),
-                    ObjectHeaders.fromRequest(headers, services.limits()), null, false);
-            ObjectVersion v = new ObjectWrites(services.store(), services.writer()).put(o, capped, -1);
+                    ObjectHeaders.fromRequest(headers, services.limits()), null, false,
+                    new WriteContent.Body(capped, -1));
+            ObjectVersion v = WritePipeline.of(services).write(o);
             log.debug("form post stored {}/{}/{} ({} bytes)", v.account(), v.container(), v.name(), v.length());
             services.metrics().meter("swift.formpost.files").mark();
             return 201;

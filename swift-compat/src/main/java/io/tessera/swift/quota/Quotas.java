@@ -61,12 +61,24 @@ public final class Quotas {
 
     /** Before an upload or copy of {@code bytes} into the container: 413 if it would pass a quota. */
     public void checkUpload(String account, String container, long bytes) {
+        if (bytes > uploadAllowance(account, container)) {
+            throw exceeded();
+        }
+    }
+
+    /**
+     * How many bytes an upload into the container may add before it passes a bytes quota
+     * ({@link Long#MAX_VALUE} where there is none; negative when one is passed already); 413 if the
+     * container's object count quota leaves no room for one more object.
+     */
+    public long uploadAllowance(String account, String container) {
+        long allowance = Long.MAX_VALUE;
         Optional<ContainerInfo> c = metadata.getContainer(account, container);
         if (c.isPresent()) {
             Map<String, String> meta = c.get().metadata();
             Long quotaBytes = whole(meta.get(CONTAINER_BYTES));
-            if (quotaBytes != null && new ObjectVersioning(metadata).bytesUsed(c.get()) + bytes > quotaBytes) {
-                throw exceeded();
+            if (quotaBytes != null) {
+                allowance = Math.min(allowance, quotaBytes - new ObjectVersioning(metadata).bytesUsed(c.get()));
             }
             Long quotaCount = whole(meta.get(CONTAINER_COUNT));
             if (quotaCount != null && c.get().objectCount() + 1 > quotaCount) {
@@ -76,13 +88,15 @@ public final class Quotas {
         Optional<AccountInfo> a = metadata.getAccount(account);
         if (a.isPresent()) {
             Long quota = whole(a.get().metadata().get(ACCOUNT_BYTES));
-            if (quota != null && a.get().bytesUsed() + bytes > quota) {
-                throw exceeded();
+            if (quota != null) {
+                allowance = Math.min(allowance, quota - a.get().bytesUsed());
             }
         }
+        return allowance;
     }
 
-    private static SwiftException exceeded() {
+    /** The refusal of an upload that would pass a quota. */
+    public static SwiftException exceeded() {
         return SwiftException.tooLarge("Upload exceeds quota.");
     }
 

@@ -16,17 +16,18 @@ import io.tessera.swift.objects.ObjectBody;
 import io.tessera.swift.objects.ObjectHeaders;
 import io.tessera.swift.objects.ObjectLocation;
 import io.tessera.swift.objects.ObjectReads;
-import io.tessera.swift.objects.ObjectWrites;
 import io.tessera.swift.slo.SloRequests;
 import io.tessera.swift.slo.StaticLargeObject;
-import io.tessera.swift.quota.Quotas;
 import io.tessera.swift.symlink.Symlink;
 import io.tessera.swift.symlink.SymlinkRequest;
 import io.tessera.swift.symlink.SymlinkResolver;
 import io.tessera.swift.symlink.Symlinks;
 import io.tessera.swift.versioning.LegacyVersioning;
 import io.tessera.swift.versioning.VersionedObjects;
-import io.tessera.swift.versioning.Versioning;
+import io.tessera.swift.writes.ObjectWrite;
+import io.tessera.swift.writes.ObjectWriter;
+import io.tessera.swift.writes.WriteContent;
+import io.tessera.swift.writes.WritePipeline;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -53,7 +54,7 @@ public final class ObjectResource {
     private final String account;
     private final String container;
     private final String name;
-    private final ObjectWrites writes;
+    private final ObjectWriter writer;
     private final ObjectBodies bodies;
 
     ObjectResource(SwiftServices services, Optional<Principal> who, String referer, SwiftPath path) {
@@ -63,8 +64,7 @@ public final class ObjectResource {
         this.account = path.account();
         this.container = path.container();
         this.name = path.object();
-        this.writes = new ObjectWrites(services.store(), services.writer(),
-                Versioning.publishHook(services.store()));
+        this.writer = WritePipeline.of(services);
         this.bodies = new ObjectBodies(services.store().metadata(), services.maps(), services.reader(),
                 segment -> symlinks().follow(segment).object());
     }
@@ -230,10 +230,6 @@ public final class ObjectResource {
             SloRequests.refuseReservedHeader(h.getFirst("X-Static-Large-Object"));
         }
         long length = contentLength(headers);
-        new Quotas(services.store().metadata()).checkUpload(account, container, Math.max(length, 0));
-        if (ifNoneMatchStar && services.store().metadata().getObject(account, container, name).isPresent()) {
-            throw SwiftException.preconditionFailed(null);
-        }
         Map<String, String> metadata = ObjectHeaders.fromRequest(h, services.limits());
         String contentType;
         if (SymlinkRequest.asksForLink(h)) {
@@ -250,9 +246,8 @@ public final class ObjectResource {
                     headers.getHeaderString("ETag"), ifNoneMatchStar, ObjectHeaders.isTrue(uri.getQueryParameters().getFirst("heartbeat")),
                     headers.getHeaderString("Accept"), body, length);
         }
-        ObjectWrites.NewObject o = new ObjectWrites.NewObject(account, container, name, contentType,
-                metadata, headers.getHeaderString("ETag"), ifNoneMatchStar);
-        ObjectVersion v = writes.put(o, body, length);
+        ObjectVersion v = writer.write(new ObjectWrite(new ObjectLocation(account, container, name), contentType,
+                metadata, headers.getHeaderString("ETag"), ifNoneMatchStar, new WriteContent.Body(body, length)));
         return created(v).build();
     }
 
@@ -359,7 +354,6 @@ public final class ObjectResource {
             throw Authorizer.denied(who, to.account());
         }
         requireContainer(to.container(), to.account());
-        new Quotas(services.store().metadata()).checkUpload(to.account(), to.container(), source.length());
         Preconditions.check(headers, source.etag(), HttpDates.lastModifiedSeconds(source.timestamp()), false);
         boolean fresh = ObjectHeaders.isTrue(headers.getHeaderString("X-Fresh-Metadata"));
         Map<String, String> metadata = ObjectHeaders.merged(source.metadata(), headers.getRequestHeaders(),
@@ -387,24 +381,20 @@ public final class ObjectResource {
             StaticLargeObject.forget(metadata);
         }
         List<ByteRanges.Range> ranges = ByteRanges.parse(headers.getHeaderString("Range"), body.length());
-        ObjectVersion v;
+        WriteContent content;
         if (ranges == null && !largeObjectBytes) {
             // The whole of one object: a new version of the same map, no block moves.
-            v = writes.copy(source, to.account(), to.container(), to.object(), contentType, metadata, ifNoneMatchStar);
+            content = new WriteContent.Copy(source);
         } else if (ranges == null || ranges.size() == 1) {
             // Part of an object, or a large object's segments, is new content: its blocks are cut anew
             // (those that line up with existing blocks deduplicate).
             long start = ranges == null ? 0 : ranges.get(0).start();
             long end = ranges == null ? body.length() : ranges.get(0).end() + 1;
-            try {
-                v = writes.copyBytes(body, start, end, to.account(), to.container(), to.object(), contentType, metadata,
-                        ifNoneMatchStar);
-            } catch (ObjectBody.SegmentException e) {
-                throw SwiftException.conflict(null); // a segment of the source is gone or changed: nothing copied
-            }
+            content = new WriteContent.Slice(body, start, end);
         } else {
             throw SwiftException.rangeNotSatisfiable(body.length());
         }
+        ObjectVersion v = writer.write(new ObjectWrite(to, contentType, metadata, null, ifNoneMatchStar, content));
         return copied(created(v), from, source).build();
     }
 

@@ -7,7 +7,10 @@ import io.tessera.swift.bulk.PathQuote;
 import io.tessera.swift.errors.ErrorBodies;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.HttpDates;
-import io.tessera.swift.objects.ObjectWrites;
+import io.tessera.swift.objects.ObjectLocation;
+import io.tessera.swift.writes.ObjectWrite;
+import io.tessera.swift.writes.ObjectWriter;
+import io.tessera.swift.writes.WriteContent;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.ByteArrayInputStream;
@@ -37,12 +40,12 @@ final class ManifestPut {
     }
 
     private final SegmentAccess segments;
-    private final ObjectWrites writes;
+    private final ObjectWriter writer;
     private final SloLimits limits;
 
-    ManifestPut(SegmentAccess segments, ObjectWrites writes, SloLimits limits) {
+    ManifestPut(SegmentAccess segments, ObjectWriter writer, SloLimits limits) {
         this.segments = segments;
-        this.writes = writes;
+        this.writer = writer;
         this.limits = limits;
     }
 
@@ -148,8 +151,8 @@ final class ManifestPut {
         byte[] json = ManifestSegment.toJson(stored);
         Map<String, String> metadata = new LinkedHashMap<>(r.metadata());
         metadata.putAll(StaticLargeObject.markers(sloEtag, total));
-        return writes.put(new ObjectWrites.NewObject(r.account(), r.container(), r.name(), r.contentType(), metadata,
-                null, r.ifNoneMatchStar()), new ByteArrayInputStream(json), json.length);
+        return writer.write(new ObjectWrite(new ObjectLocation(r.account(), r.container(), r.name()), r.contentType(),
+                metadata, null, r.ifNoneMatchStar(), new WriteContent.Body(new ByteArrayInputStream(json), json.length)));
     }
 
     private SegmentAccess.Head head(String path) {

@@ -7,7 +7,7 @@ import io.tessera.swift.auth.Principal;
 import io.tessera.swift.bulk.BulkDeleter;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.objects.ObjectBody;
-import io.tessera.swift.objects.ObjectWrites;
+import io.tessera.swift.writes.WritePipeline;
 import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -76,8 +76,7 @@ public final class SloRequests {
     }
 
     private ManifestPut manifestPut(String account) {
-        return new ManifestPut(segments(account), new ObjectWrites(services.store(), services.writer(),
-                io.tessera.swift.versioning.Versioning.publishHook(services.store())), limits);
+        return new ManifestPut(segments(account), WritePipeline.of(services), limits);
     }
 
     /** {@code DELETE ?multipart-manifest=delete}: the segments, then the manifest. */

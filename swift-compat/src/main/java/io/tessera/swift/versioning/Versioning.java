@@ -1,21 +1,11 @@
 package io.tessera.swift.versioning;
 
 import io.tessera.store.ListQuery;
-import io.tessera.store.Store;
 import io.tessera.store.ObjectVersion;
-import io.tessera.swift.objects.ObjectWrites;
 
-/** The one publish hook both versioning modes need: what happens to the version a write replaces. */
+/** What both versioning modes share (their write step is io.tessera.swift.writes.VersioningStage). */
 public final class Versioning {
     private Versioning() {
-    }
-
-    /** For {@link ObjectWrites}: legacy archiving, or object versioning's link to a new version. */
-    public static ObjectWrites.PublishHook publishHook(Store store) {
-        return next -> {
-            new LegacyVersioning(store).beforeOverwrite(next);
-            return new VersionedObjects(store, next.account(), next.container()).beforePublish(next);
-        };
     }
 
     /** An account listing without the hidden versions containers (their names sort before all others). */

@@ -1,0 +1,54 @@
+package io.tessera.swift.writes;
+
+import io.tessera.store.MapId;
+import io.tessera.store.ObjectVersion;
+import io.tessera.swift.objects.ObjectBody;
+import java.io.InputStream;
+
+/**
+ * What a write's bytes are. A request brings them as a {@link Body} (PUT, form post, archive entry,
+ * manifest), a {@link Copy} of another version's map (moves no block) or a {@link Slice} of another
+ * object's bytes (a ranged or large-object copy); the pipeline's content stage turns each into
+ * {@link Stored} content before the stages that publish.
+ */
+public sealed interface WriteContent {
+    /** The length known before the bytes are read, or -1 (a chunked body). */
+    long knownLength();
+
+    /** A body to read to its end; {@code length} as announced, or -1. */
+    record Body(InputStream in, long length) implements WriteContent {
+        @Override
+        public long knownLength() {
+            return length;
+        }
+    }
+
+    /** The whole of an existing version: the new version names the same map. */
+    record Copy(ObjectVersion source) implements WriteContent {
+        @Override
+        public long knownLength() {
+            return source.length();
+        }
+    }
+
+    /** Bytes {@code [from, toExclusive)} of another object's body: new content, cut into blocks anew. */
+    record Slice(ObjectBody source, long from, long toExclusive) implements WriteContent {
+        @Override
+        public long knownLength() {
+            return toExclusive - from;
+        }
+    }
+
+    /**
+     * Content whose blocks and map are stored (invariant 2: before any row names it).
+     *
+     * @param existing whether the map existed before this request (a copy): then publishing it takes
+     *                 the store's retaining path ({@link io.tessera.store.content.ContentMaps#publishExisting})
+     */
+    record Stored(MapId map, String md5Hex, boolean existing) implements WriteContent {
+        @Override
+        public long knownLength() {
+            return map.length();
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.tessera.swift.writes;
+
+import io.tessera.store.Store;
+import io.tessera.store.content.ContentWriter;
+import io.tessera.swift.SwiftServices;
+import io.tessera.swift.quota.Quotas;
+
+/**
+ * The one way an object is created or replaced through the Swift API: PUT, COPY and
+ * {@code X-Copy-From}, SLO manifest PUTs, form posts and archive extraction all hand an
+ * {@link ObjectWrite} to this chain. Its order is Swift's proxy pipeline (container_quotas and
+ * account_quotas, then versioned_writes, then the proxy's own write): quotas, the early
+ * {@code If-None-Match: *}, the content (blocks and map), versioning, the version row. A new
+ * middleware is one more stage here.
+ */
+public final class WritePipeline {
+    private WritePipeline() {
+    }
+
+    public static ObjectWriter of(SwiftServices services) {
+        return of(services.store(), services.writer());
+    }
+
+    public static ObjectWriter of(Store store, ContentWriter writer) {
+        return new QuotaStage(new Quotas(store.metadata()),
+                new IfNoneMatchStage(store.metadata(),
+                        new ContentStage(writer,
+                                new VersioningStage(store,
+                                        new Publisher(store)))));
+    }
+}
