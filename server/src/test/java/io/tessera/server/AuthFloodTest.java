@@ -26,8 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 13: each failed authentication cost 0.2-0.3 s of CPU with no bound, so about ten wrong keys a
  * second saturated the machine. A flood of wrong keys, from many loopback addresses at once (so the
  * per-address back-off alone cannot stop it), while another client GETs a small object: the GETs keep
- * their latency within twice what it was without the flood. (The flood is paced, ~100 a second: an
- * unpaced one measures how fast this JVM's own client threads can open sockets, not the server.)
+ * their latency within a small factor of what it was without the flood. (The flood is paced, ~100 a
+ * second: an unpaced one measures how fast this JVM's own client threads can open sockets, not the
+ * server.)
+ *
+ * <p>The bound is four times plus 2 ms, not twice: the checks allowed to run keep half the cores busy by
+ * design, and CI runs other test JVMs beside this one on two cores, so a GET that shares its core with
+ * them took 2.7 times as long once (CI, 2026-12-04). Without the bound on hashing, ~100 checks a second
+ * of a third of a core each ask for thirty cores: with the bound lifted (hashers = 1000) the median GET
+ * took 32 ms against 1.9 ms before the flood, far beyond this bound.
  */
 class AuthFloodTest {
     @TempDir
@@ -97,7 +104,7 @@ class AuthFloodTest {
             assertThat(statuses.keySet()).as("every wrong key got an answer: 401, or 503 once the checks are full")
                     .isSubsetOf(List.of(401, 503));
             assertThat(statuses.getOrDefault(503, new AtomicInteger()).get()).as("checks beyond the bound refused").isPositive();
-            assertThat(during).as("GET median during the flood vs %d ns before", before).isLessThanOrEqualTo(2 * before + 500_000);
+            assertThat(during).as("GET median during the flood vs %d ns before", before).isLessThanOrEqualTo(4 * before + 2_000_000);
             assertThat(new SwiftHttp(server.port(), TestServer.USER, TestServer.KEY).token).as("the right key still works").isNotEmpty();
         }
     }
