@@ -30,6 +30,7 @@ import io.tessera.swift.tempurl.TempUrlFilter;
 import io.tessera.swift.tempurl.TempUrlInfo;
 import io.tessera.swift.tempurl.TempUrlReplyFilter;
 import io.tessera.swift.errors.SwiftExceptionMapper;
+import io.tessera.swift.context.SwiftStore;
 import io.tessera.swift.etag.EtagQuoter;
 import io.tessera.swift.expiry.ObjectExpirer;
 import io.tessera.swift.errors.UnexpectedExceptionMapper;
@@ -137,7 +138,6 @@ public final class TesseraServer implements AutoCloseable {
             throw new IllegalStateException("the store's block size differs from the configuration's");
         }
         ExecutorService blockIo = Executors.newFixedThreadPool(16, named("block-io"));
-        ContentMaps maps = new ContentMaps(store);
         TokenSecrets secrets;
         try {
             secrets = dataDir != null ? TokenSecrets.openOrCreate(tokenSecretsFile(dataDir), Clock.systemUTC())
@@ -148,8 +148,10 @@ public final class TesseraServer implements AutoCloseable {
         TokenService tokens = new TokenService(secrets, Duration.ofSeconds(config.auth().tokenTtlSeconds()), users,
                 Clock.systemUTC());
         SwiftConstraints limits = SwiftConstraints.DEFAULTS;
-        SwiftServices services = new SwiftServices(store, new ContentWriter(store, blockIo, metrics),
-                new ContentReader(store, blockIo, metrics), maps, limits, users, tokens, metrics);
+        SwiftStore swiftStore = new SwiftStore(store); // its writes keep the middlewares' infocache true
+        SwiftServices services = new SwiftServices(swiftStore, new ContentWriter(swiftStore, blockIo, metrics),
+                new ContentReader(swiftStore, blockIo, metrics), new ContentMaps(swiftStore), limits, users, tokens,
+                metrics);
 
         TesseraConfig.Volumes vc = config.volumes();
         Hasher hasher = new Hasher(store, vc.hasherIdleSeconds() * 1000L, metrics);
@@ -181,10 +183,10 @@ public final class TesseraServer implements AutoCloseable {
                 .register(new InfoResource(limits, swiftFeatures()))
                 .register(new StorageResource(services))
                 .register(new SwiftHeadersFilter(limits))
-                .register(new TempUrlFilter(store.metadata(), limits, Clock.systemUTC(), metrics))
+                .register(new TempUrlFilter(services.info(), limits, Clock.systemUTC(), metrics))
                 .register(new TempUrlReplyFilter())
-                .register(new CorsReplyFilter(store.metadata()))
-                .register(new EtagQuoter(store.metadata(), limits))
+                .register(new CorsReplyFilter(services.info()))
+                .register(new EtagQuoter(services.info(), limits))
                 .register(new UnreadBodyDrain())
                 .register(SwiftExceptionMapper.class)
                 .register(UnexpectedExceptionMapper.class)

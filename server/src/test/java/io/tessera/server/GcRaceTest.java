@@ -22,6 +22,7 @@ import io.tessera.store.gc.GcProgress;
 import io.tessera.store.gc.GcReport;
 import io.tessera.store.gc.GcSettings;
 import io.tessera.store.gc.Roots;
+import io.tessera.swift.context.SwiftStore;
 import io.tessera.swift.objects.ObjectLocation;
 import io.tessera.swift.writes.ObjectWrite;
 import io.tessera.swift.writes.ObjectWriter;
@@ -90,7 +91,7 @@ abstract class GcRaceTest {
             Store store = server.server.store();
             VolumeService volumes = server.server.volumes();
             ExecutorService io = Executors.newFixedThreadPool(4);
-            ObjectWriter writes = WritePipeline.of(store, new ContentWriter(store, io, new MetricRegistry()));
+            ObjectWriter writes = WritePipeline.of(new SwiftStore(store), new ContentWriter(store, io, new MetricRegistry()));
             Random seed = new Random(7);
             for (int i = 0; i < 168; i++) {
                 byte[] b = new byte[i < 160 ? BLOCK : 300 + i];

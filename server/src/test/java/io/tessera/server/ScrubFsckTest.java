@@ -10,6 +10,7 @@ import io.tessera.store.Timestamp;
 import io.tessera.store.content.ContentWriter;
 import io.tessera.server.admin.AdminEndpoint;
 import io.tessera.server.admin.JobStatus;
+import io.tessera.swift.context.SwiftStore;
 import io.tessera.swift.objects.ObjectLocation;
 import io.tessera.swift.writes.ObjectWrite;
 import io.tessera.swift.writes.ObjectWriter;
@@ -50,7 +51,7 @@ abstract class ScrubFsckTest {
         try (TestServer server = TestServer.start(home, backend())) {
             Store store = server.server.store();
             ExecutorService io = Executors.newFixedThreadPool(2);
-            ObjectWriter writes = WritePipeline.of(store, new ContentWriter(store, io, new MetricRegistry()));
+            ObjectWriter writes = WritePipeline.of(new SwiftStore(store), new ContentWriter(store, io, new MetricRegistry()));
             store.metadata().createContainer(TestServer.ACCOUNT, "photos", Timestamp.now(), Map.of());
             Random r = new Random(3);
             BlockHash[] blocks = new BlockHash[3];

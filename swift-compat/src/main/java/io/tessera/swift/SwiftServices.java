@@ -1,7 +1,8 @@
 package io.tessera.swift;
 
 import com.codahale.metrics.MetricRegistry;
-import io.tessera.store.Store;
+import io.tessera.swift.context.InfoCache;
+import io.tessera.swift.context.SwiftStore;
 import io.tessera.store.content.ContentMaps;
 import io.tessera.store.content.ContentReader;
 import io.tessera.store.content.ContentWriter;
@@ -11,11 +12,16 @@ import io.tessera.swift.auth.UserDirectory;
 import io.tessera.swift.http.SwiftConstraints;
 
 /** What the Swift resources need, built once by the server and shared by every request. */
-public record SwiftServices(Store store, ContentWriter writer, ContentReader reader, ContentMaps maps,
+public record SwiftServices(SwiftStore store, ContentWriter writer, ContentReader reader, ContentMaps maps,
                             SwiftConstraints limits, UserDirectory users, TokenService tokens,
                             MetricRegistry metrics) {
 
     public Authorizer authorizer() {
-        return new Authorizer(tokens, store.metadata());
+        return new Authorizer(tokens, store.info());
+    }
+
+    /** The account and container rows middlewares read, cached for a few seconds (Swift's infocache). */
+    public InfoCache info() {
+        return store.info();
     }
 }

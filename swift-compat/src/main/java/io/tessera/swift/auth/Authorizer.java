@@ -1,8 +1,8 @@
 package io.tessera.swift.auth;
 
+import io.tessera.swift.context.InfoCache;
 import io.tessera.store.AccountInfo;
 import io.tessera.store.ContainerInfo;
-import io.tessera.store.MetadataStore;
 import io.tessera.swift.errors.SwiftException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -23,11 +23,11 @@ import java.util.Optional;
  */
 public final class Authorizer {
     private final TokenService tokens;
-    private final MetadataStore metadata;
+    private final InfoCache info;
 
-    public Authorizer(TokenService tokens, MetadataStore metadata) {
+    public Authorizer(TokenService tokens, InfoCache info) {
         this.tokens = tokens;
-        this.metadata = metadata;
+        this.info = info;
     }
 
     /** The principal behind a token, empty for an anonymous request; 401 for a token that is not valid. */
@@ -69,7 +69,7 @@ public final class Authorizer {
             return Decision.MEMBER;
         }
         if (p != null) {
-            Optional<AccountAcl> acl = metadata.getAccount(account).map(AccountInfo::metadata)
+            Optional<AccountAcl> acl = info.account(account).map(AccountInfo::metadata)
                     .flatMap(AccountAcl::fromMetadata);
             switch (acl.map(a -> a.levelOf(p.groups())).orElse(AccountAcl.Level.NONE)) {
                 case ADMIN -> {
@@ -116,11 +116,11 @@ public final class Authorizer {
         if (!reads && !objectLevel) {
             return false; // creating, changing or deleting a container is for the owner (or account ACLs)
         }
-        Optional<ContainerInfo> info = metadata.getContainer(account, container);
-        if (info.isEmpty()) {
+        Optional<ContainerInfo> row = info.container(account, container);
+        if (row.isEmpty()) {
             return false;
         }
-        Map<String, String> meta = info.get().metadata();
+        Map<String, String> meta = row.get().metadata();
         ContainerAcl acl = ContainerAcl.parse(meta.get(reads ? "x-container-read" : "x-container-write"));
         if (acl.allowsReferrer(referer) && (objectLevel || acl.allowsListings())) {
             return true;

@@ -1,6 +1,6 @@
 package io.tessera.swift.cors;
 
-import io.tessera.store.MetadataStore;
+import io.tessera.swift.context.InfoCache;
 import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Context;
@@ -21,14 +21,14 @@ public final class CorsPreflight {
     static final List<String> CONTAINER_METHODS = List.of("DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT");
     static final List<String> OBJECT_METHODS = List.of("COPY", "DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT");
 
-    private final MetadataStore metadata;
+    private final InfoCache info;
     private final String account;
     private final String container;
     private final List<String> methods;
 
     /** @param container null for the account; {@code object} tells a container from an object path */
-    public CorsPreflight(MetadataStore metadata, String account, String container, boolean object) {
-        this.metadata = metadata;
+    public CorsPreflight(InfoCache info, String account, String container, boolean object) {
+        this.info = info;
         this.account = account;
         this.container = container;
         this.methods = container == null ? ACCOUNT_METHODS : object ? OBJECT_METHODS : CONTAINER_METHODS;
@@ -41,7 +41,7 @@ public final class CorsPreflight {
         if (origin == null || origin.isEmpty() || container == null) {
             return Response.ok().header("Allow", allow).header("Content-Length", 0).build();
         }
-        CorsRules rules = CorsRules.of(metadata.getContainer(account, container));
+        CorsRules rules = CorsRules.of(info.container(account, container));
         String requested = headers.getHeaderString("Access-Control-Request-Method");
         if (!rules.allows(origin) || requested == null || !methods.contains(requested)) {
             return Response.status(401).header("Allow", allow).header("Content-Length", 0).build();

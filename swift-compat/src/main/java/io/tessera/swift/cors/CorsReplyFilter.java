@@ -1,6 +1,6 @@
 package io.tessera.swift.cors;
 
-import io.tessera.store.MetadataStore;
+import io.tessera.swift.context.InfoCache;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
@@ -21,10 +21,10 @@ public final class CorsReplyFilter implements ContainerResponseFilter {
     private static final Set<String> ALWAYS_EXPOSED = Set.of("cache-control", "content-language", "content-type",
             "expires", "last-modified", "pragma", "etag", "x-timestamp", "x-trans-id", "x-openstack-request-id");
 
-    private final MetadataStore metadata;
+    private final InfoCache info;
 
-    public CorsReplyFilter(MetadataStore metadata) {
-        this.metadata = metadata;
+    public CorsReplyFilter(InfoCache info) {
+        this.info = info;
     }
 
     @Override
@@ -33,7 +33,7 @@ public final class CorsReplyFilter implements ContainerResponseFilter {
         if (origin == null || origin.isEmpty() || !(request.getProperty(CorsScope.PROPERTY) instanceof CorsScope scope)) {
             return;
         }
-        CorsRules rules = CorsRules.of(metadata.getContainer(scope.account(), scope.container()));
+        CorsRules rules = CorsRules.of(info.container(scope.account(), scope.container()));
         if (!rules.allows(origin)) {
             return;
         }

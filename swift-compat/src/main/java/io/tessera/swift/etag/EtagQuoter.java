@@ -2,7 +2,7 @@ package io.tessera.swift.etag;
 
 import io.tessera.store.AccountInfo;
 import io.tessera.store.ContainerInfo;
-import io.tessera.store.MetadataStore;
+import io.tessera.swift.context.InfoCache;
 import io.tessera.swift.http.MetadataReplies;
 import io.tessera.swift.http.SwiftConstraints;
 import io.tessera.swift.http.SwiftPath;
@@ -25,11 +25,11 @@ import java.util.Optional;
 public final class EtagQuoter implements ContainerResponseFilter {
     static final String FLAG = MetadataReplies.INTERNAL_PREFIX + "rfc-compliant-etags";
 
-    private final MetadataStore metadata;
+    private final InfoCache info;
     private final SwiftConstraints limits;
 
-    public EtagQuoter(MetadataStore metadata, SwiftConstraints limits) {
-        this.metadata = metadata;
+    public EtagQuoter(InfoCache info, SwiftConstraints limits) {
+        this.info = info;
         this.limits = limits;
     }
 
@@ -61,9 +61,6 @@ public final class EtagQuoter implements ContainerResponseFilter {
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        if (changesAFlag(request)) {
-            cache.clear(); // this frontend sees its own changes at once; others within the cache's seconds
-        }
         Object etag = response.getHeaders().getFirst("ETag");
         if (etag == null) {
             return;
@@ -78,18 +75,6 @@ public final class EtagQuoter implements ContainerResponseFilter {
         }
     }
 
-    private static boolean changesAFlag(ContainerRequestContext request) {
-        String method = request.getMethod();
-        if (!method.equals("POST") && !method.equals("PUT")) {
-            return false;
-        }
-        for (String header : request.getHeaders().keySet()) {
-            if (header.toLowerCase(Locale.ROOT).endsWith("-rfc-compliant-etags")) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     private Optional<SwiftPath> objectPath(ContainerRequestContext request) {
         String raw = request.getUriInfo().getRequestUri().getRawPath();
@@ -105,37 +90,12 @@ public final class EtagQuoter implements ContainerResponseFilter {
         }
     }
 
-    /**
-     * Whether ETags are quoted in this container. Remembered for a few seconds (Swift caches container
-     * and account info for longer), so object reads do not pay two metadata reads each.
-     */
+    /** Whether ETags are quoted in this container (its rows as the infocache has them). */
     private boolean enabled(String account, String container) {
-        String key = account + "/" + container;
-        long now = System.nanoTime();
-        Cached c = cache.get(key);
-        if (c != null && now - c.at() < CACHE_NANOS) {
-            return c.enabled();
-        }
-        if (cache.size() > CACHE_ENTRIES) {
-            cache.clear(); // crude but bounded: entries are cheap to rebuild
-        }
-        boolean enabled = lookup(account, container);
-        cache.put(key, new Cached(enabled, now));
-        return enabled;
-    }
-
-    private record Cached(boolean enabled, long at) {
-    }
-
-    private static final long CACHE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
-    private static final int CACHE_ENTRIES = 10_000;
-    private final java.util.concurrent.ConcurrentHashMap<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private boolean lookup(String account, String container) {
-        String flag = metadata.getContainer(account, container).map(ContainerInfo::metadata).map(m -> m.get(FLAG))
+        String flag = info.container(account, container).map(ContainerInfo::metadata).map(m -> m.get(FLAG))
                 .orElse(null);
         if (flag == null) {
-            flag = metadata.getAccount(account).map(AccountInfo::metadata).map(m -> m.get(FLAG)).orElse(null);
+            flag = info.account(account).map(AccountInfo::metadata).map(m -> m.get(FLAG)).orElse(null);
         }
         return flag != null && flag.toLowerCase(Locale.ROOT).equals("true");
     }

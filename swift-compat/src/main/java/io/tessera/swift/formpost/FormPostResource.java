@@ -84,7 +84,7 @@ public final class FormPostResource {
 
     private Response translate(InputStream body) throws IOException {
         List<String> keys = path.container() == null ? List.of()
-                : TempUrlKeys.of(services.store().metadata(), path.account(), path.container()).stream()
+                : TempUrlKeys.of(services.info(), path.account(), path.container()).stream()
                 .map(TempUrlKeys.Key::secret).toList();
         Map<String, String> attributes = new HashMap<>();
         int status = 0;

@@ -1,8 +1,8 @@
 package io.tessera.swift.quota;
 
+import io.tessera.swift.context.InfoCache;
 import io.tessera.store.AccountInfo;
 import io.tessera.store.ContainerInfo;
-import io.tessera.store.MetadataStore;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.versioning.ObjectVersioning;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -20,10 +20,10 @@ public final class Quotas {
     static final String CONTAINER_COUNT = "x-container-meta-quota-count";
     static final String ACCOUNT_BYTES = "x-account-meta-quota-bytes";
 
-    private final MetadataStore metadata;
+    private final InfoCache info;
 
-    public Quotas(MetadataStore metadata) {
-        this.metadata = metadata;
+    public Quotas(InfoCache info) {
+        this.info = info;
     }
 
     public static Map<String, Object> containerInfo() {
@@ -73,19 +73,19 @@ public final class Quotas {
      */
     public long uploadAllowance(String account, String container) {
         long allowance = Long.MAX_VALUE;
-        Optional<ContainerInfo> c = metadata.getContainer(account, container);
+        Optional<ContainerInfo> c = info.container(account, container);
         if (c.isPresent()) {
             Map<String, String> meta = c.get().metadata();
             Long quotaBytes = whole(meta.get(CONTAINER_BYTES));
             if (quotaBytes != null) {
-                allowance = Math.min(allowance, quotaBytes - new ObjectVersioning(metadata).bytesUsed(c.get()));
+                allowance = Math.min(allowance, quotaBytes - ObjectVersioning.bytesUsed(c.get(), info));
             }
             Long quotaCount = whole(meta.get(CONTAINER_COUNT));
             if (quotaCount != null && c.get().objectCount() + 1 > quotaCount) {
                 throw exceeded();
             }
         }
-        Optional<AccountInfo> a = metadata.getAccount(account);
+        Optional<AccountInfo> a = info.account(account);
         if (a.isPresent()) {
             Long quota = whole(a.get().metadata().get(ACCOUNT_BYTES));
             if (quota != null) {

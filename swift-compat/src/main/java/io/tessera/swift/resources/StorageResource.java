@@ -65,7 +65,7 @@ public final class StorageResource {
         SwiftPath path = SwiftPath.parse(raw.substring(start + 4), services.limits());
         String method = request.getMethod();
         if (method.equals("OPTIONS")) {
-            return new CorsPreflight(services.store().metadata(), path.account(), path.container(), path.isObject());
+            return new CorsPreflight(services.info(), path.account(), path.container(), path.isObject());
         }
         String boundary = FormPostResource.boundaryOf(method, RawContentType.of(context));
         if (boundary != null && path.container() != null) {
@@ -82,7 +82,7 @@ public final class StorageResource {
             CorsScope.set(context, path.account(), path.container());
         }
         if (StaticWebResource.applies(method, path, who, headers.getHeaderString("X-Web-Mode"))) {
-            return new StaticWebResource(services.store().metadata(), auth, who, referer, path, raw.endsWith("/"),
+            return new StaticWebResource(services.store().metadata(), services.info(), auth, who, referer, path, raw.endsWith("/"),
                     new UsualAnswers(who, referer, path, headers, uri));
         }
         // A COPY reads here and writes where Destination says: ObjectResource checks that side.

@@ -1,5 +1,6 @@
 package io.tessera.swift.staticweb;
 
+import io.tessera.swift.context.InfoCache;
 import io.tessera.store.MetadataStore;
 import io.tessera.store.ObjectVersion;
 import io.tessera.swift.auth.Authorizer;
@@ -42,6 +43,7 @@ public final class StaticWebResource {
     private static final int LISTING_LIMIT = 10_000;
 
     private final MetadataStore metadata;
+    private final InfoCache info;
     private final Authorizer auth;
     private final Optional<Principal> who;
     private final String referer;
@@ -49,9 +51,10 @@ public final class StaticWebResource {
     private final boolean trailingSlash;
     private final Passthrough passthrough;
 
-    public StaticWebResource(MetadataStore metadata, Authorizer auth, Optional<Principal> who, String referer,
+    public StaticWebResource(MetadataStore metadata, InfoCache info, Authorizer auth, Optional<Principal> who, String referer,
                              SwiftPath path, boolean trailingSlash, Passthrough passthrough) {
         this.metadata = metadata;
+        this.info = info;
         this.auth = auth;
         this.who = who;
         this.referer = referer;
@@ -257,6 +260,6 @@ public final class StaticWebResource {
     }
 
     private WebSettings settings() {
-        return WebSettings.of(metadata.getContainer(path.account(), path.container()));
+        return WebSettings.of(info.container(path.account(), path.container()));
     }
 }

@@ -1,7 +1,7 @@
 package io.tessera.swift.tempurl;
 
+import io.tessera.swift.context.InfoCache;
 import com.codahale.metrics.MetricRegistry;
-import io.tessera.store.MetadataStore;
 import io.tessera.swift.auth.TempUrlScope;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.ClientAddress;
@@ -43,13 +43,13 @@ public final class TempUrlFilter implements ContainerRequestFilter {
     private static final Set<String> KEPT_PARAMETERS = Set.of("temp_url_sig", "temp_url_expires", "temp_url_prefix",
             "filename");
 
-    private final MetadataStore metadata;
+    private final InfoCache info;
     private final SwiftConstraints limits;
     private final Clock clock;
     private final MetricRegistry metrics;
 
-    public TempUrlFilter(MetadataStore metadata, SwiftConstraints limits, Clock clock, MetricRegistry metrics) {
-        this.metadata = metadata;
+    public TempUrlFilter(InfoCache info, SwiftConstraints limits, Clock clock, MetricRegistry metrics) {
+        this.info = info;
         this.limits = limits;
         this.clock = clock;
         this.metrics = metrics;
@@ -103,7 +103,7 @@ public final class TempUrlFilter implements ContainerRequestFilter {
 
     /** The first matching key's scope, or null. HEAD may use a signature made for HEAD, GET, POST or PUT. */
     private TempUrlScope verify(Signature signature, String method, TempUrlQuery q, String signedPath, SwiftPath path) {
-        List<TempUrlKeys.Key> keys = TempUrlKeys.of(metadata, path.account(), path.container());
+        List<TempUrlKeys.Key> keys = TempUrlKeys.of(info, path.account(), path.container());
         List<String> methods = method.equals("HEAD") ? List.of("HEAD", "GET", "POST", "PUT") : List.of(method);
         String ip = q.ipRange() != null && !q.ipRange().isEmpty() ? "ip=" + q.ipRange() + "\n" : "";
         for (String m : methods) {

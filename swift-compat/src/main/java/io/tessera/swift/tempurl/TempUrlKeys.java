@@ -1,8 +1,8 @@
 package io.tessera.swift.tempurl;
 
+import io.tessera.swift.context.InfoCache;
 import io.tessera.store.AccountInfo;
 import io.tessera.store.ContainerInfo;
-import io.tessera.store.MetadataStore;
 import io.tessera.swift.auth.TempUrlScope;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,12 +22,12 @@ public final class TempUrlKeys {
     }
 
     /** Account keys first, then container keys (none for a container that does not exist). */
-    public static List<Key> of(MetadataStore metadata, String account, String container) {
+    public static List<Key> of(InfoCache info, String account, String container) {
         List<Key> keys = new ArrayList<>();
-        metadata.getAccount(account).map(AccountInfo::metadata)
+        info.account(account).map(AccountInfo::metadata)
                 .ifPresent(m -> add(keys, m, "x-account-meta-", TempUrlScope.account(account)));
         if (container != null) {
-            metadata.getContainer(account, container).map(ContainerInfo::metadata)
+            info.container(account, container).map(ContainerInfo::metadata)
                     .ifPresent(m -> add(keys, m, "x-container-meta-", TempUrlScope.container(account, container)));
         }
         return keys;

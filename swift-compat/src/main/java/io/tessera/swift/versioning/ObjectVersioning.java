@@ -1,5 +1,6 @@
 package io.tessera.swift.versioning;
 
+import io.tessera.swift.context.InfoCache;
 import io.tessera.store.ContainerInfo;
 import io.tessera.store.MetadataStore;
 import io.tessera.store.Timestamp;
@@ -91,8 +92,18 @@ public final class ObjectVersioning {
 
     /** The bytes a container reports: its own plus, when versioned, its versions'. */
     public long bytesUsed(ContainerInfo info) {
+        return bytesUsed(info, metadata::getContainer);
+    }
+
+    /** {@link #bytesUsed(ContainerInfo)} from the cached rows, as the quota middleware reads them. */
+    public static long bytesUsed(ContainerInfo info, InfoCache rows) {
+        return bytesUsed(info, rows::container);
+    }
+
+    private static long bytesUsed(ContainerInfo info,
+                                  java.util.function.BiFunction<String, String, Optional<ContainerInfo>> rows) {
         return info.bytesUsed() + hiddenContainer(info.metadata())
-                .flatMap(h -> metadata.getContainer(info.account(), h))
+                .flatMap(h -> rows.apply(info.account(), h))
                 .map(ContainerInfo::bytesUsed).orElse(0L);
     }
 

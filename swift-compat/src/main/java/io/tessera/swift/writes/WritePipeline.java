@@ -1,6 +1,6 @@
 package io.tessera.swift.writes;
 
-import io.tessera.store.Store;
+import io.tessera.swift.context.SwiftStore;
 import io.tessera.store.content.ContentWriter;
 import io.tessera.swift.SwiftServices;
 import io.tessera.swift.quota.Quotas;
@@ -21,8 +21,8 @@ public final class WritePipeline {
         return of(services.store(), services.writer());
     }
 
-    public static ObjectWriter of(Store store, ContentWriter writer) {
-        return new QuotaStage(new Quotas(store.metadata()),
+    public static ObjectWriter of(SwiftStore store, ContentWriter writer) {
+        return new QuotaStage(new Quotas(store.info()),
                 new IfNoneMatchStage(store.metadata(),
                         new ContentStage(writer,
                                 new VersioningStage(store,
