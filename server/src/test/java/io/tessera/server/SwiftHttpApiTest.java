@@ -441,6 +441,31 @@ abstract class SwiftHttpApiTest {
         }
     }
 
+    // ---- issue 13, list 6: answers made Swift's (or, where Swift's is a bug, sensible) ----
+
+    /**
+     * Swift decodes the path before it splits it: {@code PUT /v1/AUTH_test/c%2Fx} is
+     * {@code PUT /v1/AUTH_test/c/x}, an object x in container c (404 while c does not exist), never a
+     * container "c/x". Destination, X-Copy-From and X-Object-Manifest (when read) split the same way.
+     */
+    @Test
+    void anEncodedSlashSeparatesTheContainerFromTheObjectAsInSwift() throws Exception {
+        assertThat(http.send("PUT", A + "/slashy%2Fx", new byte[0]).statusCode()).as("no container slashy yet").isEqualTo(404);
+        assertThat(http.send("HEAD", A + "/slashy%2Fx").statusCode()).isEqualTo(404);
+        container("slashy");
+        assertThat(http.send("PUT", A + "/slashy%2Fx", "in slashy".getBytes()).statusCode()).isEqualTo(201);
+        assertThat(text(http.send("GET", A + "/slashy/x"))).isEqualTo("in slashy");
+        assertThat(http.send("COPY", A + "/slashy/x", "Destination", "slashy%2Fsub/copy").statusCode()).isEqualTo(201);
+        assertThat(http.send("PUT", A + "/slashy/again", new byte[0], "X-Copy-From", "slashy%2Fsub/copy").statusCode())
+                .isEqualTo(201);
+        assertThat(http.send("PUT", A + "/slashy/dlo", new byte[0], "X-Object-Manifest", "slashy%2Fsub/co").statusCode())
+                .isEqualTo(201);
+        assertThat(text(http.send("GET", A + "/slashy/dlo"))).as("the manifest names container slashy, prefix sub/co")
+                .isEqualTo("in slashy");
+        assertThat(text(http.send("GET", A + "/slashy")).split("\n")).containsExactly("again", "dlo", "sub/copy", "x");
+        assertThat(text(http.send("GET", A + "?prefix=slashy")).split("\n")).containsExactly("slashy");
+    }
+
     private static String text(HttpResponse<byte[]> r) {
         return new String(r.body(), StandardCharsets.UTF_8).trim();
     }

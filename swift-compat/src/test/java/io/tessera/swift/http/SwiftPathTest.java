@@ -21,6 +21,17 @@ class SwiftPathTest {
     }
 
     @Test
+    void decodesBeforeSplittingAsSwiftDoes() {
+        assertThat(SwiftPath.parse("AUTH_t/c%2Fx", LIMITS)).isEqualTo(new SwiftPath("AUTH_t", "c", "x"));
+        assertThat(SwiftPath.parse("AUTH_t/c%2F", LIMITS)).isEqualTo(new SwiftPath("AUTH_t", "c", null));
+        assertThat(SwiftPath.parse("AUTH_t%2Fc%2Fo%2Fp", LIMITS)).isEqualTo(new SwiftPath("AUTH_t", "c", "o/p"));
+        assertThat(SwiftPath.splitDecoded("/c%2Fx/o", "X-Copy-From")).containsExactly("c", "x/o");
+        assertThat(SwiftPath.splitDecoded("%2Fc/o", "X-Copy-From")).containsExactly("c", "o");
+        assertThat(SwiftPath.splitDecoded("c", "X-Copy-From")).isNull();
+        assertThat(SwiftPath.splitDecoded("//c/o", "X-Copy-From")).isNull();
+    }
+
+    @Test
     void rejectsInvalidUtf8AndNulWith412() {
         assertStatus(() -> SwiftPath.parse("AUTH_t/c/%FF", LIMITS), 412);
         assertStatus(() -> SwiftPath.parse("AUTH_t/c/%C3", LIMITS), 412);
