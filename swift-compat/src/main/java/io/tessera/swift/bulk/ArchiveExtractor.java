@@ -5,6 +5,7 @@ import io.tessera.store.Timestamp;
 import io.tessera.swift.auth.Authorizer;
 import io.tessera.swift.auth.Principal;
 import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.http.ContainerNames;
 import io.tessera.swift.http.SwiftConstraints;
 import io.tessera.swift.objects.ObjectHeaders;
 import io.tessera.swift.objects.ObjectWrites;
@@ -127,9 +128,14 @@ final class ArchiveExtractor {
                     o.failures.add(List.of(quoted, "413 Request Entity Too Large"));
                     continue;
                 }
-                if (container.isEmpty() || object.isEmpty() || container.length() > constraints.maxContainerNameLength()
-                        || object.length() > constraints.maxObjectNameLength()) {
+                if (object.isEmpty() || object.length() > constraints.maxObjectNameLength()) {
                     o.failures.add(List.of(quoted, "400 Bad Request"));
+                    continue;
+                }
+                try {
+                    ContainerNames.check(container, constraints); // e.g. "../x" names container ".."
+                } catch (SwiftException badName) {
+                    o.failures.add(List.of(quoted, StatusLines.of(badName.status())));
                     continue;
                 }
                 List<String> containerFailure = null;

@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * A storage path {@code /v1/<account>[/<container>[/<object>]]}, decoded from the raw request path
  * once and strictly: names are UTF-8 without NUL (else 412, as Swift's check_utf8), object names keep
- * every slash, empty segment and trailing slash, and lengths are checked in UTF-8 bytes.
+ * every slash, empty segment and trailing slash, lengths are checked in UTF-8 bytes, and the container
+ * name is one {@link ContainerNames} accepts.
  *
  * <p>The path is decoded before it is split, as Swift's WSGI server hands it over: an encoded slash
  * separates names like a plain one ({@code /v1/a/c%2Fx} is object x in container c), so no name from a
@@ -66,7 +67,7 @@ public record SwiftPath(String account, String container, String object) {
         }
         checkLength("Account name", account, limits.maxAccountNameLength());
         if (container != null) {
-            checkLength("Container name", container, limits.maxContainerNameLength());
+            ContainerNames.check(container, limits);
         }
         if (object != null) {
             checkLength("Object name", object, limits.maxObjectNameLength());
@@ -88,7 +89,7 @@ public record SwiftPath(String account, String container, String object) {
         return slash <= 0 ? null : new String[] {v.substring(0, slash), v.substring(slash + 1)};
     }
 
-    private static void checkLength(String what, String name, int max) {
+    static void checkLength(String what, String name, int max) {
         int len = name.getBytes(StandardCharsets.UTF_8).length;
         if (len > max) {
             throw SwiftException.badRequest(what + " length of " + len + " longer than " + max);

@@ -32,6 +32,16 @@ class SwiftPathTest {
     }
 
     @Test
+    void refusesDotSegmentsAsContainerNamesWith412() {
+        for (String dots : new String[] {".", "..", "%2E", "%2e%2E"}) {
+            assertStatus(() -> SwiftPath.parse("AUTH_t/" + dots, LIMITS), 412);
+            assertStatus(() -> SwiftPath.parse("AUTH_t/" + dots + "/o", LIMITS), 412);
+        }
+        assertThat(SwiftPath.parse("AUTH_t/...", LIMITS).container()).isEqualTo("...");
+        assertThat(SwiftPath.parse("AUTH_t/c/..", LIMITS).object()).as("object names may be anything").isEqualTo("..");
+    }
+
+    @Test
     void rejectsInvalidUtf8AndNulWith412() {
         assertStatus(() -> SwiftPath.parse("AUTH_t/c/%FF", LIMITS), 412);
         assertStatus(() -> SwiftPath.parse("AUTH_t/c/%C3", LIMITS), 412);
