@@ -471,6 +471,37 @@ abstract class SwiftHttpApiTest {
     }
 
     /**
+     * X-Versions-Location is checked where it is set, as a container name. Swift 2.30 accepts
+     * {@code %ZZ} (Python's unquote keeps a bad escape) and {@code a%2Fb}, and then answers every
+     * overwrite in the container 412: a bug; we refuse what can never name an archive container.
+     */
+    @Test
+    void aVersionsLocationThatCannotNameAContainerIsRefusedWhereItIsSet() throws Exception {
+        HttpResponse<byte[]> put = http.send("PUT", A + "/vbad", "X-Versions-Location", "%ZZ");
+        assertThat(put.statusCode()).isEqualTo(400);
+        assertThat(text(put)).isEqualTo("Invalid percent-encoding in X-Versions-Location");
+        assertThat(http.send("HEAD", A + "/vbad").statusCode()).as("not created").isEqualTo(404);
+        container("vbad");
+        for (String[] bad : new String[][] {{"%ZZ", "400"}, {"%FF", "412"}, {"a/b", "412"}, {"a%2Fb", "412"},
+                {"..", "412"}, {"x".repeat(257), "400"}}) {
+            assertThat(http.send("POST", A + "/vbad", "X-Versions-Location", bad[0]).statusCode()).as(bad[0])
+                    .isEqualTo(Integer.parseInt(bad[1]));
+            assertThat(http.send("POST", A + "/vbad", "X-History-Location", bad[0]).statusCode()).as(bad[0])
+                    .isEqualTo(Integer.parseInt(bad[1]));
+        }
+        assertThat(text(http.send("POST", A + "/vbad", "X-Versions-Location", "a/b")))
+                .isEqualTo("Container name cannot contain slashes");
+        assertThat(http.send("HEAD", A + "/vbad").headers().firstValue("X-Versions-Location")).isEmpty();
+        for (int i = 0; i < 2; i++) {
+            assertThat(http.send("PUT", A + "/vbad/o", ("v" + i).getBytes()).statusCode()).isEqualTo(201);
+        }
+        container("vbad%20archive");
+        assertThat(http.send("POST", A + "/vbad", "X-Versions-Location", "vbad%20archive").statusCode()).isEqualTo(204);
+        assertThat(http.send("PUT", A + "/vbad/o", "v2".getBytes()).statusCode()).isEqualTo(201);
+        assertThat(text(http.send("GET", A + "/vbad%20archive")).split("\n")).as("the overwritten version").hasSize(1);
+    }
+
+    /**
      * "." and ".." are no container names. Swift 2.30 creates them, but they are dot-segments: RFC 3986
      * clients remove them from a URL (swiftclient's "swift stat .." asks HEAD /v1/, "swift list ." lists
      * the account), so such a container cannot be reached: a bug; we refuse them, wherever a container
