@@ -501,6 +501,30 @@ abstract class SwiftHttpApiTest {
         assertThat(text(http.send("GET", A + "/vbad%20archive")).split("\n")).as("the overwritten version").hasSize(1);
     }
 
+    /** swob's Range: a number that is not all digits makes the header invalid, and it is ignored (200, whole body). */
+    @Test
+    void aRangeWithASignedOrMalformedEndIsIgnoredAsSwiftIgnoresIt() throws Exception {
+        container("ranges2");
+        http.send("PUT", A + "/ranges2/r", "0123456789".getBytes());
+        for (String ignored : List.of("bytes=--1", "bytes=--0", "bytes=1--2", "bytes=1-+2", "bytes=0-1,--1", "bytes=-",
+                "bytes=5-3")) {
+            HttpResponse<byte[]> r = http.send("GET", A + "/ranges2/r", "Range", ignored);
+            assertThat(r.statusCode()).as(ignored).isEqualTo(200);
+            assertThat(text(r)).as(ignored).isEqualTo("0123456789");
+            assertThat(r.headers().firstValue("Content-Range")).as(ignored).isEmpty();
+        }
+        HttpResponse<byte[]> plus = http.send("GET", A + "/ranges2/r", "Range", "bytes=+1-2");
+        assertThat(plus.statusCode()).isEqualTo(206);
+        assertThat(text(plus)).isEqualTo("12");
+        // Numbers beyond a long are still numbers (Python's int has no bound): clamped as any end past the object.
+        HttpResponse<byte[]> huge = http.send("GET", A + "/ranges2/r", "Range", "bytes=0-99999999999999999999999");
+        assertThat(huge.statusCode()).isEqualTo(206);
+        assertThat(huge.headers().firstValue("Content-Range")).contains("bytes 0-9/10");
+        HttpResponse<byte[]> hugeSuffix = http.send("GET", A + "/ranges2/r", "Range", "bytes=-99999999999999999999999");
+        assertThat(hugeSuffix.headers().firstValue("Content-Range")).contains("bytes 0-9/10");
+        assertThat(http.send("GET", A + "/ranges2/r", "Range", "bytes=99999999999999999999999-").statusCode()).isEqualTo(416);
+    }
+
     /**
      * "." and ".." are no container names. Swift 2.30 creates them, but they are dot-segments: RFC 3986
      * clients remove them from a URL (swiftclient's "swift stat .." asks HEAD /v1/, "swift list ." lists
