@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -377,6 +378,108 @@ abstract class LargeObjectsHttpTest {
         HttpResponse<byte[]> broken = http.send("PUT", A + "/ex-into?extract-archive=tar.gz", "not gzip".getBytes());
         assertThat(text(broken)).contains("Response Status: 400 Bad Request", "Invalid Tar File");
         assertThat(http.send("PUT", A + "/ex-into?extract-archive=zip", new byte[1]).statusCode()).isEqualTo(400);
+    }
+
+    /**
+     * Only regular files become objects, as in Swift (Python's TarInfo.isfile(): regular and contiguous
+     * files): symbolic and hard links, devices, FIFOs and directories are skipped, and counted nowhere.
+     */
+    @Test
+    void extractArchiveSkipsLinksDevicesAndFifosAsSwiftDoes() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+            tarEntry(tar, new TarArchiveEntry("ex-kinds/regular"), "hello");
+            tarEntry(tar, new TarArchiveEntry("ex-kinds/contiguous", TarConstants.LF_CONTIG), "contig");
+            tarEntry(tar, new TarArchiveEntry("ex-kinds/dir/"), null);
+            TarArchiveEntry symlink = new TarArchiveEntry("ex-kinds/symlink", TarConstants.LF_SYMLINK);
+            symlink.setLinkName("regular");
+            tarEntry(tar, symlink, null);
+            TarArchiveEntry hardLink = new TarArchiveEntry("ex-kinds/hardlink", TarConstants.LF_LINK);
+            hardLink.setLinkName("ex-kinds/regular");
+            tarEntry(tar, hardLink, null);
+            for (byte kind : new byte[] {TarConstants.LF_CHR, TarConstants.LF_BLK}) {
+                TarArchiveEntry device = new TarArchiveEntry("ex-kinds/device-" + (char) kind, kind);
+                device.setDevMajor(1);
+                device.setDevMinor(3);
+                tarEntry(tar, device, null);
+            }
+            tarEntry(tar, new TarArchiveEntry("ex-kinds/fifo", TarConstants.LF_FIFO), null);
+        }
+        HttpResponse<byte[]> r = http.send("PUT", A + "?extract-archive=tar", bytes.toByteArray(), "Accept", "application/json");
+        JsonNode report = JSON.readTree(r.body());
+        assertThat(report.get("Response Status").asText()).as(text(r)).isEqualTo("201 Created");
+        assertThat(report.get("Number Files Created").asInt()).isEqualTo(2);
+        assertThat(report.get("Errors")).isEmpty();
+        assertThat(text(http.send("GET", A + "/ex-kinds")).split("\n")).containsExactly("contiguous", "regular");
+
+        ByteArrayOutputStream onlyLinks = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(onlyLinks)) {
+            TarArchiveEntry symlink = new TarArchiveEntry("ex-links/symlink", TarConstants.LF_SYMLINK);
+            symlink.setLinkName("elsewhere");
+            tarEntry(tar, symlink, null);
+        }
+        r = http.send("PUT", A + "?extract-archive=tar", onlyLinks.toByteArray());
+        assertThat(text(r)).contains("Number Files Created: 0", "Response Body: Invalid Tar File: No Valid Files",
+                "Response Status: 400 Bad Request");
+        assertThat(http.send("HEAD", A + "/ex-links").statusCode()).as("no container for a link").isEqualTo(404);
+
+        // A sparse file is a regular file: stored expanded, as Swift stores what Python's tarfile reads.
+        r = http.send("PUT", A + "?extract-archive=tar", gnuSparseTar("ex-sparse/file", MIB, "tail"));
+        assertThat(text(r)).contains("Number Files Created: 1", "Response Status: 201 Created");
+        byte[] expanded = http.send("GET", A + "/ex-sparse/file").body();
+        assertThat(expanded).hasSize(MIB + 4);
+        assertThat(Arrays.copyOfRange(expanded, 0, MIB)).isEqualTo(new byte[MIB]);
+        assertThat(new String(expanded, MIB, 4, StandardCharsets.US_ASCII)).isEqualTo("tail");
+    }
+
+    /**
+     * A tar of one old-GNU-format sparse file (type 'S', as {@code tar --sparse --format=gnu} writes it):
+     * {@code hole} zero bytes, then {@code data}. commons-compress reads such archives but cannot write them.
+     */
+    private static byte[] gnuSparseTar(String name, long hole, String data) throws Exception {
+        byte[] bytes = data.getBytes(StandardCharsets.US_ASCII);
+        byte[] h = new byte[512];
+        ascii(h, 0, name);
+        octal(h, 100, 8, 0644);
+        octal(h, 108, 8, 0);
+        octal(h, 116, 8, 0);
+        octal(h, 124, 12, bytes.length);
+        octal(h, 136, 12, 0);
+        h[156] = TarConstants.LF_GNUTYPE_SPARSE;
+        ascii(h, 257, "ustar  "); // the old GNU magic: its header carries the sparse map
+        octal(h, 386, 12, hole); // the one data region...
+        octal(h, 398, 12, bytes.length);
+        octal(h, 410, 12, hole + bytes.length); // ...and the map's end marker
+        octal(h, 422, 12, 0);
+        octal(h, 483, 12, hole + bytes.length); // the expanded size
+        ascii(h, 148, "        ");
+        long sum = 0;
+        for (byte b : h) {
+            sum += b & 0xff;
+        }
+        octal(h, 148, 7, sum);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(h);
+        out.write(Arrays.copyOf(bytes, 512));
+        out.write(new byte[1024]); // end of archive
+        return out.toByteArray();
+    }
+
+    private static void ascii(byte[] header, int at, String s) {
+        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(b, 0, header, at, b.length);
+    }
+
+    private static void octal(byte[] header, int at, int width, long value) {
+        ascii(header, at, String.format("%0" + (width - 1) + "o", value)); // the field's last byte stays as it was
+    }
+
+    private static void tarEntry(TarArchiveOutputStream tar, TarArchiveEntry entry, String data) throws Exception {
+        byte[] b = data == null ? new byte[0] : data.getBytes(StandardCharsets.UTF_8);
+        entry.setSize(b.length);
+        tar.putArchiveEntry(entry);
+        tar.write(b);
+        tar.closeArchiveEntry();
     }
 
     @Test

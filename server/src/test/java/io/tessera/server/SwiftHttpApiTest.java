@@ -2,10 +2,12 @@ package io.tessera.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tessera.hashmap.BlockHasher;
 import io.tessera.hashmap.MerkleRoot;
 import io.tessera.store.BlockStore;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,11 +20,15 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
 
 /**
  * The Swift API at the HTTP level against a real server: ranges, conditionals, listings, copies and
@@ -439,6 +445,182 @@ abstract class SwiftHttpApiTest {
             assertThat(SwiftHttp.withToken(http.port, "AUTH_tk-not-a-token").send("PUT", A + "/c/o", body).statusCode())
                     .as("try " + i).isEqualTo(401);
         }
+    }
+
+    // ---- issue 13, list 6: answers made Swift's (or, where Swift's is a bug, sensible) ----
+
+    /**
+     * Swift decodes the path before it splits it: {@code PUT /v1/AUTH_test/c%2Fx} is
+     * {@code PUT /v1/AUTH_test/c/x}, an object x in container c (404 while c does not exist), never a
+     * container "c/x". Destination, X-Copy-From and X-Object-Manifest (when read) split the same way.
+     */
+    @Test
+    void anEncodedSlashSeparatesTheContainerFromTheObjectAsInSwift() throws Exception {
+        assertThat(http.send("PUT", A + "/slashy%2Fx", new byte[0]).statusCode()).as("no container slashy yet").isEqualTo(404);
+        assertThat(http.send("HEAD", A + "/slashy%2Fx").statusCode()).isEqualTo(404);
+        container("slashy");
+        assertThat(http.send("PUT", A + "/slashy%2Fx", "in slashy".getBytes()).statusCode()).isEqualTo(201);
+        assertThat(text(http.send("GET", A + "/slashy/x"))).isEqualTo("in slashy");
+        assertThat(http.send("COPY", A + "/slashy/x", "Destination", "slashy%2Fsub/copy").statusCode()).isEqualTo(201);
+        assertThat(http.send("PUT", A + "/slashy/again", new byte[0], "X-Copy-From", "slashy%2Fsub/copy").statusCode())
+                .isEqualTo(201);
+        assertThat(http.send("PUT", A + "/slashy/dlo", new byte[0], "X-Object-Manifest", "slashy%2Fsub/co").statusCode())
+                .isEqualTo(201);
+        assertThat(text(http.send("GET", A + "/slashy/dlo"))).as("the manifest names container slashy, prefix sub/co")
+                .isEqualTo("in slashy");
+        assertThat(text(http.send("GET", A + "/slashy")).split("\n")).containsExactly("again", "dlo", "sub/copy", "x");
+        assertThat(text(http.send("GET", A + "?prefix=slashy")).split("\n")).containsExactly("slashy");
+    }
+
+    /**
+     * X-Versions-Location is checked where it is set, as a container name. Swift 2.30 accepts
+     * {@code %ZZ} (Python's unquote keeps a bad escape) and {@code a%2Fb}, and then answers every
+     * overwrite in the container 412: a bug; we refuse what can never name an archive container.
+     */
+    @Test
+    void aVersionsLocationThatCannotNameAContainerIsRefusedWhereItIsSet() throws Exception {
+        HttpResponse<byte[]> put = http.send("PUT", A + "/vbad", "X-Versions-Location", "%ZZ");
+        assertThat(put.statusCode()).isEqualTo(400);
+        assertThat(text(put)).isEqualTo("Invalid percent-encoding in X-Versions-Location");
+        assertThat(http.send("HEAD", A + "/vbad").statusCode()).as("not created").isEqualTo(404);
+        container("vbad");
+        for (String[] bad : new String[][] {{"%ZZ", "400"}, {"%FF", "412"}, {"a/b", "412"}, {"a%2Fb", "412"},
+                {"..", "412"}, {"x".repeat(257), "400"}}) {
+            assertThat(http.send("POST", A + "/vbad", "X-Versions-Location", bad[0]).statusCode()).as(bad[0])
+                    .isEqualTo(Integer.parseInt(bad[1]));
+            assertThat(http.send("POST", A + "/vbad", "X-History-Location", bad[0]).statusCode()).as(bad[0])
+                    .isEqualTo(Integer.parseInt(bad[1]));
+        }
+        assertThat(text(http.send("POST", A + "/vbad", "X-Versions-Location", "a/b")))
+                .isEqualTo("Container name cannot contain slashes");
+        assertThat(http.send("HEAD", A + "/vbad").headers().firstValue("X-Versions-Location")).isEmpty();
+        for (int i = 0; i < 2; i++) {
+            assertThat(http.send("PUT", A + "/vbad/o", ("v" + i).getBytes()).statusCode()).isEqualTo(201);
+        }
+        container("vbad%20archive");
+        assertThat(http.send("POST", A + "/vbad", "X-Versions-Location", "vbad%20archive").statusCode()).isEqualTo(204);
+        assertThat(http.send("PUT", A + "/vbad/o", "v2".getBytes()).statusCode()).isEqualTo(201);
+        assertThat(text(http.send("GET", A + "/vbad%20archive")).split("\n")).as("the overwritten version").hasSize(1);
+    }
+
+    /** swob's Range: a number that is not all digits makes the header invalid, and it is ignored (200, whole body). */
+    @Test
+    void aRangeWithASignedOrMalformedEndIsIgnoredAsSwiftIgnoresIt() throws Exception {
+        container("ranges2");
+        http.send("PUT", A + "/ranges2/r", "0123456789".getBytes());
+        for (String ignored : List.of("bytes=--1", "bytes=--0", "bytes=1--2", "bytes=1-+2", "bytes=0-1,--1", "bytes=-",
+                "bytes=5-3")) {
+            HttpResponse<byte[]> r = http.send("GET", A + "/ranges2/r", "Range", ignored);
+            assertThat(r.statusCode()).as(ignored).isEqualTo(200);
+            assertThat(text(r)).as(ignored).isEqualTo("0123456789");
+            assertThat(r.headers().firstValue("Content-Range")).as(ignored).isEmpty();
+        }
+        HttpResponse<byte[]> plus = http.send("GET", A + "/ranges2/r", "Range", "bytes=+1-2");
+        assertThat(plus.statusCode()).isEqualTo(206);
+        assertThat(text(plus)).isEqualTo("12");
+        // Numbers beyond a long are still numbers (Python's int has no bound): clamped as any end past the object.
+        HttpResponse<byte[]> huge = http.send("GET", A + "/ranges2/r", "Range", "bytes=0-99999999999999999999999");
+        assertThat(huge.statusCode()).isEqualTo(206);
+        assertThat(huge.headers().firstValue("Content-Range")).contains("bytes 0-9/10");
+        HttpResponse<byte[]> hugeSuffix = http.send("GET", A + "/ranges2/r", "Range", "bytes=-99999999999999999999999");
+        assertThat(hugeSuffix.headers().firstValue("Content-Range")).contains("bytes 0-9/10");
+        assertThat(http.send("GET", A + "/ranges2/r", "Range", "bytes=99999999999999999999999-").statusCode()).isEqualTo(416);
+    }
+
+    /**
+     * Names may hold characters XML 1.0 cannot carry, even as references (U+0001, U+FFFE...). Swift
+     * 2.30 stores them and writes them raw into its XML listings, which no parser accepts: a bug.
+     * We store them too (JSON carries them exactly) and write U+FFFD for them in XML.
+     */
+    @Test
+    void xmlListingsAreWellFormedWhateverCharactersTheNamesHold() throws Exception {
+        String odd = "xml\uFFFEc";
+        assertThat(http.send("PUT", A + "/" + enc(odd)).statusCode()).isEqualTo(201);
+        List<String> names = List.of("a\u0001b", "a\u000Bb", "a\uFFFEb", "a\uFFFFb", "d\u0001/x", "tab\tok");
+        for (String n : names) {
+            assertThat(http.send("PUT", A + "/" + enc(odd) + "/" + enc(n), n.getBytes()).statusCode()).as(n).isEqualTo(201);
+        }
+        String json = text(http.send("GET", A + "/" + enc(odd) + "?format=json"));
+        assertThat(new ObjectMapper().readTree(json).findValuesAsText("name"))
+                .containsExactlyElementsOf(names);
+
+        Document container = parseXml(http.send("GET", A + "/" + enc(odd) + "?format=xml").body());
+        assertThat(container.getDocumentElement().getAttribute("name")).isEqualTo("xml\uFFFDc");
+        assertThat(textsOf(container, "name")).containsExactly("a\uFFFDb", "a\uFFFDb", "a\uFFFDb", "a\uFFFDb",
+                "d\uFFFD/x", "tab\tok");
+        Document subdirs = parseXml(http.send("GET", A + "/" + enc(odd) + "?format=xml&delimiter=/").body());
+        assertThat(textsOf(subdirs, "name")).contains("d\uFFFD/");
+        Document account = parseXml(http.send("GET", A + "?format=xml&prefix=xml").body());
+        assertThat(textsOf(account, "name")).containsExactly("xml\uFFFDc");
+    }
+
+    private static String enc(String name) {
+        return java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20").replace("%2F", "/");
+    }
+
+    /** Parses with the JDK's XML parser, which refuses what is not well-formed XML 1.0. */
+    private static Document parseXml(byte[] body) throws Exception {
+        var builder = DocumentBuilderFactory.newInstance().newDocumentBuilder();
+        builder.setErrorHandler(null); // the exception says it all; no "[Fatal Error]" line on stderr
+        return builder.parse(new ByteArrayInputStream(body));
+    }
+
+    private static List<String> textsOf(Document doc, String tag) {
+        var nodes = doc.getElementsByTagName(tag);
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < nodes.getLength(); i++) {
+            texts.add(nodes.item(i).getTextContent());
+        }
+        return texts;
+    }
+
+    /**
+     * An Expect other than 100-continue is ignored, as Swift's server ignores it (RFC 9110 allows that
+     * or a 417). Jetty 12.0.16 closed the connection with no reply at all.
+     */
+    @Test
+    void anUnknownExpectationIsIgnoredAsSwiftIgnoresIt() throws Exception {
+        container("expect");
+        var put = http.raw("PUT " + A + "/expect/o HTTP/1.1\r\nExpect: nonsense\r\nContent-Length: 5", "hello".getBytes(), false);
+        assertThat(put.status()).isEqualTo(201);
+        var get = http.raw("GET " + A + "/expect/o HTTP/1.1\r\nExpect: nonsense", null, false);
+        assertThat(get.status()).isEqualTo(200);
+        assertThat(get.body()).isEqualTo("hello");
+    }
+
+    /**
+     * "." and ".." are no container names. Swift 2.30 creates them, but they are dot-segments: RFC 3986
+     * clients remove them from a URL (swiftclient's "swift stat .." asks HEAD /v1/, "swift list ." lists
+     * the account), so such a container cannot be reached: a bug; we refuse them, wherever a container
+     * name enters.
+     */
+    @Test
+    void dotAndDotDotAreRefusedAsContainerNames() throws Exception {
+        for (String name : List.of(".", "..", "%2E", "%2e%2E")) {
+            var put = http.raw("PUT " + A + "/" + name + " HTTP/1.1\r\nContent-Length: 0", null, false);
+            assertThat(put.status()).as(name).isEqualTo(412);
+            assertThat(put.body()).as(name).isEqualTo("Container name cannot be . or ..");
+            assertThat(http.raw("PUT " + A + "/" + name + "/o HTTP/1.1\r\nContent-Length: 1", new byte[] {1}, false).status())
+                    .as(name + "/o").isEqualTo(412);
+        }
+        assertThat(text(http.send("GET", A + "?format=json"))).doesNotContain("\"name\":\".\"", "\"name\":\"..\"");
+
+        ByteArrayOutputStream tarBytes = new ByteArrayOutputStream();
+        try (var tar = new TarArchiveOutputStream(tarBytes)) {
+            for (String name : List.of("../escape.txt", "dots/kept.txt")) {
+                var entry = new TarArchiveEntry(name, true);
+                entry.setSize(1);
+                tar.putArchiveEntry(entry);
+                tar.write('x');
+                tar.closeArchiveEntry();
+            }
+        }
+        HttpResponse<byte[]> extract = http.send("PUT", A + "?extract-archive=tar", tarBytes.toByteArray(),
+                "Accept", "application/json");
+        var report = new ObjectMapper().readTree(extract.body());
+        assertThat(report.get("Number Files Created").asInt()).isEqualTo(1);
+        assertThat(report.get("Errors").toString()).isEqualTo("[[\"../escape.txt\",\"412 Precondition Failed\"]]");
+        assertThat(http.send("HEAD", A + "/dots/kept.txt").statusCode()).isEqualTo(200);
     }
 
     private static String text(HttpResponse<byte[]> r) {

@@ -8,7 +8,6 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.Slf4jRequestLogWriter;
@@ -32,7 +31,7 @@ public final class JettyServerFactory {
         // compliance rejects such "ambiguous" paths; our resources parse the raw path themselves.
         http.setUriCompliance(UriCompliance.UNSAFE);
 
-        ServerConnector connector = new ServerConnector(server, 1, -1, new HttpConnectionFactory(http));
+        ServerConnector connector = new ServerConnector(server, 1, -1, new SwiftHttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(idleTimeoutSeconds * 1000L);

@@ -5,6 +5,7 @@ import io.tessera.store.Timestamp;
 import io.tessera.swift.auth.Authorizer;
 import io.tessera.swift.auth.Principal;
 import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.http.ContainerNames;
 import io.tessera.swift.http.SwiftConstraints;
 import io.tessera.swift.objects.ObjectHeaders;
 import io.tessera.swift.objects.ObjectLocation;
@@ -24,13 +25,14 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * Swift's archive extraction: reads a tar (plain, gzip or bzip2) as a stream, entry by entry, and
- * stores every regular file as an object under the upload path, creating containers as needed. Never
- * more than one block of the archive is in memory. Each file is stored as its own PUT would be, with
+ * stores every regular file as an object under the upload path (links, devices and FIFOs are skipped,
+ * as in Swift), creating containers as needed. Never more than one block of the archive is in memory. Each file is stored as its own PUT would be, with
  * the requester's rights; pax extended attributes {@code user.mime_type} and {@code user.meta.*}
  * become its Content-Type and metadata.
  */
@@ -108,7 +110,7 @@ final class ArchiveExtractor {
             for (TarArchiveEntry entry = tar.getNextEntry(); entry != null && o.failures.size() < limits.maxFailedExtractions();
                  entry = tar.getNextEntry()) {
                 heartbeat.beat();
-                if (!entry.isFile()) {
+                if (!isRegularFile(entry)) {
                     continue;
                 }
                 String path = entry.getName();
@@ -126,13 +128,18 @@ final class ArchiveExtractor {
                 String container = path.substring(0, slash);
                 String object = path.substring(slash + 1);
                 String quoted = PathQuote.quote(path);
-                if (entry.getSize() > constraints.maxFileSize()) {
+                if (contentLength(entry) > constraints.maxFileSize()) {
                     o.failures.add(List.of(quoted, "413 Request Entity Too Large"));
                     continue;
                 }
-                if (container.isEmpty() || object.isEmpty() || container.length() > constraints.maxContainerNameLength()
-                        || object.length() > constraints.maxObjectNameLength()) {
+                if (object.isEmpty() || object.length() > constraints.maxObjectNameLength()) {
                     o.failures.add(List.of(quoted, "400 Bad Request"));
+                    continue;
+                }
+                try {
+                    ContainerNames.check(container, constraints); // e.g. "../x" names container ".."
+                } catch (SwiftException badName) {
+                    o.failures.add(List.of(quoted, StatusLines.of(badName.status())));
                     continue;
                 }
                 List<String> containerFailure = null;
@@ -186,6 +193,26 @@ final class ArchiveExtractor {
         return o;
     }
 
+    /**
+     * Whether an entry holds a file's bytes, as Python's TarInfo.isfile() (which Swift's bulk uses)
+     * decides: a regular file (old or new type flag), a contiguous file or a GNU sparse file. Links,
+     * devices, FIFOs and directories are skipped and counted nowhere; commons-compress's isFile() would
+     * take all but directories, and a symbolic link became an empty object.
+     */
+    static boolean isRegularFile(TarArchiveEntry entry) {
+        byte type = entry.getLinkFlag();
+        return !entry.isDirectory() && (type == TarConstants.LF_NORMAL || type == TarConstants.LF_OLDNORM
+                || type == TarConstants.LF_CONTIG || type == TarConstants.LF_GNUTYPE_SPARSE);
+    }
+
+    /**
+     * How many bytes reading the entry gives: a sparse file reads expanded, holes as zeros (as Python's
+     * tarfile reads it for Swift), which its stored size does not count.
+     */
+    private static long contentLength(TarArchiveEntry entry) {
+        return entry.isSparse() ? entry.getRealSize() : entry.getSize();
+    }
+
     /** 0 if the requester may create {@code container} (its PUT would be allowed), else the refusal's status. */
     private int mayCreate(String container) {
         try {
@@ -220,7 +247,7 @@ final class ArchiveExtractor {
         }
         try {
             writer.write(new ObjectWrite(new ObjectLocation(account, container, object), contentType, meta, null,
-                    false, new WriteContent.Body(new KeepOpen(tar), entry.getSize())));
+                    false, new WriteContent.Body(new KeepOpen(tar), contentLength(entry))));
             return null;
         } catch (SwiftException e) {
             if (e.status() == 499) {

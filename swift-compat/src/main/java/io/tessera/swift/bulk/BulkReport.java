@@ -2,6 +2,7 @@ package io.tessera.swift.bulk;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.tessera.swift.http.XmlText;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -139,8 +140,7 @@ public final class BulkReport {
         return out.toByteArray();
     }
 
-    /** saxutils.escape: &amp;, &lt; and &gt;. */
     private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return XmlText.escape(s);
     }
 }

@@ -45,22 +45,27 @@ public final class ByteRanges {
             }
             String a = p.substring(0, dash).trim();
             String b = p.substring(dash + 1).trim();
-            try {
-                if (a.isEmpty()) {
-                    if (b.isEmpty()) {
-                        return null;
-                    }
-                    specs.add(new long[] {-1, Long.parseLong(b)}); // suffix: last b bytes
-                } else {
-                    long start = Long.parseLong(a);
-                    long end = b.isEmpty() ? -1 : Long.parseLong(b);
-                    if (start < 0 || (end >= 0 && end < start)) {
-                        return null;
-                    }
-                    specs.add(new long[] {start, end});
-                }
-            } catch (NumberFormatException e) {
+            // swob: the end (or suffix length) must be all digits, so "--1" or "1--2" make the header
+            // invalid; the start is what Python's int() reads, which allows a '+' ("+1-2" is 1-2).
+            if (!b.isEmpty() && !digits(b)) {
                 return null;
+            }
+            String start = a.startsWith("+") ? a.substring(1) : a;
+            if (!start.isEmpty() && !digits(start)) {
+                return null;
+            }
+            if (start.isEmpty()) {
+                if (b.isEmpty()) {
+                    return null;
+                }
+                specs.add(new long[] {-1, number(b)}); // suffix: last b bytes
+            } else {
+                long first = number(start);
+                long end = b.isEmpty() ? -1 : number(b);
+                if (end >= 0 && end < first) {
+                    return null;
+                }
+                specs.add(new long[] {first, end});
             }
         }
         if (specs.size() > MAX_RANGES) {
@@ -84,6 +89,24 @@ public final class ByteRanges {
         }
         checkAbuse(ranges, length);
         return ranges;
+    }
+
+    private static boolean digits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A string of digits as a number; beyond a long it is still a number (Python's int has no bound), past any object. */
+    private static long number(String digits) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException tooLarge) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private static void checkAbuse(List<Range> ranges, long length) {

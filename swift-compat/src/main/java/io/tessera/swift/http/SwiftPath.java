@@ -10,7 +10,13 @@ import java.nio.charset.StandardCharsets;
 /**
  * A storage path {@code /v1/<account>[/<container>[/<object>]]}, decoded from the raw request path
  * once and strictly: names are UTF-8 without NUL (else 412, as Swift's check_utf8), object names keep
- * every slash, empty segment and trailing slash, and lengths are checked in UTF-8 bytes.
+ * every slash, empty segment and trailing slash, lengths are checked in UTF-8 bytes, and the container
+ * name is one {@link ContainerNames} accepts.
+ *
+ * <p>The path is decoded before it is split, as Swift's WSGI server hands it over: an encoded slash
+ * separates names like a plain one ({@code /v1/a/c%2Fx} is object x in container c), so no name from a
+ * path ever holds a slash where Swift's would not. Headers that name {@code container/object} are split
+ * the same way ({@link #splitDecoded}).
  */
 public record SwiftPath(String account, String container, String object) {
 
@@ -28,20 +34,21 @@ public record SwiftPath(String account, String container, String object) {
 
     /** Parses the raw (still percent-encoded) path below {@code /v1/}. */
     public static SwiftPath parse(String rawBelowV1, SwiftConstraints limits) {
+        String path = decode(rawBelowV1);
         String account;
         String container = null;
         String object = null;
-        int slash1 = rawBelowV1.indexOf('/');
+        int slash1 = path.indexOf('/');
         if (slash1 < 0) {
-            account = decode(rawBelowV1);
+            account = path;
         } else {
-            account = decode(rawBelowV1.substring(0, slash1));
-            int slash2 = rawBelowV1.indexOf('/', slash1 + 1);
+            account = path.substring(0, slash1);
+            int slash2 = path.indexOf('/', slash1 + 1);
             if (slash2 < 0) {
-                container = decode(rawBelowV1.substring(slash1 + 1));
+                container = path.substring(slash1 + 1);
             } else {
-                container = decode(rawBelowV1.substring(slash1 + 1, slash2));
-                object = decode(rawBelowV1.substring(slash2 + 1));
+                container = path.substring(slash1 + 1, slash2);
+                object = path.substring(slash2 + 1);
             }
         }
         if (account.isEmpty()) {
@@ -60,7 +67,7 @@ public record SwiftPath(String account, String container, String object) {
         }
         checkLength("Account name", account, limits.maxAccountNameLength());
         if (container != null) {
-            checkLength("Container name", container, limits.maxContainerNameLength());
+            ContainerNames.check(container, limits);
         }
         if (object != null) {
             checkLength("Object name", object, limits.maxObjectNameLength());
@@ -68,26 +75,45 @@ public record SwiftPath(String account, String container, String object) {
         return new SwiftPath(account, container, object);
     }
 
-    private static void checkLength(String what, String name, int max) {
+    /**
+     * A header's {@code [/]container/object} (X-Copy-From, Destination, a DLO's X-Object-Manifest when
+     * read): decoded first, then split at the first slash, as Swift's check_path_header does; null when
+     * there is no slash after a non-empty first part.
+     */
+    public static String[] splitDecoded(String raw, String where) {
+        String v = decode(raw, where);
+        if (v.startsWith("/")) {
+            v = v.substring(1);
+        }
+        int slash = v.indexOf('/');
+        return slash <= 0 ? null : new String[] {v.substring(0, slash), v.substring(slash + 1)};
+    }
+
+    static void checkLength(String what, String name, int max) {
         int len = name.getBytes(StandardCharsets.UTF_8).length;
         if (len > max) {
             throw SwiftException.badRequest(what + " length of " + len + " longer than " + max);
         }
     }
 
-    /** Percent-decodes a path segment as UTF-8, refusing malformed escapes, invalid UTF-8 and NUL. */
+    /** Percent-decodes a path as UTF-8, refusing malformed escapes, invalid UTF-8 and NUL. */
     public static String decode(String raw) {
+        return decode(raw, "path");
+    }
+
+    /** {@link #decode(String)} of a value from {@code where} (a header's name), which a malformed escape's 400 names. */
+    public static String decode(String raw, String where) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
             if (c == '%') {
                 if (i + 2 >= raw.length()) {
-                    throw SwiftException.badRequest("Invalid percent-encoding in path");
+                    throw SwiftException.badRequest("Invalid percent-encoding in " + where);
                 }
                 int hi = Character.digit(raw.charAt(i + 1), 16);
                 int lo = Character.digit(raw.charAt(i + 2), 16);
                 if (hi < 0 || lo < 0) {
-                    throw SwiftException.badRequest("Invalid percent-encoding in path");
+                    throw SwiftException.badRequest("Invalid percent-encoding in " + where);
                 }
                 bytes.write(hi << 4 | lo);
                 i += 2;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.tessera.store.ContainerInfo;
 import io.tessera.store.ObjectVersion;
 import io.tessera.swift.http.HttpDates;
+import io.tessera.swift.http.XmlText;
 import io.tessera.swift.slo.StaticLargeObject;
 import io.tessera.swift.symlink.Symlinks;
 import io.tessera.swift.versioning.VersionedObjects;
@@ -175,18 +176,7 @@ public enum ListingFormat {
         return out.toByteArray();
     }
 
-    static String escape(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '&' -> b.append("&amp;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&apos;");
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
+    private static String escape(String s) {
+        return XmlText.escapeWithQuotes(s);
     }
 }

@@ -82,20 +82,31 @@ public final class ObjectBodies {
         return new ObjectBody(pieces, "\"" + HexFormat.of().formatHex(etags.digest()) + "\"", reader, false);
     }
 
-    /** Checks an {@code X-Object-Manifest} value a client wants to store: {@code <container>/<prefix>}. */
+    /**
+     * Checks an {@code X-Object-Manifest} value a client wants to store: {@code <container>/<prefix>},
+     * split as sent (Swift's dlo validates the value before decoding it).
+     */
     public static String validManifest(String value) {
+        String v = value.startsWith("/") ? value.substring(1) : value;
+        if (v.indexOf('/') <= 0) {
+            throw notContainerPrefix();
+        }
         Location.parse(value);
         return value;
     }
 
+    private static SwiftException notContainerPrefix() {
+        return SwiftException.badRequest("X-Object-Manifest must be in the format container/prefix");
+    }
+
+    /** The segments' container and prefix: the stored value decoded, then split (as Swift's dlo reads it). */
     private record Location(String container, String prefix) {
         static Location parse(String manifest) {
-            String v = manifest.startsWith("/") ? manifest.substring(1) : manifest;
-            int slash = v.indexOf('/');
-            if (slash <= 0) {
-                throw SwiftException.badRequest("X-Object-Manifest must be in the format container/prefix");
+            String[] parts = SwiftPath.splitDecoded(manifest, "X-Object-Manifest");
+            if (parts == null) {
+                throw notContainerPrefix();
             }
-            return new Location(SwiftPath.decode(v.substring(0, slash)), SwiftPath.decode(v.substring(slash + 1)));
+            return new Location(parts[0], parts[1]);
         }
     }
 

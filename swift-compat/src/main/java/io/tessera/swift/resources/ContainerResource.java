@@ -131,7 +131,7 @@ public final class ContainerResource {
     private Map<String, String> changes(MultivaluedMap<String, String> headers) {
         Quotas.checkContainerHeaders(headers);
         Map<String, String> changes = MetadataHeaders.changes(headers, "container", services.limits());
-        LegacyVersioning.containerChanges(headers, changes);
+        LegacyVersioning.containerChanges(headers, changes, services.limits());
         EtagQuoter.changes(headers, "container", changes);
         for (String name : STORED_HEADERS) {
             String value = headers.getFirst(name);

@@ -9,8 +9,10 @@ import io.tessera.store.ObjectVersion;
 import io.tessera.store.PutCondition;
 import io.tessera.store.Timestamp;
 import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.http.ContainerNames;
 import io.tessera.swift.http.HeaderText;
 import io.tessera.swift.http.MetadataReplies;
+import io.tessera.swift.http.SwiftConstraints;
 import io.tessera.swift.http.SwiftPath;
 import io.tessera.swift.objects.ObjectHeaders;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -51,8 +53,12 @@ public final class LegacyVersioning {
 
     // ---- container side ----
 
-    /** Adds to a container PUT/POST's {@code changes} what its versioning headers ask for. */
-    public static void containerChanges(MultivaluedMap<String, String> headers, Map<String, String> changes) {
+    /**
+     * Adds to a container PUT/POST's {@code changes} what its versioning headers ask for. The location
+     * must decode to a container name here, where it is set: every overwrite in the container reads it.
+     */
+    public static void containerChanges(MultivaluedMap<String, String> headers, Map<String, String> changes,
+                                        SwiftConstraints limits) {
         String versions = headers.getFirst(VERSIONS);
         String history = headers.getFirst(HISTORY);
         if (versions != null && history != null) {
@@ -70,9 +76,10 @@ public final class LegacyVersioning {
                 remove(changes);
             } else {
                 String location = HeaderText.fromWire(value.trim());
-                if (location.contains("/")) {
-                    throw SwiftException.preconditionFailed("Container name cannot contain slashes");
-                }
+                // Stored as sent (replies show it so), used decoded. Swift 2.30 checks only for a slash
+                // before decoding, so it takes "%ZZ" or "a%2Fb" and then answers every overwrite 412.
+                ContainerNames.check(SwiftPath.decode(location, versions != null ? "X-Versions-Location"
+                        : "X-History-Location"), limits);
                 if (ObjectVersioning.isEnabled(headers)) {
                     throw SwiftException.badRequest("Cannot enable object versioning on a container configured as "
                             + "the location for legacy object versioning.");

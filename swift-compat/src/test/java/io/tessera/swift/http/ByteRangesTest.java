@@ -25,6 +25,17 @@ class ByteRangesTest {
         assertThat(ByteRanges.parse("bytes=5-1", 100)).isNull();
         assertThat(ByteRanges.parse("bytes=a-b", 100)).isNull();
         assertThat(ByteRanges.parse("bytes=-", 100)).isNull();
+        for (String signed : new String[] {"bytes=--1", "bytes=--0", "bytes=1--2", "bytes=1-+2", "bytes=0-1,--1", "bytes=++1-2"}) {
+            assertThat(ByteRanges.parse(signed, 100)).as(signed).isNull();
+        }
+    }
+
+    @Test
+    void numbersAreReadAsPythonsIntReadsThem() {
+        assertThat(ByteRanges.parse("bytes=+1-2", 100)).containsExactly(new ByteRanges.Range(1, 2));
+        assertThat(ByteRanges.parse("bytes=0-99999999999999999999999", 100)).containsExactly(new ByteRanges.Range(0, 99));
+        assertThat(ByteRanges.parse("bytes=-99999999999999999999999", 100)).containsExactly(new ByteRanges.Range(0, 99));
+        assertStatus416(() -> ByteRanges.parse("bytes=99999999999999999999999-", 100));
     }
 
     @Test

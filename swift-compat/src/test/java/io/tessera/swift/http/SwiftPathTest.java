@@ -21,6 +21,27 @@ class SwiftPathTest {
     }
 
     @Test
+    void decodesBeforeSplittingAsSwiftDoes() {
+        assertThat(SwiftPath.parse("AUTH_t/c%2Fx", LIMITS)).isEqualTo(new SwiftPath("AUTH_t", "c", "x"));
+        assertThat(SwiftPath.parse("AUTH_t/c%2F", LIMITS)).isEqualTo(new SwiftPath("AUTH_t", "c", null));
+        assertThat(SwiftPath.parse("AUTH_t%2Fc%2Fo%2Fp", LIMITS)).isEqualTo(new SwiftPath("AUTH_t", "c", "o/p"));
+        assertThat(SwiftPath.splitDecoded("/c%2Fx/o", "X-Copy-From")).containsExactly("c", "x/o");
+        assertThat(SwiftPath.splitDecoded("%2Fc/o", "X-Copy-From")).containsExactly("c", "o");
+        assertThat(SwiftPath.splitDecoded("c", "X-Copy-From")).isNull();
+        assertThat(SwiftPath.splitDecoded("//c/o", "X-Copy-From")).isNull();
+    }
+
+    @Test
+    void refusesDotSegmentsAsContainerNamesWith412() {
+        for (String dots : new String[] {".", "..", "%2E", "%2e%2E"}) {
+            assertStatus(() -> SwiftPath.parse("AUTH_t/" + dots, LIMITS), 412);
+            assertStatus(() -> SwiftPath.parse("AUTH_t/" + dots + "/o", LIMITS), 412);
+        }
+        assertThat(SwiftPath.parse("AUTH_t/...", LIMITS).container()).isEqualTo("...");
+        assertThat(SwiftPath.parse("AUTH_t/c/..", LIMITS).object()).as("object names may be anything").isEqualTo("..");
+    }
+
+    @Test
     void rejectsInvalidUtf8AndNulWith412() {
         assertStatus(() -> SwiftPath.parse("AUTH_t/c/%FF", LIMITS), 412);
         assertStatus(() -> SwiftPath.parse("AUTH_t/c/%C3", LIMITS), 412);

@@ -1,0 +1,68 @@
+package io.tessera.server.http;
+
+import java.util.Locale;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.internal.HttpConnection;
+
+/**
+ * Jetty's HTTP/1.1 connections, with one difference: an {@code Expect} other than {@code 100-continue}
+ * is ignored, as Swift's server (eventlet) ignores it: the request is answered as if it had none.
+ *
+ * <p>Why here: Jetty acts on Expect while it parses the request head, before any handler runs. Jetty
+ * 12.0.16 fails such a request there and then closes the connection with no reply at all (its issue
+ * 13583; later versions answer 417). RFC 9110 (10.1.1) lets a server either refuse an unknown
+ * expectation with 417 or ignore it; ignoring it is what Swift does. The field is kept, unrecognized,
+ * so the request still shows it.
+ */
+public final class SwiftHttpConnectionFactory extends HttpConnectionFactory {
+
+    public SwiftHttpConnectionFactory(HttpConfiguration config) {
+        super(config);
+    }
+
+    @Override
+    public Connection newConnection(Connector connector, EndPoint endPoint) {
+        ExpectTolerantConnection connection = new ExpectTolerantConnection(getHttpConfiguration(), connector, endPoint);
+        connection.setUseInputDirectByteBuffers(isUseInputDirectByteBuffers());
+        connection.setUseOutputDirectByteBuffers(isUseOutputDirectByteBuffers());
+        return configure(connection, connector, endPoint);
+    }
+
+    /** Whether Swift's server would act on this Expect value (it compares the whole value, any case). */
+    static boolean isContinue(String expect) {
+        return expect != null && expect.trim().toLowerCase(Locale.ROOT).equals("100-continue");
+    }
+
+    private static final class ExpectTolerantConnection extends HttpConnection {
+        ExpectTolerantConnection(HttpConfiguration config, Connector connector, EndPoint endPoint) {
+            super(config, connector, endPoint);
+        }
+
+        @Override
+        protected HttpStreamOverHTTP1 newHttpStream(String method, String uri, HttpVersion version) {
+            return new Stream(method, uri, version);
+        }
+
+        private final class Stream extends HttpStreamOverHTTP1 {
+            Stream(String method, String uri, HttpVersion version) {
+                super(method, uri, version);
+            }
+
+            @Override
+            public void parsedHeader(HttpField field) {
+                if (field.getHeader() == HttpHeader.EXPECT && !isContinue(field.getValue())) {
+                    // A field with no known header is carried as it is, and Jetty acts on none.
+                    field = new HttpField((HttpHeader) null, field.getName(), field.getValue());
+                }
+                super.parsedHeader(field);
+            }
+        }
+    }
+}
