@@ -482,6 +482,72 @@ abstract class LargeObjectsHttpTest {
         tar.closeArchiveEntry();
     }
 
+    /** A plain tar of {@code files} (name -> content), each with its own pax headers. */
+    private static byte[] tarWithPax(Map<String, Map<String, String>> files) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+            for (Map.Entry<String, Map<String, String>> f : files.entrySet()) {
+                TarArchiveEntry e = new TarArchiveEntry(f.getKey());
+                e.setSize(5);
+                f.getValue().forEach(e::addPaxHeader);
+                tar.putArchiveEntry(e);
+                tar.write("hello".getBytes(StandardCharsets.UTF_8));
+                tar.closeArchiveEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void extractArchiveHoldsPaxMetadataToTheLimitsOfAPut() throws Exception {
+        // Swift 2.30 turns user.meta.* and user.mime_type into the headers of the file's PUT, which its
+        // metadata checks then refuse one by one: "400 Bad Request" for that file, the others stored.
+        Map<String, String> many = new java.util.LinkedHashMap<>();
+        Map<String, String> total = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 91; i++) {
+            many.put("SCHILY.xattr.user.meta.k" + i, "v");
+        }
+        for (int i = 0; i < 20; i++) {
+            total.put("SCHILY.xattr.user.meta.k" + i, "v".repeat(250));
+        }
+        Map<String, Map<String, String>> files = new java.util.LinkedHashMap<>();
+        files.put("ok.txt", Map.of("SCHILY.xattr.user.meta.color", "blue"));
+        files.put("longvalue.txt", Map.of("SCHILY.xattr.user.meta.big", "v".repeat(257)));
+        files.put("huge.txt", Map.of("SCHILY.xattr.user.meta.big", "v".repeat(9000)));
+        files.put("longname.txt", Map.of("SCHILY.xattr.user.meta." + "n".repeat(129), "v"));
+        files.put("many.txt", many);
+        files.put("total.txt", total);
+        files.put("mime.txt", Map.of("LIBARCHIVE.xattr.user.mime_type", "text/" + "x".repeat(9000)));
+        container("ex-pax");
+        HttpResponse<byte[]> r = http.send("PUT", A + "/ex-pax?extract-archive=tar", tarWithPax(files),
+                "Accept", "application/json");
+        JsonNode result = JSON.readTree(r.body());
+        assertThat(result.get("Response Status").asText()).as(text(r)).isEqualTo("400 Bad Request");
+        assertThat(result.get("Number Files Created").asInt()).as(text(r)).isEqualTo(1);
+        assertThat(result.get("Errors").toString()).isEqualTo("[[\"ex-pax/longvalue.txt\",\"400 Bad Request\"],"
+                + "[\"ex-pax/huge.txt\",\"400 Bad Request\"],[\"ex-pax/longname.txt\",\"400 Bad Request\"],"
+                + "[\"ex-pax/many.txt\",\"400 Bad Request\"],[\"ex-pax/total.txt\",\"400 Bad Request\"],"
+                + "[\"ex-pax/mime.txt\",\"400 Bad Request\"]]");
+        assertThat(http.send("HEAD", A + "/ex-pax/ok.txt").headers().firstValue("X-Object-Meta-Color")).contains("blue");
+        for (String refused : java.util.List.of("longvalue", "huge", "longname", "many", "total", "mime")) {
+            assertThat(http.send("HEAD", A + "/ex-pax/" + refused + ".txt").statusCode()).as(refused).isEqualTo(404);
+        }
+
+        // The request's metadata and the file's together are what is checked.
+        Map<String, String> half = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 50; i++) {
+            half.put("SCHILY.xattr.user.meta.p" + i, "v");
+        }
+        String[] requestMeta = new String[2 * 41];
+        for (int i = 0; i < 41; i++) {
+            requestMeta[2 * i] = "X-Object-Meta-R" + i;
+            requestMeta[2 * i + 1] = "v";
+        }
+        r = http.send("PUT", A + "/ex-pax?extract-archive=tar", tarWithPax(Map.of("sum.txt", half)), requestMeta);
+        assertThat(text(r)).as("41 from the request + 50 from the archive > 90").contains(
+                "Response Status: 400 Bad Request", "ex-pax/sum.txt, 400 Bad Request");
+    }
+
     @Test
     void infoAdvertisesSloAndBulk() throws Exception {
         JsonNode info = JSON.readTree(http.send("GET", "/info").body());

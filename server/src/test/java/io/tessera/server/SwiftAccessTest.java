@@ -284,6 +284,114 @@ abstract class SwiftAccessTest {
         assertThat(text(r)).isEqualTo("FormPost: invalid starting boundary");
     }
 
+    /** What a streamed form post got back, and how much of its body had been sent by then. */
+    private record StreamedReply(String head, String body, long sentBeforeReply) {
+    }
+
+    /**
+     * POSTs a form of {@code total} bytes declared in its Content-Length, sending {@code chunk(i)}
+     * after chunk from another thread while this one waits for the reply: a server that answers
+     * before reading the whole body is seen answering with most of it unsent.
+     */
+    private StreamedReply streamedFormPost(String path, String boundary, long total,
+                                           java.util.function.IntFunction<byte[]> chunk) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(30_000);
+            java.io.OutputStream out = s.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                    + "Content-Type: multipart/form-data; boundary=" + boundary + "\r\nContent-Length: " + total
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+            Thread writer = new Thread(() -> {
+                try {
+                    for (int i = 0; sent.get() < total; i++) {
+                        byte[] c = chunk.apply(i);
+                        int n = (int) Math.min(c.length, total - sent.get());
+                        out.write(c, 0, n);
+                        sent.addAndGet(n);
+                    }
+                    out.flush();
+                } catch (java.io.IOException closedByTheServer) {
+                    // expected once the server has answered and closed
+                }
+            }, "form-writer");
+            writer.setDaemon(true);
+            writer.start();
+            java.io.InputStream in = s.getInputStream();
+            int first = in.read(); // blocks until the reply starts
+            long atReply = sent.get();
+            ByteArrayOutputStream reply = new ByteArrayOutputStream();
+            if (first >= 0) {
+                reply.write(first);
+                byte[] buf = new byte[8192];
+                try {
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        reply.write(buf, 0, n);
+                    }
+                } catch (java.net.SocketException reset) {
+                    // the server may reset the connection with the body unread: keep what arrived
+                }
+            }
+            s.close();
+            writer.join(10_000);
+            String text = reply.toString(StandardCharsets.UTF_8);
+            int end = text.indexOf("\r\n\r\n");
+            return end < 0 ? new StreamedReply(text, "", atReply)
+                    : new StreamedReply(text.substring(0, end), text.substring(end + 4), atReply);
+        }
+    }
+
+    /** Fields of 4 KiB with names of their own, as many as fit in 80 MB: the shape of the review's attack. */
+    private static java.util.function.IntFunction<byte[]> distinctFields(String boundary) {
+        String value = "v".repeat(4096);
+        return i -> ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"field" + i + "\"\r\n\r\n" + value + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static final long EIGHTY_MB = 80L * 1000 * 1000;
+
+    @Test
+    void formPostWithoutAnyKeyIsRefusedBeforeItsBodyIsRead() throws Exception {
+        // No temp URL key on the account or the container: no form can be signed, and Swift 2.30
+        // answers "401 FormPost: Invalid Signature". Tessera answers so before reading the body.
+        String boundary = "nokey" + System.nanoTime();
+        StreamedReply r = streamedFormPost("/v1/AUTH_nokeys/c/", boundary, EIGHTY_MB, distinctFields(boundary));
+        assertThat(r.head()).startsWith("HTTP/1.1 401 ");
+        assertThat(r.head()).containsIgnoringCase("Www-Authenticate: Swift realm=\"unknown\"");
+        assertThat(r.body()).isEqualTo("FormPost: Invalid Signature");
+        assertThat(r.sentBeforeReply()).as("the body was not waited for").isLessThan(16L * 1024 * 1024);
+    }
+
+    @Test
+    void formPostFieldsAreBoundedInCountAndSizeBeforeTheSignatureIsChecked() throws Exception {
+        // With a key, the signature is itself a field: fields must be read before anything is known of
+        // the sender. They are capped in number and in bytes read, so one request holds little.
+        put(A + "/forms-bounded", null, "X-Container-Meta-Temp-URL-Key", "bounded-secret");
+        String boundary = "bounded" + System.nanoTime();
+        StreamedReply many = streamedFormPost(A + "/forms-bounded/", boundary, EIGHTY_MB, distinctFields(boundary));
+        assertThat(many.head()).startsWith("HTTP/1.1 400 ");
+        assertThat(many.body()).isEqualTo("FormPost: too many form fields");
+        assertThat(many.sentBeforeReply()).as("read up to the cap, not to the end").isLessThan(24L * 1024 * 1024);
+
+        byte[] start = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"redirect\"\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] filler = "x".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+        StreamedReply huge = streamedFormPost(A + "/forms-bounded/", boundary, EIGHTY_MB, i -> i == 0 ? start : filler);
+        assertThat(huge.head()).startsWith("HTTP/1.1 400 ");
+        assertThat(huge.body()).isEqualTo("FormPost: form fields too large");
+        assertThat(huge.sentBeforeReply()).as("read up to the cap, not to the end").isLessThan(24L * 1024 * 1024);
+
+        // A value longer than Swift's MAX_VALUE_LENGTH (4,096) is cut there, as Swift does, not refused.
+        String path = A + "/forms-bounded/";
+        Map<String, String> fields = signedForm(path, "", 100, 1, inAnHour(), "bounded-secret");
+        Map<String, String> withLongField = new java.util.LinkedHashMap<>();
+        withLongField.put("comment", "c".repeat(10_000));
+        withLongField.putAll(fields);
+        byte[] body = form(boundary, withLongField, List.<String[]>of(new String[] {"ok.txt", "ok", "text/plain"}));
+        HttpResponse<byte[]> ok = anonymous.send("POST", path, body, "Content-Type", "multipart/form-data; boundary=" + boundary);
+        assertThat(ok.statusCode()).as(text(ok)).isEqualTo(201);
+    }
+
     // ---- account and container ACLs ----
 
     @Test

@@ -436,6 +436,64 @@ abstract class SwiftHttpApiTest {
     }
 
     @Test
+    void longStoredValuesAreServedBackAndWhatIsStoredIsBounded() throws Exception {
+        container("echo");
+        // 8,000 characters fit Swift's header line (8,192 bytes with its CRLF): Swift 2.30 stores the
+        // value and serves it back, and so must we, on HEAD and GET alike.
+        String disposition = "attachment; filename=" + "d".repeat(8000 - 21);
+        assertThat(http.send("PUT", A + "/echo/cd", "data".getBytes(), "Content-Disposition", disposition).statusCode())
+                .isEqualTo(201);
+        for (String method : List.of("HEAD", "GET")) {
+            HttpResponse<byte[]> r = http.send(method, A + "/echo/cd");
+            assertThat(r.statusCode()).as(method).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Disposition")).as(method).contains(disposition);
+        }
+        // Two container ACLs of 8,000 characters each: stored, and the container's HEAD still answers.
+        String read = "r".repeat(8000);
+        String write = "w".repeat(8000);
+        assertThat(http.send("POST", A + "/echo", "X-Container-Read", read).statusCode()).isEqualTo(204);
+        assertThat(http.send("POST", A + "/echo", "X-Container-Write", write).statusCode()).isEqualTo(204);
+        HttpResponse<byte[]> head = http.send("HEAD", A + "/echo");
+        assertThat(head.statusCode()).isEqualTo(204);
+        assertThat(head.headers().firstValue("X-Container-Read")).contains(read);
+        assertThat(head.headers().firstValue("X-Container-Write")).contains(write);
+        assertThat(http.send("GET", A + "/echo").statusCode()).isEqualTo(200);
+
+        // A header line of 8,192 bytes or more with its CRLF: Swift's server answers 400 ("Header Line
+        // Too Long") with an empty body and closes; one byte less is stored.
+        var tooLong = http.raw("POST " + A + "/echo HTTP/1.1\r\nX-Container-Read: " + "r".repeat(8192 - 20), null, false);
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.body()).isEmpty();
+        var longest = http.raw("POST " + A + "/echo HTTP/1.1\r\nX-Container-Read: " + "r".repeat(8191 - 20), null, false);
+        assertThat(longest.status()).isEqualTo(204);
+        assertThat(http.send("POST", A + "/echo", "X-Remove-Container-Read", "x", "X-Remove-Container-Write", "x")
+                .statusCode()).isEqualTo(204);
+
+        // Each COPY may add one more long content header over its source's: the total an object
+        // stores for its reply headers is bounded (4 x max_header_size), and what fits is served.
+        String[] names = {"Content-Language", "Cache-Control", "X-Robots-Tag", "Expires"};
+        String from = "cd";
+        int copies = 0;
+        for (String name : names) {
+            HttpResponse<byte[]> copy = http.send("COPY", A + "/echo/" + from, "Destination", "echo/" + name, name, "v".repeat(8000));
+            if (copy.statusCode() == 400) {
+                assertThat(text(copy)).isEqualTo("Stored headers too large; max 32768");
+                break;
+            }
+            assertThat(copy.statusCode()).as(name).isEqualTo(201);
+            from = name;
+            copies++;
+        }
+        assertThat(copies).as("the fourth header is over the budget").isEqualTo(3);
+        assertThat(http.send("POST", A + "/echo", "X-Container-Meta-Access-Control-Allow-Origin", "*").statusCode())
+                .isEqualTo(204);
+        HttpResponse<byte[]> biggest = http.send("GET", A + "/echo/" + from, "Origin", "https://" + "o".repeat(8000));
+        assertThat(biggest.statusCode()).isEqualTo(200);
+        assertThat(biggest.headers().firstValue("X-Robots-Tag")).contains("v".repeat(8000));
+        assertThat(http.send("HEAD", A + "/echo/Expires").statusCode()).as("not stored").isEqualTo(404);
+    }
+
+    @Test
     void aRejectedBodyStillGetsItsReplyOnAKeptConnection() throws Exception {
         // The client sends the whole body before reading; a reply sent over unread bytes used to be
         // lost to a TCP reset now and then ("header parser received no bytes"). 60 tries made it show.

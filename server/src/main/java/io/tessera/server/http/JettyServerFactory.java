@@ -27,6 +27,12 @@ public final class JettyServerFactory {
         http.setSendServerVersion(false);
         http.setSendDateHeader(true);
         http.setRequestHeaderSize(16 * 1024);
+        // A reply echoes what was stored: an object's content headers and metadata (held to 4 x
+        // max_header_size = 32 KiB by the write pipeline's HeaderBudgetStage), a container's two ACLs
+        // and metadata (each ACL one request header line, under 8 KiB), plus what the server adds
+        // (CORS echoes the request's Origin, up to 8 KiB). Jetty's default 8 KiB would turn such a HEAD
+        // or GET into a 500; 64 KiB leaves a margin over all of it.
+        http.setResponseHeaderSize(64 * 1024);
         // Object names may contain anything Swift allows: '//', '%2F', '..', ';'. Jetty's default
         // compliance rejects such "ambiguous" paths; our resources parse the raw path themselves.
         http.setUriCompliance(UriCompliance.UNSAFE);

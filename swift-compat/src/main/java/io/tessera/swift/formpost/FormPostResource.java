@@ -42,6 +42,18 @@ public final class FormPostResource {
     private static final Logger log = LoggerFactory.getLogger(FormPostResource.class);
     /** Longest field value kept; the rest is read and dropped. */
     static final int MAX_VALUE_LENGTH = 4096;
+    /**
+     * Most bytes read of one field before the form is refused. The signature is itself a field, so
+     * fields are read before anything is known of the sender: without this cap one field could keep
+     * a request thread reading for as long as a client sends.
+     */
+    static final int MAX_FIELD_READ = 64 * 1024;
+    /** Most fields a form may have; Swift's forms use nine, the rest are read and dropped. */
+    static final int MAX_FIELDS = 64;
+    /** The only fields kept: what Swift's formpost reads. Others are dropped, so a form holds at most these. */
+    private static final java.util.Set<String> KNOWN_FIELDS = java.util.Set.of("redirect", "max_file_size",
+            "max_file_count", "expires", "signature", "x_delete_at", "x_delete_after", "content-type",
+            "content-encoding");
 
     private final SwiftServices services;
     private final SwiftPath path;
@@ -76,7 +88,11 @@ public final class FormPostResource {
         } catch (MultipartReader.InvalidStartException e) {
             return text(400, "FormPost: invalid starting boundary");
         } catch (FormPostException e) {
-            return text(e.status, e.body());
+            Response r = text(e.status, e.body());
+            if (e.status == 401) {
+                r.getHeaders().putSingle("Www-Authenticate", "Swift realm=\"unknown\"");
+            }
+            return r;
         } catch (IOException e) {
             throw SwiftException.of(499, "The client disconnected during request.");
         }
@@ -86,7 +102,12 @@ public final class FormPostResource {
         List<String> keys = path.container() == null ? List.of()
                 : TempUrlKeys.of(services.info(), path.account(), path.container()).stream()
                 .map(TempUrlKeys.Key::secret).toList();
+        if (keys.isEmpty()) {
+            // No key could have signed it: Swift's answer, given before the body is read.
+            throw FormPostException.unauthorized("invalid signature");
+        }
         Map<String, String> attributes = new HashMap<>();
+        int fields = 0;
         int status = 0;
         String message = "";
         int files = 0;
@@ -115,9 +136,12 @@ public final class FormPostResource {
                     break;
                 }
             } else {
+                if (++fields > MAX_FIELDS) {
+                    throw FormPostException.invalid("too many form fields");
+                }
                 String value = readValue(part.body());
                 String name = disposition.get("name");
-                if (name != null) {
+                if (name != null && KNOWN_FIELDS.contains(name.toLowerCase(Locale.ROOT))) {
                     attributes.put(name.toLowerCase(Locale.ROOT), stripTrailing(value, "\r\n-"));
                 }
             }
@@ -227,10 +251,16 @@ public final class FormPostResource {
         }
     }
 
+    /** A field's first {@link #MAX_VALUE_LENGTH} bytes, as Swift keeps them; over {@link #MAX_FIELD_READ} is refused. */
     private static String readValue(InputStream part) throws IOException {
         ByteArrayOutputStream value = new ByteArrayOutputStream();
         byte[] chunk = new byte[4096];
+        long read = 0;
         for (int n; (n = part.read(chunk)) >= 0; ) {
+            read += n;
+            if (read > MAX_FIELD_READ) {
+                throw FormPostException.invalid("form fields too large");
+            }
             int keep = Math.min(n, MAX_VALUE_LENGTH - value.size());
             value.write(chunk, 0, Math.max(0, keep));
         }

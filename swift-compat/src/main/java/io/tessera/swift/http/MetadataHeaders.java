@@ -79,12 +79,31 @@ public final class MetadataHeaders {
                 after.put(k, v);
             }
         });
+        check(after, kind, limits);
+    }
+
+    /**
+     * Checks stored user metadata as Swift's check_metadata checks a request's: each name and value,
+     * their count and total. For metadata from elsewhere than headers (a COPY's source, an archive's pax
+     * entries) as well as from headers.
+     */
+    public static void check(Map<String, String> stored, String kind, SwiftConstraints limits) {
+        String prefix = "x-" + kind + "-meta-";
         int count = 0;
         int overall = 0;
-        for (Map.Entry<String, String> e : after.entrySet()) {
+        for (Map.Entry<String, String> e : stored.entrySet()) {
             if (e.getKey().startsWith(prefix)) {
+                int keyLen = e.getKey().length() - prefix.length();
+                int valueLen = e.getValue().getBytes(StandardCharsets.UTF_8).length;
+                if (keyLen > limits.maxMetaNameLength()) {
+                    throw SwiftException.badRequest("Metadata name too long: " + e.getKey());
+                }
+                if (valueLen > limits.maxMetaValueLength()) {
+                    throw SwiftException.badRequest("Metadata value longer than " + limits.maxMetaValueLength()
+                            + ": " + e.getKey());
+                }
                 count++;
-                overall += e.getKey().length() - prefix.length() + e.getValue().getBytes(StandardCharsets.UTF_8).length;
+                overall += keyLen + valueLen;
             }
         }
         if (count > limits.maxMetaCount()) {

@@ -3,12 +3,14 @@ package io.tessera.swift.writes;
 import io.tessera.swift.context.SwiftStore;
 import io.tessera.store.content.ContentWriter;
 import io.tessera.swift.SwiftServices;
+import io.tessera.swift.http.SwiftConstraints;
 import io.tessera.swift.quota.Quotas;
 
 /**
  * The one way an object is created or replaced through the Swift API: PUT, COPY and
  * {@code X-Copy-From}, SLO manifest PUTs, form posts and archive extraction all hand an
- * {@link ObjectWrite} to this chain. Its order is Swift's proxy pipeline (container_quotas and
+ * {@link ObjectWrite} to this chain. First the stored reply headers are held to their budget
+ * (whatever writer built them), then, in Swift's proxy pipeline (container_quotas and
  * account_quotas, then versioned_writes, then the proxy's own write): quotas, the early
  * {@code If-None-Match: *}, the content (blocks and map), versioning, the version row. A new
  * middleware is one more stage here.
@@ -18,14 +20,19 @@ public final class WritePipeline {
     }
 
     public static ObjectWriter of(SwiftServices services) {
-        return of(services.store(), services.writer());
+        return of(services.store(), services.writer(), services.limits());
     }
 
     public static ObjectWriter of(SwiftStore store, ContentWriter writer) {
-        return new QuotaStage(new Quotas(store.info()),
+        return of(store, writer, SwiftConstraints.DEFAULTS);
+    }
+
+    public static ObjectWriter of(SwiftStore store, ContentWriter writer, SwiftConstraints limits) {
+        return new HeaderBudgetStage(limits,
+                new QuotaStage(new Quotas(store.info()),
                 new IfNoneMatchStage(store.metadata(),
                         new ContentStage(writer,
                                 new VersioningStage(store,
-                                        new Publisher(store)))));
+                                        new Publisher(store))))));
     }
 }
