@@ -460,10 +460,11 @@ abstract class SwiftHttpApiTest {
         assertThat(http.send("GET", A + "/echo").statusCode()).isEqualTo(200);
 
         // A header line of 8,192 bytes or more with its CRLF: Swift's server answers 400 ("Header Line
-        // Too Long") with an empty body and closes; one byte less is stored.
+        // Too Long") with an empty body and closes; one byte less is stored. Ours is the same 400 with
+        // the HTML body every other 400 has.
         var tooLong = http.raw("POST " + A + "/echo HTTP/1.1\r\nX-Container-Read: " + "r".repeat(8192 - 20), null, false);
         assertThat(tooLong.status()).isEqualTo(400);
-        assertThat(tooLong.body()).isEmpty();
+        assertThat(tooLong.body()).contains("Bad Request").doesNotContain("Exception");
         var longest = http.raw("POST " + A + "/echo HTTP/1.1\r\nX-Container-Read: " + "r".repeat(8191 - 20), null, false);
         assertThat(longest.status()).isEqualTo(204);
         assertThat(http.send("POST", A + "/echo", "X-Remove-Container-Read", "x", "X-Remove-Container-Write", "x")

@@ -1,6 +1,7 @@
 package io.tessera.server.http;
 
 import java.util.Locale;
+import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
@@ -12,8 +13,9 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.internal.HttpConnection;
 
 /**
- * Jetty's HTTP/1.1 connections, with one difference: an {@code Expect} other than {@code 100-continue}
- * is ignored, as Swift's server (eventlet) ignores it: the request is answered as if it had none.
+ * Jetty's HTTP/1.1 connections, with two differences from Swift's server (eventlet): an {@code Expect}
+ * other than {@code 100-continue} is ignored, as eventlet ignores it (the request is answered as if it
+ * had none), and a header line of {@link #MAX_HEADER_LINE} bytes or more is a 400.
  *
  * <p>Why here: Jetty acts on Expect while it parses the request head, before any handler runs. Jetty
  * 12.0.16 fails such a request there and then closes the connection with no reply at all (its issue
@@ -36,6 +38,14 @@ public final class SwiftHttpConnectionFactory extends HttpConnectionFactory {
     }
 
     /** Whether Swift's server would act on this Expect value (it compares the whole value, any case). */
+    /**
+     * Swift's server refuses a request header line of this many bytes or more, CRLF included, with a
+     * 400 (eventlet's MAX_HEADER_LINE, Swift's max_header_size). Jetty bounds only the whole head; the
+     * per-line bound is what lets the write pipeline's budget of stored reply headers assume that one
+     * header is under 8 KiB. (Lengths in chars: a request head is ISO-8859-1 on the wire.)
+     */
+    static final int MAX_HEADER_LINE = 8192;
+
     static boolean isContinue(String expect) {
         return expect != null && expect.trim().toLowerCase(Locale.ROOT).equals("100-continue");
     }
@@ -57,6 +67,9 @@ public final class SwiftHttpConnectionFactory extends HttpConnectionFactory {
 
             @Override
             public void parsedHeader(HttpField field) {
+                if (field.getName().length() + field.getValue().length() + 4 >= MAX_HEADER_LINE) {
+                    throw new BadMessageException(400, "Header Line Too Long");
+                }
                 if (field.getHeader() == HttpHeader.EXPECT && !isContinue(field.getValue())) {
                     // A field with no known header is carried as it is, and Jetty acts on none.
                     field = new HttpField((HttpHeader) null, field.getName(), field.getValue());
