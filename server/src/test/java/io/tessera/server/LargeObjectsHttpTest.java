@@ -271,6 +271,44 @@ abstract class LargeObjectsHttpTest {
         assertThat(http.send("HEAD", A + "/slo5/bytes").statusCode()).isEqualTo(200);
     }
 
+    /**
+     * Manifests that name each other (A's segment is B, B's is A): each PUT was valid
+     * when made, the overwrite closes the loop. Every request on them answers in bounded time (the
+     * multipart delete used to walk the loop until OutOfMemoryError). GET and COPY answer 409 (the
+     * segment no longer is what the manifest recorded, or the loop nests too deep); HEAD answers from
+     * the manifest's own metadata as Swift's does; the delete deletes each object once and reports the
+     * second visit as not found, as Swift's walk (which deletes as it goes) does.
+     */
+    @Test
+    void sloManifestsNamingEachOtherAnswerInBoundedTime() throws Exception {
+        container("slo7");
+        assertThat(http.send("PUT", A + "/slo7/x", fill('x', 1)).statusCode()).isEqualTo(201);
+        assertThat(putManifest("/slo7/b", "[{\"path\": \"/slo7/x\"}]").statusCode()).isEqualTo(201);
+        assertThat(putManifest("/slo7/a", "[{\"path\": \"/slo7/b\"}]").statusCode()).isEqualTo(201);
+        assertThat(putManifest("/slo7/b", "[{\"path\": \"/slo7/a\"}]").statusCode()).isEqualTo(201);
+        // (A manifest naming itself cannot be made: the PUT, and a COPY of a manifest naming it onto it,
+        // are refused with 400.)
+
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+            for (String m : new String[] {"a", "b"}) {
+                assertThat(http.send("GET", A + "/slo7/" + m).statusCode()).as("GET " + m).isEqualTo(409);
+                assertThat(http.send("COPY", A + "/slo7/" + m, "Destination", "slo7/copy-" + m).statusCode())
+                        .as("COPY " + m).isEqualTo(409);
+                assertThat(http.send("HEAD", A + "/slo7/" + m).statusCode()).as("HEAD " + m).isEqualTo(200);
+            }
+            HttpResponse<byte[]> del = http.send("DELETE", A + "/slo7/a?multipart-manifest=delete",
+                    "Accept", "application/json");
+            assertThat(del.statusCode()).isEqualTo(200);
+            JsonNode result = JSON.readTree(del.body());
+            assertThat(result.get("Number Deleted").asInt()).as(text(del)).isEqualTo(2);
+            assertThat(result.get("Number Not Found").asInt()).as(text(del)).isEqualTo(1);
+        });
+        for (String gone : new String[] {"a", "b", "copy-a", "copy-b"}) {
+            assertThat(http.send("HEAD", A + "/slo7/" + gone).statusCode()).as(gone).isEqualTo(404);
+        }
+        assertThat(http.send("HEAD", A + "/slo7/x").statusCode()).isEqualTo(200);
+    }
+
     @Test
     void dloMultipleRangesGetTheWholeObjectAndCopiesHoldTheBytes() throws Exception {
         container("dlo");
