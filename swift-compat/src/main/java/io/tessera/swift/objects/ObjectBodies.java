@@ -1,5 +1,6 @@
 package io.tessera.swift.objects;
 
+import com.codahale.metrics.Meter;
 import io.tessera.hashmap.Hashmap;
 import io.tessera.store.ListQuery;
 import io.tessera.store.MetadataStore;
@@ -30,18 +31,19 @@ public final class ObjectBodies {
     private final ContentMaps maps;
     private final ContentReader reader;
     private final java.util.function.UnaryOperator<ObjectVersion> segments;
+    private final Meter segmentsRead;
 
-    public ObjectBodies(MetadataStore metadata, ContentMaps maps, ContentReader reader) {
-        this(metadata, maps, reader, segment -> segment);
-    }
-
-    /** @param segments what a segment reads as (e.g. a symlink's target, as Swift's DLO reads segments with GETs) */
+    /**
+     * @param segments     what a segment reads as (e.g. a symlink's target, as Swift's DLO reads segments with GETs)
+     * @param segmentsRead marked for each DLO segment whose map a read loads (metric swift.dlo.segments.read)
+     */
     public ObjectBodies(MetadataStore metadata, ContentMaps maps, ContentReader reader,
-                        java.util.function.UnaryOperator<ObjectVersion> segments) {
+                        java.util.function.UnaryOperator<ObjectVersion> segments, Meter segmentsRead) {
         this.metadata = metadata;
         this.maps = maps;
         this.reader = reader;
         this.segments = segments;
+        this.segmentsRead = segmentsRead;
     }
 
     /**
@@ -69,6 +71,7 @@ public final class ObjectBodies {
                 }
                 ObjectVersion content = this.segments.apply(segment);
                 Hashmap map = maps.load(content.map());
+                segmentsRead.mark();
                 pieces.add(new ObjectBody.Piece(map, 0, map.length()));
                 etags.update(content.etag().getBytes(StandardCharsets.US_ASCII));
                 after = segment.name();
