@@ -309,6 +309,33 @@ abstract class LargeObjectsHttpTest {
         assertThat(http.send("HEAD", A + "/slo7/x").statusCode()).isEqualTo(200);
     }
 
+    /** An SLO of 1,000 one-byte ranges of one 4 MiB block reads and hashes that block once, not 1,000 times. */
+    @Test
+    void sloOfManyRangesOfOneBlockReadsTheBlockOnce() throws Exception {
+        container("slo8");
+        byte[] block = new byte[4 * MIB];
+        for (int i = 0; i < block.length; i++) {
+            block[i] = (byte) (i * 31 + (i >> 12));
+        }
+        assertThat(http.send("PUT", A + "/slo8/big", block).statusCode()).isEqualTo(201);
+        StringBuilder manifest = new StringBuilder("[");
+        byte[] expected = new byte[1000];
+        for (int i = 0; i < 1000; i++) {
+            int at = i * 4001;
+            expected[i] = block[at];
+            manifest.append(i == 0 ? "" : ",").append("{\"path\": \"/slo8/big\", \"range\": \"")
+                    .append(at).append('-').append(at).append("\"}");
+        }
+        HttpResponse<byte[]> put = putManifest("/slo8/m", manifest.append(']').toString());
+        assertThat(put.statusCode()).as(text(put)).isEqualTo(201);
+        com.codahale.metrics.Meter verified =
+                server.server.metrics().meter(io.tessera.store.content.VerifiedBlocks.VERIFIED_METRIC);
+        long before = verified.getCount();
+        assertThat(http.send("GET", A + "/slo8/m").body()).isEqualTo(expected);
+        // Two: the manifest's own block (its JSON), then the segment's block, once (not once per range).
+        assertThat(verified.getCount() - before).isEqualTo(2);
+    }
+
     @Test
     void dloMultipleRangesGetTheWholeObjectAndCopiesHoldTheBytes() throws Exception {
         container("dlo");
