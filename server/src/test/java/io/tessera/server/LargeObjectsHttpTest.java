@@ -336,6 +336,36 @@ abstract class LargeObjectsHttpTest {
         assertThat(verified.getCount() - before).isEqualTo(2);
     }
 
+    /**
+     * A DLO's segments are produced lazily: its headers come from the listing, each segment's map is
+     * loaded when the read reaches it. HEAD loads none, a GET of its first byte one, a whole GET each once.
+     */
+    @Test
+    void dloLoadsEachSegmentsMapOnlyWhenReached() throws Exception {
+        container("dlo9");
+        StringBuilder whole = new StringBuilder();
+        for (char x : "abcde".toCharArray()) {
+            assertThat(http.send("PUT", A + "/dlo9/seg/" + x, fill(x, 10)).statusCode()).isEqualTo(201);
+            whole.append(String.valueOf(x).repeat(10));
+        }
+        assertThat(http.send("PUT", A + "/dlo9/man", new byte[0], "X-Object-Manifest", "dlo9/seg/").statusCode())
+                .isEqualTo(201);
+        com.codahale.metrics.Meter loads = server.server.metrics().meter("swift.dlo.segments.read");
+        long before = loads.getCount();
+        HttpResponse<byte[]> head = http.send("HEAD", A + "/dlo9/man");
+        assertThat(head.headers().firstValue("Content-Length")).contains("50");
+        assertThat(loads.getCount() - before).as("maps loaded by HEAD").isZero();
+        before = loads.getCount();
+        assertThat(text(http.send("GET", A + "/dlo9/man", "Range", "bytes=0-0"))).isEqualTo("a");
+        assertThat(loads.getCount() - before).as("maps loaded by a GET of the first byte").isEqualTo(1);
+        before = loads.getCount();
+        assertThat(text(http.send("GET", A + "/dlo9/man", "Range", "bytes=25-34"))).isEqualTo("cccccddddd");
+        assertThat(loads.getCount() - before).as("maps loaded by a GET of bytes 25-34").isEqualTo(2);
+        before = loads.getCount();
+        assertThat(text(http.send("GET", A + "/dlo9/man"))).isEqualTo(whole.toString());
+        assertThat(loads.getCount() - before).as("maps loaded by a whole GET").isEqualTo(5);
+    }
+
     @Test
     void dloMultipleRangesGetTheWholeObjectAndCopiesHoldTheBytes() throws Exception {
         container("dlo");
