@@ -271,6 +271,101 @@ abstract class LargeObjectsHttpTest {
         assertThat(http.send("HEAD", A + "/slo5/bytes").statusCode()).isEqualTo(200);
     }
 
+    /**
+     * Manifests that name each other (A's segment is B, B's is A): each PUT was valid
+     * when made, the overwrite closes the loop. Every request on them answers in bounded time (the
+     * multipart delete used to walk the loop until OutOfMemoryError). GET and COPY answer 409 (the
+     * segment no longer is what the manifest recorded, or the loop nests too deep); HEAD answers from
+     * the manifest's own metadata as Swift's does; the delete deletes each object once and reports the
+     * second visit as not found, as Swift's walk (which deletes as it goes) does.
+     */
+    @Test
+    void sloManifestsNamingEachOtherAnswerInBoundedTime() throws Exception {
+        container("slo7");
+        assertThat(http.send("PUT", A + "/slo7/x", fill('x', 1)).statusCode()).isEqualTo(201);
+        assertThat(putManifest("/slo7/b", "[{\"path\": \"/slo7/x\"}]").statusCode()).isEqualTo(201);
+        assertThat(putManifest("/slo7/a", "[{\"path\": \"/slo7/b\"}]").statusCode()).isEqualTo(201);
+        assertThat(putManifest("/slo7/b", "[{\"path\": \"/slo7/a\"}]").statusCode()).isEqualTo(201);
+        // (A manifest naming itself cannot be made: the PUT, and a COPY of a manifest naming it onto it,
+        // are refused with 400.)
+
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+            for (String m : new String[] {"a", "b"}) {
+                assertThat(http.send("GET", A + "/slo7/" + m).statusCode()).as("GET " + m).isEqualTo(409);
+                assertThat(http.send("COPY", A + "/slo7/" + m, "Destination", "slo7/copy-" + m).statusCode())
+                        .as("COPY " + m).isEqualTo(409);
+                assertThat(http.send("HEAD", A + "/slo7/" + m).statusCode()).as("HEAD " + m).isEqualTo(200);
+            }
+            HttpResponse<byte[]> del = http.send("DELETE", A + "/slo7/a?multipart-manifest=delete",
+                    "Accept", "application/json");
+            assertThat(del.statusCode()).isEqualTo(200);
+            JsonNode result = JSON.readTree(del.body());
+            assertThat(result.get("Number Deleted").asInt()).as(text(del)).isEqualTo(2);
+            assertThat(result.get("Number Not Found").asInt()).as(text(del)).isEqualTo(1);
+        });
+        for (String gone : new String[] {"a", "b", "copy-a", "copy-b"}) {
+            assertThat(http.send("HEAD", A + "/slo7/" + gone).statusCode()).as(gone).isEqualTo(404);
+        }
+        assertThat(http.send("HEAD", A + "/slo7/x").statusCode()).isEqualTo(200);
+    }
+
+    /** An SLO of 1,000 one-byte ranges of one 4 MiB block reads and hashes that block once, not 1,000 times. */
+    @Test
+    void sloOfManyRangesOfOneBlockReadsTheBlockOnce() throws Exception {
+        container("slo8");
+        byte[] block = new byte[4 * MIB];
+        for (int i = 0; i < block.length; i++) {
+            block[i] = (byte) (i * 31 + (i >> 12));
+        }
+        assertThat(http.send("PUT", A + "/slo8/big", block).statusCode()).isEqualTo(201);
+        StringBuilder manifest = new StringBuilder("[");
+        byte[] expected = new byte[1000];
+        for (int i = 0; i < 1000; i++) {
+            int at = i * 4001;
+            expected[i] = block[at];
+            manifest.append(i == 0 ? "" : ",").append("{\"path\": \"/slo8/big\", \"range\": \"")
+                    .append(at).append('-').append(at).append("\"}");
+        }
+        HttpResponse<byte[]> put = putManifest("/slo8/m", manifest.append(']').toString());
+        assertThat(put.statusCode()).as(text(put)).isEqualTo(201);
+        com.codahale.metrics.Meter verified =
+                server.server.metrics().meter(io.tessera.store.content.VerifiedBlocks.VERIFIED_METRIC);
+        long before = verified.getCount();
+        assertThat(http.send("GET", A + "/slo8/m").body()).isEqualTo(expected);
+        // Two: the manifest's own block (its JSON), then the segment's block, once (not once per range).
+        assertThat(verified.getCount() - before).isEqualTo(2);
+    }
+
+    /**
+     * A DLO's segments are produced lazily: its headers come from the listing, each segment's map is
+     * loaded when the read reaches it. HEAD loads none, a GET of its first byte one, a whole GET each once.
+     */
+    @Test
+    void dloLoadsEachSegmentsMapOnlyWhenReached() throws Exception {
+        container("dlo9");
+        StringBuilder whole = new StringBuilder();
+        for (char x : "abcde".toCharArray()) {
+            assertThat(http.send("PUT", A + "/dlo9/seg/" + x, fill(x, 10)).statusCode()).isEqualTo(201);
+            whole.append(String.valueOf(x).repeat(10));
+        }
+        assertThat(http.send("PUT", A + "/dlo9/man", new byte[0], "X-Object-Manifest", "dlo9/seg/").statusCode())
+                .isEqualTo(201);
+        com.codahale.metrics.Meter loads = server.server.metrics().meter("swift.dlo.segments.read");
+        long before = loads.getCount();
+        HttpResponse<byte[]> head = http.send("HEAD", A + "/dlo9/man");
+        assertThat(head.headers().firstValue("Content-Length")).contains("50");
+        assertThat(loads.getCount() - before).as("maps loaded by HEAD").isZero();
+        before = loads.getCount();
+        assertThat(text(http.send("GET", A + "/dlo9/man", "Range", "bytes=0-0"))).isEqualTo("a");
+        assertThat(loads.getCount() - before).as("maps loaded by a GET of the first byte").isEqualTo(1);
+        before = loads.getCount();
+        assertThat(text(http.send("GET", A + "/dlo9/man", "Range", "bytes=25-34"))).isEqualTo("cccccddddd");
+        assertThat(loads.getCount() - before).as("maps loaded by a GET of bytes 25-34").isEqualTo(2);
+        before = loads.getCount();
+        assertThat(text(http.send("GET", A + "/dlo9/man"))).isEqualTo(whole.toString());
+        assertThat(loads.getCount() - before).as("maps loaded by a whole GET").isEqualTo(5);
+    }
+
     @Test
     void dloMultipleRangesGetTheWholeObjectAndCopiesHoldTheBytes() throws Exception {
         container("dlo");

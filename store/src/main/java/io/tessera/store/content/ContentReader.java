@@ -48,8 +48,24 @@ public final class ContentReader {
         this.bytesOut = metrics.meter("content.bytes.out");
     }
 
+    /**
+     * The last block one request read and verified, so that a large object whose pieces fall in one
+     * block (an SLO of a thousand one-byte ranges of one segment) reads and hashes it once, not once a
+     * piece. Bounded: one block, which the request held anyway while writing it. Not thread-safe: one
+     * per request, used by the thread that writes the reply.
+     */
+    public static final class LastBlock {
+        private BlockHash hash;
+        private byte[] content;
+    }
+
     /** Writes bytes {@code [from, toExclusive)} of the map's content to {@code out}. */
     public void copy(Hashmap map, long from, long toExclusive, OutputStream out) throws IOException {
+        copy(map, from, toExclusive, out, new LastBlock());
+    }
+
+    /** As {@link #copy(Hashmap, long, long, OutputStream)}, reusing (and updating) the request's {@code last} block. */
+    public void copy(Hashmap map, long from, long toExclusive, OutputStream out, LastBlock last) throws IOException {
         if (from < 0 || toExclusive > map.length() || from > toExclusive) {
             throw new IllegalArgumentException("range [" + from + ", " + toExclusive + ") outside 0.." + map.length());
         }
@@ -58,17 +74,21 @@ public final class ContentReader {
         }
         int bs = map.blockSize().bytes();
         int first = (int) (from / bs);
-        int last = (int) ((toExclusive - 1) / bs);
+        int lastIndex = (int) ((toExclusive - 1) / bs);
         ArrayDeque<CompletableFuture<byte[]>> fetching = new ArrayDeque<>();
         int nextToFetch = first;
         try {
-            for (int i = first; i <= last; i++) {
+            for (int i = first; i <= lastIndex; i++) {
                 // Keep up to AHEAD blocks being read and checked on the pool while this thread writes.
-                while (nextToFetch <= last && nextToFetch <= i + AHEAD) {
-                    fetching.addLast(fetch(map.hashes().get(nextToFetch), first == last));
+                while (nextToFetch <= lastIndex && nextToFetch <= i + AHEAD) {
+                    BlockHash h = map.hashes().get(nextToFetch);
+                    fetching.addLast(h.equals(last.hash) ? CompletableFuture.completedFuture(last.content)
+                            : fetch(h, first == lastIndex));
                     nextToFetch++;
                 }
                 byte[] content = await(fetching.removeFirst(), map.hashes().get(i));
+                last.hash = map.hashes().get(i);
+                last.content = content;
                 long blockStart = (long) i * bs;
                 int start = (int) (Math.max(from, blockStart) - blockStart);
                 int end = (int) (Math.min(toExclusive, blockStart + map.blockLength(i)) - blockStart);

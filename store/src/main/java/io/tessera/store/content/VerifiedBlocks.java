@@ -1,6 +1,7 @@
 package io.tessera.store.content;
 
 import com.codahale.metrics.Counter;
+import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import io.tessera.hashmap.BlockHash;
 import io.tessera.hashmap.BlockHasher;
@@ -40,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class VerifiedBlocks {
     /** Counter of blocks found corrupt on read, in every {@link MetricRegistry} given to a constructor. */
     public static final String CORRUPT_METRIC = "content.blocks.corrupt";
+    /** Meter of whole blocks read and checked against their address ({@link #get}): what a read costs in hashing. */
+    public static final String VERIFIED_METRIC = "content.blocks.verified";
     /** The span one piece checksum covers: a guest's 4 KiB read reads and checks one. */
     public static final int PIECE = 4 * 1024;
     /** What one remembered block costs besides its checksums (key, entry, array headers). */
@@ -48,6 +51,7 @@ public final class VerifiedBlocks {
 
     private final BlockStore blocks;
     private final Counter corrupt;
+    private final Meter verified;
     private final long checksumBudget;
     private long checksumBytes; // guarded by pieces
     private final LinkedHashMap<BlockHash, Pieces> pieces = new LinkedHashMap<>(256, 0.75f, true);
@@ -71,6 +75,7 @@ public final class VerifiedBlocks {
     public VerifiedBlocks(BlockStore blocks, MetricRegistry metrics, long checksumBudget) {
         this.blocks = blocks;
         this.corrupt = metrics.counter(CORRUPT_METRIC);
+        this.verified = metrics.meter(VERIFIED_METRIC);
         this.checksumBudget = checksumBudget;
     }
 
@@ -86,6 +91,7 @@ public final class VerifiedBlocks {
         // Checksums already known (the block was checked whole before, then left a cache): not made again.
         boolean keepPieces = checksumBudget > 0 && content.length > PIECE && !hasPieceChecksums(hash);
         BlockHash actual = BlockHasher.hash(content);
+        verified.mark();
         int[] crcs = null;
         if (keepPieces) {
             // Of the very bytes just hashed: a checksum vouches only for bytes that matched the address.

@@ -1,5 +1,6 @@
 package io.tessera.swift.objects;
 
+import com.codahale.metrics.Meter;
 import io.tessera.hashmap.Hashmap;
 import io.tessera.store.ListQuery;
 import io.tessera.store.MetadataStore;
@@ -11,8 +12,8 @@ import io.tessera.swift.http.SwiftPath;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.BiPredicate;
 
@@ -30,18 +31,19 @@ public final class ObjectBodies {
     private final ContentMaps maps;
     private final ContentReader reader;
     private final java.util.function.UnaryOperator<ObjectVersion> segments;
+    private final Meter segmentsRead;
 
-    public ObjectBodies(MetadataStore metadata, ContentMaps maps, ContentReader reader) {
-        this(metadata, maps, reader, segment -> segment);
-    }
-
-    /** @param segments what a segment reads as (e.g. a symlink's target, as Swift's DLO reads segments with GETs) */
+    /**
+     * @param segments     what a segment reads as (e.g. a symlink's target, as Swift's DLO reads segments with GETs)
+     * @param segmentsRead marked for each DLO segment whose map a read loads (metric swift.dlo.segments.read)
+     */
     public ObjectBodies(MetadataStore metadata, ContentMaps maps, ContentReader reader,
-                        java.util.function.UnaryOperator<ObjectVersion> segments) {
+                        java.util.function.UnaryOperator<ObjectVersion> segments, Meter segmentsRead) {
         this.metadata = metadata;
         this.maps = maps;
         this.reader = reader;
         this.segments = segments;
+        this.segmentsRead = segmentsRead;
     }
 
     /**
@@ -57,29 +59,100 @@ public final class ObjectBodies {
         if (!mayRead.test(v.account(), segments.container())) {
             throw SwiftException.forbidden();
         }
-        List<ObjectBody.Piece> pieces = new ArrayList<>();
+        // Content-Length and ETag from the listing alone (each segment's length and ETag): no segment's
+        // map is loaded and nothing per segment is kept, so HEAD loads none and GET's headers wait for none.
+        long length = 0;
         MessageDigest etags = md5();
-        String after = null;
-        while (true) {
-            List<ObjectVersion> page = metadata.listObjects(v.account(), segments.container(),
-                    new ListQuery(segments.prefix(), after, null, false, PAGE));
-            for (ObjectVersion segment : page) {
-                if (ObjectHeaders.isExpired(segment.metadata())) {
-                    continue;
-                }
-                ObjectVersion content = this.segments.apply(segment);
-                Hashmap map = maps.load(content.map());
-                pieces.add(new ObjectBody.Piece(map, 0, map.length()));
-                etags.update(content.etag().getBytes(StandardCharsets.US_ASCII));
-                after = segment.name();
-            }
-            if (page.size() < PAGE) {
-                break;
-            }
-            after = page.get(page.size() - 1).name();
+        for (Iterator<ObjectVersion> it = listing(v.account(), segments); it.hasNext(); ) {
+            ObjectVersion content = this.segments.apply(it.next());
+            length += content.length();
+            etags.update(content.etag().getBytes(StandardCharsets.US_ASCII));
         }
+        // The bytes: the listing again, page by page, each segment's map loaded when the read reaches it
+        // (one page and one map held at a time). A segment changed in between is clipped to what it holds
+        // now, as Swift's DLO, which also lists then reads, sends what it finds.
+        ObjectBody.Pieces lazy = (from, to) -> new Iterator<>() {
+            private final Iterator<ObjectVersion> listed = listing(v.account(), segments);
+            private long offset;
+            private ObjectBody.Piece next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && offset < to && listed.hasNext()) {
+                    ObjectVersion content = ObjectBodies.this.segments.apply(listed.next());
+                    long start = offset;
+                    offset += content.length();
+                    if (offset <= from || content.length() == 0) {
+                        continue; // wholly before the range: its map is never loaded
+                    }
+                    Hashmap map = maps.load(content.map());
+                    segmentsRead.mark();
+                    long pieceFrom = Math.max(0, from - start);
+                    long pieceTo = Math.min(map.length(), Math.min(content.length(), to - start));
+                    if (pieceFrom < pieceTo) {
+                        next = new ObjectBody.Piece(map, pieceFrom, pieceTo);
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public ObjectBody.Piece next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                ObjectBody.Piece p = next;
+                next = null;
+                return p;
+            }
+        };
         // Swift's DLO middleware answers a request for several ranges with the whole object.
-        return new ObjectBody(pieces, "\"" + HexFormat.of().formatHex(etags.digest()) + "\"", reader, false);
+        return new ObjectBody(lazy, length, "\"" + HexFormat.of().formatHex(etags.digest()) + "\"", reader, false);
+    }
+
+    /** The live (unexpired) segments of a DLO in name order, listed a page at a time as iterated. */
+    private Iterator<ObjectVersion> listing(String account, Location segments) {
+        return new Iterator<>() {
+            private List<ObjectVersion> page = List.of();
+            private int index;
+            private String after;
+            private boolean last;
+            private ObjectVersion next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null) {
+                    if (index < page.size()) {
+                        ObjectVersion o = page.get(index++);
+                        if (!ObjectHeaders.isExpired(o.metadata())) {
+                            next = o;
+                        }
+                        continue;
+                    }
+                    if (last) {
+                        return false;
+                    }
+                    page = metadata.listObjects(account, segments.container(),
+                            new ListQuery(segments.prefix(), after, null, false, PAGE));
+                    index = 0;
+                    last = page.size() < PAGE;
+                    if (!page.isEmpty()) {
+                        after = page.get(page.size() - 1).name();
+                    }
+                }
+                return true;
+            }
+
+            @Override
+            public ObjectVersion next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                ObjectVersion o = next;
+                next = null;
+                return o;
+            }
+        };
     }
 
     /**

@@ -123,13 +123,15 @@ public final class ObjectBody {
         }
 
         public void writeTo(OutputStream out) throws IOException {
+            // Consecutive pieces often lie in one block (ranged segments of one object): read it once.
+            ContentReader.LastBlock lastBlock = new ContentReader.LastBlock();
             try {
                 while (next != null) {
                     Piece p = next;
                     if (p.data() != null) {
                         out.write(p.data(), (int) p.from(), (int) p.length());
                     } else {
-                        reader.copy(p.map(), p.from(), p.to(), out);
+                        reader.copy(p.map(), p.from(), p.to(), out, lastBlock);
                     }
                     next = rest.hasNext() ? rest.next() : null;
                 }

@@ -66,7 +66,7 @@ public final class ObjectResource {
         this.name = path.object();
         this.writer = WritePipeline.of(services);
         this.bodies = new ObjectBodies(services.store().metadata(), services.maps(), services.reader(),
-                segment -> symlinks().follow(segment).object());
+                segment -> symlinks().follow(segment).object(), services.metrics().meter("swift.dlo.segments.read"));
     }
 
     @GET

@@ -69,13 +69,20 @@ final class ManifestDelete {
         Pending topPending = new Pending(top, true, 0, null);
         Pending topItself = null; // the top manifest's own deletion, queued after its segments
         queue.add(topPending);
+        // Manifests may name each other (A -> B -> A, or A -> A): Swift's walk ends because it deletes
+        // as it goes (the second visit of A finds it gone), but this one lists every target before
+        // deleting, so it remembers the manifests it expanded and does not expand one twice (it stays a
+        // target, so its second deletion reports "not found" as Swift's does). The total it visits is
+        // capped like the queue (ten times max_manifest_segments): the list never outgrows that.
+        int cap = limits.maxManifestSegments() * 10;
+        ManifestVisits visits = new ManifestVisits(cap);
         while (!queue.isEmpty()) {
-            if (queue.size() > limits.maxManifestSegments() * 10) {
+            if (queue.size() > cap || !visits.visit()) {
                 throw SwiftException.badRequest("Too many buffered slo segments to delete.");
             }
             Pending p = queue.poll();
             boolean isTop = p == topPending;
-            if (!p.manifest()) {
+            if (!p.manifest() || !visits.open(p.name())) {
                 out.add(new BulkDeleter.Target(p.name(), p.code(), p.failure(), p == topItself ? topDeletion : null));
                 continue;
             }

@@ -42,13 +42,15 @@ final class SegmentAccess {
     private final BiPredicate<String, String> mayRead;
     private final boolean authenticated;
     private final com.codahale.metrics.Meter segmentsRead;
+    private final com.codahale.metrics.Meter dloSegmentsRead;
 
     /**
      * @param mayRead       whether the requester may read objects of a container of {@code account}
      * @param authenticated whether the requester presented a token (a refusal is then 403, else 401)
      */
     SegmentAccess(MetadataStore metadata, ContentMaps maps, ContentReader reader, String account,
-                  BiPredicate<String, String> mayRead, boolean authenticated, com.codahale.metrics.Meter segmentsRead) {
+                  BiPredicate<String, String> mayRead, boolean authenticated, com.codahale.metrics.Meter segmentsRead,
+                  com.codahale.metrics.Meter dloSegmentsRead) {
         this.metadata = metadata;
         this.maps = maps;
         this.reader = reader;
@@ -56,6 +58,7 @@ final class SegmentAccess {
         this.mayRead = mayRead;
         this.authenticated = authenticated;
         this.segmentsRead = segmentsRead;
+        this.dloSegmentsRead = dloSegmentsRead;
     }
 
     /** Counts a segment a large-object read has reached (metric swift.slo.segments.read). */
@@ -81,7 +84,8 @@ final class SegmentAccess {
             return new Head(v, StaticLargeObject.size(v), StaticLargeObject.etag(v), true, null);
         }
         if (v.metadata().containsKey(ObjectBodies.DLO_MANIFEST)) {
-            ObjectBody dlo = new ObjectBodies(metadata, maps, reader).of(v, false, mayRead);
+            ObjectBody dlo = new ObjectBodies(metadata, maps, reader, segment -> segment, dloSegmentsRead)
+                    .of(v, false, mayRead);
             return new Head(v, dlo.length(), unquote(dlo.etag()), false, null);
         }
         return new Head(v, v.length(), v.etag(), false, null);

@@ -19,13 +19,15 @@ final class SegmentWalk implements Iterator<ObjectBody.Piece> {
     /** One manifest being walked: its entries, the next one, and the wanted bytes relative to it. */
     private static final class Level {
         final List<ManifestSegment> segments;
+        final String name;
         final int depth;
         int index;
         long first;
         long last; // inclusive; may go negative once the range is past
 
-        Level(List<ManifestSegment> segments, int depth, long first, long last) {
+        Level(List<ManifestSegment> segments, String name, int depth, long first, long last) {
             this.segments = segments;
+            this.name = name;
             this.depth = depth;
             this.first = first;
             this.last = last;
@@ -36,6 +38,8 @@ final class SegmentWalk implements Iterator<ObjectBody.Piece> {
     private final String manifestName;
     private final int maxDepth;
     private final Deque<Level> levels = new ArrayDeque<>();
+    /** The manifests of {@link #levels}: one that names an ancestor (a loop) is refused when reached. */
+    private final ManifestVisits open = new ManifestVisits(Integer.MAX_VALUE);
     private ObjectBody.Piece pending;
 
     /** Bytes {@code [from, to)} of the large object whose manifest holds {@code segments}. */
@@ -45,7 +49,8 @@ final class SegmentWalk implements Iterator<ObjectBody.Piece> {
         this.manifestName = manifestName;
         this.maxDepth = maxDepth;
         if (from < to) {
-            levels.push(new Level(segments, 1, from, to - 1));
+            levels.push(new Level(segments, manifestName, 1, from, to - 1));
+            open.open(manifestName);
         }
     }
 
@@ -70,7 +75,7 @@ final class SegmentWalk implements Iterator<ObjectBody.Piece> {
     private void advance() {
         Level level = levels.peek();
         if (level.index >= level.segments.size() || level.last < 0) {
-            levels.pop();
+            open.close(levels.pop().name);
             return;
         }
         ManifestSegment seg = level.segments.get(level.index++);
@@ -91,11 +96,13 @@ final class SegmentWalk implements Iterator<ObjectBody.Piece> {
         long rangeFirst = seg.rangeFirst();
         ObjectVersion v = resolve(seg);
         if (seg.subSlo()) {
-            if (level.depth >= maxDepth) {
+            // A manifest that is its own ancestor would nest until the depth limit: refused at once, with
+            // the same answer (a sibling named twice is no loop and is read twice).
+            if (level.depth >= maxDepth || !open.open(seg.name())) {
                 throw new ObjectBody.SegmentException("While processing manifest " + manifestName
                         + ", max recursion depth was exceeded");
             }
-            levels.push(new Level(access.manifest(v), level.depth + 1, rangeFirst + start, rangeFirst + end));
+            levels.push(new Level(access.manifest(v), seg.name(), level.depth + 1, rangeFirst + start, rangeFirst + end));
             return;
         }
         pending = new ObjectBody.Piece(access.map(v), rangeFirst + start, rangeFirst + end + 1);

@@ -35,7 +35,7 @@ public final class SloRequests {
         return new SegmentAccess(services.store().metadata(), services.maps(), services.reader(), account,
                 (acct, cont) -> services.authorizer().mayRead(who, acct, cont, referer),
                 Authorizer.denied(who, account).status() == 403,
-                services.metrics().meter("swift.slo.segments.read"));
+                services.metrics().meter("swift.slo.segments.read"), services.metrics().meter("swift.dlo.segments.read"));
     }
 
     /** GET/HEAD of a manifest: the assembled large object (its first segment read when streaming starts). */
