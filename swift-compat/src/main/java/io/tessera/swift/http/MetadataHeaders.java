@@ -83,6 +83,24 @@ public final class MetadataHeaders {
     }
 
     /**
+     * How many bytes a stored value had in a request, as Swift's check_metadata counts it. A value that
+     * arrived as valid UTF-8 is held decoded (its UTF-8 length is its length on the wire); one that did
+     * not is held as its ISO-8859-1 characters, one per byte (Swift's own functional suite writes such
+     * values: UTF-8 cut at a byte limit). The two cannot be told apart once stored, so a value whose
+     * characters all fit one byte counts one byte each: never more than it had on the wire, at most half
+     * for text in U+0080..U+00FF from a non-header source. Header metadata was already counted exactly,
+     * from the wire, by {@link #changes}.
+     */
+    static int requestBytes(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) > 0xFF) {
+                return value.getBytes(StandardCharsets.UTF_8).length;
+            }
+        }
+        return value.length();
+    }
+
+    /**
      * Checks stored user metadata as Swift's check_metadata checks a request's: each name and value,
      * their count and total. For metadata from elsewhere than headers (a COPY's source, an archive's pax
      * entries) as well as from headers.
@@ -94,7 +112,7 @@ public final class MetadataHeaders {
         for (Map.Entry<String, String> e : stored.entrySet()) {
             if (e.getKey().startsWith(prefix)) {
                 int keyLen = e.getKey().length() - prefix.length();
-                int valueLen = e.getValue().getBytes(StandardCharsets.UTF_8).length;
+                int valueLen = requestBytes(e.getValue());
                 if (keyLen > limits.maxMetaNameLength()) {
                     throw SwiftException.badRequest("Metadata name too long: " + e.getKey());
                 }
