@@ -30,6 +30,7 @@ import io.tessera.swift.tempurl.TempUrlFilter;
 import io.tessera.swift.tempurl.TempUrlInfo;
 import io.tessera.swift.tempurl.TempUrlReplyFilter;
 import io.tessera.swift.errors.SwiftExceptionMapper;
+import io.tessera.swift.context.RequestContextFilter;
 import io.tessera.swift.context.SwiftStore;
 import io.tessera.swift.etag.EtagQuoter;
 import io.tessera.swift.expiry.ObjectExpirer;
@@ -182,11 +183,12 @@ public final class TesseraServer implements AutoCloseable {
                 .register(new AuthResource(new KeyChecks(users), tokens, config.server().publicUrl()))
                 .register(new InfoResource(limits, swiftFeatures()))
                 .register(new StorageResource(services))
+                .register(new RequestContextFilter(swiftStore.info(), limits))
                 .register(new SwiftHeadersFilter(limits))
-                .register(new TempUrlFilter(services.info(), limits, Clock.systemUTC(), metrics))
+                .register(new TempUrlFilter(Clock.systemUTC(), metrics))
                 .register(new TempUrlReplyFilter())
-                .register(new CorsReplyFilter(services.info()))
-                .register(new EtagQuoter(services.info(), limits))
+                .register(new CorsReplyFilter())
+                .register(new EtagQuoter())
                 .register(new UnreadBodyDrain())
                 .register(SwiftExceptionMapper.class)
                 .register(UnexpectedExceptionMapper.class)

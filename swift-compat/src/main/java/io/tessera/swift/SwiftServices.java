@@ -1,7 +1,7 @@
 package io.tessera.swift;
 
 import com.codahale.metrics.MetricRegistry;
-import io.tessera.swift.context.InfoCache;
+import io.tessera.swift.context.InfoSource;
 import io.tessera.swift.context.SwiftStore;
 import io.tessera.store.content.ContentMaps;
 import io.tessera.store.content.ContentReader;
@@ -16,12 +16,8 @@ public record SwiftServices(SwiftStore store, ContentWriter writer, ContentReade
                             SwiftConstraints limits, UserDirectory users, TokenService tokens,
                             MetricRegistry metrics) {
 
-    public Authorizer authorizer() {
-        return new Authorizer(tokens, store.info());
-    }
-
-    /** The account and container rows middlewares read, cached for a few seconds (Swift's infocache). */
-    public InfoCache info() {
-        return store.info();
+    /** Decides requests on the account and container rows {@code info} gives (a request's context). */
+    public Authorizer authorizer(InfoSource info) {
+        return new Authorizer(tokens, info);
     }
 }

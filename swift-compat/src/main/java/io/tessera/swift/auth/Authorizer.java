@@ -1,6 +1,6 @@
 package io.tessera.swift.auth;
 
-import io.tessera.swift.context.InfoCache;
+import io.tessera.swift.context.InfoSource;
 import io.tessera.store.AccountInfo;
 import io.tessera.store.ContainerInfo;
 import io.tessera.swift.errors.SwiftException;
@@ -23,9 +23,9 @@ import java.util.Optional;
  */
 public final class Authorizer {
     private final TokenService tokens;
-    private final InfoCache info;
+    private final InfoSource info;
 
-    public Authorizer(TokenService tokens, InfoCache info) {
+    public Authorizer(TokenService tokens, InfoSource info) {
         this.tokens = tokens;
         this.info = info;
     }

@@ -1,5 +1,6 @@
 package io.tessera.swift.bulk;
 
+import io.tessera.swift.context.RequestContext;
 import io.tessera.swift.SwiftServices;
 import io.tessera.swift.auth.Principal;
 import io.tessera.swift.errors.SwiftException;
@@ -25,17 +26,16 @@ import java.util.Optional;
  */
 public final class ExtractArchiveResource {
     private final SwiftServices services;
-    private final Optional<Principal> who;
+    private final RequestContext context;
     private final SwiftPath path;
     private final ArchiveExtractor.Compression compression;
     private final BulkLimits limits;
 
     /** @throws SwiftException 400 for an archive format Swift does not extract */
-    public ExtractArchiveResource(SwiftServices services, Optional<Principal> who, SwiftPath path, String format,
-                                  BulkLimits limits) {
+    public ExtractArchiveResource(SwiftServices services, RequestContext context, String format, BulkLimits limits) {
         this.services = services;
-        this.who = who;
-        this.path = path;
+        this.context = context;
+        this.path = context.path();
         this.compression = ArchiveExtractor.Compression.of(format);
         this.limits = limits;
         if (compression == null) {
@@ -54,7 +54,7 @@ public final class ExtractArchiveResource {
                 ObjectHeaders.isTrue(headers.getHeaderString("X-Detect-Content-Type")), metadata);
         String base = path.container() == null ? "" : path.container() + (path.object() == null ? "" : "/" + path.object());
         ArchiveExtractor extractor = new ArchiveExtractor(services.store().metadata(),
-                WritePipeline.of(services), services.authorizer(), who, path.account(),
+                WritePipeline.of(services, context), services.authorizer(context), context.principal(), path.account(),
                 services.limits(), limits, services.metrics().meter("swift.bulk.extracted"));
         StreamingOutput reply = out -> {
             Heartbeat heartbeat = new Heartbeat(out, limits.yieldFrequencySeconds(), BulkReport.isXml(format));

@@ -1,6 +1,6 @@
 package io.tessera.swift.cors;
 
-import io.tessera.swift.context.InfoCache;
+import io.tessera.swift.context.InfoSource;
 import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Context;
@@ -21,13 +21,13 @@ public final class CorsPreflight {
     static final List<String> CONTAINER_METHODS = List.of("DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT");
     static final List<String> OBJECT_METHODS = List.of("COPY", "DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT");
 
-    private final InfoCache info;
+    private final InfoSource info;
     private final String account;
     private final String container;
     private final List<String> methods;
 
     /** @param container null for the account; {@code object} tells a container from an object path */
-    public CorsPreflight(InfoCache info, String account, String container, boolean object) {
+    public CorsPreflight(InfoSource info, String account, String container, boolean object) {
         this.info = info;
         this.account = account;
         this.container = container;

@@ -1,6 +1,7 @@
 package io.tessera.swift.cors;
 
-import io.tessera.swift.context.InfoCache;
+import io.tessera.swift.context.RequestContext;
+import io.tessera.swift.http.SwiftPath;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
@@ -21,19 +22,18 @@ public final class CorsReplyFilter implements ContainerResponseFilter {
     private static final Set<String> ALWAYS_EXPOSED = Set.of("cache-control", "content-language", "content-type",
             "expires", "last-modified", "pragma", "etag", "x-timestamp", "x-trans-id", "x-openstack-request-id");
 
-    private final InfoCache info;
-
-    public CorsReplyFilter(InfoCache info) {
-        this.info = info;
-    }
-
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         String origin = request.getHeaderString("Origin");
-        if (origin == null || origin.isEmpty() || !(request.getProperty(CorsScope.PROPERTY) instanceof CorsScope scope)) {
+        if (origin == null || origin.isEmpty()) {
             return;
         }
-        CorsRules rules = CorsRules.of(info.container(scope.account(), scope.container()));
+        RequestContext context = RequestContext.ifAny(request).orElse(null);
+        if (context == null || !context.isCorsApplied()) {
+            return;
+        }
+        SwiftPath path = context.path();
+        CorsRules rules = CorsRules.of(context.container(path.account(), path.container()));
         if (!rules.allows(origin)) {
             return;
         }

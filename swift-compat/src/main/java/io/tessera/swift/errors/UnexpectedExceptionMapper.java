@@ -3,7 +3,7 @@ package io.tessera.swift.errors;
 import io.tessera.store.StoreCorruptionException;
 import io.tessera.store.StoreUnavailableException;
 import io.tessera.swift.http.RawContentType;
-import io.tessera.swift.http.TransactionIds;
+import io.tessera.swift.context.RequestContext;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
@@ -50,7 +50,7 @@ public final class UnexpectedExceptionMapper implements ExceptionMapper<Throwabl
 
     private String transId() {
         try {
-            return TransactionIds.of(request.get());
+            return RequestContext.ifAny(request.get()).map(RequestContext::transactionId).orElse("-");
         } catch (RuntimeException outsideRequest) {
             return "-";
         }

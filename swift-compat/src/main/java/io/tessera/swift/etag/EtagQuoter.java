@@ -2,9 +2,8 @@ package io.tessera.swift.etag;
 
 import io.tessera.store.AccountInfo;
 import io.tessera.store.ContainerInfo;
-import io.tessera.swift.context.InfoCache;
+import io.tessera.swift.context.RequestContext;
 import io.tessera.swift.http.MetadataReplies;
-import io.tessera.swift.http.SwiftConstraints;
 import io.tessera.swift.http.SwiftPath;
 import io.tessera.swift.objects.ObjectHeaders;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -24,14 +23,6 @@ import java.util.Optional;
  */
 public final class EtagQuoter implements ContainerResponseFilter {
     static final String FLAG = MetadataReplies.INTERNAL_PREFIX + "rfc-compliant-etags";
-
-    private final InfoCache info;
-    private final SwiftConstraints limits;
-
-    public EtagQuoter(InfoCache info, SwiftConstraints limits) {
-        this.info = info;
-        this.limits = limits;
-    }
 
     /** {@code /info}'s {@code etag_quoter} entry. */
     public static Map<String, Object> info() {
@@ -69,29 +60,16 @@ public final class EtagQuoter implements ContainerResponseFilter {
         if ((value.startsWith("\"") || value.startsWith("W/\"")) && value.endsWith("\"") && value.length() > 1) {
             return;
         }
-        Optional<SwiftPath> path = objectPath(request);
-        if (path.isPresent() && enabled(path.get().account(), path.get().container())) {
+        Optional<RequestContext> context = RequestContext.ifAny(request);
+        Optional<SwiftPath> path = context.flatMap(RequestContext::validPath).filter(SwiftPath::isObject);
+        if (path.isPresent() && enabled(context.get(), path.get().account(), path.get().container())) {
             response.getHeaders().putSingle("ETag", "\"" + value + "\"");
         }
     }
 
 
-    private Optional<SwiftPath> objectPath(ContainerRequestContext request) {
-        String raw = request.getUriInfo().getRequestUri().getRawPath();
-        int start = raw.indexOf("/v1/");
-        if (start < 0) {
-            return Optional.empty();
-        }
-        try {
-            SwiftPath p = SwiftPath.parse(raw.substring(start + 4), limits);
-            return p.isAccount() || p.isContainer() ? Optional.empty() : Optional.of(p);
-        } catch (RuntimeException notAPath) {
-            return Optional.empty();
-        }
-    }
-
     /** Whether ETags are quoted in this container (its rows as the infocache has them). */
-    private boolean enabled(String account, String container) {
+    private static boolean enabled(RequestContext info, String account, String container) {
         String flag = info.container(account, container).map(ContainerInfo::metadata).map(m -> m.get(FLAG))
                 .orElse(null);
         if (flag == null) {

@@ -1,5 +1,6 @@
 package io.tessera.swift.formpost;
 
+import io.tessera.swift.context.RequestContext;
 import io.tessera.store.ObjectVersion;
 import io.tessera.swift.SwiftServices;
 import io.tessera.swift.errors.SwiftException;
@@ -56,15 +57,18 @@ public final class FormPostResource {
             "content-encoding");
 
     private final SwiftServices services;
+    private final RequestContext context;
     private final SwiftPath path;
     /** The request's path, decoded, exactly as the form's signature covers it (a trailing slash counts). */
     private final String signedPath;
     private final String boundary;
     private final Clock clock;
 
-    public FormPostResource(SwiftServices services, SwiftPath path, String signedPath, String boundary, Clock clock) {
+    public FormPostResource(SwiftServices services, RequestContext context, String signedPath, String boundary,
+                            Clock clock) {
         this.services = services;
-        this.path = path;
+        this.context = context;
+        this.path = context.path();
         this.signedPath = signedPath;
         this.boundary = boundary;
         this.clock = clock;
@@ -100,7 +104,7 @@ public final class FormPostResource {
 
     private Response translate(InputStream body) throws IOException {
         List<String> keys = path.container() == null ? List.of()
-                : TempUrlKeys.of(services.info(), path.account(), path.container()).stream()
+                : TempUrlKeys.of(context, path.account(), path.container()).stream()
                 .map(TempUrlKeys.Key::secret).toList();
         if (keys.isEmpty()) {
             // No key could have signed it: Swift's answer, given before the body is read.
@@ -196,14 +200,14 @@ public final class FormPostResource {
             if (objectName.getBytes(StandardCharsets.UTF_8).length > services.limits().maxObjectNameLength()) {
                 throw SwiftException.badRequest("Object name too long");
             }
-            if (services.store().metadata().getContainer(path.account(), path.container()).isEmpty()) {
+            if (context.containerFromStore(path.account(), path.container()).isEmpty()) {
                 throw SwiftException.notFound();
             }
             ObjectWrite o = new ObjectWrite(new ObjectLocation(path.account(), path.container(), objectName),
                     ObjectHeaders.contentType(contentType, false, objectName),
                     ObjectHeaders.fromRequest(headers, services.limits()), null, false,
                     new WriteContent.Body(capped, -1));
-            ObjectVersion v = WritePipeline.of(services).write(o);
+            ObjectVersion v = WritePipeline.of(services, context).write(o);
             log.debug("form post stored {}/{}/{} ({} bytes)", v.account(), v.container(), v.name(), v.length());
             services.metrics().meter("swift.formpost.files").mark();
             return 201;

@@ -2,7 +2,9 @@ package io.tessera.swift.http;
 
 import io.tessera.store.Timestamp;
 import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.context.RequestContext;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import java.util.Optional;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
@@ -19,7 +21,6 @@ import jakarta.ws.rs.ext.Provider;
 @Provider
 @PreMatching
 public final class SwiftHeadersFilter implements ContainerRequestFilter, ContainerResponseFilter {
-    private static final String REQUEST_TIME = "tessera.requestTime";
     private final int maxHeaderSize;
 
     public SwiftHeadersFilter(SwiftConstraints limits) {
@@ -28,8 +29,6 @@ public final class SwiftHeadersFilter implements ContainerRequestFilter, Contain
 
     @Override
     public void filter(ContainerRequestContext request) {
-        request.setProperty(TransactionIds.PROPERTY, TransactionIds.generate(request.getHeaderString("X-Trans-Id-Extra")));
-        request.setProperty(REQUEST_TIME, Timestamp.now());
         for (var header : request.getHeaders().entrySet()) {
             for (String value : header.getValue()) {
                 // name + ": " + value, in wire bytes (Jetty gives one char per byte)
@@ -43,7 +42,8 @@ public final class SwiftHeadersFilter implements ContainerRequestFilter, Contain
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         MultivaluedMap<String, Object> headers = response.getHeaders();
-        String transId = TransactionIds.of(request);
+        Optional<RequestContext> context = RequestContext.ifAny(request);
+        String transId = context.map(RequestContext::transactionId).orElseGet(() -> TransactionIds.generate(null));
         headers.putSingle("X-Trans-Id", transId);
         headers.putSingle("X-Openstack-Request-Id", transId);
         if (!headers.containsKey(RawContentType.RESPONSE_HEADER) && !response.hasEntity()) {
@@ -51,8 +51,7 @@ public final class SwiftHeadersFilter implements ContainerRequestFilter, Contain
             headers.putSingle(RawContentType.RESPONSE_HEADER, "text/html; charset=UTF-8");
         }
         if (!headers.containsKey("X-Timestamp")) {
-            Object t = request.getProperty(REQUEST_TIME);
-            headers.putSingle("X-Timestamp", (t instanceof Timestamp ts ? ts : Timestamp.now()).toSwift());
+            headers.putSingle("X-Timestamp", context.map(RequestContext::time).orElseGet(Timestamp::now).toSwift());
         }
     }
 }

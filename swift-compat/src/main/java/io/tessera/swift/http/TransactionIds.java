@@ -1,6 +1,5 @@
 package io.tessera.swift.http;
 
-import jakarta.ws.rs.container.ContainerRequestContext;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -9,8 +8,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * in every log line about it.
  */
 public final class TransactionIds {
-    static final String PROPERTY = "tessera.transId";
-
     private TransactionIds() {
     }
 
@@ -26,10 +23,5 @@ public final class TransactionIds {
             }
         }
         return id;
-    }
-
-    public static String of(ContainerRequestContext request) {
-        Object id = request.getProperty(PROPERTY);
-        return id != null ? id.toString() : "-";
     }
 }

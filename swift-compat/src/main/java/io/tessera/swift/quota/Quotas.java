@@ -1,6 +1,6 @@
 package io.tessera.swift.quota;
 
-import io.tessera.swift.context.InfoCache;
+import io.tessera.swift.context.InfoSource;
 import io.tessera.store.AccountInfo;
 import io.tessera.store.ContainerInfo;
 import io.tessera.swift.errors.SwiftException;
@@ -20,9 +20,9 @@ public final class Quotas {
     static final String CONTAINER_COUNT = "x-container-meta-quota-count";
     static final String ACCOUNT_BYTES = "x-account-meta-quota-bytes";
 
-    private final InfoCache info;
+    private final InfoSource info;
 
-    public Quotas(InfoCache info) {
+    public Quotas(InfoSource info) {
         this.info = info;
     }
 

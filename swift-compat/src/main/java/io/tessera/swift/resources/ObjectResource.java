@@ -5,6 +5,7 @@ import io.tessera.store.Timestamp;
 import io.tessera.swift.SwiftServices;
 import io.tessera.swift.auth.Authorizer;
 import io.tessera.swift.auth.Principal;
+import io.tessera.swift.context.RequestContext;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.ByteRanges;
 import io.tessera.swift.http.HttpDates;
@@ -49,6 +50,7 @@ import java.util.Optional;
 /** {@code /v1/<account>/<container>/<object>}: the HTTP face of object reads and writes. */
 public final class ObjectResource {
     private final SwiftServices services;
+    private final RequestContext context;
     private final Optional<Principal> who;
     private final String referer;
     private final String account;
@@ -57,14 +59,16 @@ public final class ObjectResource {
     private final ObjectWriter writer;
     private final ObjectBodies bodies;
 
-    ObjectResource(SwiftServices services, Optional<Principal> who, String referer, SwiftPath path) {
+    ObjectResource(SwiftServices services, RequestContext context, String referer) {
+        SwiftPath path = context.path();
         this.services = services;
-        this.who = who;
+        this.context = context;
+        this.who = context.principal();
         this.referer = referer;
         this.account = path.account();
         this.container = path.container();
         this.name = path.object();
-        this.writer = WritePipeline.of(services);
+        this.writer = WritePipeline.of(services, context);
         this.bodies = new ObjectBodies(services.store().metadata(), services.maps(), services.reader(),
                 segment -> symlinks().follow(segment).object(), services.metrics().meter("swift.dlo.segments.read"));
     }
@@ -110,7 +114,7 @@ public final class ObjectResource {
     }
 
     private VersionedObjects versions() {
-        return new VersionedObjects(services.store(), account, container);
+        return new VersionedObjects(services.store(), context.fromStore(), account, container);
     }
 
     /** Version-aware requests are for the account's owner only, as in Swift (container ACLs do not reach them). */
@@ -141,7 +145,7 @@ public final class ObjectResource {
         return new SymlinkResolver((a, c, o) -> services.store().metadata().getObject(a, c, o)
                 .filter(v -> !ObjectHeaders.isExpired(v.metadata())),
                 (a, c) -> {
-                    if (!services.authorizer().mayRead(who, a, c, referer)) {
+                    if (!services.authorizer(context).mayRead(who, a, c, referer)) {
                         throw Authorizer.denied(who, a);
                     }
                 });
@@ -167,7 +171,7 @@ public final class ObjectResource {
             }
         }
         return bodies.of(v, manifestItself, (acct, cont) -> {
-            if (!services.authorizer().mayRead(who, acct, cont, referer)) {
+            if (!services.authorizer(context).mayRead(who, acct, cont, referer)) {
                 throw Authorizer.denied(who, acct); // a temporary URL's bearer gets 401, as in Swift
             }
             return true;
@@ -192,7 +196,7 @@ public final class ObjectResource {
     }
 
     private SloRequests slo() {
-        return new SloRequests(services, who, referer);
+        return new SloRequests(services, context, referer);
     }
 
     private static String unquoted(String etag) {
@@ -319,7 +323,7 @@ public final class ObjectResource {
             }
         }
         String versionId = versionId(uri);
-        LegacyVersioning legacy = new LegacyVersioning(services.store());
+        LegacyVersioning legacy = new LegacyVersioning(services.store(), context.fromStore());
         VersionedObjects.Deleted outcome;
         if (legacy.isConfiguredOn(account, container)) {
             // Swift's legacy mode sits in front of object versioning: it handles every DELETE here.
@@ -343,14 +347,14 @@ public final class ObjectResource {
 
     private Response copy(ObjectLocation from, ObjectLocation to, HttpHeaders headers, ContainerRequestContext request,
                           UriInfo uri, boolean ifNoneMatchStar) {
-        if (!services.authorizer().mayRead(who, from.account(), from.container(), referer)) {
+        if (!services.authorizer(context).mayRead(who, from.account(), from.container(), referer)) {
             throw Authorizer.denied(who, from.account());
         }
         String sourceVersion = from.equals(new ObjectLocation(account, container, name)) ? versionId(uri) : null;
         ObjectVersion source = followLinks(sourceVersion != null ? versionNamed(sourceVersion)
                 : live(from.account(), from.container(), from.object()), uri).object();
         // As Swift's copy middleware: the source is read (authorized, found) before the destination is written.
-        if (!services.authorizer().mayWrite(who, to.account(), to.container())) {
+        if (!services.authorizer(context).mayWrite(who, to.account(), to.container())) {
             throw Authorizer.denied(who, to.account());
         }
         requireContainer(to.container(), to.account());
@@ -438,7 +442,7 @@ public final class ObjectResource {
     }
 
     private void requireContainer(String c, String acct) {
-        if (services.store().metadata().getContainer(acct, c).isEmpty()) {
+        if (context.containerFromStore(acct, c).isEmpty()) {
             throw SwiftException.notFound();
         }
     }

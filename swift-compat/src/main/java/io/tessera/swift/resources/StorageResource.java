@@ -8,7 +8,7 @@ import io.tessera.swift.bulk.BulkDeleter;
 import io.tessera.swift.bulk.BulkLimits;
 import io.tessera.swift.bulk.ExtractArchiveResource;
 import io.tessera.swift.cors.CorsPreflight;
-import io.tessera.swift.cors.CorsScope;
+import io.tessera.swift.context.RequestContext;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.formpost.FormPostResource;
 import io.tessera.swift.http.RawContentType;
@@ -21,7 +21,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Clock;
@@ -55,35 +54,32 @@ public final class StorageResource {
     }
 
     @Path("{any: .*}")
-    public Object locate(@Context UriInfo uri, @Context HttpHeaders headers, @Context Request request,
-                         @Context ContainerRequestContext context) {
-        String raw = uri.getRequestUri().getRawPath();
-        int start = raw.indexOf("/v1/");
-        if (start < 0 || raw.length() == start + 4) {
-            throw SwiftException.preconditionFailed("Bad URL"); // "/v1" or "/v1/": a version and no account
-        }
-        SwiftPath path = SwiftPath.parse(raw.substring(start + 4), services.limits());
-        String method = request.getMethod();
+    public Object locate(@Context UriInfo uri, @Context HttpHeaders headers, @Context ContainerRequestContext request) {
+        RequestContext context = RequestContext.of(request);
+        SwiftPath path = context.path();
+        String method = context.method();
         if (method.equals("OPTIONS")) {
-            return new CorsPreflight(services.info(), path.account(), path.container(), path.isObject());
+            return new CorsPreflight(context, path.account(), path.container(), path.isObject());
         }
-        String boundary = FormPostResource.boundaryOf(method, RawContentType.of(context));
+        String boundary = FormPostResource.boundaryOf(method, RawContentType.of(request));
         if (boundary != null && path.container() != null) {
-            return new FormPostResource(services, path, SwiftPath.decode(raw.substring(start)), boundary, Clock.systemUTC());
+            return new FormPostResource(services, context, SwiftPath.decode(uri.getRequestUri().getRawPath()), boundary,
+                    Clock.systemUTC());
         }
-        Authorizer auth = services.authorizer();
+        Authorizer auth = services.authorizer(context);
         Optional<Principal> who = principal(auth, headers, context, path.account());
+        context.authenticated(who);
         String referer = headers.getHeaderString("Referer");
-        Object bulk = bulkRequest(uri, method, who, path);
+        Object bulk = bulkRequest(uri, context);
         if (bulk != null) {
             return bulk; // each of its deletes or writes is authorized on its own, as its own request would be
         }
         if (path.container() != null) {
-            CorsScope.set(context, path.account(), path.container());
+            context.corsApplies();
         }
         if (StaticWebResource.applies(method, path, who, headers.getHeaderString("X-Web-Mode"))) {
-            return new StaticWebResource(services.store().metadata(), services.info(), auth, who, referer, path, raw.endsWith("/"),
-                    new UsualAnswers(who, referer, path, headers, uri));
+            return new StaticWebResource(services.store().metadata(), context, auth, who, referer, path,
+                    context.endsWithSlash(), new UsualAnswers(context, headers, uri));
         }
         // A COPY reads here and writes where Destination says: ObjectResource checks that side.
         Authorizer.Decision allowed = auth.authorize(who, method, path.account(), path.container(), path.object(), referer);
@@ -94,28 +90,31 @@ public final class StorageResource {
         if (path.isContainer()) {
             return new ContainerResource(services, path.account(), path.container(), allowed.owner());
         }
-        return new ObjectResource(services, who, referer, path);
+        return new ObjectResource(services, context, referer);
     }
 
     /** Swift's bulk middleware: {@code ?bulk-delete} (POST or DELETE) and {@code ?extract-archive} (PUT), at any level. */
-    private Object bulkRequest(UriInfo uri, String method, Optional<Principal> who, SwiftPath path) {
+    private Object bulkRequest(UriInfo uri, RequestContext context) {
         var query = uri.getQueryParameters();
+        String method = context.method();
         if (query.containsKey("bulk-delete") && (method.equals("POST") || method.equals("DELETE"))) {
             BulkLimits limits = BulkLimits.DEFAULTS;
-            return new BulkDeleteResource(new BulkDeleter(services.store().metadata(), services.authorizer(), who,
-                    path.account(), limits.maxFailedDeletes(), services.metrics().meter("swift.bulk.deleted")), limits);
+            return new BulkDeleteResource(new BulkDeleter(services.store().metadata(), services.authorizer(context),
+                    context.principal(), context.path().account(), limits.maxFailedDeletes(),
+                    services.metrics().meter("swift.bulk.deleted")), limits);
         }
         if (query.containsKey("extract-archive") && method.equals("PUT")) {
-            return new ExtractArchiveResource(services, who, path, query.getFirst("extract-archive"), BulkLimits.DEFAULTS);
+            return new ExtractArchiveResource(services, context, query.getFirst("extract-archive"), BulkLimits.DEFAULTS);
         }
         return null;
     }
 
     /** The user behind the token, the bearer of a verified temporary URL, or nobody. */
-    private static Optional<Principal> principal(Authorizer auth, HttpHeaders headers, ContainerRequestContext context,
+    private static Optional<Principal> principal(Authorizer auth, HttpHeaders headers, RequestContext context,
                                                  String account) {
-        if (context.getProperty(TempUrlGrant.PROPERTY) instanceof TempUrlGrant grant) {
-            return Optional.of(Principal.tempUrl(grant.scope()));
+        Optional<TempUrlGrant> grant = context.tempUrl();
+        if (grant.isPresent()) {
+            return Optional.of(Principal.tempUrl(grant.get().scope()));
         }
         String token = headers.getHeaderString("X-Auth-Token");
         return auth.authenticate(token != null ? token : headers.getHeaderString("X-Storage-Token"), account);
@@ -123,23 +122,25 @@ public final class StorageResource {
 
     /** How static web gets the API's usual answers, authorized as the requester. */
     private final class UsualAnswers implements StaticWebResource.Passthrough {
+        private final RequestContext context;
         private final Optional<Principal> who;
         private final String referer;
         private final SwiftPath path;
         private final HttpHeaders headers;
         private final UriInfo uri;
 
-        UsualAnswers(Optional<Principal> who, String referer, SwiftPath path, HttpHeaders headers, UriInfo uri) {
-            this.who = who;
-            this.referer = referer;
-            this.path = path;
+        UsualAnswers(RequestContext context, HttpHeaders headers, UriInfo uri) {
+            this.context = context;
+            this.who = context.principal();
+            this.referer = headers.getHeaderString("Referer");
+            this.path = context.path();
             this.headers = headers;
             this.uri = uri;
         }
 
         @Override
         public Response asUsual(boolean head) {
-            Authorizer.Decision allowed = services.authorizer().authorize(who, head ? "HEAD" : "GET", path.account(),
+            Authorizer.Decision allowed = services.authorizer(context).authorize(who, head ? "HEAD" : "GET", path.account(),
                     path.container(), null, referer);
             ContainerResource container = new ContainerResource(services, path.account(), path.container(), allowed.owner());
             return head ? container.head() : container.list(uri, headers);
@@ -147,9 +148,8 @@ public final class StorageResource {
 
         @Override
         public Response object(String name, boolean head) {
-            services.authorizer().authorize(who, head ? "HEAD" : "GET", path.account(), path.container(), name, referer);
-            ObjectResource object = new ObjectResource(services, who, referer,
-                    new SwiftPath(path.account(), path.container(), name));
+            services.authorizer(context).authorize(who, head ? "HEAD" : "GET", path.account(), path.container(), name, referer);
+            ObjectResource object = new ObjectResource(services, context.forObject(name), referer);
             return head ? object.head(headers, uri) : object.get(headers, uri);
         }
     }

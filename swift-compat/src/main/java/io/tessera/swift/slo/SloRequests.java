@@ -4,6 +4,7 @@ import io.tessera.store.ObjectVersion;
 import io.tessera.swift.SwiftServices;
 import io.tessera.swift.auth.Authorizer;
 import io.tessera.swift.auth.Principal;
+import io.tessera.swift.context.RequestContext;
 import io.tessera.swift.bulk.BulkDeleter;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.objects.ObjectBody;
@@ -21,19 +22,21 @@ import java.util.Optional;
  */
 public final class SloRequests {
     private final SwiftServices services;
+    private final RequestContext context;
     private final Optional<Principal> who;
     private final String referer;
     private final SloLimits limits = SloLimits.DEFAULTS;
 
-    public SloRequests(SwiftServices services, Optional<Principal> who, String referer) {
+    public SloRequests(SwiftServices services, RequestContext context, String referer) {
         this.services = services;
-        this.who = who;
+        this.context = context;
+        this.who = context.principal();
         this.referer = referer;
     }
 
     private SegmentAccess segments(String account) {
         return new SegmentAccess(services.store().metadata(), services.maps(), services.reader(), account,
-                (acct, cont) -> services.authorizer().mayRead(who, acct, cont, referer),
+                (acct, cont) -> services.authorizer(context).mayRead(who, acct, cont, referer),
                 Authorizer.denied(who, account).status() == 403,
                 services.metrics().meter("swift.slo.segments.read"), services.metrics().meter("swift.dlo.segments.read"));
     }
@@ -76,12 +79,12 @@ public final class SloRequests {
     }
 
     private ManifestPut manifestPut(String account) {
-        return new ManifestPut(segments(account), WritePipeline.of(services), limits);
+        return new ManifestPut(segments(account), WritePipeline.of(services, context), limits);
     }
 
     /** {@code DELETE ?multipart-manifest=delete}: the segments, then the manifest. */
     public Response delete(String account, String container, String name, String accept) {
-        BulkDeleter deleter = new BulkDeleter(services.store().metadata(), services.authorizer(), who, account,
+        BulkDeleter deleter = new BulkDeleter(services.store().metadata(), services.authorizer(context), who, account,
                 Integer.MAX_VALUE, services.metrics().meter("swift.slo.segments.deleted"));
         return new ManifestDelete(segments(account), deleter, limits).delete(container, name, accept);
     }
@@ -92,7 +95,7 @@ public final class SloRequests {
      */
     public Response deleteVersion(String account, String container, String name, String accept, ObjectVersion version,
                                   java.util.function.IntSupplier deletion) {
-        BulkDeleter deleter = new BulkDeleter(services.store().metadata(), services.authorizer(), who, account,
+        BulkDeleter deleter = new BulkDeleter(services.store().metadata(), services.authorizer(context), who, account,
                 Integer.MAX_VALUE, services.metrics().meter("swift.slo.segments.deleted"));
         return new ManifestDelete(segments(account), deleter, limits).delete(container, name, accept, version, deletion);
     }

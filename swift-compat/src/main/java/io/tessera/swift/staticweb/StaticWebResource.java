@@ -1,6 +1,6 @@
 package io.tessera.swift.staticweb;
 
-import io.tessera.swift.context.InfoCache;
+import io.tessera.swift.context.InfoSource;
 import io.tessera.store.MetadataStore;
 import io.tessera.store.ObjectVersion;
 import io.tessera.swift.auth.Authorizer;
@@ -43,7 +43,7 @@ public final class StaticWebResource {
     private static final int LISTING_LIMIT = 10_000;
 
     private final MetadataStore metadata;
-    private final InfoCache info;
+    private final InfoSource info;
     private final Authorizer auth;
     private final Optional<Principal> who;
     private final String referer;
@@ -51,7 +51,7 @@ public final class StaticWebResource {
     private final boolean trailingSlash;
     private final Passthrough passthrough;
 
-    public StaticWebResource(MetadataStore metadata, InfoCache info, Authorizer auth, Optional<Principal> who, String referer,
+    public StaticWebResource(MetadataStore metadata, InfoSource info, Authorizer auth, Optional<Principal> who, String referer,
                              SwiftPath path, boolean trailingSlash, Passthrough passthrough) {
         this.metadata = metadata;
         this.info = info;

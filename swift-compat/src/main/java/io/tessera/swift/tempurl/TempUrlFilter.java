@@ -1,11 +1,10 @@
 package io.tessera.swift.tempurl;
 
-import io.tessera.swift.context.InfoCache;
 import com.codahale.metrics.MetricRegistry;
 import io.tessera.swift.auth.TempUrlScope;
+import io.tessera.swift.context.RequestContext;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.ClientAddress;
-import io.tessera.swift.http.SwiftConstraints;
 import io.tessera.swift.http.SwiftPath;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
@@ -34,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 @Provider
 @PreMatching
-@Priority(Priorities.USER + 10) // after SwiftHeadersFilter has given the request its transaction id
+@Priority(Priorities.USER + 10) // after RequestContextFilter has made the request's context
 public final class TempUrlFilter implements ContainerRequestFilter {
     private static final Logger log = LoggerFactory.getLogger(TempUrlFilter.class);
     /** The methods a temporary URL may be used with, as /info shows them. */
@@ -43,14 +42,10 @@ public final class TempUrlFilter implements ContainerRequestFilter {
     private static final Set<String> KEPT_PARAMETERS = Set.of("temp_url_sig", "temp_url_expires", "temp_url_prefix",
             "filename");
 
-    private final InfoCache info;
-    private final SwiftConstraints limits;
     private final Clock clock;
     private final MetricRegistry metrics;
 
-    public TempUrlFilter(InfoCache info, SwiftConstraints limits, Clock clock, MetricRegistry metrics) {
-        this.info = info;
-        this.limits = limits;
+    public TempUrlFilter(Clock clock, MetricRegistry metrics) {
         this.clock = clock;
         this.metrics = metrics;
     }
@@ -63,7 +58,8 @@ public final class TempUrlFilter implements ContainerRequestFilter {
             return;
         }
         TempUrlQuery q = TempUrlQuery.from(query, clock.instant().getEpochSecond());
-        SwiftPath path = objectPath(request);
+        RequestContext context = RequestContext.of(request);
+        SwiftPath path = objectPath(context);
         String account = path == null ? "unknown" : path.account();
         if (q.signature() == null || q.signature().isEmpty() || q.expires() == 0 || path == null) {
             throw invalid(account);
@@ -83,7 +79,7 @@ public final class TempUrlFilter implements ContainerRequestFilter {
         if (signedPath == null) {
             throw invalid(account);
         }
-        TempUrlScope scope = verify(signature, method, q, signedPath, path);
+        TempUrlScope scope = verify(context, signature, method, q, signedPath, path);
         if (scope == null) {
             throw invalid(account);
         }
@@ -96,14 +92,15 @@ public final class TempUrlFilter implements ContainerRequestFilter {
             }
         }
         request.getHeaders().remove("X-Timestamp"); // incoming_remove_headers
-        request.setProperty(TempUrlGrant.PROPERTY, new TempUrlGrant(scope, q.expires(), q.filename(), q.inline()));
+        context.grant(new TempUrlGrant(scope, q.expires(), q.filename(), q.inline()));
         request.setRequestUri(withOnlyTempUrlParameters(request.getUriInfo().getRequestUri()));
         log.debug("temp URL for {} {} allowed by a {} key", method, signedPath, scope.container() == null ? "account" : "container");
     }
 
     /** The first matching key's scope, or null. HEAD may use a signature made for HEAD, GET, POST or PUT. */
-    private TempUrlScope verify(Signature signature, String method, TempUrlQuery q, String signedPath, SwiftPath path) {
-        List<TempUrlKeys.Key> keys = TempUrlKeys.of(info, path.account(), path.container());
+    private TempUrlScope verify(RequestContext context, Signature signature, String method, TempUrlQuery q,
+                                String signedPath, SwiftPath path) {
+        List<TempUrlKeys.Key> keys = TempUrlKeys.of(context, path.account(), path.container());
         List<String> methods = method.equals("HEAD") ? List.of("HEAD", "GET", "POST", "PUT") : List.of(method);
         String ip = q.ipRange() != null && !q.ipRange().isEmpty() ? "ip=" + q.ipRange() + "\n" : "";
         for (String m : methods) {
@@ -127,21 +124,13 @@ public final class TempUrlFilter implements ContainerRequestFilter {
     }
 
     /** The account/container/object of a request a temporary URL may be used for, or null. */
-    private SwiftPath objectPath(ContainerRequestContext request) {
-        if (!METHODS.contains(request.getMethod())) {
+    private static SwiftPath objectPath(RequestContext context) {
+        if (!METHODS.contains(context.method())) {
             return null;
         }
-        String raw = request.getUriInfo().getRequestUri().getRawPath();
-        if (raw == null || !raw.startsWith("/v1/")) {
-            return null;
-        }
-        try {
-            SwiftPath path = SwiftPath.parse(raw.substring(4), limits);
-            boolean hasObject = path.object() != null && !path.object().replace("/", "").isEmpty();
-            return hasObject ? path : null;
-        } catch (SwiftException badName) {
-            return null;
-        }
+        return context.validPath()
+                .filter(path -> path.object() != null && !path.object().replace("/", "").isEmpty())
+                .orElse(null);
     }
 
     /** Swift passes on only the temporary URL's own parameters: anything else in the query is dropped. */

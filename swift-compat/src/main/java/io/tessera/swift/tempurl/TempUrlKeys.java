@@ -1,6 +1,6 @@
 package io.tessera.swift.tempurl;
 
-import io.tessera.swift.context.InfoCache;
+import io.tessera.swift.context.InfoSource;
 import io.tessera.store.AccountInfo;
 import io.tessera.store.ContainerInfo;
 import io.tessera.swift.auth.TempUrlScope;
@@ -22,7 +22,7 @@ public final class TempUrlKeys {
     }
 
     /** Account keys first, then container keys (none for a container that does not exist). */
-    public static List<Key> of(InfoCache info, String account, String container) {
+    public static List<Key> of(InfoSource info, String account, String container) {
         List<Key> keys = new ArrayList<>();
         info.account(account).map(AccountInfo::metadata)
                 .ifPresent(m -> add(keys, m, "x-account-meta-", TempUrlScope.account(account)));

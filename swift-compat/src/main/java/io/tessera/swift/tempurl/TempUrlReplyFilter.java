@@ -1,5 +1,6 @@
 package io.tessera.swift.tempurl;
 
+import io.tessera.swift.context.RequestContext;
 import io.tessera.swift.http.HttpDates;
 import io.tessera.swift.http.UrlQuote;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -20,7 +21,8 @@ import java.util.Locale;
 public final class TempUrlReplyFilter implements ContainerResponseFilter {
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        if (!(request.getProperty(TempUrlGrant.PROPERTY) instanceof TempUrlGrant grant)) {
+        TempUrlGrant grant = RequestContext.ifAny(request).flatMap(RequestContext::tempUrl).orElse(null);
+        if (grant == null) {
             return;
         }
         var headers = response.getHeaders();

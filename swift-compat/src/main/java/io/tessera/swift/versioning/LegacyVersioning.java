@@ -1,5 +1,6 @@
 package io.tessera.swift.versioning;
 
+import io.tessera.swift.context.ContainerRows;
 import io.tessera.store.ContainerInfo;
 import io.tessera.store.ListQuery;
 import io.tessera.store.MetadataStore;
@@ -39,10 +40,12 @@ public final class LegacyVersioning {
     private static final int PAGE = 100;
 
     private final MetadataStore metadata;
+    private final ContainerRows rows;
     private final ContentMaps maps;
 
-    public LegacyVersioning(Store store) {
+    public LegacyVersioning(Store store, ContainerRows rows) {
         this.metadata = store.metadata();
+        this.rows = rows;
         this.maps = new ContentMaps(store);
     }
 
@@ -125,7 +128,7 @@ public final class LegacyVersioning {
     }
 
     private Optional<Archive> archiveOf(String account, String container) {
-        return metadata.getContainer(account, container)
+        return rows.container(account, container)
                 .map(ContainerInfo::metadata)
                 .filter(m -> m.containsKey(LOCATION))
                 .map(m -> new Archive(SwiftPath.decode(m.get(LOCATION)), "history".equals(m.get(MODE))));
@@ -195,7 +198,7 @@ public final class LegacyVersioning {
     }
 
     private void publish(ObjectVersion v) {
-        if (metadata.getContainer(v.account(), v.container()).isEmpty()) {
+        if (rows.container(v.account(), v.container()).isEmpty()) {
             throw SwiftException.preconditionFailed(null); // Swift: the archive write failed with a 4xx
         }
         // Archive and restore point a name at content that exists: the retaining path (store/GC.md).

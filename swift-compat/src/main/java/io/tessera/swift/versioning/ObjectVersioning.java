@@ -1,6 +1,6 @@
 package io.tessera.swift.versioning;
 
-import io.tessera.swift.context.InfoCache;
+import io.tessera.swift.context.InfoSource;
 import io.tessera.store.ContainerInfo;
 import io.tessera.store.MetadataStore;
 import io.tessera.store.Timestamp;
@@ -96,7 +96,7 @@ public final class ObjectVersioning {
     }
 
     /** {@link #bytesUsed(ContainerInfo)} from the cached rows, as the quota middleware reads them. */
-    public static long bytesUsed(ContainerInfo info, InfoCache rows) {
+    public static long bytesUsed(ContainerInfo info, InfoSource rows) {
         return bytesUsed(info, rows::container);
     }
 

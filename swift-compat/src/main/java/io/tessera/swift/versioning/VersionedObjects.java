@@ -1,5 +1,6 @@
 package io.tessera.swift.versioning;
 
+import io.tessera.swift.context.ContainerRows;
 import io.tessera.store.ContainerInfo;
 import io.tessera.store.MetadataStore;
 import io.tessera.store.Store;
@@ -35,13 +36,15 @@ public final class VersionedObjects {
     private static final String NULL = "null";
 
     private final MetadataStore metadata;
+    private final ContainerRows rows;
     private final ContentMaps maps;
     private final String account;
     private final String container;
     private Map<String, String> containerMetadata;
 
-    public VersionedObjects(Store store, String account, String container) {
+    public VersionedObjects(Store store, ContainerRows rows, String account, String container) {
         this.metadata = store.metadata();
+        this.rows = rows;
         this.maps = new ContentMaps(store);
         this.account = account;
         this.container = container;
@@ -49,7 +52,7 @@ public final class VersionedObjects {
 
     private Map<String, String> containerMetadata() {
         if (containerMetadata == null) {
-            containerMetadata = metadata.getContainer(account, container).map(ContainerInfo::metadata).orElse(Map.of());
+            containerMetadata = rows.container(account, container).map(ContainerInfo::metadata).orElse(Map.of());
         }
         return containerMetadata;
     }
@@ -126,7 +129,7 @@ public final class VersionedObjects {
     }
 
     private void publishIn(ObjectVersion v) {
-        if (metadata.getContainer(v.account(), v.container()).isEmpty()) {
+        if (rows.container(v.account(), v.container()).isEmpty()) {
             throw SwiftException.of(500, "The versions container does not exist. You may want to re-enable object versioning.");
         }
         // A version names the content of the write it keeps, or of the object it archives: existing content.

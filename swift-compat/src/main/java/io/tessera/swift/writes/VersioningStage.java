@@ -1,5 +1,6 @@
 package io.tessera.swift.writes;
 
+import io.tessera.swift.context.ContainerRows;
 import io.tessera.store.ObjectVersion;
 import io.tessera.store.Store;
 import io.tessera.swift.versioning.LegacyVersioning;
@@ -12,18 +13,20 @@ import io.tessera.swift.versioning.VersionedObjects;
  */
 final class VersioningStage implements ObjectWriter {
     private final Store store;
+    private final ContainerRows rows;
     private final ObjectWriter next;
 
-    VersioningStage(Store store, ObjectWriter next) {
+    VersioningStage(Store store, ContainerRows rows, ObjectWriter next) {
         this.store = store;
+        this.rows = rows;
         this.next = next;
     }
 
     @Override
     public ObjectVersion write(ObjectWrite w) {
         ObjectVersion written = w.version();
-        new LegacyVersioning(store).beforeOverwrite(written);
-        ObjectVersion published = new VersionedObjects(store, written.account(), written.container())
+        new LegacyVersioning(store, rows).beforeOverwrite(written);
+        ObjectVersion published = new VersionedObjects(store, rows, written.account(), written.container())
                 .beforePublish(written);
         if (published == written) {
             return next.write(w);

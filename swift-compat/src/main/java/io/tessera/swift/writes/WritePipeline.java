@@ -1,5 +1,8 @@
 package io.tessera.swift.writes;
 
+import io.tessera.swift.context.ContainerRows;
+import io.tessera.swift.context.InfoSource;
+import io.tessera.swift.context.RequestContext;
 import io.tessera.swift.context.SwiftStore;
 import io.tessera.store.content.ContentWriter;
 import io.tessera.swift.SwiftServices;
@@ -19,20 +22,23 @@ public final class WritePipeline {
     private WritePipeline() {
     }
 
-    public static ObjectWriter of(SwiftServices services) {
-        return of(services.store(), services.writer(), services.limits());
+    /** The writer of one request: the rows it checks are those its context holds. */
+    public static ObjectWriter of(SwiftServices services, RequestContext context) {
+        return of(services.store(), services.writer(), services.limits(), context, context.fromStore());
     }
 
+    /** A writer outside any request (tests, tools): rows from the shared cache. */
     public static ObjectWriter of(SwiftStore store, ContentWriter writer) {
-        return of(store, writer, SwiftConstraints.DEFAULTS);
+        return of(store, writer, SwiftConstraints.DEFAULTS, store.info(), store.metadata()::getContainer);
     }
 
-    public static ObjectWriter of(SwiftStore store, ContentWriter writer, SwiftConstraints limits) {
+    private static ObjectWriter of(SwiftStore store, ContentWriter writer, SwiftConstraints limits, InfoSource info,
+                                   ContainerRows rows) {
         return new HeaderBudgetStage(limits,
-                new QuotaStage(new Quotas(store.info()),
+                new QuotaStage(new Quotas(info),
                 new IfNoneMatchStage(store.metadata(),
                         new ContentStage(writer,
-                                new VersioningStage(store,
+                                new VersioningStage(store, rows,
                                         new Publisher(store))))));
     }
 }
