@@ -10,6 +10,7 @@ import io.tessera.server.admin.AdminEndpoint;
 import io.tessera.server.admin.AdminJobs;
 import io.tessera.server.admin.AdminResource;
 import io.tessera.server.http.JettyServerFactory;
+import io.tessera.server.http.PlainReadHandler;
 import io.tessera.server.monitoring.AdminEndpoints;
 import io.tessera.server.monitoring.HealthChecks;
 import io.tessera.server.monitoring.RequestMetrics;
@@ -200,7 +201,8 @@ public final class TesseraServer implements AutoCloseable {
                 // Swift sends Location as the path it names (a symlink's 307), never made absolute.
                 .property(ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true);
         Server jetty = JettyServerFactory.create(config.server().host(), config.server().port(),
-                config.server().idleTimeoutSeconds(), config.server().accessLog(), new ServletContainer(app));
+                config.server().idleTimeoutSeconds(), config.server().accessLog(), new ServletContainer(app),
+                servlets -> config.server().plainReads() ? new PlainReadHandler(servlets, services, metrics) : servlets);
         HealthCheckRegistry health = healthChecks(store, config, dataDir, hasher, admin);
         jetty.setHandler(new RequestMetrics(new AdminEndpoints(jetty.getHandler(), metrics, health, adminAllowed), metrics));
         try {

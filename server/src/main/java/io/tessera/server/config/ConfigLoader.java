@@ -46,9 +46,10 @@ public final class ConfigLoader {
         }
         TesseraConfig config = read(file, TesseraConfig.class);
         if (env.containsKey("TESSERA_PORT")) {
-            TesseraConfig.Server s = config.server();
-            config = config.withServer(new TesseraConfig.Server(s.host(), parsePort(env.get("TESSERA_PORT")),
-                    s.publicUrl(), s.idleTimeoutSeconds(), s.accessLog()));
+            config = config.withServer(config.server().withPort(parsePort(env.get("TESSERA_PORT"))));
+        }
+        if (env.containsKey("TESSERA_PLAIN_READS")) {
+            config = config.withServer(config.server().withPlainReads(!env.get("TESSERA_PLAIN_READS").strip().equals("false")));
         }
         if (env.containsKey("TESSERA_NBD_PORT")) {
             config = config.withVolumes(config.volumes().withNbdPort(parsePort(env.get("TESSERA_NBD_PORT"))));

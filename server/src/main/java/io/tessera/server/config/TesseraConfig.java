@@ -16,7 +16,7 @@ public record TesseraConfig(@JsonProperty("server") Server server,
                             @JsonProperty("admin") Admin admin) {
 
     public TesseraConfig {
-        server = server != null ? server : new Server(null, null, null, null, null);
+        server = server != null ? server : new Server(null, null, null, null, null, null);
         store = store != null ? store : new StoreSettings(null, null, null, null, null);
         auth = auth != null ? auth : new Auth(null, null);
         volumes = volumes != null ? volumes : new Volumes(null, null, null, null, null, null, null);
@@ -181,12 +181,22 @@ public record TesseraConfig(@JsonProperty("server") Server server,
                          @JsonProperty("port") Integer port,
                          @JsonProperty("public_url") String publicUrl,
                          @JsonProperty("idle_timeout_seconds") Integer idleTimeoutSeconds,
-                         @JsonProperty("access_log") Boolean accessLog) {
+                         @JsonProperty("access_log") Boolean accessLog,
+                         @JsonProperty("plain_reads") Boolean plainReads) {
         public Server {
             host = host != null ? host : "127.0.0.1";
             port = port != null ? port : 8080;
             idleTimeoutSeconds = idleTimeoutSeconds != null ? idleTimeoutSeconds : 60;
             accessLog = accessLog != null && accessLog;
+            plainReads = plainReads == null || plainReads;
+        }
+
+        Server withPort(int newPort) {
+            return new Server(host, newPort, publicUrl, idleTimeoutSeconds, accessLog, plainReads);
+        }
+
+        Server withPlainReads(boolean on) {
+            return new Server(host, port, publicUrl, idleTimeoutSeconds, accessLog, on);
         }
     }
 

@@ -7,6 +7,7 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.CustomRequestLog;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -18,7 +19,9 @@ public final class JettyServerFactory {
     private JettyServerFactory() {
     }
 
-    public static Server create(String host, int port, int idleTimeoutSeconds, boolean accessLog, Servlet app) {
+    /** @param front handlers in front of the servlet layer (the plain-read path), given the servlet context to wrap */
+    public static Server create(String host, int port, int idleTimeoutSeconds, boolean accessLog, Servlet app,
+                                java.util.function.UnaryOperator<Handler> front) {
         QueuedThreadPool threads = new QueuedThreadPool(256, 8);
         threads.setName("http");
         Server server = new Server(threads);
@@ -50,7 +53,7 @@ public final class JettyServerFactory {
         context.addFilter(ClientAddressFilter.class, "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addFilter(RawContentTypeFilter.class, "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder("swift", app), "/*");
-        server.setHandler(new SwiftPathGuard(new SwiftConnectionQuirks(context)));
+        server.setHandler(new SwiftPathGuard(new SwiftConnectionQuirks(front.apply(context))));
         server.setErrorHandler(new SwiftErrorHandler());
         if (accessLog) {
             server.setRequestLog(new CustomRequestLog(new Slf4jRequestLogWriter(), CustomRequestLog.EXTENDED_NCSA_FORMAT));

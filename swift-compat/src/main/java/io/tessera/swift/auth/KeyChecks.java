@@ -63,6 +63,8 @@ public final class KeyChecks {
         this(users, Math.max(1, Runtime.getRuntime().availableProcessors() / 2), System::currentTimeMillis);
     }
 
+    private final java.util.concurrent.atomic.AtomicLong keysHashed = new java.util.concurrent.atomic.AtomicLong();
+
     KeyChecks(UserDirectory users, int hashers, LongSupplier clock) {
         this.users = users;
         this.hashers = hashers;
@@ -114,6 +116,7 @@ public final class KeyChecks {
                 throw SwiftException.of(503, "too many key checks at once: retry shortly").withHeader("Retry-After", "1");
             }
             try {
+                keysHashed.incrementAndGet();
                 return check.get();
             } finally {
                 hashing.release();
@@ -124,6 +127,11 @@ public final class KeyChecks {
         } finally {
             waiting.decrementAndGet();
         }
+    }
+
+    /** How many keys have been hashed: what a refusal without hashing leaves unchanged. */
+    long keysHashed() {
+        return keysHashed.get();
     }
 
     private void failed(String client) {

@@ -26,7 +26,11 @@ import java.util.function.Supplier;
  * are worth holding.
  */
 public final class RequestContext implements InfoSource, ContainerRows {
-    private static final String PROPERTY = "tessera.requestContext";
+    /**
+     * The request attribute (JAX-RS property) a context is kept under. A context the plain-read path
+     * made before it handed the request on is kept there too, and taken up by {@link RequestContextFilter}.
+     */
+    public static final String PROPERTY = "tessera.requestContext";
     private static final String PREFIX = "/v1/";
 
     private final String transactionId;
@@ -119,6 +123,11 @@ public final class RequestContext implements InfoSource, ContainerRows {
 
     public String method() {
         return method;
+    }
+
+    /** The request's path as it came, still percent-encoded. */
+    public String rawPath() {
+        return rawPath;
     }
 
     /** Whether the request is below {@code /v1/} (a storage request), whether or not its path is valid. */

@@ -2,6 +2,7 @@ package io.tessera.swift.etag;
 
 import io.tessera.store.AccountInfo;
 import io.tessera.store.ContainerInfo;
+import io.tessera.swift.context.InfoSource;
 import io.tessera.swift.context.RequestContext;
 import io.tessera.swift.http.MetadataReplies;
 import io.tessera.swift.http.SwiftPath;
@@ -56,20 +57,26 @@ public final class EtagQuoter implements ContainerResponseFilter {
         if (etag == null) {
             return;
         }
-        String value = etag.toString();
-        if ((value.startsWith("\"") || value.startsWith("W/\"")) && value.endsWith("\"") && value.length() > 1) {
-            return;
-        }
         Optional<RequestContext> context = RequestContext.ifAny(request);
         Optional<SwiftPath> path = context.flatMap(RequestContext::validPath).filter(SwiftPath::isObject);
-        if (path.isPresent() && enabled(context.get(), path.get().account(), path.get().container())) {
-            response.getHeaders().putSingle("ETag", "\"" + value + "\"");
+        if (path.isPresent()) {
+            String value = etag.toString();
+            String sent = asSent(context.get(), path.get().account(), path.get().container(), value);
+            if (!sent.equals(value)) {
+                response.getHeaders().putSingle("ETag", sent);
+            }
         }
+    }
+
+    /** An object's ETag as its reply carries it: quoted where the container (or account) asks for it. */
+    public static String asSent(InfoSource info, String account, String container, String etag) {
+        boolean quoted = (etag.startsWith("\"") || etag.startsWith("W/\"")) && etag.endsWith("\"") && etag.length() > 1;
+        return quoted || etag.isEmpty() || !enabled(info, account, container) ? etag : "\"" + etag + "\"";
     }
 
 
     /** Whether ETags are quoted in this container (its rows as the infocache has them). */
-    private static boolean enabled(RequestContext info, String account, String container) {
+    private static boolean enabled(InfoSource info, String account, String container) {
         String flag = info.container(account, container).map(ContainerInfo::metadata).map(m -> m.get(FLAG))
                 .orElse(null);
         if (flag == null) {

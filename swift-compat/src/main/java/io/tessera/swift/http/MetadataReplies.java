@@ -1,6 +1,6 @@
 package io.tessera.swift.http;
 
-import jakarta.ws.rs.core.Response;
+import java.util.function.BiConsumer;
 import java.util.Map;
 
 /** Writes stored metadata back as reply headers ({@code x-container-meta-color} -> {@code X-Container-Meta-Color}). */
@@ -11,8 +11,11 @@ public final class MetadataReplies {
     private MetadataReplies() {
     }
 
-    public static void addAll(Response.ResponseBuilder reply, Map<String, String> metadata) {
-        metadata.entrySet().stream().filter(e -> !e.getKey().startsWith(INTERNAL_PREFIX))
-                .forEach(e -> reply.header(HeaderText.toWire(MetadataHeaders.headerName(e.getKey())), HeaderText.toWire(e.getValue())));
+    public static void addAll(BiConsumer<String, Object> reply, Map<String, String> metadata) {
+        for (Map.Entry<String, String> e : metadata.entrySet()) {
+            if (!e.getKey().startsWith(INTERNAL_PREFIX)) {
+                reply.accept(HeaderText.toWire(MetadataHeaders.headerName(e.getKey())), HeaderText.toWire(e.getValue()));
+            }
+        }
     }
 }

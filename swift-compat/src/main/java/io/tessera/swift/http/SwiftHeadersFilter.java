@@ -5,6 +5,7 @@ import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.context.RequestContext;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
@@ -39,13 +40,18 @@ public final class SwiftHeadersFilter implements ContainerRequestFilter, Contain
         }
     }
 
+    /** The headers that name a request's transaction on its reply. */
+    public static void transactionHeaders(BiConsumer<String, Object> reply, String transId) {
+        reply.accept("X-Trans-Id", transId);
+        reply.accept("X-Openstack-Request-Id", transId);
+    }
+
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         MultivaluedMap<String, Object> headers = response.getHeaders();
         Optional<RequestContext> context = RequestContext.ifAny(request);
         String transId = context.map(RequestContext::transactionId).orElseGet(() -> TransactionIds.generate(null));
-        headers.putSingle("X-Trans-Id", transId);
-        headers.putSingle("X-Openstack-Request-Id", transId);
+        transactionHeaders(headers::putSingle, transId);
         if (!headers.containsKey(RawContentType.RESPONSE_HEADER) && !response.hasEntity()) {
             headers.remove("Content-Type");
             headers.putSingle(RawContentType.RESPONSE_HEADER, "text/html; charset=UTF-8");

@@ -32,19 +32,24 @@ public final class ObjectReads {
 
     /** The headers every GET and HEAD of this version carries; the ETag is the body's. */
     public static Response.ResponseBuilder headers(Response.ResponseBuilder reply, ObjectVersion v, ObjectBody body) {
-        RawContentType.set(reply, v.contentType());
+        headers(ReplyHeaders.of(reply), v, body.etag());
+        return reply;
+    }
+
+    /** The same headers, wherever they go; {@code etag} as sent (quoted or not). */
+    public static void headers(ReplyHeaders reply, ObjectVersion v, String etag) {
+        reply.contentType(HeaderText.toWire(v.contentType()));
         // An empty ETag means "not known yet": a volume snapshot until the background hasher has run.
         // Then neither ETag nor X-Object-Hash is sent (its map still names unhashed owned blocks), so
         // clients such as `swift download` skip their MD5 check instead of failing it.
-        if (!body.etag().isEmpty()) {
-            reply.header("ETag", body.etag())
-                    .header("X-Object-Hash", v.map().merkleRoot().toHex());
+        if (!etag.isEmpty()) {
+            reply.header("ETag", etag);
+            reply.header("X-Object-Hash", v.map().merkleRoot().toHex());
         }
-        reply.header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(v.timestamp())))
-                .header("X-Timestamp", v.timestamp().toSwift())
-                .header("Accept-Ranges", "bytes");
-        MetadataReplies.addAll(reply, v.metadata());
-        return reply;
+        reply.header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(v.timestamp())));
+        reply.header("X-Timestamp", v.timestamp().toSwift());
+        reply.header("Accept-Ranges", "bytes");
+        MetadataReplies.addAll(reply::header, v.metadata());
     }
 
     /** Swift answers a failed condition or range (304, 412, 416) with the object's headers too. */
@@ -132,16 +137,27 @@ public final class ObjectReads {
      * client sees a body shorter than its Content-Length and never a wrong byte.
      */
     private static StreamingOutput logCorruption(ObjectVersion v, StreamingOutput body) {
-        return out -> {
-            CountingOutputStream counted = new CountingOutputStream(out);
-            try {
-                body.write(counted);
-            } catch (CorruptBlockException e) {
-                log.error("GET {}/{}/{} failed after {} bytes of its body: block {} is corrupt", v.account(),
-                        v.container(), v.name(), counted.count, e.block());
-                throw e;
-            }
-        };
+        return out -> write(v, body::write, out);
+    }
+
+    /** Writes a read of {@code v}'s body, naming the object if a damaged block stops it. */
+    static void write(ObjectVersion v, ObjectBody.Reading reading, OutputStream out) throws IOException {
+        write(v, reading::writeTo, out);
+    }
+
+    private interface BodyWriter {
+        void write(OutputStream out) throws IOException;
+    }
+
+    private static void write(ObjectVersion v, BodyWriter body, OutputStream out) throws IOException {
+        CountingOutputStream counted = new CountingOutputStream(out);
+        try {
+            body.write(counted);
+        } catch (CorruptBlockException e) {
+            log.error("GET {}/{}/{} failed after {} bytes of its body: block {} is corrupt", v.account(),
+                    v.container(), v.name(), counted.count, e.block());
+            throw e;
+        }
     }
 
     private static final class CountingOutputStream extends FilterOutputStream {

@@ -108,7 +108,7 @@ public final class AccountResource {
                 .header("X-Account-Storage-Policy-Default-Container-Count", info.containerCount())
                 .header("X-Account-Storage-Policy-Default-Object-Count", info.objectCount())
                 .header("X-Account-Storage-Policy-Default-Bytes-Used", info.bytesUsed());
-        MetadataReplies.addAll(reply, OwnerHeaders.visibleTo(owner, info.metadata()));
+        MetadataReplies.addAll(reply::header, OwnerHeaders.visibleTo(owner, info.metadata()));
         EtagQuoter.replyHeaders(reply, "account", info.metadata());
         String acl = owner ? AccountAcl.replyHeader(info.metadata()) : null;
         if (acl != null) {

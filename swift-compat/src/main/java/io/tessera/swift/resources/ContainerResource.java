@@ -166,7 +166,7 @@ public final class ContainerResource {
                 .header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(modified(info))))
                 .header("X-Storage-Policy", "default")
                 .header("Accept-Ranges", "bytes");
-        MetadataReplies.addAll(reply, OwnerHeaders.visibleTo(owner, info.metadata()));
+        MetadataReplies.addAll(reply::header, OwnerHeaders.visibleTo(owner, info.metadata()));
         LegacyVersioning.replyHeaders(reply, info.metadata());
         ObjectVersioning.replyHeaders(reply, info.metadata());
         EtagQuoter.replyHeaders(reply, "container", info.metadata());

@@ -43,7 +43,7 @@ public final class ObjectVersioning {
     }
 
     /** The hidden container of a container where versioning was ever enabled. */
-    static Optional<String> hiddenContainer(Map<String, String> containerMetadata) {
+    public static Optional<String> hiddenContainer(Map<String, String> containerMetadata) {
         return Optional.ofNullable(containerMetadata.get(VERSIONS_CONTAINER));
     }
 
