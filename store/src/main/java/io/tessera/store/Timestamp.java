@@ -23,7 +23,12 @@ public record Timestamp(long micros) implements Comparable<Timestamp> {
     /** Swift's form: seconds with five decimals, e.g. {@code 1389727543.65372}. */
     public String toSwift() {
         long tenMicros = micros / 10;
-        return String.format("%d.%05d", tenMicros / 100_000, tenMicros % 100_000);
+        if (tenMicros < 0) {
+            return String.format("%d.%05d", tenMicros / 100_000, tenMicros % 100_000);
+        }
+        // On every reply: without String.format (a parse of the pattern and a Formatter each time).
+        String fraction = Long.toString(100_000 + tenMicros % 100_000); // "1" + five digits
+        return new StringBuilder(20).append(tenMicros / 100_000).append('.').append(fraction, 1, 6).toString();
     }
 
     @Override

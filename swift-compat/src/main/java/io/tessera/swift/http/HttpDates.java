@@ -23,8 +23,19 @@ public final class HttpDates {
     }
 
     public static String format(long epochSeconds) {
-        return RFC_1123.format(Instant.ofEpochSecond(epochSeconds));
+        Formatted last = lastFormatted;
+        if (last.epochSeconds() != epochSeconds) {
+            last = new Formatted(epochSeconds, RFC_1123.format(Instant.ofEpochSecond(epochSeconds)));
+            lastFormatted = last;
+        }
+        return last.text();
     }
+
+    /** The last date formatted: a hot object's Last-Modified is the same on every read. */
+    private record Formatted(long epochSeconds, String text) {
+    }
+
+    private static volatile Formatted lastFormatted = new Formatted(0, RFC_1123.format(Instant.EPOCH));
 
     /** The {@code last_modified} of listings: ISO 8601 with microseconds, UTC, no zone suffix. */
     public static String listing(Timestamp t) {

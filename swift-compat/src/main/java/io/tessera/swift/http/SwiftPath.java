@@ -101,8 +101,21 @@ public record SwiftPath(String account, String container, String object) {
         return decode(raw, "path");
     }
 
+    private static boolean isPlainAscii(String raw) {
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%' || c == 0 || c >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** {@link #decode(String)} of a value from {@code where} (a header's name), which a malformed escape's 400 names. */
     public static String decode(String raw, String where) {
+        if (isPlainAscii(raw)) {
+            return raw; // nothing to decode, and ASCII without NUL is valid UTF-8: most names, on every request
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);

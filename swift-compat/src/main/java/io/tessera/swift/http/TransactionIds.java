@@ -1,5 +1,6 @@
 package io.tessera.swift.http;
 
+import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -12,16 +13,26 @@ public final class TransactionIds {
     }
 
     public static String generate(String extra) {
+        // Made for every request: plain hex digits rather than String.format and a regex.
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        String id = String.format("tx%016x%05x-%010x", r.nextLong(), r.nextInt(1 << 20),
-                System.currentTimeMillis() / 1000);
+        HexFormat hex = HexFormat.of();
+        StringBuilder id = new StringBuilder(72).append("tx").append(hex.toHexDigits(r.nextLong()))
+                .append(hex.toHexDigits(r.nextInt(1 << 20)), 3, 8).append('-')
+                .append(hex.toHexDigits(System.currentTimeMillis() / 1000), 6, 16);
         if (extra != null) {
             // Swift appends the client's extra part; keep only characters that are safe in a header.
-            String safe = extra.replaceAll("[^A-Za-z0-9._~-]", "");
-            if (!safe.isEmpty()) {
-                id += "-" + safe.substring(0, Math.min(safe.length(), 32));
+            int start = id.length();
+            for (int i = 0; i < extra.length() && id.length() - start < 33; i++) {
+                char c = extra.charAt(i);
+                if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
+                        || c == '~' || c == '-') {
+                    if (id.length() == start) {
+                        id.append('-');
+                    }
+                    id.append(c);
+                }
             }
         }
-        return id;
+        return id.toString();
     }
 }

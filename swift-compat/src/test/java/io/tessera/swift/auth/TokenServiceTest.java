@@ -79,6 +79,17 @@ class TokenServiceTest {
     }
 
     @Test
+    void aTokenVerifiedAMomentAgoStillEndsAtItsExpiry() {
+        ManualClock clock = new ManualClock();
+        TokenService server = new TokenService(TokenSecrets.inMemory(SECRET, clock), Duration.ofSeconds(60), USERS, clock);
+        String token = server.issue(TESTER).token();
+        assertThat(server.verify(token)).contains(TESTER);
+        assertThat(server.verify(token)).as("remembered").contains(TESTER);
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(server.verify(token)).as("expired, remembered or not").isEmpty();
+    }
+
+    @Test
     void aNewKeyRevokesTheTokensOfTheOldOne() {
         TokenSecrets secrets = TokenSecrets.inMemory(SECRET, T0);
         String token = new TokenService(secrets, Duration.ofHours(1), USERS, T0).issue(TESTER).token();
