@@ -6,6 +6,7 @@ import com.codahale.metrics.health.HealthCheckRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tessera.server.http.SwiftErrorHandler;
+import io.tessera.swift.errors.SwiftError;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -56,13 +57,13 @@ public final class AdminEndpoints extends Handler.Wrapper {
             return super.handle(request, response, callback);
         }
         if (!mayRead(request)) {
-            SwiftErrorHandler.write(response, callback, 403, null);
+            SwiftErrorHandler.write(response, callback, SwiftError.FORBIDDEN, null);
             return true;
         }
         String method = request.getMethod();
         if (!method.equals("GET") && !method.equals("HEAD")) {
             response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
-            SwiftErrorHandler.write(response, callback, 405, null);
+            SwiftErrorHandler.write(response, callback, SwiftError.METHOD_NOT_ALLOWED, null);
             return true;
         }
         if (isMetrics) {

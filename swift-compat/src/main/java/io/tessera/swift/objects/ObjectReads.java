@@ -2,6 +2,7 @@ package io.tessera.swift.objects;
 
 import io.tessera.store.CorruptBlockException;
 import io.tessera.store.ObjectVersion;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.ByteRanges;
 import io.tessera.swift.http.HeaderText;
@@ -88,7 +89,7 @@ public final class ObjectReads {
             return body.read(from, to);
         } catch (ObjectBody.SegmentException e) {
             log.warn("large object read refused: {}", e.getMessage());
-            throw SwiftException.conflict(null);
+            throw SwiftError.CONFLICT.exception(null);
         }
     }
 

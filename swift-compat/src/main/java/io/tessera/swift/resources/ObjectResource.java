@@ -5,6 +5,7 @@ import io.tessera.store.Timestamp;
 import io.tessera.swift.SwiftServices;
 import io.tessera.swift.auth.Authorizer;
 import io.tessera.swift.auth.Principal;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.ByteRanges;
 import io.tessera.swift.http.HttpDates;
@@ -208,7 +209,7 @@ public final class ObjectResource {
             requireContainer(container);
             long length = contentLength(headers);
             if (length > 0 || (length < 0 && hasByte(body))) {
-                throw SwiftException.badRequest("PUT version-id requests require a zero byte body");
+                throw SwiftError.BAD_REQUEST.exception("PUT version-id requests require a zero byte body");
             }
             requireOwner();
             return created(versions().makeLatest(name, versionId(uri))).build();
@@ -216,7 +217,7 @@ public final class ObjectResource {
         boolean ifNoneMatchStar = ifNoneMatchStar(headers.getHeaderString("If-None-Match"));
         String copyFrom = headers.getHeaderString("X-Copy-From");
         if (copyFrom != null && "put".equals(uri.getQueryParameters().getFirst("multipart-manifest"))) {
-            throw SwiftException.of(405, "Multipart Manifest PUTs cannot be COPY requests");
+            throw SwiftError.METHOD_NOT_ALLOWED.exception("Multipart Manifest PUTs cannot be COPY requests");
         }
         if (copyFrom == null) {
             requireContainer(container);
@@ -255,7 +256,7 @@ public final class ObjectResource {
     public Response copyTo(@Context HttpHeaders headers, @Context ContainerRequestContext request, @Context UriInfo uri) {
         String destination = headers.getHeaderString("Destination");
         if (destination == null) {
-            throw SwiftException.preconditionFailed("You must provide a Destination header");
+            throw SwiftError.PRECONDITION_FAILED.exception("You must provide a Destination header");
         }
         String destAccount = headers.getHeaderString("Destination-Account");
         ObjectLocation target = ObjectLocation.parse(destination, destAccount != null ? SwiftPath.decode(destAccount) : account, "Destination");
@@ -267,10 +268,10 @@ public final class ObjectResource {
     public Response post(@Context HttpHeaders headers, @Context ContainerRequestContext request, @Context UriInfo uri) {
         MultivaluedMap<String, String> h = headers.getRequestHeaders();
         if (SymlinkRequest.asksForLink(h)) {
-            throw SwiftException.badRequest("A PUT request is required to set a symlink target");
+            throw SwiftError.BAD_REQUEST.exception("A PUT request is required to set a symlink target");
         }
         if (versionId(uri) != null) {
-            throw SwiftException.badRequest("POST to a specific version is not allowed");
+            throw SwiftError.BAD_REQUEST.exception("POST to a specific version is not allowed");
         }
         ObjectVersion v = current();
         SloRequests.refuseReservedHeader(h.getFirst("X-Static-Large-Object"));
@@ -303,7 +304,7 @@ public final class ObjectResource {
             // the segments of that version's manifest, then that version (not the current one)
             return slo().deleteVersion(account, container, name, headers.getHeaderString("Accept"),
                     versionNamed(manifestVersion),
-                    () -> versions().deleteVersion(name, manifestVersion, plainDelete).deleted() ? 204 : 404);
+                    () -> versions().deleteVersion(name, manifestVersion, plainDelete).deleted());
         }
         String ifDeleteAt = headers.getHeaderString("X-If-Delete-At");
         if (ifDeleteAt != null) {
@@ -311,11 +312,11 @@ public final class ObjectResource {
             try {
                 expected = Long.parseLong(ifDeleteAt.trim());
             } catch (NumberFormatException e) {
-                throw SwiftException.badRequest("Bad X-If-Delete-At header value");
+                throw SwiftError.BAD_REQUEST.exception("Bad X-If-Delete-At header value");
             }
             String actual = current().metadata().get(ObjectHeaders.DELETE_AT);
             if (actual == null || !actual.equals(Long.toString(expected))) {
-                throw SwiftException.preconditionFailed(null);
+                throw SwiftError.PRECONDITION_FAILED.exception(null);
             }
         }
         String versionId = versionId(uri);
@@ -332,7 +333,7 @@ public final class ObjectResource {
                     .orElseGet(() -> new VersionedObjects.Deleted(plainDelete.get(), Map.of()));
         }
         if (!outcome.deleted()) {
-            SwiftException notFound = SwiftException.notFound();
+            SwiftException notFound = SwiftError.NOT_FOUND.exception();
             outcome.headers().forEach(notFound::withHeader);
             throw notFound;
         }
@@ -392,7 +393,7 @@ public final class ObjectResource {
             long end = ranges == null ? body.length() : ranges.get(0).end() + 1;
             content = new WriteContent.Slice(body, start, end);
         } else {
-            throw SwiftException.rangeNotSatisfiable(body.length());
+            throw ByteRanges.unsatisfiable(body.length());
         }
         ObjectVersion v = writer.write(new ObjectWrite(to, contentType, metadata, null, ifNoneMatchStar, content));
         return copied(created(v), from, source).build();
@@ -430,7 +431,7 @@ public final class ObjectResource {
     private ObjectVersion live(String acct, String cont, String obj) {
         return services.store().metadata().getObject(acct, cont, obj)
                 .filter(v -> !ObjectHeaders.isExpired(v.metadata()))
-                .orElseThrow(SwiftException::notFound);
+                .orElseThrow(SwiftError.NOT_FOUND::exception);
     }
 
     private void requireContainer(String c) {
@@ -439,7 +440,7 @@ public final class ObjectResource {
 
     private void requireContainer(String c, String acct) {
         if (services.store().metadata().getContainer(acct, c).isEmpty()) {
-            throw SwiftException.notFound();
+            throw SwiftError.NOT_FOUND.exception();
         }
     }
 
@@ -452,7 +453,7 @@ public final class ObjectResource {
             return false;
         }
         if (!value.trim().equals("*")) {
-            throw SwiftException.badRequest("If-None-Match only supports *");
+            throw SwiftError.BAD_REQUEST.exception("If-None-Match only supports *");
         }
         return true;
     }
@@ -465,22 +466,22 @@ public final class ObjectResource {
             if (te.trim().equalsIgnoreCase("chunked")) {
                 return -1;
             }
-            throw SwiftException.of(501, null); // gzip, deflate...: Swift implements none of them
+            throw SwiftError.NOT_IMPLEMENTED.exception(); // gzip, deflate...: Swift implements none of them
         }
         if (cl == null) {
-            throw SwiftException.lengthRequired();
+            throw SwiftError.LENGTH_REQUIRED.exception();
         }
         long length;
         try {
             length = Long.parseLong(cl.trim());
         } catch (NumberFormatException e) {
-            throw SwiftException.badRequest("Invalid Content-Length");
+            throw SwiftError.BAD_REQUEST.exception("Invalid Content-Length");
         }
         if (length < 0) {
-            throw SwiftException.badRequest("Invalid Content-Length");
+            throw SwiftError.BAD_REQUEST.exception("Invalid Content-Length");
         }
         if (length > services.limits().maxFileSize()) {
-            throw SwiftException.tooLarge("Your request is too large.");
+            throw SwiftError.REQUEST_ENTITY_TOO_LARGE.exception("Your request is too large.");
         }
         return length;
     }

@@ -9,7 +9,7 @@ import io.tessera.swift.bulk.BulkLimits;
 import io.tessera.swift.bulk.ExtractArchiveResource;
 import io.tessera.swift.cors.CorsPreflight;
 import io.tessera.swift.cors.CorsScope;
-import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.formpost.FormPostResource;
 import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.http.SwiftPath;
@@ -46,12 +46,12 @@ public final class StorageResource {
     /** {@code /v1} alone names a version and no account. */
     @GET
     public Response versionOnlyGet() {
-        throw SwiftException.preconditionFailed("Bad URL");
+        throw SwiftError.PRECONDITION_FAILED.exception("Bad URL");
     }
 
     @PUT
     public Response versionOnlyPut() {
-        throw SwiftException.preconditionFailed("Bad URL");
+        throw SwiftError.PRECONDITION_FAILED.exception("Bad URL");
     }
 
     @Path("{any: .*}")
@@ -60,7 +60,7 @@ public final class StorageResource {
         String raw = uri.getRequestUri().getRawPath();
         int start = raw.indexOf("/v1/");
         if (start < 0 || raw.length() == start + 4) {
-            throw SwiftException.preconditionFailed("Bad URL"); // "/v1" or "/v1/": a version and no account
+            throw SwiftError.PRECONDITION_FAILED.exception("Bad URL"); // "/v1" or "/v1/": a version and no account
         }
         SwiftPath path = SwiftPath.parse(raw.substring(start + 4), services.limits());
         String method = request.getMethod();
