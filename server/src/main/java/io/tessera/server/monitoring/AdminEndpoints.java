@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -67,11 +68,12 @@ public final class AdminEndpoints extends Handler.Wrapper {
             return true;
         }
         if (isMetrics) {
-            reply(request, response, callback, 200, PrometheusText.CONTENT_TYPE, PrometheusText.render(metrics));
+            reply(request, response, callback, HttpStatus.OK_200, PrometheusText.CONTENT_TYPE, PrometheusText.render(metrics));
         } else {
             SortedMap<String, HealthCheck.Result> results = health.runHealthChecks();
             boolean healthy = results.values().stream().allMatch(HealthCheck.Result::isHealthy);
-            reply(request, response, callback, healthy ? 200 : 503, "application/json", healthJson(healthy, results));
+            int status = healthy ? HttpStatus.OK_200 : SwiftError.SERVICE_UNAVAILABLE.code();
+            reply(request, response, callback, status, "application/json", healthJson(healthy, results));
         }
         return true;
     }

@@ -13,6 +13,7 @@ import io.tessera.swift.objects.ObjectLocation;
 import io.tessera.swift.writes.ObjectWrite;
 import io.tessera.swift.writes.ObjectWriter;
 import io.tessera.swift.writes.WriteContent;
+import jakarta.ws.rs.core.Response;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -84,7 +85,7 @@ final class ArchiveExtractor {
     static final class Outcome {
         int created;
         final List<List<String>> failures = new ArrayList<>();
-        String status = "201 Created";
+        String status = BulkReport.statusLine(Response.Status.CREATED);
         String body = "";
 
         Map<String, Object> values() {

@@ -8,6 +8,7 @@ import io.tessera.swift.auth.Principal;
 import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.objects.ObjectHeaders;
+import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,7 +68,7 @@ public final class BulkDeleter {
         private int deleted;
         private int notFound;
         private final List<List<String>> failures = new ArrayList<>();
-        private String status = "200 OK";
+        private String status = BulkReport.statusLine(Response.Status.OK);
         private String body = "";
         private boolean serverError;
 

@@ -17,6 +17,8 @@ import java.util.stream.Collectors;
  * (Jetty's), 498 (Swift's ratelimit middleware).
  */
 public enum SwiftError {
+    /** Not an error, but a page of swob's: static web's redirect of a directory to its trailing slash. */
+    MOVED_PERMANENTLY(301, "Moved Permanently", "The resource has moved permanently."),
     NOT_MODIFIED(304, "Not Modified", ""),
     TEMPORARY_REDIRECT(307, "Temporary Redirect", "The resource has moved temporarily."),
     BAD_REQUEST(400, "Bad Request",
@@ -133,7 +135,7 @@ public enum SwiftError {
         return message != null && !message.isEmpty() ? message : page();
     }
 
-    /** A 3xx (304, 307): an answer of another kind than an error, given the same way. */
+    /** A 3xx (301, 304, 307): an answer of another kind than an error, given the same way. */
     public boolean isRedirection() {
         return code < 400;
     }

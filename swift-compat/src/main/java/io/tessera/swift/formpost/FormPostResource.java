@@ -2,6 +2,7 @@ package io.tessera.swift.formpost;
 
 import io.tessera.store.ObjectVersion;
 import io.tessera.swift.SwiftServices;
+import io.tessera.swift.bulk.BulkReport;
 import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.RawContentType;
@@ -152,8 +153,9 @@ public final class FormPostResource {
             message = "no files to process";
         }
         // A failure's line has always read as its page's heading (for a 500 that is not swob's reason).
-        int status = failure == null ? 201 : failure.code();
-        String statusLine = failure == null ? "201 Created" : failure.code() + " " + failure.heading();
+        int status = failure == null ? Response.Status.CREATED.getStatusCode() : failure.code();
+        String statusLine = failure == null ? BulkReport.statusLine(Response.Status.CREATED)
+                : failure.code() + " " + failure.heading();
         String redirect = attributes.get("redirect");
         if (redirect == null || redirect.isEmpty()) {
             return text(status, message.isEmpty() ? statusLine : statusLine + "\r\nFormPost: " + title(message));
@@ -162,7 +164,8 @@ public final class FormPostResource {
                 + "status=" + UrlQuote.quote(Integer.toString(status)) + "&message=" + UrlQuote.quote(message);
         byte[] page = ("<html><body><p><a href=\"" + location + "\">Click to continue...</a></p></body></html>")
                 .getBytes(StandardCharsets.UTF_8);
-        return RawContentType.set(Response.status(303).header("Location", location), "text/html; charset=UTF-8")
+        Response.ResponseBuilder seeOther = Response.status(Response.Status.SEE_OTHER).header("Location", location);
+        return RawContentType.set(seeOther, "text/html; charset=UTF-8")
                 .header("Content-Length", page.length).entity(page).build();
     }
 

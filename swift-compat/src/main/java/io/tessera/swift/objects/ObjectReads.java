@@ -75,7 +75,7 @@ public final class ObjectReads {
         if (ranges.size() == 1) {
             ByteRanges.Range r = ranges.get(0);
             ObjectBody.Reading part = firstSegmentChecked(body, r.start(), r.end() + 1);
-            return headers(Response.status(206), v, body)
+            return headers(Response.status(Response.Status.PARTIAL_CONTENT), v, body)
                     .header("Content-Length", r.length())
                     .header("Content-Range", "bytes " + r.start() + "-" + r.end() + "/" + length)
                     .entity(logCorruption(v, part::writeTo)).build();
@@ -122,7 +122,8 @@ public final class ObjectReads {
             }
             out.write(closing);
         };
-        return RawContentType.set(headers(Response.status(206), v, body), "multipart/byteranges;boundary=" + boundary)
+        Response.ResponseBuilder partial = headers(Response.status(Response.Status.PARTIAL_CONTENT), v, body);
+        return RawContentType.set(partial, "multipart/byteranges;boundary=" + boundary)
                 .header("Content-Length", total)
                 .entity(logCorruption(v, parts)).build();
     }

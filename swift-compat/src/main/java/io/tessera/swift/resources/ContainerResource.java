@@ -71,10 +71,10 @@ public final class ContainerResource {
         versioning().containerChanges(account, container, headers.getRequestHeaders(),
                 meta.getContainer(account, container).map(ContainerInfo::metadata).orElse(Map.of()), changes);
         if (meta.createContainer(account, container, Timestamp.now(), MetadataHeaders.withoutRemovals(changes))) {
-            return Response.status(201).build();
+            return Response.status(Response.Status.CREATED).build();
         }
         update(changes);
-        return Response.status(202).build();
+        return Response.status(Response.Status.ACCEPTED).build();
     }
 
     @POST

@@ -371,7 +371,8 @@ public final class ObjectResource {
         if (manifestItself && StaticLargeObject.isSlo(source)) {
             Response r = slo().copyManifest(source, to.account(), to.container(), to.object(), contentType, metadata,
                     ifNoneMatchStar, headers.getHeaderString("Accept"));
-            return r.getStatus() != 201 ? r : copied(Response.fromResponse(r), from, source).build();
+            boolean created = r.getStatus() == Response.Status.CREATED.getStatusCode();
+            return created ? copied(Response.fromResponse(r), from, source).build() : r;
         }
         ObjectBody body = body(source, uri);
         boolean largeObjectBytes = (source.metadata().containsKey(ObjectBodies.DLO_MANIFEST)
@@ -407,7 +408,7 @@ public final class ObjectResource {
     }
 
     private static Response.ResponseBuilder created(ObjectVersion v) {
-        return VersionedObjects.created(Response.status(201)
+        return VersionedObjects.created(Response.status(Response.Status.CREATED)
                 .header("ETag", v.etag())
                 .header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(v.timestamp())))
                 .header("X-Timestamp", v.timestamp().toSwift())

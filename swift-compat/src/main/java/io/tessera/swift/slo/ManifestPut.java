@@ -70,7 +70,7 @@ final class ManifestPut {
                 List<List<String>> errors = new ArrayList<>();
                 try {
                     ObjectVersion v = checkAndStore(r, entries, errors, heartbeat);
-                    values.put("Response Status", "201 Created");
+                    values.put("Response Status", BulkReport.statusLine(Response.Status.CREATED));
                     values.put("Response Body", "");
                     values.put("Etag", "\"" + StaticLargeObject.etag(v) + "\"");
                     values.put("Last Modified", HttpDates.format(HttpDates.lastModifiedSeconds(v.timestamp())));
@@ -81,7 +81,7 @@ final class ManifestPut {
                 stream.write("\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 stream.write(BulkReport.body(out, values, errors, "upload"));
             };
-            return Response.status(202).entity(reply).type(out).build();
+            return Response.status(Response.Status.ACCEPTED).entity(reply).type(out).build();
         }
         List<List<String>> errors = new ArrayList<>();
         ObjectVersion v;
@@ -96,7 +96,7 @@ final class ManifestPut {
         }
         // In a container with object versioning, v is the link to the new version: its id goes in the reply.
         ObjectVersion manifest = StaticLargeObject.isSlo(v) ? v : segments.live(v.container(), v.name()).orElse(v);
-        return io.tessera.swift.versioning.VersionedObjects.created(Response.status(201), v)
+        return io.tessera.swift.versioning.VersionedObjects.created(Response.status(Response.Status.CREATED), v)
                 .header("ETag", null)
                 .header("ETag", "\"" + StaticLargeObject.etag(manifest) + "\"")
                 .header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(v.timestamp())))

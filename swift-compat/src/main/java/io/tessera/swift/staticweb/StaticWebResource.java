@@ -177,7 +177,8 @@ public final class StaticWebResource {
     /** Only a successful reply of at most one byte can be a directory marker (the container need not be read otherwise). */
     private static boolean mayBeDirectoryMarker(Response r) {
         Object length = r.getHeaders().getFirst("Content-Length");
-        return r.getStatus() < 300 && (length == null || Long.parseLong(length.toString()) <= 1);
+        return r.getStatusInfo().getFamily() == Response.Status.Family.SUCCESSFUL
+                && (length == null || Long.parseLong(length.toString()) <= 1);
     }
 
     /** Directory markers (0 or 1 byte of the directory content type) read as absent. */
@@ -228,7 +229,7 @@ public final class StaticWebResource {
             int status = failure.error().code();
             try {
                 Response page = passthrough.object(status + web.error(), false);
-                if (page.getStatus() / 100 == 2) {
+                if (page.getStatusInfo().getFamily() == Response.Status.Family.SUCCESSFUL) {
                     return Response.fromResponse(page).status(status).build();
                 }
             } catch (SwiftException noPage) {
@@ -243,9 +244,9 @@ public final class StaticWebResource {
         String host = request.header("Host");
         String scheme = request.scheme() != null ? request.scheme() : "http";
         String location = scheme + "://" + (host != null ? host : "localhost") + UrlQuote.quote(decodedPath() + "/");
-        byte[] body = ("<html><h1>Moved Permanently</h1><p>The resource has moved permanently.</p></html>")
-                .getBytes(StandardCharsets.UTF_8);
-        return RawContentType.set(Response.status(301).header("Location", location), "text/html; charset=UTF-8")
+        byte[] body = SwiftError.MOVED_PERMANENTLY.page().getBytes(StandardCharsets.UTF_8);
+        Response.ResponseBuilder moved = Response.status(SwiftError.MOVED_PERMANENTLY.code()).header("Location", location);
+        return RawContentType.set(moved, "text/html; charset=UTF-8")
                 .header("Content-Length", body.length).entity(body).build();
     }
 

@@ -167,7 +167,7 @@ public final class TempUrlFilter implements ContainerRequestFilter {
     private SwiftException invalid(String account) {
         metrics.meter("swift.tempurl.invalid").mark();
         String realm = URLEncoder.encode(account, StandardCharsets.UTF_8).replace("+", "%20");
-        return SwiftError.UNAUTHORIZED.exception("401 Unauthorized: Temp URL invalid\n")
+        return SwiftError.UNAUTHORIZED.exception(SwiftError.UNAUTHORIZED.statusLine() + ": Temp URL invalid\n")
                 .withHeader("Www-Authenticate", "Swift realm=\"" + realm + "\"");
     }
 }
