@@ -1,6 +1,7 @@
 package io.tessera.server.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tessera.swift.errors.SwiftError;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -40,7 +41,7 @@ public final class AdminResource {
             return refused;
         }
         if (!AdminJobs.KINDS.contains(kind)) {
-            return text(404, "no such job: " + kind + " (one of " + AdminJobs.KINDS + ")");
+            return text(SwiftError.NOT_FOUND, "no such job: " + kind + " (one of " + AdminJobs.KINDS + ")");
         }
         String id = jobs.start(kind);
         return Response.accepted(JSON.writeValueAsString(jobs.status(id).orElseThrow())).type("application/json").build();
@@ -62,24 +63,24 @@ public final class AdminResource {
                         throw new IllegalStateException(e);
                     }
                 })
-                .orElseGet(() -> text(404, "no such job: " + id));
+                .orElseGet(() -> text(SwiftError.NOT_FOUND, "no such job: " + id));
     }
 
     /** Loopback (or this host's own address) and the token, compared in constant time. */
     private Response check(String given, HttpServletRequest request) throws Exception {
         InetAddress remote = InetAddress.getByName(request.getRemoteAddr());
         if (!remote.isLoopbackAddress() && !request.getRemoteAddr().equals(request.getLocalAddr())) {
-            return text(403, "the admin API answers this machine only");
+            return text(SwiftError.FORBIDDEN, "the admin API answers this machine only");
         }
         if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
                 token.getBytes(StandardCharsets.UTF_8))) {
-            return text(403, "a valid " + AdminEndpoint.TOKEN_HEADER + " is required (see <data dir>/"
+            return text(SwiftError.FORBIDDEN, "a valid " + AdminEndpoint.TOKEN_HEADER + " is required (see <data dir>/"
                     + AdminEndpoint.FILE + ")");
         }
         return null;
     }
 
-    private static Response text(int status, String message) {
-        return Response.status(status).entity(message + "\n").type("text/plain; charset=utf-8").build();
+    private static Response text(SwiftError error, String message) {
+        return Response.status(error.code()).entity(message + "\n").type("text/plain; charset=utf-8").build();
     }
 }

@@ -5,6 +5,7 @@ import com.codahale.metrics.MetricRegistry;
 import io.tessera.store.CorruptBlockException;
 import io.tessera.swift.SwiftServices;
 import io.tessera.swift.context.RequestContext;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.http.SwiftConstraints;
 import io.tessera.swift.objects.PlainRead;
 import io.tessera.swift.objects.ReplyHeaders;
@@ -91,7 +92,7 @@ public final class PlainReadHandler extends Handler.Wrapper {
                 // Nothing sent yet: Swift's 500, as the full path answers it (reading the block again
                 // there would count the damage twice).
                 log.error("{} stored data is damaged: {}", context.transactionId(), damaged.getMessage());
-                SwiftErrorHandler.write(response, callback, 500, null);
+                SwiftErrorHandler.write(response, callback, SwiftError.INTERNAL_ERROR, null);
                 return true;
             }
             log.debug("{} {}: body failed before its first byte, the full path answers: {}", method,

@@ -1,5 +1,6 @@
 package io.tessera.server.http;
 
+import io.tessera.swift.errors.SwiftError;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -25,7 +26,7 @@ public final class SwiftConnectionQuirks extends Handler.Wrapper {
         String te = request.getHeaders().get(HttpHeader.TRANSFER_ENCODING);
         if (te != null && !te.trim().equalsIgnoreCase("chunked")) {
             response.getHeaders().put(HttpHeader.CONNECTION, "close");
-            SwiftErrorHandler.write(response, callback, 501, null);
+            SwiftErrorHandler.write(response, callback, SwiftError.NOT_IMPLEMENTED, null);
             return true;
         }
         if ("keep-alive".equalsIgnoreCase(request.getHeaders().get(HttpHeader.CONNECTION))) {

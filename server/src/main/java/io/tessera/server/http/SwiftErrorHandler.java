@@ -1,7 +1,7 @@
 package io.tessera.server.http;
 
 import io.tessera.store.Timestamp;
-import io.tessera.swift.errors.ErrorBodies;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.http.TransactionIds;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -23,11 +23,11 @@ public final class SwiftErrorHandler extends ErrorHandler {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        int status = response.getStatus() > 0 ? response.getStatus() : 500;
-        if (status == 400 && isNulInPath(request.getAttribute(ERROR_EXCEPTION))) {
-            write(response, callback, 412, SwiftPathGuard.MESSAGE);
+        SwiftError error = response.getStatus() > 0 ? SwiftError.of(response.getStatus()) : SwiftError.INTERNAL_ERROR;
+        if (error == SwiftError.BAD_REQUEST && isNulInPath(request.getAttribute(ERROR_EXCEPTION))) {
+            write(response, callback, SwiftError.PRECONDITION_FAILED, SwiftPathGuard.MESSAGE);
         } else {
-            write(response, callback, status, null);
+            write(response, callback, error, null);
         }
         return true;
     }
@@ -46,14 +46,14 @@ public final class SwiftErrorHandler extends ErrorHandler {
     }
 
     /** Writes a complete Swift-shaped error reply, with its own transaction id and timestamp. */
-    public static void write(Response response, Callback callback, int status, String message) {
+    public static void write(Response response, Callback callback, SwiftError error, String message) {
         String transId = TransactionIds.generate(null);
-        response.setStatus(status);
+        response.setStatus(error.code());
         response.getHeaders().put("X-Trans-Id", transId);
         response.getHeaders().put("X-Openstack-Request-Id", transId);
         response.getHeaders().put("X-Timestamp", Timestamp.now().toSwift());
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, ErrorBodies.CONTENT_TYPE);
-        byte[] body = ErrorBodies.body(status, message).getBytes(StandardCharsets.UTF_8);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, SwiftError.CONTENT_TYPE);
+        byte[] body = error.body(message).getBytes(StandardCharsets.UTF_8);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(body), callback);
     }

@@ -1,5 +1,6 @@
 package io.tessera.server.http;
 
+import io.tessera.swift.errors.SwiftError;
 import java.util.Locale;
 import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpField;
@@ -68,7 +69,7 @@ public final class SwiftHttpConnectionFactory extends HttpConnectionFactory {
             @Override
             public void parsedHeader(HttpField field) {
                 if (field.getName().length() + field.getValue().length() + 4 >= MAX_HEADER_LINE) {
-                    throw new BadMessageException(400, "Header Line Too Long");
+                    throw new BadMessageException(SwiftError.BAD_REQUEST.code(), "Header Line Too Long");
                 }
                 if (field.getHeader() == HttpHeader.EXPECT && !isContinue(field.getValue())) {
                     // A field with no known header is carried as it is, and Jetty acts on none.

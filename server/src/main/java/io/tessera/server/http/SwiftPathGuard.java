@@ -1,5 +1,6 @@
 package io.tessera.server.http;
 
+import io.tessera.swift.errors.SwiftError;
 import java.util.Locale;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -24,7 +25,7 @@ public final class SwiftPathGuard extends Handler.Wrapper {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String raw = request.getHttpURI().getPath();
         if (raw != null && (raw.indexOf('\uFFFD') >= 0 || raw.toLowerCase(Locale.ROOT).contains("%00"))) {
-            SwiftErrorHandler.write(response, callback, 412, MESSAGE);
+            SwiftErrorHandler.write(response, callback, SwiftError.PRECONDITION_FAILED, MESSAGE);
             return true;
         }
         return super.handle(request, response, callback);

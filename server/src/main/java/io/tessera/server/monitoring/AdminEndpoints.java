@@ -6,6 +6,7 @@ import com.codahale.metrics.health.HealthCheckRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tessera.server.http.SwiftErrorHandler;
+import io.tessera.swift.errors.SwiftError;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -56,21 +58,22 @@ public final class AdminEndpoints extends Handler.Wrapper {
             return super.handle(request, response, callback);
         }
         if (!mayRead(request)) {
-            SwiftErrorHandler.write(response, callback, 403, null);
+            SwiftErrorHandler.write(response, callback, SwiftError.FORBIDDEN, null);
             return true;
         }
         String method = request.getMethod();
         if (!method.equals("GET") && !method.equals("HEAD")) {
             response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
-            SwiftErrorHandler.write(response, callback, 405, null);
+            SwiftErrorHandler.write(response, callback, SwiftError.METHOD_NOT_ALLOWED, null);
             return true;
         }
         if (isMetrics) {
-            reply(request, response, callback, 200, PrometheusText.CONTENT_TYPE, PrometheusText.render(metrics));
+            reply(request, response, callback, HttpStatus.OK_200, PrometheusText.CONTENT_TYPE, PrometheusText.render(metrics));
         } else {
             SortedMap<String, HealthCheck.Result> results = health.runHealthChecks();
             boolean healthy = results.values().stream().allMatch(HealthCheck.Result::isHealthy);
-            reply(request, response, callback, healthy ? 200 : 503, "application/json", healthJson(healthy, results));
+            int status = healthy ? HttpStatus.OK_200 : SwiftError.SERVICE_UNAVAILABLE.code();
+            reply(request, response, callback, status, "application/json", healthJson(healthy, results));
         }
         return true;
     }

@@ -3,7 +3,7 @@ package io.tessera.swift.auth;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.http.MetadataReplies;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -63,7 +63,7 @@ public record AccountAcl(List<String> admin, List<String> readWrite, List<String
     public static String validate(String header) {
         String error = errorIn(header);
         if (error != null) {
-            throw SwiftException.badRequest(HEADER + " invalid: " + error + "\n\nInput: " + header + "\n");
+            throw SwiftError.BAD_REQUEST.exception(HEADER + " invalid: " + error + "\n\nInput: " + header + "\n");
         }
         return header;
     }

@@ -1,6 +1,6 @@
 package io.tessera.swift.auth;
 
-import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.http.ClientAddress;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -39,10 +39,10 @@ public final class AuthResource {
         String name = authUser != null ? authUser : storageUser;
         String key = authKey != null ? authKey : storagePass;
         if (name == null || key == null) {
-            throw SwiftException.unauthorized().withHeader("Www-Authenticate", "Swift realm=\"unknown\"");
+            throw SwiftError.UNAUTHORIZED.exception().withHeader("Www-Authenticate", "Swift realm=\"unknown\"");
         }
         User user = keys.authenticate(name, key, ClientAddress.of(request))
-                .orElseThrow(() -> SwiftException.unauthorized().withHeader("Www-Authenticate", "Swift realm=\"unknown\""));
+                .orElseThrow(() -> SwiftError.UNAUTHORIZED.exception().withHeader("Www-Authenticate", "Swift realm=\"unknown\""));
         TokenService.Issued issued = tokens.issue(user);
         String base = publicUrl != null ? publicUrl : uri.getBaseUri().toString();
         if (base.endsWith("/")) {

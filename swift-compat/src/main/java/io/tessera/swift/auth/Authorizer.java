@@ -3,6 +3,7 @@ package io.tessera.swift.auth;
 import io.tessera.swift.context.InfoSource;
 import io.tessera.store.AccountInfo;
 import io.tessera.store.ContainerInfo;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -130,11 +131,11 @@ public final class Authorizer {
 
     /** The refusal tempauth gives: 403 to an authenticated user, 401 to anyone else. */
     public static SwiftException denied(Optional<Principal> who, String account) {
-        return who.isPresent() && !who.get().isTempUrl() ? SwiftException.forbidden() : unauthorized(account);
+        return who.isPresent() && !who.get().isTempUrl() ? SwiftError.FORBIDDEN.exception() : unauthorized(account);
     }
 
     public static SwiftException unauthorized(String account) {
         String realm = URLEncoder.encode(account, StandardCharsets.UTF_8).replace("+", "%20");
-        return SwiftException.unauthorized().withHeader("Www-Authenticate", "Swift realm=\"" + realm + "\"");
+        return SwiftError.UNAUTHORIZED.exception().withHeader("Www-Authenticate", "Swift realm=\"" + realm + "\"");
     }
 }

@@ -1,6 +1,6 @@
 package io.tessera.swift.auth;
 
-import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.errors.SwiftError;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +75,7 @@ public final class ContainerAcl {
                 out.add(entry);
             } else if (REFERRER_DESIGNATORS.contains(first)) {
                 if (write) {
-                    throw SwiftException.badRequest("Referrers not allowed in write ACL: '" + entry + "'");
+                    throw SwiftError.BAD_REQUEST.exception("Referrers not allowed in write ACL: '" + entry + "'");
                 }
                 boolean negate = second.startsWith("-");
                 if (negate) {
@@ -85,12 +85,12 @@ public final class ContainerAcl {
                     second = second.substring(1).trim(); // *.example.com is .example.com
                 }
                 if (second.isEmpty() || second.equals(".")) {
-                    throw SwiftException.badRequest(
+                    throw SwiftError.BAD_REQUEST.exception(
                             "No host/domain value after referrer designation in ACL: '" + entry + "'");
                 }
                 out.add(".r:" + (negate ? "-" : "") + second);
             } else {
-                throw SwiftException.badRequest("Unknown designator '" + first + "' in ACL: '" + entry + "'");
+                throw SwiftError.BAD_REQUEST.exception("Unknown designator '" + first + "' in ACL: '" + entry + "'");
             }
         }
         return String.join(",", out);

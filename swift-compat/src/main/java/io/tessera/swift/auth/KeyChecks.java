@@ -2,6 +2,7 @@ package io.tessera.swift.auth;
 
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -86,7 +87,8 @@ public final class KeyChecks {
             synchronized (f) {
                 if (f.closedUntilMillis > now) {
                     long seconds = Math.max(1, (f.closedUntilMillis - now + 999) / 1000);
-                    throw SwiftException.of(429, "too many wrong keys from this address: retry in " + seconds + " s")
+                    throw SwiftError.TOO_MANY_REQUESTS
+                            .exception("too many wrong keys from this address: retry in " + seconds + " s")
                             .withHeader("Retry-After", Long.toString(seconds));
                 }
             }
@@ -109,11 +111,13 @@ public final class KeyChecks {
     private Optional<User> hashed(Supplier<Optional<User>> check) {
         if (waiting.incrementAndGet() > MAX_WAITING + hashers) {
             waiting.decrementAndGet();
-            throw SwiftException.of(503, "too many key checks at once: retry shortly").withHeader("Retry-After", "1");
+            throw SwiftError.SERVICE_UNAVAILABLE.exception("too many key checks at once: retry shortly")
+                    .withHeader("Retry-After", "1");
         }
         try {
             if (!hashing.tryAcquire(WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                throw SwiftException.of(503, "too many key checks at once: retry shortly").withHeader("Retry-After", "1");
+                throw SwiftError.SERVICE_UNAVAILABLE.exception("too many key checks at once: retry shortly")
+                        .withHeader("Retry-After", "1");
             }
             try {
                 keysHashed.incrementAndGet();
@@ -123,7 +127,7 @@ public final class KeyChecks {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw SwiftException.of(503, "interrupted while waiting to check a key");
+            throw SwiftError.SERVICE_UNAVAILABLE.exception("interrupted while waiting to check a key");
         } finally {
             waiting.decrementAndGet();
         }

@@ -4,6 +4,7 @@ import io.tessera.store.MetadataStore;
 import io.tessera.store.Timestamp;
 import io.tessera.swift.auth.Authorizer;
 import io.tessera.swift.auth.Principal;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.ContainerNames;
 import io.tessera.swift.http.SwiftConstraints;
@@ -12,6 +13,7 @@ import io.tessera.swift.objects.ObjectLocation;
 import io.tessera.swift.writes.ObjectWrite;
 import io.tessera.swift.writes.ObjectWriter;
 import io.tessera.swift.writes.WriteContent;
+import jakarta.ws.rs.core.Response;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -83,7 +85,7 @@ final class ArchiveExtractor {
     static final class Outcome {
         int created;
         final List<List<String>> failures = new ArrayList<>();
-        String status = "201 Created";
+        String status = BulkReport.statusLine(Response.Status.CREATED);
         String body = "";
 
         Map<String, Object> values() {
@@ -129,37 +131,37 @@ final class ArchiveExtractor {
                 String object = path.substring(slash + 1);
                 String quoted = PathQuote.quote(path);
                 if (contentLength(entry) > constraints.maxFileSize()) {
-                    o.failures.add(List.of(quoted, "413 Request Entity Too Large"));
+                    o.failures.add(List.of(quoted, SwiftError.REQUEST_ENTITY_TOO_LARGE.statusLine()));
                     continue;
                 }
                 if (object.isEmpty() || object.length() > constraints.maxObjectNameLength()) {
-                    o.failures.add(List.of(quoted, "400 Bad Request"));
+                    o.failures.add(List.of(quoted, SwiftError.BAD_REQUEST.statusLine()));
                     continue;
                 }
                 try {
                     ContainerNames.check(container, constraints); // e.g. "../x" names container ".."
                 } catch (SwiftException badName) {
-                    o.failures.add(List.of(quoted, StatusLines.of(badName.status())));
+                    o.failures.add(List.of(quoted, badName.error().statusLine()));
                     continue;
                 }
                 List<String> containerFailure = null;
                 if (containersSeen.add(container) && metadata.getContainer(account, container).isEmpty()) {
-                    int refused = mayCreate(container);
-                    if (refused == 0) {
+                    SwiftError refused = mayCreate(container);
+                    if (refused == null) {
                         if (metadata.createContainer(account, container, Timestamp.now(), Map.of())
                                 && ++containersCreated > limits.maxContainersPerExtraction()) {
-                            throw SwiftException.badRequest("More than " + limits.maxContainersPerExtraction()
+                            throw SwiftError.BAD_REQUEST.exception("More than " + limits.maxContainersPerExtraction()
                                     + " containers to create from tar.");
                         }
-                    } else if (refused == 401) {
-                        throw SwiftException.unauthorized();
+                    } else if (refused == SwiftError.UNAUTHORIZED) {
+                        throw SwiftError.UNAUTHORIZED.exception();
                     } else {
                         containerFailure = List.of(PathQuote.quote("/v1/" + account + "/" + container),
-                                StatusLines.of(refused));
+                                refused.statusLine());
                     }
                 }
-                String status = put(container, object, entry, tar, defaults);
-                if (status == null) {
+                SwiftError failure = put(container, object, entry, tar, defaults);
+                if (failure == null) {
                     o.created++;
                     extracted.mark();
                     continue;
@@ -167,27 +169,26 @@ final class ArchiveExtractor {
                 if (containerFailure != null) {
                     o.failures.add(containerFailure);
                 }
-                if (status.startsWith("401")) {
-                    o.failures.add(List.of(quoted, status));
-                    throw SwiftException.unauthorized();
+                o.failures.add(List.of(quoted, failure.statusLine()));
+                if (failure == SwiftError.UNAUTHORIZED) {
+                    throw SwiftError.UNAUTHORIZED.exception();
                 }
-                serverError |= status.startsWith("5");
-                o.failures.add(List.of(quoted, status));
+                serverError |= failure.isServerError();
             }
         } catch (SwiftException e) {
-            o.status = StatusLines.of(e.status());
-            o.body = e.getMessage() != null ? e.getMessage() : io.tessera.swift.errors.ErrorBodies.body(e.status(), null);
+            o.status = e.error().statusLine();
+            o.body = e.getMessage() != null ? e.getMessage() : e.error().page();
             return o;
         } catch (IOException | IllegalArgumentException e) {
             // commons-compress reports a damaged archive (bad header, bad checksum, truncated stream) as these
-            o.status = "400 Bad Request";
+            o.status = SwiftError.BAD_REQUEST.statusLine();
             o.body = "Invalid Tar File: " + e.getMessage();
             return o;
         }
         if (!o.failures.isEmpty()) {
-            o.status = serverError ? "502 Bad Gateway" : "400 Bad Request";
+            o.status = (serverError ? SwiftError.BAD_GATEWAY : SwiftError.BAD_REQUEST).statusLine();
         } else if (o.created == 0) {
-            o.status = "400 Bad Request";
+            o.status = SwiftError.BAD_REQUEST.statusLine();
             o.body = "Invalid Tar File: No Valid Files";
         }
         return o;
@@ -213,24 +214,24 @@ final class ArchiveExtractor {
         return entry.isSparse() ? entry.getRealSize() : entry.getSize();
     }
 
-    /** 0 if the requester may create {@code container} (its PUT would be allowed), else the refusal's status. */
-    private int mayCreate(String container) {
+    /** Null if the requester may create {@code container} (its PUT would be allowed), else the refusal. */
+    private SwiftError mayCreate(String container) {
         try {
             authorizer.authorize(who, "PUT", account, container, null, null);
-            return 0;
+            return null;
         } catch (SwiftException refused) {
-            return refused.status();
+            return refused.error();
         }
     }
 
-    /** Stores one file of the archive; null when stored, else the failure status. */
-    private String put(String container, String object, TarArchiveEntry entry, InputStream tar, Defaults defaults)
+    /** Stores one file of the archive; null when stored, else why not. */
+    private SwiftError put(String container, String object, TarArchiveEntry entry, InputStream tar, Defaults defaults)
             throws IOException {
         if (!authorizer.mayWrite(who, account, container)) {
-            return StatusLines.of(Authorizer.denied(who, account).status());
+            return Authorizer.denied(who, account).error();
         }
         if (metadata.getContainer(account, container).isEmpty()) {
-            return "404 Not Found";
+            return SwiftError.NOT_FOUND;
         }
         Map<String, String> meta = new LinkedHashMap<>(defaults.metadata());
         String contentType = ObjectHeaders.contentType(defaults.contentType(), defaults.detectType(), object);
@@ -250,10 +251,10 @@ final class ArchiveExtractor {
                     false, new WriteContent.Body(new KeepOpen(tar), contentLength(entry))));
             return null;
         } catch (SwiftException e) {
-            if (e.status() == 499) {
+            if (e.error() == SwiftError.CLIENT_DISCONNECT) {
                 throw new IOException("the archive ended inside " + entry.getName());
             }
-            return StatusLines.of(e.status());
+            return e.error();
         }
     }
 

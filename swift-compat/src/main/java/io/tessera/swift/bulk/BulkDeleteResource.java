@@ -1,6 +1,6 @@
 package io.tessera.swift.bulk;
 
-import io.tessera.swift.errors.ErrorBodies;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.POST;
@@ -49,15 +49,15 @@ public final class BulkDeleteResource {
             BulkDeleter.Outcome outcome;
             try {
                 if (format == null || (incoming != null && !incoming.startsWith("text/plain"))) {
-                    throw SwiftException.of(406, null);
+                    throw SwiftError.NOT_ACCEPTABLE.exception();
                 }
                 if (!hasLength) {
-                    throw SwiftException.lengthRequired();
+                    throw SwiftError.LENGTH_REQUIRED.exception();
                 }
                 outcome = deleter.run(names(body), heartbeat);
             } catch (SwiftException e) {
                 outcome = new BulkDeleter.Outcome();
-                outcome.fail(StatusLines.of(e.status()), ErrorBodies.body(e.status(), e.getMessage()));
+                outcome.fail(e.error(), e.body());
             }
             out.write(heartbeat.separator());
             out.write(BulkReport.body(format, outcome.values(), outcome.failures(), "delete"));
@@ -78,10 +78,11 @@ public final class BulkDeleteResource {
                 if (raw.length > 0) {
                     String name = PathQuote.unquote(raw);
                     targets.add(name != null ? BulkDeleter.Target.of(name)
-                            : new BulkDeleter.Target(new String(raw, StandardCharsets.UTF_8), 412, "412 Precondition Failed"));
+                            : new BulkDeleter.Target(new String(raw, StandardCharsets.UTF_8),
+                                    SwiftError.PRECONDITION_FAILED, SwiftError.PRECONDITION_FAILED.statusLine()));
                     if (targets.size() > limits.maxDeletesPerRequest()) {
-                        throw SwiftException.tooLarge("Maximum Bulk Deletes: " + limits.maxDeletesPerRequest()
-                                + " per request");
+                        throw SwiftError.REQUEST_ENTITY_TOO_LARGE.exception("Maximum Bulk Deletes: "
+                                + limits.maxDeletesPerRequest() + " per request");
                     }
                 }
                 if (c < 0) {
@@ -90,7 +91,7 @@ public final class BulkDeleteResource {
             } else {
                 line.write(c);
                 if (line.size() > maxLine) {
-                    throw SwiftException.badRequest("Invalid File Name");
+                    throw SwiftError.BAD_REQUEST.exception("Invalid File Name");
                 }
             }
         }

@@ -5,13 +5,17 @@ import io.tessera.store.ObjectVersion;
 import io.tessera.store.Timestamp;
 import io.tessera.swift.auth.Authorizer;
 import io.tessera.swift.auth.Principal;
+import io.tessera.swift.errors.SwiftError;
+import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.objects.ObjectHeaders;
+import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,17 +31,18 @@ public final class BulkDeleter {
 
     /**
      * One thing to delete: {@code /container} or {@code /container/object}; {@code failure} set when
-     * it is already known to fail (e.g. a manifest that could not be read), with its status code.
-     * {@code deletion}, when set, deletes it instead of a plain DELETE of the name and answers the
-     * status (an SLO manifest deleted by version id goes through object versioning).
+     * it is already known to fail (e.g. a manifest that could not be read), with the text its failure
+     * is reported with. {@code deletion}, when set, deletes it instead of a plain DELETE of the name
+     * and answers whether there was something to delete (an SLO manifest deleted by version id goes
+     * through object versioning).
      */
-    public record Target(String name, int failureCode, String failure, java.util.function.IntSupplier deletion) {
-        public Target(String name, int failureCode, String failure) {
-            this(name, failureCode, failure, null);
+    public record Target(String name, SwiftError failure, String failureText, BooleanSupplier deletion) {
+        public Target(String name, SwiftError failure, String failureText) {
+            this(name, failure, failureText, null);
         }
 
         public static Target of(String name) {
-            return new Target(name, 0, null);
+            return new Target(name, null, null);
         }
     }
 
@@ -63,12 +68,12 @@ public final class BulkDeleter {
         private int deleted;
         private int notFound;
         private final List<List<String>> failures = new ArrayList<>();
-        private String status = "200 OK";
+        private String status = BulkReport.statusLine(Response.Status.OK);
         private String body = "";
         private boolean serverError;
 
-        public void fail(String status, String body) {
-            this.status = status;
+        public void fail(SwiftError error, String body) {
+            this.status = error.statusLine();
             this.body = body;
         }
 
@@ -109,13 +114,13 @@ public final class BulkDeleter {
                 deleteOne(t, o, heartbeat);
             }
         } catch (TooManyFailures e) {
-            o.fail("400 Bad Request", "Max delete failures exceeded");
+            o.fail(SwiftError.BAD_REQUEST, "Max delete failures exceeded");
             return o;
         }
         if (!o.failures.isEmpty()) {
-            o.status = o.serverError ? "502 Bad Gateway" : "400 Bad Request";
+            o.status = (o.serverError ? SwiftError.BAD_GATEWAY : SwiftError.BAD_REQUEST).statusLine();
         } else if (o.deleted == 0 && o.notFound == 0) {
-            o.fail("400 Bad Request", "Invalid bulk delete.");
+            o.fail(SwiftError.BAD_REQUEST, "Invalid bulk delete.");
         }
         return o;
     }
@@ -137,34 +142,32 @@ public final class BulkDeleter {
             return;
         }
         if (t.failure() != null) {
-            if (t.failureCode() == 404) {
+            if (t.failure() == SwiftError.NOT_FOUND) {
                 o.notFound++;
             } else {
-                failed(o, name, t.failure());
+                failed(o, name, t.failureText());
             }
             return;
         }
-        int status;
+        SwiftError refused;
         try {
-            status = t.deletion() != null ? t.deletion().getAsInt()
+            refused = t.deletion() != null ? (t.deletion().getAsBoolean() ? null : SwiftError.NOT_FOUND)
                     : isContainer(name) ? deleteContainer(strip(name)) : deleteObject(lstrip(name));
         } catch (RuntimeException e) {
             LOG.error("bulk delete of {} in {} failed", name, account, e);
-            status = 500;
+            refused = SwiftError.INTERNAL_ERROR;
         }
-        switch (status) {
-            case 204 -> {
-                o.deleted++;
-                deletes.mark();
-            }
-            case 404 -> o.notFound++;
-            case 401 -> failed(o, name, "401 Unauthorized");
-            case 403 -> failed(o, name, "403 Forbidden");
-            case 409 -> failed(o, name, "409 Conflict");
-            case 400 -> failed(o, name, "400 Bad Request");
+        if (refused == null) {
+            o.deleted++;
+            deletes.mark();
+            return;
+        }
+        switch (refused) {
+            case NOT_FOUND -> o.notFound++;
+            case UNAUTHORIZED, FORBIDDEN, CONFLICT, BAD_REQUEST -> failed(o, name, refused.statusLine());
             default -> {
                 o.serverError = true;
-                failed(o, name, "500 Internal Error");
+                failed(o, name, SwiftError.INTERNAL_ERROR.statusLine());
             }
         }
     }
@@ -176,36 +179,36 @@ public final class BulkDeleter {
         }
     }
 
-    /** One DELETE of a container: its HTTP status. */
-    private int deleteContainer(String container) {
+    /** One DELETE of a container: null when it is deleted, else why not. */
+    private SwiftError deleteContainer(String container) {
         try {
             authorizer.authorize(who, "DELETE", account, container, null, null);
-        } catch (io.tessera.swift.errors.SwiftException refused) {
-            return refused.status();
+        } catch (SwiftException refused) {
+            return refused.error();
         }
         return switch (metadata.deleteContainer(account, container)) {
-            case DELETED -> 204;
-            case NOT_FOUND -> 404;
-            case NOT_EMPTY -> 409;
+            case DELETED -> null;
+            case NOT_FOUND -> SwiftError.NOT_FOUND;
+            case NOT_EMPTY -> SwiftError.CONFLICT;
         };
     }
 
-    /** One DELETE of {@code container/object}: its HTTP status. */
-    private int deleteObject(String path) {
+    /** One DELETE of {@code container/object}: null when it is deleted, else why not. */
+    private SwiftError deleteObject(String path) {
         int slash = path.indexOf('/');
         String container = path.substring(0, slash);
         String object = path.substring(slash + 1);
         if (container.length() > 256 || object.length() > 1024) {
-            return 400;
+            return SwiftError.BAD_REQUEST;
         }
         if (!authorizer.mayWrite(who, account, container)) {
-            return Authorizer.denied(who, account).status();
+            return Authorizer.denied(who, account).error();
         }
         Optional<ObjectVersion> current = metadata.getObject(account, container, object);
         if (current.isEmpty() || ObjectHeaders.isExpired(current.get().metadata())) {
-            return 404;
+            return SwiftError.NOT_FOUND;
         }
-        return metadata.deleteObject(account, container, object, Timestamp.now()).isPresent() ? 204 : 404;
+        return metadata.deleteObject(account, container, object, Timestamp.now()).isPresent() ? null : SwiftError.NOT_FOUND;
     }
 
     private static String lstrip(String name) {

@@ -2,7 +2,9 @@ package io.tessera.swift.bulk;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.http.XmlText;
+import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,6 +28,14 @@ public final class BulkReport {
     private static final JsonFactory JSON_FACTORY = new JsonFactory();
 
     private BulkReport() {
+    }
+
+    /**
+     * A success as these bodies report it ({@code 201 Created}: swob's reasons for the 2xx are
+     * JAX-RS's); an error is reported as its {@link SwiftError#statusLine()}.
+     */
+    public static String statusLine(Response.Status success) {
+        return success.getStatusCode() + " " + success.getReasonPhrase();
     }
 
     /**

@@ -3,6 +3,7 @@ package io.tessera.swift.bulk;
 import io.tessera.swift.context.RequestContext;
 import io.tessera.swift.SwiftServices;
 import io.tessera.swift.auth.Principal;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.http.SwiftPath;
@@ -39,7 +40,7 @@ public final class ExtractArchiveResource {
         this.compression = ArchiveExtractor.Compression.of(format);
         this.limits = limits;
         if (compression == null) {
-            throw SwiftException.badRequest("Unsupported archive format");
+            throw SwiftError.BAD_REQUEST.exception("Unsupported archive format");
         }
     }
 
@@ -60,9 +61,9 @@ public final class ExtractArchiveResource {
             Heartbeat heartbeat = new Heartbeat(out, limits.yieldFrequencySeconds(), BulkReport.isXml(format));
             ArchiveExtractor.Outcome outcome;
             if (format == null) {
-                outcome = failed("406 Not Acceptable");
+                outcome = failed(SwiftError.NOT_ACCEPTABLE);
             } else if (!hasLength) {
-                outcome = failed("411 Length Required");
+                outcome = failed(SwiftError.LENGTH_REQUIRED);
             } else {
                 outcome = extractor.extract(body, compression, base, defaults, heartbeat);
             }
@@ -72,9 +73,9 @@ public final class ExtractArchiveResource {
         return Response.ok(reply).type(format != null ? format : BulkReport.TEXT).build();
     }
 
-    private static ArchiveExtractor.Outcome failed(String status) {
+    private static ArchiveExtractor.Outcome failed(SwiftError error) {
         ArchiveExtractor.Outcome o = new ArchiveExtractor.Outcome();
-        o.status = status;
+        o.status = error.statusLine();
         return o;
     }
 }

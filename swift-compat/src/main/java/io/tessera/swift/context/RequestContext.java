@@ -4,6 +4,7 @@ import io.tessera.store.AccountInfo;
 import io.tessera.store.ContainerInfo;
 import io.tessera.store.Timestamp;
 import io.tessera.swift.auth.Principal;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.SwiftConstraints;
 import io.tessera.swift.http.SwiftPath;
@@ -69,7 +70,7 @@ public final class RequestContext implements InfoSource, ContainerRows {
         if (rawPath != null && rawPath.startsWith(PREFIX)) {
             try {
                 if (rawPath.length() == PREFIX.length()) {
-                    throw SwiftException.preconditionFailed("Bad URL"); // "/v1/": a version and no account
+                    throw SwiftError.PRECONDITION_FAILED.exception("Bad URL"); // "/v1/": a version and no account
                 }
                 path = SwiftPath.parse(rawPath.substring(PREFIX.length()), limits);
             } catch (SwiftException refused) {

@@ -1,6 +1,7 @@
 package io.tessera.swift.cors;
 
 import io.tessera.swift.context.InfoSource;
+import io.tessera.swift.errors.SwiftError;
 import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Context;
@@ -44,7 +45,7 @@ public final class CorsPreflight {
         CorsRules rules = CorsRules.of(info.container(account, container));
         String requested = headers.getHeaderString("Access-Control-Request-Method");
         if (!rules.allows(origin) || requested == null || !methods.contains(requested)) {
-            return Response.status(401).header("Allow", allow).header("Content-Length", 0).build();
+            return Response.status(SwiftError.UNAUTHORIZED.code()).header("Allow", allow).header("Content-Length", 0).build();
         }
         Response.ResponseBuilder r = Response.ok().header("Allow", allow).header("Content-Length", 0);
         List<String> vary = new java.util.ArrayList<>();

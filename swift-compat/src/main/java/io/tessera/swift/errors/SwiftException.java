@@ -4,21 +4,27 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The one error vocabulary of the Swift API: an HTTP status, the text Swift would send, and any
- * headers the reply needs (e.g. {@code Content-Range} on a 416). Thrown anywhere below a resource and
- * turned into a reply in one place, {@link SwiftExceptionMapper}.
+ * A Swift error on its way to the client: a {@link SwiftError}, the text to send instead of its stock
+ * page (if any), and any headers the reply needs (e.g. {@code Content-Range} on a 416). Made with
+ * {@link SwiftError#exception(String)}, thrown anywhere below a resource and turned into a reply in
+ * one place, {@link SwiftExceptionMapper}.
  */
 public final class SwiftException extends RuntimeException {
-    private final int status;
+    private final SwiftError error;
     private final Map<String, String> headers = new LinkedHashMap<>();
 
-    private SwiftException(int status, String message) {
+    SwiftException(SwiftError error, String message) {
         super(message, null, false, false); // no stack trace: these are answers, not bugs
-        this.status = status;
+        this.error = error;
     }
 
-    public int status() {
-        return status;
+    public SwiftError error() {
+        return error;
+    }
+
+    /** The reply's body: the message it was thrown with, or its error's stock page. */
+    public String body() {
+        return error.body(getMessage());
     }
 
     public Map<String, String> headers() {
@@ -28,53 +34,5 @@ public final class SwiftException extends RuntimeException {
     public SwiftException withHeader(String name, String value) {
         headers.put(name, value);
         return this;
-    }
-
-    public static SwiftException of(int status, String message) {
-        return new SwiftException(status, message);
-    }
-
-    public static SwiftException badRequest(String message) {
-        return new SwiftException(400, message);
-    }
-
-    public static SwiftException unauthorized() {
-        return new SwiftException(401, null);
-    }
-
-    public static SwiftException forbidden() {
-        return new SwiftException(403, null);
-    }
-
-    public static SwiftException notFound() {
-        return new SwiftException(404, null);
-    }
-
-    public static SwiftException methodNotAllowed() {
-        return new SwiftException(405, null);
-    }
-
-    public static SwiftException conflict(String message) {
-        return new SwiftException(409, message);
-    }
-
-    public static SwiftException lengthRequired() {
-        return new SwiftException(411, null);
-    }
-
-    public static SwiftException preconditionFailed(String message) {
-        return new SwiftException(412, message);
-    }
-
-    public static SwiftException tooLarge(String message) {
-        return new SwiftException(413, message);
-    }
-
-    public static SwiftException rangeNotSatisfiable(long length) {
-        return new SwiftException(416, null).withHeader("Content-Range", "bytes */" + length);
-    }
-
-    public static SwiftException unprocessable(String message) {
-        return new SwiftException(422, message);
     }
 }

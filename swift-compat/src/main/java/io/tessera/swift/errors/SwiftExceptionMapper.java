@@ -10,24 +10,22 @@ import jakarta.ws.rs.ext.Provider;
 public final class SwiftExceptionMapper implements ExceptionMapper<SwiftException> {
     @Override
     public Response toResponse(SwiftException e) {
-        return build(e.status(), e.getMessage(), e);
+        return build(e);
     }
 
-    static Response build(int status, String message, SwiftException withHeaders) {
-        Response.ResponseBuilder r = Response.status(status);
-        String contentType = ErrorBodies.CONTENT_TYPE;
-        if (withHeaders != null) {
-            for (var h : withHeaders.headers().entrySet()) {
-                if (h.getKey().equalsIgnoreCase("Content-Type")) {
-                    contentType = h.getValue(); // e.g. a delete marker's 404 names its type
-                } else {
-                    r.header(h.getKey(), h.getValue());
-                }
+    static Response build(SwiftException e) {
+        Response.ResponseBuilder r = Response.status(e.error().code());
+        String contentType = SwiftError.CONTENT_TYPE;
+        for (var h : e.headers().entrySet()) {
+            if (h.getKey().equalsIgnoreCase("Content-Type")) {
+                contentType = h.getValue(); // e.g. a delete marker's 404 names its type
+            } else {
+                r.header(h.getKey(), h.getValue());
             }
         }
-        if (status == 304) {
+        if (e.error() == SwiftError.NOT_MODIFIED) {
             return r.build();
         }
-        return RawContentType.set(r.entity(ErrorBodies.body(status, message)), contentType).build();
+        return RawContentType.set(r.entity(e.body()), contentType).build();
     }
 }

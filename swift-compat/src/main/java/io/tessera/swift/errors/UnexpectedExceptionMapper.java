@@ -2,7 +2,6 @@ package io.tessera.swift.errors;
 
 import io.tessera.store.StoreCorruptionException;
 import io.tessera.store.StoreUnavailableException;
-import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.context.RequestContext;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.inject.Inject;
@@ -29,23 +28,22 @@ public final class UnexpectedExceptionMapper implements ExceptionMapper<Throwabl
     @Override
     public Response toResponse(Throwable e) {
         if (e instanceof WebApplicationException wae) {
-            int status = wae.getResponse().getStatus();
-            if (status >= 500) {
+            SwiftError error = SwiftError.of(wae.getResponse().getStatus());
+            if (error.isServerError()) {
                 log.error("{} failed", transId(), e);
             }
-            return SwiftExceptionMapper.build(status, null, null);
+            return SwiftExceptionMapper.build(error.exception());
         }
         if (e instanceof StoreUnavailableException) {
             log.warn("{} store unavailable: {}", transId(), e.getMessage());
-            return RawContentType.set(Response.status(503).header("Retry-After", "5")
-                    .entity(ErrorBodies.body(503, null)), ErrorBodies.CONTENT_TYPE).build();
+            return SwiftExceptionMapper.build(SwiftError.SERVICE_UNAVAILABLE.exception().withHeader("Retry-After", "5"));
         }
         if (e instanceof StoreCorruptionException) {
             log.error("{} stored data is damaged: {}", transId(), e.getMessage());
         } else {
             log.error("{} unexpected failure", transId(), e);
         }
-        return SwiftExceptionMapper.build(500, null, null);
+        return SwiftExceptionMapper.build(SwiftError.INTERNAL_ERROR.exception());
     }
 
     private String transId() {

@@ -1,27 +1,29 @@
 package io.tessera.swift.formpost;
 
+import io.tessera.swift.errors.SwiftError;
+
 /**
  * A form that cannot be processed: invalid (400, message kept as is) or unauthorized (401, message
  * title-cased as Swift's formpost shows it).
  */
 final class FormPostException extends RuntimeException {
-    final int status;
+    final SwiftError error;
 
-    private FormPostException(int status, String message) {
+    private FormPostException(SwiftError error, String message) {
         super(message, null, false, false);
-        this.status = status;
+        this.error = error;
     }
 
     static FormPostException invalid(String message) {
-        return new FormPostException(400, message);
+        return new FormPostException(SwiftError.BAD_REQUEST, message);
     }
 
     static FormPostException unauthorized(String message) {
-        return new FormPostException(401, message);
+        return new FormPostException(SwiftError.UNAUTHORIZED, message);
     }
 
     /** The body Swift sends: {@code FormPost: <message>}. */
     String body() {
-        return "FormPost: " + (status == 401 ? FormPostResource.title(getMessage()) : getMessage());
+        return "FormPost: " + (error == SwiftError.UNAUTHORIZED ? FormPostResource.title(getMessage()) : getMessage());
     }
 }

@@ -3,6 +3,8 @@ package io.tessera.swift.formpost;
 import io.tessera.swift.context.RequestContext;
 import io.tessera.store.ObjectVersion;
 import io.tessera.swift.SwiftServices;
+import io.tessera.swift.bulk.BulkReport;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.http.SwiftPath;
@@ -90,15 +92,15 @@ public final class FormPostResource {
         try {
             return translate(body);
         } catch (MultipartReader.InvalidStartException e) {
-            return text(400, "FormPost: invalid starting boundary");
+            return text(SwiftError.BAD_REQUEST.code(), "FormPost: invalid starting boundary");
         } catch (FormPostException e) {
-            Response r = text(e.status, e.body());
-            if (e.status == 401) {
+            Response r = text(e.error.code(), e.body());
+            if (e.error == SwiftError.UNAUTHORIZED) {
                 r.getHeaders().putSingle("Www-Authenticate", "Swift realm=\"unknown\"");
             }
             return r;
         } catch (IOException e) {
-            throw SwiftException.of(499, "The client disconnected during request.");
+            throw SwiftError.CLIENT_DISCONNECT.exception("The client disconnected during request.");
         }
     }
 
@@ -112,7 +114,7 @@ public final class FormPostResource {
         }
         Map<String, String> attributes = new HashMap<>();
         int fields = 0;
-        int status = 0;
+        SwiftError failure = null;
         String message = "";
         int files = 0;
         MultipartReader reader = new MultipartReader(body, boundary);
@@ -122,7 +124,7 @@ public final class FormPostResource {
             if (disposition.value().equals("form-data") && filename != null && !filename.isEmpty()) {
                 files++;
                 if (files > integer(attributes.get("max_file_count"), "max_file_count not an integer")) {
-                    status = 400;
+                    failure = SwiftError.BAD_REQUEST;
                     message = "max file count exceeded";
                     break;
                 }
@@ -135,8 +137,8 @@ public final class FormPostResource {
                 if (!attributes.containsKey("content-encoding") && part.header("content-encoding") != null) {
                     fileAttributes.put("content-encoding", part.header("content-encoding"));
                 }
-                status = upload(fileAttributes, part.body(), keys);
-                if (status / 100 != 2) {
+                failure = upload(fileAttributes, part.body(), keys);
+                if (failure != null) {
                     break;
                 }
             } else {
@@ -150,11 +152,14 @@ public final class FormPostResource {
                 }
             }
         }
-        if (status == 0) {
-            status = 400;
+        if (files == 0) {
+            failure = SwiftError.BAD_REQUEST;
             message = "no files to process";
         }
-        String statusLine = status + " " + reason(status);
+        // A failure's line has always read as its page's heading (for a 500 that is not swob's reason).
+        int status = failure == null ? Response.Status.CREATED.getStatusCode() : failure.code();
+        String statusLine = failure == null ? BulkReport.statusLine(Response.Status.CREATED)
+                : failure.code() + " " + failure.heading();
         String redirect = attributes.get("redirect");
         if (redirect == null || redirect.isEmpty()) {
             return text(status, message.isEmpty() ? statusLine : statusLine + "\r\nFormPost: " + title(message));
@@ -163,12 +168,13 @@ public final class FormPostResource {
                 + "status=" + UrlQuote.quote(Integer.toString(status)) + "&message=" + UrlQuote.quote(message);
         byte[] page = ("<html><body><p><a href=\"" + location + "\">Click to continue...</a></p></body></html>")
                 .getBytes(StandardCharsets.UTF_8);
-        return RawContentType.set(Response.status(303).header("Location", location), "text/html; charset=UTF-8")
+        Response.ResponseBuilder seeOther = Response.status(Response.Status.SEE_OTHER).header("Location", location);
+        return RawContentType.set(seeOther, "text/html; charset=UTF-8")
                 .header("Content-Length", page.length).entity(page).build();
     }
 
-    /** Checks the form's signature and expiry, then stores one file; returns the upload's HTTP status. */
-    private int upload(Map<String, String> attributes, InputStream file, List<String> keys) {
+    /** Checks the form's signature and expiry, then stores one file; null when it is stored, else why not. */
+    private SwiftError upload(Map<String, String> attributes, InputStream file, List<String> keys) {
         if (keys.isEmpty()) {
             throw FormPostException.unauthorized("invalid signature");
         }
@@ -198,10 +204,10 @@ public final class FormPostResource {
         CappedInputStream capped = new CappedInputStream(file, maxFileSize);
         try {
             if (objectName.getBytes(StandardCharsets.UTF_8).length > services.limits().maxObjectNameLength()) {
-                throw SwiftException.badRequest("Object name too long");
+                throw SwiftError.BAD_REQUEST.exception("Object name too long");
             }
             if (context.containerFromStore(path.account(), path.container()).isEmpty()) {
-                throw SwiftException.notFound();
+                throw SwiftError.NOT_FOUND.exception();
             }
             ObjectWrite o = new ObjectWrite(new ObjectLocation(path.account(), path.container(), objectName),
                     ObjectHeaders.contentType(contentType, false, objectName),
@@ -210,12 +216,12 @@ public final class FormPostResource {
             ObjectVersion v = WritePipeline.of(services, context).write(o);
             log.debug("form post stored {}/{}/{} ({} bytes)", v.account(), v.container(), v.name(), v.length());
             services.metrics().meter("swift.formpost.files").mark();
-            return 201;
+            return null;
         } catch (SwiftException e) {
             if (capped.exceeded()) {
                 throw FormPostException.invalid("max_file_size exceeded");
             }
-            return e.status();
+            return e.error();
         }
     }
 
@@ -288,17 +294,6 @@ public final class FormPostResource {
             start = !Character.isLetter(c);
         }
         return b.toString();
-    }
-
-    private static String reason(int status) {
-        return switch (status) {
-            case 499 -> "Client Disconnect";
-            case 422 -> "Unprocessable Entity";
-            default -> {
-                Response.Status s = Response.Status.fromStatusCode(status);
-                yield s != null ? s.getReasonPhrase() : "Unknown";
-            }
-        };
     }
 
     private static Response text(int status, String body) {

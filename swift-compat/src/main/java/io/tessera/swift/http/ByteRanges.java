@@ -1,5 +1,6 @@
 package io.tessera.swift.http;
 
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,11 @@ public final class ByteRanges {
     }
 
     private ByteRanges() {
+    }
+
+    /** The 416 for a range none of whose parts fits {@code length} bytes, with the {@code Content-Range} Swift sends. */
+    public static SwiftException unsatisfiable(long length) {
+        return SwiftError.REQUESTED_RANGE_NOT_SATISFIABLE.exception().withHeader("Content-Range", "bytes */" + length);
     }
 
     /**
@@ -69,7 +75,7 @@ public final class ByteRanges {
             }
         }
         if (specs.size() > MAX_RANGES) {
-            throw SwiftException.rangeNotSatisfiable(length);
+            throw unsatisfiable(length);
         }
         List<Range> ranges = new ArrayList<>();
         for (long[] s : specs) {
@@ -85,7 +91,7 @@ public final class ByteRanges {
             }
         }
         if (ranges.isEmpty()) {
-            throw SwiftException.rangeNotSatisfiable(length);
+            throw unsatisfiable(length);
         }
         checkAbuse(ranges, length);
         return ranges;
@@ -127,7 +133,7 @@ public final class ByteRanges {
             }
         }
         if (overlaps > MAX_OVERLAPS || nonAscending >= MAX_NONASCENDING) {
-            throw SwiftException.rangeNotSatisfiable(length);
+            throw unsatisfiable(length);
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.tessera.swift.http;
 
-import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.errors.SwiftError;
 
 /**
  * What may name a container, checked wherever a name enters: the request path ({@link SwiftPath}),
@@ -20,13 +20,13 @@ public final class ContainerNames {
     /** {@code name}, decoded, if it may name a container; else the refusal, with Swift's status. */
     public static String check(String name, SwiftConstraints limits) {
         if (name.isEmpty()) {
-            throw SwiftException.preconditionFailed("Container name cannot be empty");
+            throw SwiftError.PRECONDITION_FAILED.exception("Container name cannot be empty");
         }
         if (name.indexOf('/') >= 0) {
-            throw SwiftException.preconditionFailed("Container name cannot contain slashes");
+            throw SwiftError.PRECONDITION_FAILED.exception("Container name cannot contain slashes");
         }
         if (name.equals(".") || name.equals("..")) {
-            throw SwiftException.preconditionFailed("Container name cannot be . or ..");
+            throw SwiftError.PRECONDITION_FAILED.exception("Container name cannot be . or ..");
         }
         SwiftPath.checkLength("Container name", name, limits.maxContainerNameLength());
         return name;

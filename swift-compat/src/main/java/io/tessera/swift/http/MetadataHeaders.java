@@ -1,6 +1,6 @@
 package io.tessera.swift.http;
 
-import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.errors.SwiftError;
 import jakarta.ws.rs.core.MultivaluedMap;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -41,16 +41,17 @@ public final class MetadataHeaders {
             }
             String key = name.substring(prefix.length());
             if (key.isEmpty()) {
-                throw SwiftException.badRequest("Metadata name cannot be empty");
+                throw SwiftError.BAD_REQUEST.exception("Metadata name cannot be empty");
             }
             // Sizes are the bytes on the wire (one char per byte there), even when a value is not UTF-8.
             int keyLen = key.length();
             int valueLen = wireValue.length();
             if (keyLen > limits.maxMetaNameLength()) {
-                throw SwiftException.badRequest("Metadata name too long: " + prefix + key);
+                throw SwiftError.BAD_REQUEST.exception("Metadata name too long: " + prefix + key);
             }
             if (valueLen > limits.maxMetaValueLength()) {
-                throw SwiftException.badRequest("Metadata value longer than " + limits.maxMetaValueLength() + ": " + prefix + key);
+                throw SwiftError.BAD_REQUEST.exception("Metadata value longer than " + limits.maxMetaValueLength() + ": "
+                        + prefix + key);
             }
             if (!value.isEmpty()) {
                 count++;
@@ -59,10 +60,10 @@ public final class MetadataHeaders {
             changes.put(prefix + HeaderText.fromWire(key), value);
         }
         if (count > limits.maxMetaCount()) {
-            throw SwiftException.badRequest("Too many metadata items; max " + limits.maxMetaCount());
+            throw SwiftError.BAD_REQUEST.exception("Too many metadata items; max " + limits.maxMetaCount());
         }
         if (overall > limits.maxMetaOverallSize()) {
-            throw SwiftException.badRequest("Total metadata too large; max " + limits.maxMetaOverallSize());
+            throw SwiftError.BAD_REQUEST.exception("Total metadata too large; max " + limits.maxMetaOverallSize());
         }
         return changes;
     }
@@ -114,10 +115,10 @@ public final class MetadataHeaders {
                 int keyLen = e.getKey().length() - prefix.length();
                 int valueLen = requestBytes(e.getValue());
                 if (keyLen > limits.maxMetaNameLength()) {
-                    throw SwiftException.badRequest("Metadata name too long: " + e.getKey());
+                    throw SwiftError.BAD_REQUEST.exception("Metadata name too long: " + e.getKey());
                 }
                 if (valueLen > limits.maxMetaValueLength()) {
-                    throw SwiftException.badRequest("Metadata value longer than " + limits.maxMetaValueLength()
+                    throw SwiftError.BAD_REQUEST.exception("Metadata value longer than " + limits.maxMetaValueLength()
                             + ": " + e.getKey());
                 }
                 count++;
@@ -125,10 +126,10 @@ public final class MetadataHeaders {
             }
         }
         if (count > limits.maxMetaCount()) {
-            throw SwiftException.badRequest("Too many metadata items; max " + limits.maxMetaCount());
+            throw SwiftError.BAD_REQUEST.exception("Too many metadata items; max " + limits.maxMetaCount());
         }
         if (overall > limits.maxMetaOverallSize()) {
-            throw SwiftException.badRequest("Total metadata too large; max " + limits.maxMetaOverallSize());
+            throw SwiftError.BAD_REQUEST.exception("Total metadata too large; max " + limits.maxMetaOverallSize());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.tessera.swift.http;
 
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.time.ZonedDateTime;
@@ -28,13 +29,13 @@ public final class Preconditions {
         String ifMatch = headers.getHeaderString("If-Match");
         if (ifMatch != null) {
             if (etag == null || !matches(ifMatch, etag)) {
-                throw SwiftException.preconditionFailed(null).withHeader("ETag", etagOrEmpty(etag));
+                throw SwiftError.PRECONDITION_FAILED.exception(null).withHeader("ETag", etagOrEmpty(etag));
             }
         }
         // Swift checks If-Unmodified-Since even when If-Match matched (RFC 9110 would skip it).
         Long unmodifiedSince = date(headers.getHeaderString("If-Unmodified-Since"));
         if (unmodifiedSince != null && etag != null && lastModified > unmodifiedSince) {
-            throw SwiftException.preconditionFailed(null).withHeader("ETag", etag);
+            throw SwiftError.PRECONDITION_FAILED.exception(null).withHeader("ETag", etag);
         }
         String ifNoneMatch = headers.getHeaderString("If-None-Match");
         if (ifNoneMatch != null) {
@@ -50,7 +51,7 @@ public final class Preconditions {
     }
 
     private static SwiftException notModifiedOr412(boolean isGetOrHead, String etag, long lastModified) {
-        SwiftException e = isGetOrHead ? SwiftException.of(304, null) : SwiftException.preconditionFailed(null);
+        SwiftException e = isGetOrHead ? SwiftError.NOT_MODIFIED.exception() : SwiftError.PRECONDITION_FAILED.exception(null);
         return e.withHeader("ETag", etag).withHeader("Last-Modified", HttpDates.format(lastModified));
     }
 

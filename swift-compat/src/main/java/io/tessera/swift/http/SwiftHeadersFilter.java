@@ -1,8 +1,8 @@
 package io.tessera.swift.http;
 
 import io.tessera.store.Timestamp;
-import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.context.RequestContext;
+import io.tessera.swift.errors.SwiftError;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -34,7 +34,7 @@ public final class SwiftHeadersFilter implements ContainerRequestFilter, Contain
             for (String value : header.getValue()) {
                 // name + ": " + value, in wire bytes (Jetty gives one char per byte)
                 if (header.getKey().length() + 2 + value.length() > maxHeaderSize) {
-                    throw SwiftException.badRequest("Header value too long: " + header.getKey());
+                    throw SwiftError.BAD_REQUEST.exception("Header value too long: " + header.getKey());
                 }
             }
         }

@@ -1,5 +1,6 @@
 package io.tessera.swift.http;
 
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -52,12 +53,12 @@ public record SwiftPath(String account, String container, String object) {
             }
         }
         if (account.isEmpty()) {
-            throw SwiftException.notFound();
+            throw SwiftError.NOT_FOUND.exception();
         }
         // "/v1/a/" is the account and "/v1/a/c/" the container, as in Swift's split_path.
         if (container != null && container.isEmpty()) {
             if (object != null && !object.isEmpty()) {
-                throw SwiftException.notFound();
+                throw SwiftError.NOT_FOUND.exception();
             }
             container = null;
             object = null;
@@ -92,7 +93,7 @@ public record SwiftPath(String account, String container, String object) {
     static void checkLength(String what, String name, int max) {
         int len = name.getBytes(StandardCharsets.UTF_8).length;
         if (len > max) {
-            throw SwiftException.badRequest(what + " length of " + len + " longer than " + max);
+            throw SwiftError.BAD_REQUEST.exception(what + " length of " + len + " longer than " + max);
         }
     }
 
@@ -121,12 +122,12 @@ public record SwiftPath(String account, String container, String object) {
             char c = raw.charAt(i);
             if (c == '%') {
                 if (i + 2 >= raw.length()) {
-                    throw SwiftException.badRequest("Invalid percent-encoding in " + where);
+                    throw SwiftError.BAD_REQUEST.exception("Invalid percent-encoding in " + where);
                 }
                 int hi = Character.digit(raw.charAt(i + 1), 16);
                 int lo = Character.digit(raw.charAt(i + 2), 16);
                 if (hi < 0 || lo < 0) {
-                    throw SwiftException.badRequest("Invalid percent-encoding in " + where);
+                    throw SwiftError.BAD_REQUEST.exception("Invalid percent-encoding in " + where);
                 }
                 bytes.write(hi << 4 | lo);
                 i += 2;
@@ -153,6 +154,6 @@ public record SwiftPath(String account, String container, String object) {
     }
 
     private static SwiftException invalidUtf8() {
-        return SwiftException.preconditionFailed("Invalid UTF8 or contains NULL");
+        return SwiftError.PRECONDITION_FAILED.exception("Invalid UTF8 or contains NULL");
     }
 }

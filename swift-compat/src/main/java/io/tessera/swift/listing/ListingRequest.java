@@ -1,6 +1,6 @@
 package io.tessera.swift.listing;
 
-import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.errors.SwiftError;
 import jakarta.ws.rs.core.MultivaluedMap;
 
 /**
@@ -25,7 +25,7 @@ public record ListingRequest(String prefix, String delimiter, String marker, Str
         if (l != null && !l.isEmpty()) {
             limit = parseLimit(l);
             if (limit > maxLimit) {
-                throw SwiftException.preconditionFailed("Maximum limit is " + maxLimit);
+                throw SwiftError.PRECONDITION_FAILED.exception("Maximum limit is " + maxLimit);
             }
         }
         String reverse = query.getFirst("reverse");
@@ -45,7 +45,7 @@ public record ListingRequest(String prefix, String delimiter, String marker, Str
             }
             return d.compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) > 0 ? Integer.MAX_VALUE : d.intValue();
         } catch (NumberFormatException e) {
-            throw SwiftException.preconditionFailed("Value of limit must be a positive integer");
+            throw SwiftError.PRECONDITION_FAILED.exception("Value of limit must be a positive integer");
         }
     }
 

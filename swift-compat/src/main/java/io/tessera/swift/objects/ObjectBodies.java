@@ -7,6 +7,7 @@ import io.tessera.store.MetadataStore;
 import io.tessera.store.ObjectVersion;
 import io.tessera.store.content.ContentMaps;
 import io.tessera.store.content.ContentReader;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.SwiftPath;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,7 @@ public final class ObjectBodies {
         }
         Location segments = Location.parse(manifest);
         if (!mayRead.test(v.account(), segments.container())) {
-            throw SwiftException.forbidden();
+            throw SwiftError.FORBIDDEN.exception();
         }
         // Content-Length and ETag from the listing alone (each segment's length and ETag): no segment's
         // map is loaded and nothing per segment is kept, so HEAD loads none and GET's headers wait for none.
@@ -169,7 +170,7 @@ public final class ObjectBodies {
     }
 
     private static SwiftException notContainerPrefix() {
-        return SwiftException.badRequest("X-Object-Manifest must be in the format container/prefix");
+        return SwiftError.BAD_REQUEST.exception("X-Object-Manifest must be in the format container/prefix");
     }
 
     /** The segments' container and prefix: the stored value decoded, then split (as Swift's dlo reads it). */

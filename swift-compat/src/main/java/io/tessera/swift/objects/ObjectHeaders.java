@@ -1,6 +1,6 @@
 package io.tessera.swift.objects;
 
-import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.http.HeaderText;
 import io.tessera.swift.http.MetadataHeaders;
 import io.tessera.swift.http.MetadataReplies;
@@ -143,7 +143,7 @@ public final class ObjectHeaders {
         if (after != null) {
             BigInteger seconds = parseWhole(after, "Non-integer X-Delete-After");
             if (seconds.signum() < 0) {
-                throw SwiftException.badRequest("X-Delete-After in past");
+                throw SwiftError.BAD_REQUEST.exception("X-Delete-After in past");
             }
             return now.add(seconds).min(LATEST_DELETE_AT).toString();
         }
@@ -152,7 +152,7 @@ public final class ObjectHeaders {
         }
         BigInteger when = parseWhole(at, "Non-integer X-Delete-At");
         if (when.compareTo(now) <= 0) {
-            throw SwiftException.badRequest("X-Delete-At in past");
+            throw SwiftError.BAD_REQUEST.exception("X-Delete-At in past");
         }
         return when.min(LATEST_DELETE_AT).toString();
     }
@@ -167,7 +167,7 @@ public final class ObjectHeaders {
         try {
             return new BigInteger(value.trim());
         } catch (NumberFormatException e) {
-            throw SwiftException.badRequest(message);
+            throw SwiftError.BAD_REQUEST.exception(message);
         }
     }
 

@@ -1,6 +1,6 @@
 package io.tessera.swift.objects;
 
-import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.http.HeaderText;
 import io.tessera.swift.http.SwiftPath;
 
@@ -14,7 +14,8 @@ public record ObjectLocation(String account, String container, String object) {
     public static ObjectLocation parse(String header, String account, String headerName) {
         String[] parts = SwiftPath.splitDecoded(HeaderText.fromWire(header.trim()), headerName);
         if (parts == null || parts[1].isEmpty()) {
-            throw SwiftException.preconditionFailed(headerName + " header must be of the form <container name>/<object name>");
+            throw SwiftError.PRECONDITION_FAILED.exception(headerName
+                    + " header must be of the form <container name>/<object name>");
         }
         return new ObjectLocation(account, parts[0], parts[1]);
     }

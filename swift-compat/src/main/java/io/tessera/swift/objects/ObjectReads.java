@@ -2,6 +2,7 @@ package io.tessera.swift.objects;
 
 import io.tessera.store.CorruptBlockException;
 import io.tessera.store.ObjectVersion;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.ByteRanges;
 import io.tessera.swift.http.HeaderText;
@@ -79,7 +80,7 @@ public final class ObjectReads {
         if (ranges.size() == 1) {
             ByteRanges.Range r = ranges.get(0);
             ObjectBody.Reading part = firstSegmentChecked(body, r.start(), r.end() + 1);
-            return headers(Response.status(206), v, body)
+            return headers(Response.status(Response.Status.PARTIAL_CONTENT), v, body)
                     .header("Content-Length", r.length())
                     .header("Content-Range", "bytes " + r.start() + "-" + r.end() + "/" + length)
                     .entity(logCorruption(v, part::writeTo)).build();
@@ -93,7 +94,7 @@ public final class ObjectReads {
             return body.read(from, to);
         } catch (ObjectBody.SegmentException e) {
             log.warn("large object read refused: {}", e.getMessage());
-            throw SwiftException.conflict(null);
+            throw SwiftError.CONFLICT.exception(null);
         }
     }
 
@@ -126,7 +127,8 @@ public final class ObjectReads {
             }
             out.write(closing);
         };
-        return RawContentType.set(headers(Response.status(206), v, body), "multipart/byteranges;boundary=" + boundary)
+        Response.ResponseBuilder partial = headers(Response.status(Response.Status.PARTIAL_CONTENT), v, body);
+        return RawContentType.set(partial, "multipart/byteranges;boundary=" + boundary)
                 .header("Content-Length", total)
                 .entity(logCorruption(v, parts)).build();
     }

@@ -3,6 +3,7 @@ package io.tessera.swift.quota;
 import io.tessera.swift.context.InfoSource;
 import io.tessera.store.AccountInfo;
 import io.tessera.store.ContainerInfo;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.versioning.ObjectVersioning;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -37,10 +38,10 @@ public final class Quotas {
     /** A container PUT/POST may set quotas only to whole numbers. */
     public static void checkContainerHeaders(MultivaluedMap<String, String> headers) {
         if (!wholeOrAbsent(headers.getFirst(CONTAINER_BYTES))) {
-            throw SwiftException.badRequest("Invalid bytes quota.");
+            throw SwiftError.BAD_REQUEST.exception("Invalid bytes quota.");
         }
         if (!wholeOrAbsent(headers.getFirst(CONTAINER_COUNT))) {
-            throw SwiftException.badRequest("Invalid count quota.");
+            throw SwiftError.BAD_REQUEST.exception("Invalid count quota.");
         }
     }
 
@@ -52,10 +53,10 @@ public final class Quotas {
             return;
         }
         if (!reseller) {
-            throw SwiftException.forbidden();
+            throw SwiftError.FORBIDDEN.exception();
         }
         if (!wholeOrAbsent(value)) {
-            throw SwiftException.badRequest("Invalid bytes quota.");
+            throw SwiftError.BAD_REQUEST.exception("Invalid bytes quota.");
         }
     }
 
@@ -97,7 +98,7 @@ public final class Quotas {
 
     /** The refusal of an upload that would pass a quota. */
     public static SwiftException exceeded() {
-        return SwiftException.tooLarge("Upload exceeds quota.");
+        return SwiftError.REQUEST_ENTITY_TOO_LARGE.exception("Upload exceeds quota.");
     }
 
     private static boolean wholeOrAbsent(String v) {

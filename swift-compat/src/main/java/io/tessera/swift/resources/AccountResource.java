@@ -1,5 +1,6 @@
 package io.tessera.swift.resources;
 
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.http.MetadataReplies;
 
 import io.tessera.store.AccountInfo;
@@ -8,7 +9,6 @@ import io.tessera.store.Timestamp;
 import io.tessera.swift.SwiftServices;
 import io.tessera.swift.auth.AccountAcl;
 import io.tessera.swift.auth.OwnerHeaders;
-import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.MetadataHeaders;
 import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.listing.ListingFormat;
@@ -87,12 +87,12 @@ public final class AccountResource {
 
     @PUT
     public Response create() {
-        throw SwiftException.methodNotAllowed(); // accounts are created on first use (autocreate)
+        throw SwiftError.METHOD_NOT_ALLOWED.exception(); // accounts are created on first use (autocreate)
     }
 
     @DELETE
     public Response delete() {
-        throw SwiftException.methodNotAllowed();
+        throw SwiftError.METHOD_NOT_ALLOWED.exception();
     }
 
     private AccountInfo info() {

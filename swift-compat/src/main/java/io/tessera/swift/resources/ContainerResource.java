@@ -1,5 +1,6 @@
 package io.tessera.swift.resources;
 
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.http.MetadataReplies;
 
 import io.tessera.store.ContainerInfo;
@@ -63,17 +64,17 @@ public final class ContainerResource {
     public Response create(@Context HttpHeaders headers) {
         String policy = headers.getHeaderString("X-Storage-Policy");
         if (policy != null && !policy.isBlank() && !policy.trim().equalsIgnoreCase("default")) {
-            throw SwiftException.badRequest("Invalid X-Storage-Policy '" + policy.trim() + "'");
+            throw SwiftError.BAD_REQUEST.exception("Invalid X-Storage-Policy '" + policy.trim() + "'");
         }
         Map<String, String> changes = changes(headers.getRequestHeaders());
         MetadataStore meta = services.store().metadata();
         versioning().containerChanges(account, container, headers.getRequestHeaders(),
                 meta.getContainer(account, container).map(ContainerInfo::metadata).orElse(Map.of()), changes);
         if (meta.createContainer(account, container, Timestamp.now(), MetadataHeaders.withoutRemovals(changes))) {
-            return Response.status(201).build();
+            return Response.status(Response.Status.CREATED).build();
         }
         update(changes);
-        return Response.status(202).build();
+        return Response.status(Response.Status.ACCEPTED).build();
     }
 
     @POST
@@ -115,8 +116,8 @@ public final class ContainerResource {
         versioning().beforeContainerDelete(account, container);
         return switch (services.store().metadata().deleteContainer(account, container)) {
             case DELETED -> Response.noContent().build();
-            case NOT_FOUND -> throw SwiftException.notFound();
-            case NOT_EMPTY -> throw SwiftException.conflict("There was a conflict when trying to complete your request.");
+            case NOT_FOUND -> throw SwiftError.NOT_FOUND.exception();
+            case NOT_EMPTY -> throw SwiftError.CONFLICT.exception("There was a conflict when trying to complete your request.");
         };
     }
 
@@ -124,7 +125,7 @@ public final class ContainerResource {
         MetadataHeaders.checkTotal(info().metadata(), changes, "container", services.limits());
         changes.put(MODIFIED, String.valueOf(Timestamp.now().micros()));
         if (!services.store().metadata().updateContainerMetadata(account, container, changes)) {
-            throw SwiftException.notFound();
+            throw SwiftError.NOT_FOUND.exception();
         }
     }
 
@@ -152,7 +153,7 @@ public final class ContainerResource {
     }
 
     private ContainerInfo info() {
-        return services.store().metadata().getContainer(account, container).orElseThrow(SwiftException::notFound);
+        return services.store().metadata().getContainer(account, container).orElseThrow(SwiftError.NOT_FOUND::exception);
     }
 
     private ObjectVersioning versioning() {

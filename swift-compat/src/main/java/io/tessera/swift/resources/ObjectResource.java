@@ -6,6 +6,7 @@ import io.tessera.swift.SwiftServices;
 import io.tessera.swift.auth.Authorizer;
 import io.tessera.swift.auth.Principal;
 import io.tessera.swift.context.RequestContext;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.ByteRanges;
 import io.tessera.swift.http.HttpDates;
@@ -212,7 +213,7 @@ public final class ObjectResource {
             requireContainer(container);
             long length = contentLength(headers);
             if (length > 0 || (length < 0 && hasByte(body))) {
-                throw SwiftException.badRequest("PUT version-id requests require a zero byte body");
+                throw SwiftError.BAD_REQUEST.exception("PUT version-id requests require a zero byte body");
             }
             requireOwner();
             return created(versions().makeLatest(name, versionId(uri))).build();
@@ -220,7 +221,7 @@ public final class ObjectResource {
         boolean ifNoneMatchStar = ifNoneMatchStar(headers.getHeaderString("If-None-Match"));
         String copyFrom = headers.getHeaderString("X-Copy-From");
         if (copyFrom != null && "put".equals(uri.getQueryParameters().getFirst("multipart-manifest"))) {
-            throw SwiftException.of(405, "Multipart Manifest PUTs cannot be COPY requests");
+            throw SwiftError.METHOD_NOT_ALLOWED.exception("Multipart Manifest PUTs cannot be COPY requests");
         }
         if (copyFrom == null) {
             requireContainer(container);
@@ -259,7 +260,7 @@ public final class ObjectResource {
     public Response copyTo(@Context HttpHeaders headers, @Context ContainerRequestContext request, @Context UriInfo uri) {
         String destination = headers.getHeaderString("Destination");
         if (destination == null) {
-            throw SwiftException.preconditionFailed("You must provide a Destination header");
+            throw SwiftError.PRECONDITION_FAILED.exception("You must provide a Destination header");
         }
         String destAccount = headers.getHeaderString("Destination-Account");
         ObjectLocation target = ObjectLocation.parse(destination, destAccount != null ? SwiftPath.decode(destAccount) : account, "Destination");
@@ -271,10 +272,10 @@ public final class ObjectResource {
     public Response post(@Context HttpHeaders headers, @Context ContainerRequestContext request, @Context UriInfo uri) {
         MultivaluedMap<String, String> h = headers.getRequestHeaders();
         if (SymlinkRequest.asksForLink(h)) {
-            throw SwiftException.badRequest("A PUT request is required to set a symlink target");
+            throw SwiftError.BAD_REQUEST.exception("A PUT request is required to set a symlink target");
         }
         if (versionId(uri) != null) {
-            throw SwiftException.badRequest("POST to a specific version is not allowed");
+            throw SwiftError.BAD_REQUEST.exception("POST to a specific version is not allowed");
         }
         ObjectVersion v = current();
         SloRequests.refuseReservedHeader(h.getFirst("X-Static-Large-Object"));
@@ -307,7 +308,7 @@ public final class ObjectResource {
             // the segments of that version's manifest, then that version (not the current one)
             return slo().deleteVersion(account, container, name, headers.getHeaderString("Accept"),
                     versionNamed(manifestVersion),
-                    () -> versions().deleteVersion(name, manifestVersion, plainDelete).deleted() ? 204 : 404);
+                    () -> versions().deleteVersion(name, manifestVersion, plainDelete).deleted());
         }
         String ifDeleteAt = headers.getHeaderString("X-If-Delete-At");
         if (ifDeleteAt != null) {
@@ -315,11 +316,11 @@ public final class ObjectResource {
             try {
                 expected = Long.parseLong(ifDeleteAt.trim());
             } catch (NumberFormatException e) {
-                throw SwiftException.badRequest("Bad X-If-Delete-At header value");
+                throw SwiftError.BAD_REQUEST.exception("Bad X-If-Delete-At header value");
             }
             String actual = current().metadata().get(ObjectHeaders.DELETE_AT);
             if (actual == null || !actual.equals(Long.toString(expected))) {
-                throw SwiftException.preconditionFailed(null);
+                throw SwiftError.PRECONDITION_FAILED.exception(null);
             }
         }
         String versionId = versionId(uri);
@@ -336,7 +337,7 @@ public final class ObjectResource {
                     .orElseGet(() -> new VersionedObjects.Deleted(plainDelete.get(), Map.of()));
         }
         if (!outcome.deleted()) {
-            SwiftException notFound = SwiftException.notFound();
+            SwiftException notFound = SwiftError.NOT_FOUND.exception();
             outcome.headers().forEach(notFound::withHeader);
             throw notFound;
         }
@@ -374,7 +375,8 @@ public final class ObjectResource {
         if (manifestItself && StaticLargeObject.isSlo(source)) {
             Response r = slo().copyManifest(source, to.account(), to.container(), to.object(), contentType, metadata,
                     ifNoneMatchStar, headers.getHeaderString("Accept"));
-            return r.getStatus() != 201 ? r : copied(Response.fromResponse(r), from, source).build();
+            boolean created = r.getStatus() == Response.Status.CREATED.getStatusCode();
+            return created ? copied(Response.fromResponse(r), from, source).build() : r;
         }
         ObjectBody body = body(source, uri);
         boolean largeObjectBytes = (source.metadata().containsKey(ObjectBodies.DLO_MANIFEST)
@@ -396,7 +398,7 @@ public final class ObjectResource {
             long end = ranges == null ? body.length() : ranges.get(0).end() + 1;
             content = new WriteContent.Slice(body, start, end);
         } else {
-            throw SwiftException.rangeNotSatisfiable(body.length());
+            throw ByteRanges.unsatisfiable(body.length());
         }
         ObjectVersion v = writer.write(new ObjectWrite(to, contentType, metadata, null, ifNoneMatchStar, content));
         return copied(created(v), from, source).build();
@@ -410,7 +412,7 @@ public final class ObjectResource {
     }
 
     private static Response.ResponseBuilder created(ObjectVersion v) {
-        return VersionedObjects.created(Response.status(201)
+        return VersionedObjects.created(Response.status(Response.Status.CREATED)
                 .header("ETag", v.etag())
                 .header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(v.timestamp())))
                 .header("X-Timestamp", v.timestamp().toSwift())
@@ -434,7 +436,7 @@ public final class ObjectResource {
     private ObjectVersion live(String acct, String cont, String obj) {
         return services.store().metadata().getObject(acct, cont, obj)
                 .filter(v -> !ObjectHeaders.isExpired(v.metadata()))
-                .orElseThrow(SwiftException::notFound);
+                .orElseThrow(SwiftError.NOT_FOUND::exception);
     }
 
     private void requireContainer(String c) {
@@ -443,7 +445,7 @@ public final class ObjectResource {
 
     private void requireContainer(String c, String acct) {
         if (context.containerFromStore(acct, c).isEmpty()) {
-            throw SwiftException.notFound();
+            throw SwiftError.NOT_FOUND.exception();
         }
     }
 
@@ -456,7 +458,7 @@ public final class ObjectResource {
             return false;
         }
         if (!value.trim().equals("*")) {
-            throw SwiftException.badRequest("If-None-Match only supports *");
+            throw SwiftError.BAD_REQUEST.exception("If-None-Match only supports *");
         }
         return true;
     }
@@ -469,22 +471,22 @@ public final class ObjectResource {
             if (te.trim().equalsIgnoreCase("chunked")) {
                 return -1;
             }
-            throw SwiftException.of(501, null); // gzip, deflate...: Swift implements none of them
+            throw SwiftError.NOT_IMPLEMENTED.exception(); // gzip, deflate...: Swift implements none of them
         }
         if (cl == null) {
-            throw SwiftException.lengthRequired();
+            throw SwiftError.LENGTH_REQUIRED.exception();
         }
         long length;
         try {
             length = Long.parseLong(cl.trim());
         } catch (NumberFormatException e) {
-            throw SwiftException.badRequest("Invalid Content-Length");
+            throw SwiftError.BAD_REQUEST.exception("Invalid Content-Length");
         }
         if (length < 0) {
-            throw SwiftException.badRequest("Invalid Content-Length");
+            throw SwiftError.BAD_REQUEST.exception("Invalid Content-Length");
         }
         if (length > services.limits().maxFileSize()) {
-            throw SwiftException.tooLarge("Your request is too large.");
+            throw SwiftError.REQUEST_ENTITY_TOO_LARGE.exception("Your request is too large.");
         }
         return length;
     }

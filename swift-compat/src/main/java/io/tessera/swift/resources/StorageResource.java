@@ -9,7 +9,7 @@ import io.tessera.swift.bulk.BulkLimits;
 import io.tessera.swift.bulk.ExtractArchiveResource;
 import io.tessera.swift.cors.CorsPreflight;
 import io.tessera.swift.context.RequestContext;
-import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.formpost.FormPostResource;
 import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.http.SwiftPath;
@@ -45,12 +45,12 @@ public final class StorageResource {
     /** {@code /v1} alone names a version and no account. */
     @GET
     public Response versionOnlyGet() {
-        throw SwiftException.preconditionFailed("Bad URL");
+        throw SwiftError.PRECONDITION_FAILED.exception("Bad URL");
     }
 
     @PUT
     public Response versionOnlyPut() {
-        throw SwiftException.preconditionFailed("Bad URL");
+        throw SwiftError.PRECONDITION_FAILED.exception("Bad URL");
     }
 
     @Path("{any: .*}")

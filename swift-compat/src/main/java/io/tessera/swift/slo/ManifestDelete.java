@@ -4,7 +4,7 @@ import io.tessera.store.ObjectVersion;
 import io.tessera.swift.bulk.BulkDeleter;
 import io.tessera.swift.bulk.BulkReport;
 import io.tessera.swift.bulk.Heartbeat;
-import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.errors.SwiftError;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.util.ArrayDeque;
@@ -36,10 +36,11 @@ final class ManifestDelete {
 
     /**
      * As {@link #delete(String, String, String)}, for a manifest given as {@code version} (not the
-     * object's current version: e.g. {@code ?version-id=}), deleted at the end by {@code deletion}.
+     * object's current version: e.g. {@code ?version-id=}), deleted at the end by {@code deletion}
+     * (true if there was a version to delete).
      */
     Response delete(String container, String object, String accept, ObjectVersion version,
-                    java.util.function.IntSupplier deletion) {
+                    java.util.function.BooleanSupplier deletion) {
         String format = BulkReport.negotiate(accept);
         List<BulkDeleter.Target> targets = targets("/" + container + "/" + object, version, deletion);
         StreamingOutput reply = out -> {
@@ -47,7 +48,7 @@ final class ManifestDelete {
             BulkDeleter.Outcome outcome;
             if (format == null) {
                 outcome = new BulkDeleter.Outcome();
-                outcome.fail("406 Not Acceptable", "");
+                outcome.fail(SwiftError.NOT_ACCEPTABLE, "");
             } else {
                 outcome = deleter.run(targets, heartbeat);
             }
@@ -61,12 +62,13 @@ final class ManifestDelete {
      * What to delete, in Swift's order: a manifest's entries, then the manifest; a nested manifest's
      * entries when it is reached. The walk is bounded like Swift's (ten times max_manifest_segments).
      */
-    private List<BulkDeleter.Target> targets(String top, ObjectVersion topVersion, java.util.function.IntSupplier topDeletion) {
+    private List<BulkDeleter.Target> targets(String top, ObjectVersion topVersion,
+                                             java.util.function.BooleanSupplier topDeletion) {
         List<BulkDeleter.Target> out = new ArrayList<>();
-        record Pending(String name, boolean manifest, int code, String failure) {
+        record Pending(String name, boolean manifest, SwiftError failure, String failureText) {
         }
         Deque<Pending> queue = new ArrayDeque<>();
-        Pending topPending = new Pending(top, true, 0, null);
+        Pending topPending = new Pending(top, true, null, null);
         Pending topItself = null; // the top manifest's own deletion, queued after its segments
         queue.add(topPending);
         // Manifests may name each other (A -> B -> A, or A -> A): Swift's walk ends because it deletes
@@ -78,39 +80,39 @@ final class ManifestDelete {
         ManifestVisits visits = new ManifestVisits(cap);
         while (!queue.isEmpty()) {
             if (queue.size() > cap || !visits.visit()) {
-                throw SwiftException.badRequest("Too many buffered slo segments to delete.");
+                throw SwiftError.BAD_REQUEST.exception("Too many buffered slo segments to delete.");
             }
             Pending p = queue.poll();
             boolean isTop = p == topPending;
             if (!p.manifest() || !visits.open(p.name())) {
-                out.add(new BulkDeleter.Target(p.name(), p.code(), p.failure(), p == topItself ? topDeletion : null));
+                out.add(new BulkDeleter.Target(p.name(), p.failure(), p.failureText(), p == topItself ? topDeletion : null));
                 continue;
             }
             String n = p.name().substring(1);
             String container = n.substring(0, n.indexOf('/'));
             String object = n.substring(n.indexOf('/') + 1);
-            int code = 0;
-            String failure = null;
+            SwiftError failure = null;
+            String failureText = null;
             Optional<ObjectVersion> v = !segments.mayRead(container) ? Optional.empty()
                     : isTop && topVersion != null ? Optional.of(topVersion) : segments.live(container, object);
             if (!segments.mayRead(container)) {
-                code = 401;
-                failure = "401 Unauthorized";
+                failure = SwiftError.UNAUTHORIZED;
+                failureText = failure.statusLine();
             } else if (v.isEmpty()) {
-                code = 404;
-                failure = "SLO manifest not found";
+                failure = SwiftError.NOT_FOUND;
+                failureText = "SLO manifest not found";
             } else if (!StaticLargeObject.isSlo(v.get())) {
-                code = 400;
-                failure = "Not an SLO manifest";
+                failure = SwiftError.BAD_REQUEST;
+                failureText = "Not an SLO manifest";
             } else {
                 for (ManifestSegment s : segments.manifest(v.get())) {
                     if (!s.isData()) {
-                        queue.add(new Pending(s.name(), s.subSlo(), 0, null));
+                        queue.add(new Pending(s.name(), s.subSlo(), null, null));
                     }
                 }
             }
             // the manifest itself goes after its segments (with its failure, if it could not be read)
-            Pending itself = new Pending(p.name(), false, code, failure);
+            Pending itself = new Pending(p.name(), false, failure, failureText);
             if (isTop) {
                 topItself = itself;
             }

@@ -2,7 +2,7 @@ package io.tessera.swift.slo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.errors.SwiftError;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -40,10 +40,10 @@ final class ManifestInput {
         try {
             root = MAPPER.readTree(body);
         } catch (IOException e) {
-            throw SwiftException.badRequest("Manifest must be valid JSON.\n");
+            throw SwiftError.BAD_REQUEST.exception("Manifest must be valid JSON.\n");
         }
         if (root == null || !root.isArray()) {
-            throw SwiftException.badRequest("Manifest must be a list.\n");
+            throw SwiftError.BAD_REQUEST.exception("Manifest must be a list.\n");
         }
         List<String> errors = new ArrayList<>();
         List<Entry> entries = new ArrayList<>();
@@ -59,7 +59,7 @@ final class ManifestInput {
             errors.add("Inline data segments require at least one object-backed segment.");
         }
         if (!errors.isEmpty()) {
-            throw SwiftException.badRequest(String.join("\n", errors) + "\n");
+            throw SwiftError.BAD_REQUEST.exception(String.join("\n", errors) + "\n");
         }
         return entries;
     }

@@ -4,7 +4,7 @@ import io.tessera.store.ObjectVersion;
 import io.tessera.swift.bulk.BulkReport;
 import io.tessera.swift.bulk.Heartbeat;
 import io.tessera.swift.bulk.PathQuote;
-import io.tessera.swift.errors.ErrorBodies;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.HttpDates;
 import io.tessera.swift.objects.ObjectLocation;
@@ -52,12 +52,13 @@ final class ManifestPut {
     /** @param contentLength the body's announced length, -1 when chunked */
     Response put(Request r, InputStream body, long contentLength) {
         if (contentLength > limits.maxManifestSize()) {
-            throw SwiftException.tooLarge("Manifest File > " + limits.maxManifestSize() + " bytes");
+            throw SwiftError.REQUEST_ENTITY_TOO_LARGE.exception("Manifest File > " + limits.maxManifestSize() + " bytes");
         }
         List<ManifestInput.Entry> entries = ManifestInput.parse(readBounded(body), r.container(), r.name());
         long objectSegments = entries.stream().filter(e -> !e.isData()).count();
         if (objectSegments > limits.maxManifestSegments()) {
-            throw SwiftException.tooLarge("Number of object-backed segments must be <= " + limits.maxManifestSegments());
+            throw SwiftError.REQUEST_ENTITY_TOO_LARGE.exception("Number of object-backed segments must be <= "
+                    + limits.maxManifestSegments());
         }
         String format = BulkReport.negotiate(r.accept());
         String out = format != null ? format : BulkReport.TEXT;
@@ -69,32 +70,33 @@ final class ManifestPut {
                 List<List<String>> errors = new ArrayList<>();
                 try {
                     ObjectVersion v = checkAndStore(r, entries, errors, heartbeat);
-                    values.put("Response Status", "201 Created");
+                    values.put("Response Status", BulkReport.statusLine(Response.Status.CREATED));
                     values.put("Response Body", "");
                     values.put("Etag", "\"" + StaticLargeObject.etag(v) + "\"");
                     values.put("Last Modified", HttpDates.format(HttpDates.lastModifiedSeconds(v.timestamp())));
                 } catch (SwiftException e) {
-                    values.put("Response Status", io.tessera.swift.bulk.StatusLines.of(e.status()));
+                    values.put("Response Status", e.error().statusLine());
                     values.put("Response Body", errorText(e));
                 }
                 stream.write("\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 stream.write(BulkReport.body(out, values, errors, "upload"));
             };
-            return Response.status(202).entity(reply).type(out).build();
+            return Response.status(Response.Status.ACCEPTED).entity(reply).type(out).build();
         }
         List<List<String>> errors = new ArrayList<>();
         ObjectVersion v;
         try {
             v = checkAndStore(r, entries, errors, null);
         } catch (SwiftException e) {
-            if (e.status() == 400 && !errors.isEmpty()) {
-                return Response.status(400).entity(BulkReport.body(out, Map.of(), errors, "upload")).type(out).build();
+            if (e.error() == SwiftError.BAD_REQUEST && !errors.isEmpty()) {
+                return Response.status(SwiftError.BAD_REQUEST.code())
+                        .entity(BulkReport.body(out, Map.of(), errors, "upload")).type(out).build();
             }
             throw e;
         }
         // In a container with object versioning, v is the link to the new version: its id goes in the reply.
         ObjectVersion manifest = StaticLargeObject.isSlo(v) ? v : segments.live(v.container(), v.name()).orElse(v);
-        return io.tessera.swift.versioning.VersionedObjects.created(Response.status(201), v)
+        return io.tessera.swift.versioning.VersionedObjects.created(Response.status(Response.Status.CREATED), v)
                 .header("ETag", null)
                 .header("ETag", "\"" + StaticLargeObject.etag(manifest) + "\"")
                 .header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(v.timestamp())))
@@ -105,10 +107,7 @@ final class ManifestPut {
 
     /** Swift's heartbeat bodies carry the stock text of an error: "Bad Request\nThe server could not...". */
     private static String errorText(SwiftException e) {
-        String html = ErrorBodies.body(e.status(), null);
-        String title = html.replaceAll("^<html><h1>(.*)</h1><p>(.*)</p></html>$", "$1");
-        String explanation = html.replaceAll("^<html><h1>(.*)</h1><p>(.*)</p></html>$", "$2");
-        return title + "\n" + explanation;
+        return e.error().heading() + "\n" + e.error().explanation();
     }
 
     /**
@@ -140,13 +139,13 @@ final class ManifestPut {
             }
         }
         if (!errors.isEmpty()) {
-            throw SwiftException.badRequest(null);
+            throw SwiftError.BAD_REQUEST.exception(null);
         }
         MessageDigest md5 = Md5.digest();
         stored.forEach(s -> md5.update(s.etagPart().getBytes(StandardCharsets.US_ASCII)));
         String sloEtag = java.util.HexFormat.of().formatHex(md5.digest());
         if (r.clientEtag() != null && !normalize(r.clientEtag()).equals(sloEtag)) {
-            throw SwiftException.unprocessable(null);
+            throw SwiftError.UNPROCESSABLE_ENTITY.exception(null);
         }
         byte[] json = ManifestSegment.toJson(stored);
         Map<String, String> metadata = new LinkedHashMap<>(r.metadata());
@@ -166,7 +165,7 @@ final class ManifestPut {
                                          List<List<String>> errors) {
         String quoted = PathQuote.quote(e.path());
         if (!head.ok()) {
-            errors.add(List.of(quoted, head.failure()));
+            errors.add(List.of(quoted, head.failure().statusLine()));
             return null;
         }
         int before = errors.size();
@@ -218,11 +217,11 @@ final class ManifestPut {
             for (int n; (n = body.read(buf)) > 0; ) {
                 out.write(buf, 0, n);
                 if (out.size() > limits.maxManifestSize()) {
-                    throw SwiftException.tooLarge("Manifest File > " + limits.maxManifestSize() + " bytes");
+                    throw SwiftError.REQUEST_ENTITY_TOO_LARGE.exception("Manifest File > " + limits.maxManifestSize() + " bytes");
                 }
             }
         } catch (IOException e) {
-            throw SwiftException.of(499, "The client disconnected during request.");
+            throw SwiftError.CLIENT_DISCONNECT.exception("The client disconnected during request.");
         }
         return out.toByteArray();
     }

@@ -5,10 +5,11 @@ import io.tessera.store.MetadataStore;
 import io.tessera.store.ObjectVersion;
 import io.tessera.store.content.ContentMaps;
 import io.tessera.store.content.ContentReader;
+import io.tessera.swift.errors.SwiftError;
+import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.objects.ObjectBodies;
 import io.tessera.swift.objects.ObjectBody;
 import io.tessera.swift.objects.ObjectHeaders;
-import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.symlink.Symlink;
 import io.tessera.swift.symlink.SymlinkResolver;
 import java.io.ByteArrayOutputStream;
@@ -24,10 +25,10 @@ import java.util.function.BiPredicate;
  * client's own token, so a manifest never reads what its reader could not).
  */
 final class SegmentAccess {
-    /** What a HEAD of a segment answers: the object and what a GET of it would return, or a status. */
-    record Head(ObjectVersion version, long length, String etag, boolean isSlo, String failure) {
-        static Head failed(String status) {
-            return new Head(null, 0, null, false, status);
+    /** What a HEAD of a segment answers: the object and what a GET of it would return, or why not. */
+    record Head(ObjectVersion version, long length, String etag, boolean isSlo, SwiftError failure) {
+        static Head failed(SwiftError error) {
+            return new Head(null, 0, null, false, error);
         }
 
         boolean ok() {
@@ -73,11 +74,11 @@ final class SegmentAccess {
     /** HEAD of {@code /container/object}: its length and ETag as a GET of it would send them. */
     Head head(String container, String object) {
         if (!mayRead.test(account, container)) {
-            return Head.failed(authenticated ? "403 Forbidden" : "401 Unauthorized");
+            return Head.failed(authenticated ? SwiftError.FORBIDDEN : SwiftError.UNAUTHORIZED);
         }
         Optional<ObjectVersion> found = live(container, object);
         if (found.isEmpty()) {
-            return Head.failed("404 Not Found");
+            return Head.failed(SwiftError.NOT_FOUND);
         }
         ObjectVersion v = found.get();
         if (StaticLargeObject.isSlo(v)) {
@@ -99,7 +100,7 @@ final class SegmentAccess {
         }
         SymlinkResolver links = new SymlinkResolver(this::liveIn, (a, c) -> {
             if (!mayRead.test(a, c)) {
-                throw authenticated ? SwiftException.forbidden() : SwiftException.unauthorized();
+                throw authenticated ? SwiftError.FORBIDDEN.exception() : SwiftError.UNAUTHORIZED.exception();
             }
         });
         try {

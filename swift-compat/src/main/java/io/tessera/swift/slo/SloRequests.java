@@ -6,7 +6,7 @@ import io.tessera.swift.auth.Authorizer;
 import io.tessera.swift.auth.Principal;
 import io.tessera.swift.context.RequestContext;
 import io.tessera.swift.bulk.BulkDeleter;
-import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.objects.ObjectBody;
 import io.tessera.swift.writes.WritePipeline;
 import jakarta.ws.rs.core.Response;
@@ -37,7 +37,7 @@ public final class SloRequests {
     private SegmentAccess segments(String account) {
         return new SegmentAccess(services.store().metadata(), services.maps(), services.reader(), account,
                 (acct, cont) -> services.authorizer(context).mayRead(who, acct, cont, referer),
-                Authorizer.denied(who, account).status() == 403,
+                Authorizer.denied(who, account).error() == SwiftError.FORBIDDEN,
                 services.metrics().meter("swift.slo.segments.read"), services.metrics().meter("swift.dlo.segments.read"));
     }
 
@@ -91,10 +91,11 @@ public final class SloRequests {
 
     /**
      * {@code DELETE ?multipart-manifest=delete&version-id=}: the segments {@code version}'s manifest
-     * names, then that version, deleted by {@code deletion} (object versioning's delete of a version).
+     * names, then that version, deleted by {@code deletion} (object versioning's delete of a version:
+     * true if there was one).
      */
     public Response deleteVersion(String account, String container, String name, String accept, ObjectVersion version,
-                                  java.util.function.IntSupplier deletion) {
+                                  java.util.function.BooleanSupplier deletion) {
         BulkDeleter deleter = new BulkDeleter(services.store().metadata(), services.authorizer(context), who, account,
                 Integer.MAX_VALUE, services.metrics().meter("swift.slo.segments.deleted"));
         return new ManifestDelete(segments(account), deleter, limits).delete(container, name, accept, version, deletion);
@@ -103,7 +104,7 @@ public final class SloRequests {
     /** Swift reserves the header to the middleware: a client may not set it on a plain PUT or POST. */
     public static void refuseReservedHeader(String value) {
         if (value != null) {
-            throw SwiftException.badRequest("X-Static-Large-Object is a reserved header. To create a static large "
+            throw SwiftError.BAD_REQUEST.exception("X-Static-Large-Object is a reserved header. To create a static large "
                     + "object add query param multipart-manifest=put.");
         }
     }

@@ -5,6 +5,7 @@ import io.tessera.store.MetadataStore;
 import io.tessera.store.ObjectVersion;
 import io.tessera.swift.auth.Authorizer;
 import io.tessera.swift.auth.Principal;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.http.SwiftPath;
@@ -99,7 +100,7 @@ public final class StaticWebResource {
         }
         if (!web.mentionsListings() && !web.hasIndex()) {
             if (ObjectHeaders.isTrue(headers.header("X-Web-Mode"))) {
-                throw SwiftException.notFound();
+                throw SwiftError.NOT_FOUND.exception();
             }
             return passthrough.asUsual(head);
         }
@@ -112,10 +113,10 @@ public final class StaticWebResource {
         try {
             return passthrough.object(web.index(), head);
         } catch (SwiftException e) {
-            if (e.status() == 404) {
+            if (e.error() == SwiftError.NOT_FOUND) {
                 return listing("", web);
             }
-            if (e.status() < 400) {
+            if (e.error().isRedirection()) {
                 throw e;
             }
             return errorPage(e, web);
@@ -134,7 +135,7 @@ public final class StaticWebResource {
         if (found != null && !mayBeDirectoryMarker(found)) {
             return found;
         }
-        if (found == null && failure.status() != 404) {
+        if (found == null && failure.error() != SwiftError.NOT_FOUND) {
             throw failure; // other errors and redirections as they are, without error pages
         }
         WebSettings web = settings();
@@ -153,13 +154,13 @@ public final class StaticWebResource {
                 Response page = passthrough.object(index, head);
                 return trailingSlash ? page : redirectWithSlash(headers);
             } catch (SwiftException e) {
-                if (e.status() < 400) {
+                if (e.error().isRedirection()) {
                     if (!trailingSlash) {
                         return redirectWithSlash(headers);
                     }
                     throw e;
                 }
-                if (e.status() != 404) {
+                if (e.error() != SwiftError.NOT_FOUND) {
                     throw e;
                 }
             }
@@ -168,7 +169,7 @@ public final class StaticWebResource {
             if (hasChildren(name + "/")) {
                 return redirectWithSlash(headers);
             }
-            return errorPage(SwiftException.notFound(), web);
+            return errorPage(SwiftError.NOT_FOUND.exception(), web);
         }
         return listing(name, web);
     }
@@ -176,7 +177,8 @@ public final class StaticWebResource {
     /** Only a successful reply of at most one byte can be a directory marker (the container need not be read otherwise). */
     private static boolean mayBeDirectoryMarker(Response r) {
         Object length = r.getHeaders().getFirst("Content-Length");
-        return r.getStatus() < 300 && (length == null || Long.parseLong(length.toString()) <= 1);
+        return r.getStatusInfo().getFamily() == Response.Status.Family.SUCCESSFUL
+                && (length == null || Long.parseLong(length.toString()) <= 1);
     }
 
     /** Directory markers (0 or 1 byte of the directory content type) read as absent. */
@@ -189,7 +191,8 @@ public final class StaticWebResource {
     private Response listing(String prefix, WebSettings web) {
         String label = label(web);
         if (!web.listingsEnabled()) {
-            return errorPage(SwiftException.of(404, ListingPage.disabled(label, prefix, web.listingsCss(), web.index())), web);
+            String disabled = ListingPage.disabled(label, prefix, web.listingsCss(), web.index());
+            return errorPage(SwiftError.NOT_FOUND.exception(disabled), web);
         }
         List<ListingPager.Entry<ObjectVersion>> rows;
         try {
@@ -198,7 +201,7 @@ public final class StaticWebResource {
             return errorPage(refused, web);
         }
         if (!prefix.isEmpty() && rows.isEmpty()) {
-            return errorPage(SwiftException.notFound(), web);
+            return errorPage(SwiftError.NOT_FOUND.exception(), web);
         }
         byte[] page = ListingPage.listing(label, prefix, web.listingsCss(), rows).getBytes(StandardCharsets.UTF_8);
         return RawContentType.set(Response.ok(page), "text/html; charset=UTF-8").header("Content-Length", page.length).build();
@@ -221,18 +224,19 @@ public final class StaticWebResource {
     }
 
     /** The {@code <status><Web-Error>} object with the error's status, when there is one; else the error. */
-    private Response errorPage(SwiftException error, WebSettings web) {
+    private Response errorPage(SwiftException failure, WebSettings web) {
         if (web.hasError()) {
+            int status = failure.error().code();
             try {
-                Response page = passthrough.object(error.status() + web.error(), false);
-                if (page.getStatus() / 100 == 2) {
-                    return Response.fromResponse(page).status(error.status()).build();
+                Response page = passthrough.object(status + web.error(), false);
+                if (page.getStatusInfo().getFamily() == Response.Status.Family.SUCCESSFUL) {
+                    return Response.fromResponse(page).status(status).build();
                 }
             } catch (SwiftException noPage) {
                 // no error page for this status: the plain error
             }
         }
-        throw error;
+        throw failure;
     }
 
     /** Swift redirects to the absolute URL, on the host the client asked for. */
@@ -240,9 +244,9 @@ public final class StaticWebResource {
         String host = request.header("Host");
         String scheme = request.scheme() != null ? request.scheme() : "http";
         String location = scheme + "://" + (host != null ? host : "localhost") + UrlQuote.quote(decodedPath() + "/");
-        byte[] body = ("<html><h1>Moved Permanently</h1><p>The resource has moved permanently.</p></html>")
-                .getBytes(StandardCharsets.UTF_8);
-        return RawContentType.set(Response.status(301).header("Location", location), "text/html; charset=UTF-8")
+        byte[] body = SwiftError.MOVED_PERMANENTLY.page().getBytes(StandardCharsets.UTF_8);
+        Response.ResponseBuilder moved = Response.status(SwiftError.MOVED_PERMANENTLY.code()).header("Location", location);
+        return RawContentType.set(moved, "text/html; charset=UTF-8")
                 .header("Content-Length", body.length).entity(body).build();
     }
 

@@ -1,6 +1,6 @@
 package io.tessera.swift.symlink;
 
-import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.http.HeaderText;
 import io.tessera.swift.http.SwiftPath;
 import io.tessera.swift.http.UrlQuote;
@@ -32,11 +32,11 @@ public final class SymlinkRequest {
         String raw = HeaderText.fromWire(headers.getFirst(TARGET_HEADER).trim());
         String decoded = SwiftPath.decode(raw);
         if (decoded.startsWith("/")) {
-            throw SwiftException.preconditionFailed(FORM);
+            throw SwiftError.PRECONDITION_FAILED.exception(FORM);
         }
         int slash = decoded.indexOf('/');
         if (slash <= 0 || slash == decoded.length() - 1) {
-            throw SwiftException.preconditionFailed(FORM);
+            throw SwiftError.PRECONDITION_FAILED.exception(FORM);
         }
         String targetContainer = decoded.substring(0, slash);
         String targetObject = decoded.substring(slash + 1);
@@ -47,11 +47,11 @@ public final class SymlinkRequest {
         }
         String effective = targetAccount != null ? targetAccount : account;
         if (effective.equals(account) && targetContainer.equals(container) && targetObject.equals(name)) {
-            throw SwiftException.badRequest("Symlink cannot target itself");
+            throw SwiftError.BAD_REQUEST.exception("Symlink cannot target itself");
         }
         String etag = normalizedEtag(headers.getFirst(ETAG_HEADER));
         if (etag != null && (etag.contains(";") || etag.contains("\"") || etag.contains("\\"))) {
-            throw SwiftException.badRequest("Bad X-Symlink-Target-Etag format");
+            throw SwiftError.BAD_REQUEST.exception("Bad X-Symlink-Target-Etag format");
         }
         return new Symlink(targetAccount, UrlQuote.quote(targetContainer + "/" + targetObject), etag, null);
     }
@@ -60,10 +60,10 @@ public final class SymlinkRequest {
     public static String accountName(String header) {
         String account = SwiftPath.decode(HeaderText.fromWire(header.trim()));
         if (account.isEmpty()) {
-            throw SwiftException.preconditionFailed("Account name cannot be empty");
+            throw SwiftError.PRECONDITION_FAILED.exception("Account name cannot be empty");
         }
         if (account.contains("/")) {
-            throw SwiftException.preconditionFailed("Account name cannot contain slashes");
+            throw SwiftError.PRECONDITION_FAILED.exception("Account name cannot contain slashes");
         }
         return account;
     }

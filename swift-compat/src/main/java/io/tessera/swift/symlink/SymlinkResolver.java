@@ -1,6 +1,7 @@
 package io.tessera.swift.symlink;
 
 import io.tessera.store.ObjectVersion;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import java.util.Optional;
 
@@ -51,7 +52,7 @@ public final class SymlinkResolver {
     public ObjectVersion checkStaticTarget(Symlink link, String home) {
         String path = link.path(home);
         ObjectVersion target = step(link, home, path)
-                .orElseThrow(() -> SwiftException.conflict("X-Symlink-Target does not exist")
+                .orElseThrow(() -> SwiftError.CONFLICT.exception("X-Symlink-Target does not exist")
                         .withHeader("Content-Location", path));
         return walk(target, link.etag(), path, false).object();
     }
@@ -67,11 +68,11 @@ public final class SymlinkResolver {
             }
             String found = link.get().isStatic() ? link.get().etag() : current.etag();
             if (expectedEtag != null && !expectedEtag.equals(found)) {
-                throw SwiftException.conflict("X-Symlink-Target-Etag headers do not match")
+                throw SwiftError.CONFLICT.exception("X-Symlink-Target-Etag headers do not match")
                         .withHeader("Content-Location", lastPath);
             }
             if (followed >= SYMLOOP_MAX || ++hops > MAX_HOPS) {
-                throw SwiftException.conflict("Too many levels of symbolic links, maximum allowed is " + SYMLOOP_MAX);
+                throw SwiftError.CONFLICT.exception("Too many levels of symbolic links, maximum allowed is " + SYMLOOP_MAX);
             }
             if (!link.get().internal()) {
                 followed++;
@@ -79,14 +80,15 @@ public final class SymlinkResolver {
             lastPath = link.get().path(current.account());
             final String notFoundAt = lastPath;
             ObjectVersion next = step(link.get(), current.account(), lastPath)
-                    .orElseThrow(() -> SwiftException.notFound().withHeader("Content-Location", notFoundAt));
+                    .orElseThrow(() -> SwiftError.NOT_FOUND.exception().withHeader("Content-Location", notFoundAt));
             // A version link pins a version by name (versions never change content): nothing to check.
             expectedEtag = link.get().internal() ? null : link.get().etag();
             current = next;
         }
         if (expectedEtag != null && !expectedEtag.equals(current.etag())) {
-            throw SwiftException.conflict("Object Etag '" + current.etag() + "' does not match X-Symlink-Target-Etag header '"
-                    + expectedEtag + "'").withHeader("Content-Location", lastPath);
+            throw SwiftError.CONFLICT.exception("Object Etag '" + current.etag()
+                    + "' does not match X-Symlink-Target-Etag header '" + expectedEtag + "'")
+                    .withHeader("Content-Location", lastPath);
         }
         return new Followed(current, lastPath);
     }

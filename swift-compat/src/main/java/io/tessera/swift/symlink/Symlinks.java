@@ -1,6 +1,7 @@
 package io.tessera.swift.symlink;
 
 import io.tessera.store.ObjectVersion;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.HeaderText;
 import io.tessera.swift.slo.StaticLargeObject;
@@ -49,7 +50,7 @@ public final class Symlinks {
                                       String name, String requestedType, long length, InputStream body,
                                       SymlinkResolver resolver) {
         if (length > 0 || (length < 0 && hasByte(body))) {
-            throw SwiftException.badRequest("Symlink requests require a zero byte body");
+            throw SwiftError.BAD_REQUEST.exception("Symlink requests require a zero byte body");
         }
         Symlink link = SymlinkRequest.parse(headers, account, container, name);
         String type = requestedType != null && !requestedType.isBlank() ? requestedType.trim() : null;
@@ -107,7 +108,7 @@ public final class Symlinks {
         if (link.isEmpty()) {
             return;
         }
-        SwiftException redirect = SwiftException.of(307,
+        SwiftException redirect = SwiftError.TEMPORARY_REDIRECT.exception(
                         "The requested POST was applied to a symlink. POST directly to the target to apply requested metadata.")
                 .withHeader("Location", link.get().path(updated.account()));
         if (link.get().isStatic()) {

@@ -3,6 +3,7 @@ package io.tessera.swift.tempurl;
 import com.codahale.metrics.MetricRegistry;
 import io.tessera.swift.auth.TempUrlScope;
 import io.tessera.swift.context.RequestContext;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.ClientAddress;
 import io.tessera.swift.http.SwiftPath;
@@ -87,7 +88,7 @@ public final class TempUrlFilter implements ContainerRequestFilter {
         if (!method.equals("GET") && !method.equals("HEAD")) {
             for (String h : DISALLOWED_HEADERS) {
                 if (request.getHeaders().containsKey(h)) {
-                    throw SwiftException.badRequest("The header '" + h + "' is not allowed in this tempurl");
+                    throw SwiftError.BAD_REQUEST.exception("The header '" + h + "' is not allowed in this tempurl");
                 }
             }
         }
@@ -155,7 +156,7 @@ public final class TempUrlFilter implements ContainerRequestFilter {
     private SwiftException invalid(String account) {
         metrics.meter("swift.tempurl.invalid").mark();
         String realm = URLEncoder.encode(account, StandardCharsets.UTF_8).replace("+", "%20");
-        return SwiftException.of(401, "401 Unauthorized: Temp URL invalid\n")
+        return SwiftError.UNAUTHORIZED.exception(SwiftError.UNAUTHORIZED.statusLine() + ": Temp URL invalid\n")
                 .withHeader("Www-Authenticate", "Swift realm=\"" + realm + "\"");
     }
 }

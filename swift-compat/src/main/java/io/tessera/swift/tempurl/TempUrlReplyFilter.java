@@ -6,6 +6,7 @@ import io.tessera.swift.http.UrlQuote;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 import java.util.ArrayList;
 import java.util.Locale;
@@ -38,7 +39,8 @@ public final class TempUrlReplyFilter implements ContainerResponseFilter {
             }
         }
         String method = request.getMethod();
-        boolean download = (method.equals("GET") || method.equals("HEAD")) && response.getStatus() / 100 == 2;
+        boolean download = (method.equals("GET") || method.equals("HEAD"))
+                && response.getStatusInfo().getFamily() == Response.Status.Family.SUCCESSFUL;
         if (!download) {
             if (existingDisposition != null) {
                 headers.putSingle("Content-Disposition", existingDisposition);

@@ -9,7 +9,7 @@ import io.tessera.store.content.ContentMaps;
 import io.tessera.store.ObjectVersion;
 import io.tessera.store.PutCondition;
 import io.tessera.store.Timestamp;
-import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.http.ContainerNames;
 import io.tessera.swift.http.HeaderText;
 import io.tessera.swift.http.MetadataReplies;
@@ -68,7 +68,7 @@ public final class LegacyVersioning {
             if (history.isEmpty()) {
                 history = null;
             } else if (!versions.isEmpty()) {
-                throw SwiftException.badRequest("Only one of " + VERSIONS + " or " + HISTORY + " may be specified");
+                throw SwiftError.BAD_REQUEST.exception("Only one of " + VERSIONS + " or " + HISTORY + " may be specified");
             } else {
                 versions = null;
             }
@@ -84,7 +84,7 @@ public final class LegacyVersioning {
                 ContainerNames.check(SwiftPath.decode(location, versions != null ? "X-Versions-Location"
                         : "X-History-Location"), limits);
                 if (ObjectVersioning.isEnabled(headers)) {
-                    throw SwiftException.badRequest("Cannot enable object versioning on a container configured as "
+                    throw SwiftError.BAD_REQUEST.exception("Cannot enable object versioning on a container configured as "
                             + "the location for legacy object versioning.");
                 }
                 changes.put(LOCATION, location);
@@ -199,7 +199,7 @@ public final class LegacyVersioning {
 
     private void publish(ObjectVersion v) {
         if (rows.container(v.account(), v.container()).isEmpty()) {
-            throw SwiftException.preconditionFailed(null); // Swift: the archive write failed with a 4xx
+            throw SwiftError.PRECONDITION_FAILED.exception(null); // Swift: the archive write failed with a 4xx
         }
         // Archive and restore point a name at content that exists: the retaining path (store/GC.md).
         maps.publishExisting(v, PutCondition.NONE);

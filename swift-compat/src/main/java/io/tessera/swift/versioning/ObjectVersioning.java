@@ -4,7 +4,7 @@ import io.tessera.swift.context.InfoSource;
 import io.tessera.store.ContainerInfo;
 import io.tessera.store.MetadataStore;
 import io.tessera.store.Timestamp;
-import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.http.MetadataReplies;
 import io.tessera.swift.objects.ObjectHeaders;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -63,7 +63,7 @@ public final class ObjectVersioning {
         if (value == null) {
             if (changes.containsKey(LegacyVersioning.LOCATION) && !changes.get(LegacyVersioning.LOCATION).isEmpty()
                     && current.containsKey(VERSIONS_CONTAINER)) {
-                throw SwiftException.badRequest("Cannot set legacy versions location on a container with object "
+                throw SwiftError.BAD_REQUEST.exception("Cannot set legacy versions location on a container with object "
                         + "versioning enabled");
             }
             return;
@@ -71,7 +71,7 @@ public final class ObjectVersioning {
         boolean enable = ObjectHeaders.isTrue(value);
         if (enable && (LegacyVersioning.isConfigured(current)
                 || (changes.containsKey(LegacyVersioning.LOCATION) && !changes.get(LegacyVersioning.LOCATION).isEmpty()))) {
-            throw SwiftException.badRequest(
+            throw SwiftError.BAD_REQUEST.exception(
                     "Cannot enable object versioning on a container that is already using the legacy versioned writes feature.");
         }
         changes.put(ENABLED, enable ? "True" : "False");
@@ -128,12 +128,12 @@ public final class ObjectVersioning {
         }
         Optional<ContainerInfo> versions = metadata.getContainer(account, hidden.get());
         if (versions.isPresent() && versions.get().objectCount() > 0) {
-            throw SwiftException.conflict("Delete all versions before deleting container.");
+            throw SwiftError.CONFLICT.exception("Delete all versions before deleting container.");
         }
         if (metadata.listObjects(account, container, io.tessera.store.ListQuery.all(1)).isEmpty()) {
             // Only when the container itself can go: else its DELETE answers 409 and keeps its versions' home.
             if (metadata.deleteContainer(account, hidden.get()) == MetadataStore.DeleteContainerOutcome.NOT_EMPTY) {
-                throw SwiftException.conflict("Delete all versions before deleting container.");
+                throw SwiftError.CONFLICT.exception("Delete all versions before deleting container.");
             }
         }
     }

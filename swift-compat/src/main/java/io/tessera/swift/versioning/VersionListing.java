@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.tessera.store.MetadataStore;
 import io.tessera.store.ObjectVersion;
-import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.http.HttpDates;
 import io.tessera.swift.listing.ListingPager;
 import io.tessera.swift.listing.ListingRequest;
@@ -53,14 +53,14 @@ public final class VersionListing {
         if (format != null) {
             String f = format.toLowerCase(Locale.ROOT);
             if (!f.equals("json") && !f.contains("application/json")) {
-                throw SwiftException.of(406, null);
+                throw SwiftError.NOT_ACCEPTABLE.exception();
             }
             return;
         }
         if (accept != null && !accept.isBlank()) {
             String a = accept.toLowerCase(Locale.ROOT);
             if (!(a.contains("application/json") || a.contains("*/*") || a.contains("application/*"))) {
-                throw SwiftException.of(406, null);
+                throw SwiftError.NOT_ACCEPTABLE.exception();
             }
         }
     }
@@ -68,13 +68,13 @@ public final class VersionListing {
     public byte[] page(MultivaluedMap<String, String> query, ListingRequest req, Map<String, String> containerMetadata) {
         String delimiter = req.delimiter();
         if (delimiter != null && delimiter.chars().anyMatch(c -> Character.isDigit(c) || c == '.' || c == 0)) {
-            throw SwiftException.badRequest("invalid delimiter param");
+            throw SwiftError.BAD_REQUEST.exception("invalid delimiter param");
         }
         String hiddenMarker = null;
         String versionMarker = query.getFirst("version_marker");
         if (versionMarker != null && !versionMarker.isEmpty()) {
             if (req.marker() == null) {
-                throw SwiftException.badRequest("version_marker param requires marker");
+                throw SwiftError.BAD_REQUEST.exception("version_marker param requires marker");
             }
             if (!"null".equals(versionMarker)) {
                 hiddenMarker = VersionNames.versionObject(req.marker(),

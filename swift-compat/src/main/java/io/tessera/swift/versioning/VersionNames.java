@@ -1,7 +1,7 @@
 package io.tessera.swift.versioning;
 
 import io.tessera.store.Timestamp;
-import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.errors.SwiftError;
 import java.math.BigDecimal;
 import java.util.Optional;
 
@@ -66,11 +66,11 @@ public final class VersionNames {
         try {
             BigDecimal seconds = new BigDecimal(id.trim());
             if (seconds.signum() < 0 || seconds.compareTo(BigDecimal.valueOf(10_000_000_000L)) >= 0) {
-                throw SwiftException.badRequest(message);
+                throw SwiftError.BAD_REQUEST.exception(message);
             }
             return new Timestamp(seconds.movePointRight(5).setScale(0, java.math.RoundingMode.HALF_EVEN).longValue() * 10);
         } catch (NumberFormatException e) {
-            throw SwiftException.badRequest(message);
+            throw SwiftError.BAD_REQUEST.exception(message);
         }
     }
 

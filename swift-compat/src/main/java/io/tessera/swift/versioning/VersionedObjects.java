@@ -8,6 +8,7 @@ import io.tessera.store.content.ContentMaps;
 import io.tessera.store.ObjectVersion;
 import io.tessera.store.PutCondition;
 import io.tessera.store.Timestamp;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.UrlQuote;
 import io.tessera.swift.objects.ObjectHeaders;
@@ -130,7 +131,8 @@ public final class VersionedObjects {
 
     private void publishIn(ObjectVersion v) {
         if (rows.container(v.account(), v.container()).isEmpty()) {
-            throw SwiftException.of(500, "The versions container does not exist. You may want to re-enable object versioning.");
+            throw SwiftError.INTERNAL_ERROR.exception(
+                    "The versions container does not exist. You may want to re-enable object versioning.");
         }
         // A version names the content of the write it keeps, or of the object it archives: existing content.
         maps.publishExisting(v, PutCondition.NONE);
@@ -166,7 +168,7 @@ public final class VersionedObjects {
 
     private Timestamp versionParam(String id) {
         if (hidden().isEmpty()) {
-            throw SwiftException.badRequest("version-aware operations require that the container is versioned");
+            throw SwiftError.BAD_REQUEST.exception("version-aware operations require that the container is versioned");
         }
         return VersionNames.parseId(id, "Invalid version parameter");
     }
@@ -176,13 +178,13 @@ public final class VersionedObjects {
         if (NULL.equals(id)) {
             return metadata.getObject(account, container, name)
                     .filter(v -> !ObjectHeaders.isExpired(v.metadata()) && !isVersionLink(v))
-                    .orElseThrow(SwiftException::notFound);
+                    .orElseThrow(SwiftError.NOT_FOUND::exception);
         }
         Timestamp version = versionParam(id);
         ObjectVersion v = metadata.getObject(account, hidden().get(), VersionNames.versionObject(name, version))
-                .orElseThrow(SwiftException::notFound);
+                .orElseThrow(SwiftError.NOT_FOUND::exception);
         if (DELETE_MARKER_TYPE.equals(v.contentType())) {
-            throw SwiftException.notFound().withHeader(VERSION_ID, id).withHeader("Content-Type", DELETE_MARKER_TYPE);
+            throw SwiftError.NOT_FOUND.exception().withHeader(VERSION_ID, id).withHeader("Content-Type", DELETE_MARKER_TYPE);
         }
         return v;
     }
@@ -216,7 +218,7 @@ public final class VersionedObjects {
     public ObjectVersion makeLatest(String name, String id) {
         Timestamp version = versionParam(id);
         ObjectVersion data = metadata.getObject(account, hidden().get(), VersionNames.versionObject(name, version))
-                .orElseThrow(() -> SwiftException.of(404, "The specified version does not exist"));
+                .orElseThrow(() -> SwiftError.NOT_FOUND.exception("The specified version does not exist"));
         ObjectVersion link = linkTo(data, name, Map.of());
         metadata.putObject(link, PutCondition.NONE);
         return link;

@@ -4,7 +4,7 @@ import io.tessera.store.ObjectVersion;
 import io.tessera.store.content.ContentWriter;
 import io.tessera.store.content.IncompleteBodyException;
 import io.tessera.store.content.WrittenContent;
-import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.objects.ObjectBody;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +37,7 @@ final class ContentStage implements ObjectWriter {
             stored = fromSlice((WriteContent.Slice) w.content());
         }
         if (w.expectedEtag() != null && !normalizeEtag(w.expectedEtag()).equals(stored.md5Hex())) {
-            throw SwiftException.unprocessable("Unprocessable Entity");
+            throw SwiftError.UNPROCESSABLE_ENTITY.exception("Unprocessable Entity");
         }
         return next.write(w.withContent(stored));
     }
@@ -46,10 +46,10 @@ final class ContentStage implements ObjectWriter {
         try {
             return stored(writer.write(b.in(), b.length()));
         } catch (IncompleteBodyException e) {
-            throw SwiftException.of(499, e.getMessage());
+            throw SwiftError.CLIENT_DISCONNECT.exception(e.getMessage());
         } catch (IOException e) {
             // The client went away or its stream broke: nothing was published.
-            throw SwiftException.of(499, "The client disconnected during request.");
+            throw SwiftError.CLIENT_DISCONNECT.exception("The client disconnected during request.");
         }
     }
 
@@ -57,7 +57,7 @@ final class ContentStage implements ObjectWriter {
         try (InputStream in = s.source().open(s.from(), s.toExclusive())) {
             return stored(writer.write(in, s.toExclusive() - s.from()));
         } catch (ObjectBody.SegmentException e) {
-            throw SwiftException.conflict(null); // a segment of the source is gone or changed: nothing copied
+            throw SwiftError.CONFLICT.exception(null); // a segment of the source is gone or changed: nothing copied
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -1,7 +1,7 @@
 package io.tessera.swift.writes;
 
 import io.tessera.store.ObjectVersion;
-import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.http.MetadataHeaders;
 import io.tessera.swift.http.MetadataReplies;
 import io.tessera.swift.http.SwiftConstraints;
@@ -39,7 +39,7 @@ final class HeaderBudgetStage implements ObjectWriter {
             }
         }
         if (total > budget(limits)) {
-            throw SwiftException.badRequest("Stored headers too large; max " + budget(limits));
+            throw SwiftError.BAD_REQUEST.exception("Stored headers too large; max " + budget(limits));
         }
         return next.write(w);
     }
@@ -51,7 +51,7 @@ final class HeaderBudgetStage implements ObjectWriter {
         }
         int bytes = name.length() + 4 + value.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > limits.maxHeaderSize()) {
-            throw SwiftException.badRequest("Header value too long: " + MetadataHeaders.headerName(name));
+            throw SwiftError.BAD_REQUEST.exception("Header value too long: " + MetadataHeaders.headerName(name));
         }
         return bytes;
     }

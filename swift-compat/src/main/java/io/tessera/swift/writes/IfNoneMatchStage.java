@@ -2,7 +2,7 @@ package io.tessera.swift.writes;
 
 import io.tessera.store.MetadataStore;
 import io.tessera.store.ObjectVersion;
-import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.errors.SwiftError;
 
 /**
  * {@code If-None-Match: *} refused early, while nothing is read, stored or archived yet. (Two writers
@@ -21,7 +21,7 @@ final class IfNoneMatchStage implements ObjectWriter {
     public ObjectVersion write(ObjectWrite w) {
         if (w.ifNoneMatchStar()
                 && metadata.getObject(w.target().account(), w.target().container(), w.target().object()).isPresent()) {
-            throw SwiftException.preconditionFailed(null);
+            throw SwiftError.PRECONDITION_FAILED.exception(null);
         }
         return next.write(w);
     }

@@ -5,7 +5,7 @@ import io.tessera.store.ObjectVersion;
 import io.tessera.store.PutCondition;
 import io.tessera.store.Store;
 import io.tessera.store.content.ContentMaps;
-import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.errors.SwiftError;
 
 /**
  * The pipeline's last stage: publishes the write's version row, the one step that makes it visible
@@ -29,7 +29,7 @@ final class Publisher implements ObjectWriter {
         MetadataStore.PutOutcome outcome = existing ? maps.publishExisting(v, condition)
                 : store.metadata().putObject(v, condition);
         if (outcome == MetadataStore.PutOutcome.EXISTS) {
-            throw SwiftException.preconditionFailed(null);
+            throw SwiftError.PRECONDITION_FAILED.exception(null);
         }
         return v;
     }

@@ -15,7 +15,7 @@ class KeyChecksTest {
     final KeyChecks keys = new KeyChecks(new UserDirectory(List.of(tester)), 1, now::get);
 
     static int status(Throwable e) {
-        return ((SwiftException) e).status();
+        return ((SwiftException) e).error().code();
     }
 
     @Test

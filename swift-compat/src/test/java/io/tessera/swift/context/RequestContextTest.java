@@ -105,7 +105,7 @@ class RequestContextTest {
         assertThat(versionOnly.isStorage()).isTrue();
         assertThat(versionOnly.validPath()).isEmpty();
         assertThatThrownBy(versionOnly::path).isInstanceOfSatisfying(SwiftException.class,
-                e -> assertThat(e.status()).isEqualTo(412));
+                e -> assertThat(e.error().code()).isEqualTo(412));
 
         RequestContext info = arriving("/info");
         assertThat(info.isStorage()).isFalse();

@@ -54,7 +54,7 @@ class ByteRangesTest {
 
     private static void assertStatus416(Runnable r) {
         assertThatThrownBy(r::run).isInstanceOfSatisfying(SwiftException.class, e -> {
-            assertThat(e.status()).isEqualTo(416);
+            assertThat(e.error().code()).isEqualTo(416);
             assertThat(e.headers()).containsEntry("Content-Range", "bytes */" + (e.headers().get("Content-Range").endsWith("/0") ? 0 : 100));
         });
     }

@@ -59,6 +59,6 @@ class SwiftPathTest {
 
     private static void assertStatus(Runnable r, int status) {
         assertThatThrownBy(r::run).isInstanceOfSatisfying(SwiftException.class,
-                e -> assertThat(e.status()).isEqualTo(status));
+                e -> assertThat(e.error().code()).isEqualTo(status));
     }
 }

@@ -17,7 +17,7 @@ class ManifestInputTest {
         try {
             parse(json);
         } catch (SwiftException e) {
-            assertThat(e.status()).isEqualTo(400);
+            assertThat(e.error().code()).isEqualTo(400);
             return e.getMessage();
         }
         throw new AssertionError("expected a 400 for " + json);

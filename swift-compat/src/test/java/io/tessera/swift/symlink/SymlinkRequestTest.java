@@ -33,9 +33,9 @@ class SymlinkRequestTest {
     @Test
     void badTargetsAreRefusedLikeSwift() {
         assertThatThrownBy(() -> SymlinkRequest.parse(headers("X-Symlink-Target", "/c/o"), "a", "c", "x"))
-                .isInstanceOf(SwiftException.class).extracting(e -> ((SwiftException) e).status()).isEqualTo(412);
+                .isInstanceOf(SwiftException.class).extracting(e -> ((SwiftException) e).error().code()).isEqualTo(412);
         assertThatThrownBy(() -> SymlinkRequest.parse(headers("X-Symlink-Target", "just-an-object"), "a", "c", "x"))
-                .isInstanceOf(SwiftException.class).extracting(e -> ((SwiftException) e).status()).isEqualTo(412);
+                .isInstanceOf(SwiftException.class).extracting(e -> ((SwiftException) e).error().code()).isEqualTo(412);
         assertThatThrownBy(() -> SymlinkRequest.parse(headers("X-Symlink-Target", "c/x"), "a", "c", "x"))
                 .hasMessage("Symlink cannot target itself");
         assertThatThrownBy(() -> SymlinkRequest.parse(headers("X-Symlink-Target", "c/o",
