@@ -107,6 +107,33 @@ class PlainReadsTest {
         assertThat(plainReads()).isEqualTo(before + 1);
     }
 
+    /** Found in review: each of these was answered differently by the lean path than by the full one. */
+    @Test
+    void requestsTheLeanPathOnceReadDifferentlyGetTheFullPathsAnswer() throws Exception {
+        assertThat(owner.send("PUT", "/v1/AUTH_test/c/%F0%9F%98%80", "emoji".getBytes(StandardCharsets.UTF_8)).statusCode())
+                .isEqualTo(201);
+        assertThat(owner.send("PUT", "/v1/AUTH_test/c/%3F%3F", "two question marks".getBytes(StandardCharsets.UTF_8))
+                .statusCode()).isEqualTo(201);
+        // A name beyond the BMP sent as raw UTF-8 (its two UTF-16 halves were re-encoded one at a time: "??").
+        SwiftHttp.RawResponse emoji = owner.raw("GET /v1/AUTH_test/c/\uD83D\uDE00 HTTP/1.1", null, false);
+        assertThat(emoji.status()).isEqualTo(200);
+        assertThat(emoji.body()).isEqualTo("emoji");
+
+        // A header sent twice is read as JAX-RS reads it: a junk second token is a 401 on both paths.
+        SwiftHttp.RawResponse twoTokens = owner.raw("GET /v1/AUTH_test/c/o HTTP/1.1\r\nX-Auth-Token: " + owner.token
+                + "\r\nX-Auth-Token: AUTH_tkjunk", null, false);
+        assertThat(twoTokens.status()).isEqualTo(401);
+        SwiftHttp.RawResponse twoRanges = owner.raw("GET /v1/AUTH_test/c/o HTTP/1.1\r\nRange: bytes=0-1\r\nRange: bytes=0-1",
+                null, false);
+        SwiftHttp.RawResponse twoRangesFull = owner.raw("GET /v1/AUTH_test/c/o?full HTTP/1.1\r\nRange: bytes=0-1\r\nRange: bytes=0-1",
+                null, false);
+        assertThat(twoRanges.status()).isEqualTo(twoRangesFull.status());
+        assertThat(twoRanges.body()).isEqualTo(twoRangesFull.body());
+
+        // Swift's header line limit holds on the lean path too (the connection refuses the line first).
+        assertThat(owner.send("GET", "/v1/AUTH_test/c/o", "X-Foo", "x".repeat(9000)).statusCode()).isEqualTo(400);
+    }
+
     @Test
     void objectsInAVersionedContainerAndLargeObjectsTakeTheFullPath() throws Exception {
         assertThat(owner.send("PUT", "/v1/AUTH_test/v", "X-Versions-Enabled", "true").statusCode()).isEqualTo(201);

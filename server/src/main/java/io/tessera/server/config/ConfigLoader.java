@@ -49,7 +49,8 @@ public final class ConfigLoader {
             config = config.withServer(config.server().withPort(parsePort(env.get("TESSERA_PORT"))));
         }
         if (env.containsKey("TESSERA_PLAIN_READS")) {
-            config = config.withServer(config.server().withPlainReads(!env.get("TESSERA_PLAIN_READS").strip().equals("false")));
+            String on = env.get("TESSERA_PLAIN_READS").strip().toLowerCase(java.util.Locale.ROOT);
+            config = config.withServer(config.server().withPlainReads(!java.util.Set.of("false", "0", "no", "off").contains(on)));
         }
         if (env.containsKey("TESSERA_NBD_PORT")) {
             config = config.withVolumes(config.volumes().withNbdPort(parsePort(env.get("TESSERA_NBD_PORT"))));

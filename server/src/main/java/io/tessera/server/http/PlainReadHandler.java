@@ -10,6 +10,9 @@ import io.tessera.swift.http.SwiftConstraints;
 import io.tessera.swift.objects.PlainRead;
 import io.tessera.swift.objects.ReplyHeaders;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -37,22 +40,30 @@ public final class PlainReadHandler extends Handler.Wrapper {
         super(next);
         this.services = services;
         this.limits = services.limits();
-        this.served = metrics.meter("swift.plain_reads");
+        this.served = metrics.meter("swift.plain_reads"); // taken on: marked before the reply is sent
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String method = request.getMethod();
         boolean head = method.equals("HEAD");
-        if ((!head && !method.equals("GET")) || request.getHttpURI().getQuery() != null || hasBody(request)) {
+        // A path the servlet context cannot make canonical (more ".." than segments) is its 404.
+        if ((!head && !method.equals("GET")) || request.getHttpURI().getQuery() != null || hasBody(request)
+                || request.getHttpURI().getCanonicalPath() == null) {
             return super.handle(request, response, callback);
         }
         HttpFields in = request.getHeaders();
+        // A header sent more than once reads as JAX-RS reads it (its values joined by commas), so
+        // two X-Auth-Tokens or two Ranges are judged here as the full path judges them.
+        Function<String, String> header = name -> {
+            List<String> values = in.getValuesList(name);
+            return values.isEmpty() ? null : values.size() == 1 ? values.get(0) : String.join(",", values);
+        };
         RequestContext context = RequestContext.arriving(method, request.getHttpURI().getPath(),
-                in.get("X-Trans-Id-Extra"), services.store().info(), limits);
+                header.apply("X-Trans-Id-Extra"), services.store().info(), limits);
         PlainRead read;
         try {
-            read = PlainRead.prepare(services, context, in::get);
+            read = PlainRead.prepare(services, context, header);
         } catch (RuntimeException anyDoubt) {
             log.debug("{} {}: the full path answers: {}", method, request.getHttpURI().getPath(), anyDoubt.toString());
             read = null; // e.g. the store unavailable: the full path gives the answer its shape
@@ -63,15 +74,18 @@ public final class PlainReadHandler extends Handler.Wrapper {
         }
         response.setStatus(read.status());
         HttpFields.Mutable out = response.getHeaders();
+        List<String> added = new ArrayList<>(16); // taken back if the body fails before its first byte
         read.writeHeaders(new ReplyHeaders() {
             @Override
             public void contentType(String wireValue) {
                 out.put(HttpHeader.CONTENT_TYPE, wireValue);
+                added.add(HttpHeader.CONTENT_TYPE.asString());
             }
 
             @Override
             public void header(String name, Object value) {
                 out.add(name, String.valueOf(value));
+                added.add(name);
             }
         });
         served.mark(); // before the reply is sent: whoever reads the meter after the reply sees this one
@@ -87,12 +101,14 @@ public final class PlainReadHandler extends Handler.Wrapper {
                 callback.failed(e); // bytes are out: the connection is cut short of Content-Length
                 return true;
             }
-            response.reset();
+            // Nothing sent yet: take back what this path added (Date and the keep-alive echo stay).
+            added.forEach(out::remove);
+            response.setStatus(200);
             if (e instanceof CorruptBlockException damaged) {
-                // Nothing sent yet: Swift's 500, as the full path answers it (reading the block again
-                // there would count the damage twice).
+                // Swift's 500, as the full path answers it (reading the block again there would count
+                // the damage twice).
                 log.error("{} stored data is damaged: {}", context.transactionId(), damaged.getMessage());
-                SwiftErrorHandler.write(response, callback, SwiftError.INTERNAL_ERROR, null);
+                SwiftErrorHandler.write(response, callback, SwiftError.INTERNAL_ERROR, null, context.transactionId());
                 return true;
             }
             log.debug("{} {}: body failed before its first byte, the full path answers: {}", method,

@@ -47,7 +47,11 @@ public final class SwiftErrorHandler extends ErrorHandler {
 
     /** Writes a complete Swift-shaped error reply, with its own transaction id and timestamp. */
     public static void write(Response response, Callback callback, SwiftError error, String message) {
-        String transId = TransactionIds.generate(null);
+        write(response, callback, error, message, TransactionIds.generate(null));
+    }
+
+    /** The same, for a request that already has its transaction id. */
+    public static void write(Response response, Callback callback, SwiftError error, String message, String transId) {
         response.setStatus(error.code());
         response.getHeaders().put("X-Trans-Id", transId);
         response.getHeaders().put("X-Openstack-Request-Id", transId);

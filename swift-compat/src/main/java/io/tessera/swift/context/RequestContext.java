@@ -47,8 +47,15 @@ public final class RequestContext implements InfoSource, ContainerRows {
     private Seen<AccountInfo> account;
     private Seen<ContainerInfo> container;
 
-    /** A row as this request read it, the cache's generation then, and whether it came from the store itself. */
-    private record Seen<T>(long generation, Optional<T> row, boolean fromStore) {
+    /**
+     * A row as this request read it, the cache's generation then, whether it came from the store itself,
+     * and when: a long request (a large object's segments) sees another frontend's change within the
+     * cache's TTL, as separate requests do.
+     */
+    private record Seen<T>(long generation, Optional<T> row, boolean fromStore, long readAtNanos) {
+        boolean isCurrent(long generationNow) {
+            return generation == generationNow && System.nanoTime() - readAtNanos < InfoCache.TTL.toNanos();
+        }
     }
 
     private RequestContext(String transactionId, Timestamp time, String method, String rawPath, SwiftPath path,
@@ -147,7 +154,7 @@ public final class RequestContext implements InfoSource, ContainerRows {
             throw badPath;
         }
         if (path == null) {
-            throw new IllegalStateException("not a storage request: " + rawPath);
+            throw SwiftError.PRECONDITION_FAILED.exception("Bad URL"); // routed here without "/v1/" in front
         }
         return path;
     }
@@ -215,8 +222,8 @@ public final class RequestContext implements InfoSource, ContainerRows {
             return shared.containerFromStore(accountName, name);
         }
         long generation = shared.generation();
-        if (container == null || !container.fromStore() || container.generation() != generation) {
-            container = new Seen<>(generation, shared.containerFromStore(accountName, name), true);
+        if (container == null || !container.fromStore() || !container.isCurrent(generation)) {
+            container = new Seen<>(generation, shared.containerFromStore(accountName, name), true, System.nanoTime());
         }
         return container.row();
     }
@@ -233,9 +240,10 @@ public final class RequestContext implements InfoSource, ContainerRows {
     /** What was seen, unless this server has changed rows since (then the cache is asked again). */
     private <T> Seen<T> fresh(Seen<T> seen, Supplier<Optional<T>> load) {
         long generation = shared.generation();
-        if (seen != null && seen.generation() == generation) {
+        if (seen != null && seen.isCurrent(generation)) {
             return seen;
         }
-        return new Seen<>(generation, load.get(), false);
+        long readAt = System.nanoTime();
+        return new Seen<>(generation, load.get(), false, readAt);
     }
 }

@@ -134,9 +134,12 @@ public record SwiftPath(String account, String container, String object) {
             } else if (c < 0x80) {
                 bytes.write(c);
             } else {
-                // The container gave us a decoded non-ASCII character: re-encode it as UTF-8.
-                byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                // The container gave us a decoded non-ASCII character: re-encode it as UTF-8, a whole code
+                // point at a time (a character beyond the BMP is two chars; one alone would become '?').
+                int codePoint = raw.codePointAt(i);
+                byte[] utf8 = new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8);
                 bytes.write(utf8, 0, utf8.length);
+                i += Character.charCount(codePoint) - 1;
             }
         }
         try {
