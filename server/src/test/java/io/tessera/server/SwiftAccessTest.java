@@ -1,5 +1,8 @@
 package io.tessera.server;
 
+import static io.tessera.server.TestBodies.form;
+import static io.tessera.server.TestBodies.hmac;
+import static io.tessera.server.TestBodies.signedForm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -17,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,13 +66,6 @@ abstract class SwiftAccessTest {
 
     private static String text(HttpResponse<byte[]> r) {
         return new String(r.body(), StandardCharsets.UTF_8);
-    }
-
-    private static String hmac(String digest, String key, String message) throws Exception {
-        String alg = "Hmac" + digest.toUpperCase(java.util.Locale.ROOT); // HmacSHA1, HmacSHA256, HmacSHA512
-        Mac mac = Mac.getInstance(alg);
-        mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), alg));
-        return HexFormat.of().formatHex(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String query(String sig, long expires) {
@@ -197,35 +191,6 @@ abstract class SwiftAccessTest {
     }
 
     // ---- form posts ----
-
-    private static byte[] form(String boundary, Map<String, String> fields, List<String[]> files) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        StringBuilder head = new StringBuilder();
-        fields.forEach((k, v) -> head.append("--").append(boundary).append("\r\n")
-                .append("Content-Disposition: form-data; name=\"").append(k).append("\"\r\n\r\n").append(v).append("\r\n"));
-        b.writeBytes(head.toString().getBytes(StandardCharsets.UTF_8));
-        int i = 0;
-        for (String[] f : files) {
-            b.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file" + (++i) + "\"; filename=\""
-                    + f[0] + "\"\r\nContent-Type: " + f[2] + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-            b.writeBytes(f[1].getBytes(StandardCharsets.ISO_8859_1));
-            b.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
-        }
-        b.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return b.toByteArray();
-    }
-
-    private Map<String, String> signedForm(String path, String redirect, long maxSize, int maxCount, long expires,
-                                           String key) throws Exception {
-        String sig = hmac("sha512", key, path + "\n" + redirect + "\n" + maxSize + "\n" + maxCount + "\n" + expires);
-        Map<String, String> fields = new java.util.LinkedHashMap<>();
-        fields.put("redirect", redirect);
-        fields.put("max_file_size", Long.toString(maxSize));
-        fields.put("max_file_count", Integer.toString(maxCount));
-        fields.put("expires", Long.toString(expires));
-        fields.put("signature", sig);
-        return fields;
-    }
 
     @Test
     void formPostUploadsFilesStreamedWithRedirectAndLimits() throws Exception {

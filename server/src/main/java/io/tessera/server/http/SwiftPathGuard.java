@@ -1,7 +1,6 @@
 package io.tessera.server.http;
 
 import io.tessera.swift.errors.SwiftError;
-import java.util.Locale;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -24,7 +23,7 @@ public final class SwiftPathGuard extends Handler.Wrapper {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String raw = request.getHttpURI().getPath();
-        if (raw != null && (raw.indexOf('\uFFFD') >= 0 || raw.toLowerCase(Locale.ROOT).contains("%00"))) {
+        if (raw != null && (raw.indexOf('\uFFFD') >= 0 || raw.contains("%00"))) { // "%00" has no letter to fold
             SwiftErrorHandler.write(response, callback, SwiftError.PRECONDITION_FAILED, MESSAGE);
             return true;
         }
