@@ -39,6 +39,8 @@ import io.tessera.swift.http.SwiftConstraints;
 import io.tessera.swift.http.SwiftHeadersFilter;
 import io.tessera.swift.http.UnreadBodyDrain;
 import io.tessera.swift.resources.InfoResource;
+import io.tessera.swift.pithos.IdentityResource;
+import io.tessera.swift.pithos.UserCatalogsResource;
 import io.tessera.swift.resources.StorageResource;
 import io.tessera.swift.bulk.BulkLimits;
 import io.tessera.swift.slo.SloLimits;
@@ -181,6 +183,8 @@ public final class TesseraServer implements AutoCloseable {
                 .register(new AdminResource(admin, adminToken))
                 .register(new VolumeResource(volumes, access, export -> nbdUri(nbd, vc, export)))
                 .register(new AuthResource(new KeyChecks(users), tokens, config.server().publicUrl()))
+                .register(new IdentityResource(tokens, config.server().publicUrl()))
+                .register(new UserCatalogsResource(tokens, users))
                 .register(new InfoResource(limits, swiftFeatures()))
                 .register(new StorageResource(services))
                 .register(new RequestContextFilter(swiftStore.info(), limits))

@@ -45,8 +45,17 @@ public final class TokenService {
         return new Issued(PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(token), expires);
     }
 
+    /** A token that {@link #validate} accepted: its user, and when it expires. */
+    public record Valid(User user, long expiresAtEpochSecond) {
+    }
+
     /** The user a token was issued to, if the token is genuine and unexpired and the user and key unchanged. */
     public Optional<User> verify(String token) {
+        return validate(token).map(Valid::user);
+    }
+
+    /** {@link #verify}, with the token's expiry (what an identity endpoint tells its clients). */
+    public Optional<Valid> validate(String token) {
         if (token == null || !token.startsWith(PREFIX) || token.length() > 512) {
             return Optional.empty();
         }
@@ -73,7 +82,8 @@ public final class TokenService {
             return Optional.empty();
         }
         byte[] mac = Arrays.copyOfRange(raw, payloadLength, raw.length);
-        return MessageDigest.isEqual(mac, mac(secret.get(), payload, user.get())) ? user : Optional.empty();
+        return MessageDigest.isEqual(mac, mac(secret.get(), payload, user.get()))
+                ? Optional.of(new Valid(user.get(), expires)) : Optional.empty();
     }
 
     private static byte[] mac(TokenSecrets.Secret secret, byte[] payload, User user) {
