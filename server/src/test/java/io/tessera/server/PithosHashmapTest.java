@@ -128,6 +128,18 @@ abstract class PithosHashmapTest {
         return server.server.metrics().meter(name).getCount();
     }
 
+    /** The object's ETag once it is {@code expected}, or what it is after 20 s. */
+    String awaitEtag(String path, String expected) throws Exception {
+        String etag = null;
+        for (long end = System.nanoTime() + 20_000_000_000L; System.nanoTime() < end; Thread.sleep(50)) {
+            etag = http.send("HEAD", path).headers().firstValue("ETag").orElse(null);
+            if (expected.equals(etag)) {
+                break;
+            }
+        }
+        return etag;
+    }
+
     HttpResponse<byte[]> putHashmap(String path, byte[] body, String... headers) throws Exception {
         String[] all = Arrays.copyOf(headers, headers.length + 2);
         all[headers.length] = "Content-Type";
@@ -196,6 +208,20 @@ abstract class PithosHashmapTest {
         HttpResponse<byte[]> get = http.send("GET", A + "/pithos/file.bin");
         assertThat(get.statusCode()).isEqualTo(200);
         assertThat(md5(get.body())).isEqualTo(md5(data));
+        assertThat(get.headers().firstValue("ETag").orElseThrow()).as("the Merkle root, or already the MD5")
+                .isIn(root, md5(data));
+
+        // In the background its MD5 becomes its ETag: what Swift clients compare with what they download.
+        String etag = awaitEtag(A + "/pithos/file.bin", md5(data));
+        assertThat(etag).isEqualTo(md5(data));
+        HttpResponse<byte[]> head = http.send("HEAD", A + "/pithos/file.bin");
+        assertThat(head.headers().firstValue("X-Object-Hash")).contains(root);
+        assertThat(head.headers().firstValue("Last-Modified")).isEqualTo(retry.headers().firstValue("Last-Modified"));
+        assertThat(http.send("HEAD", A + "/pithos/file.bin", "If-Match", root).statusCode()).as("either tag").isEqualTo(200);
+        assertThat(http.send("HEAD", A + "/pithos/file.bin", "If-None-Match", root).statusCode()).isEqualTo(304);
+        assertThat(http.send("HEAD", A + "/pithos/file.bin", "If-None-Match", md5(data)).statusCode()).isEqualTo(304);
+        JsonNode listed = JSON.readTree(http.send("GET", A + "/pithos?format=json&prefix=file.bin").body());
+        assertThat(listed.get(0).get("hash").asText()).isEqualTo(md5(data));
         assertThat(get.headers().firstValue("Content-Type")).contains("application/octet-stream");
 
         // The hashmap reads back as it was put, in JSON (the default) and XML.
@@ -252,6 +278,8 @@ abstract class PithosHashmapTest {
         assertThat(retry.statusCode()).isEqualTo(201);
         assertThat(meter("pithos.blocks.received") - received).isEqualTo(1);
         assertThat(md5(http.send("GET", A + "/pithos/big-v2").body())).isEqualTo(md5(data));
+        assertThat(awaitEtag(A + "/pithos/big-v2", md5(data))).isEqualTo(md5(data));
+        assertThat(meter("pithos.md5.computed")).isPositive();
     }
 
     @Test

@@ -29,25 +29,30 @@ public final class HashmapPut {
 
     private final ObjectWriter writer;
     private final HashmapBody bodies;
+    private final Md5Backfill md5s;
     private final Meter missingBlocks;
 
-    public HashmapPut(ObjectWriter writer, HashmapBody bodies, Meter missingBlocks) {
+    public HashmapPut(ObjectWriter writer, HashmapBody bodies, Md5Backfill md5s, Meter missingBlocks) {
         this.writer = writer;
         this.bodies = bodies;
+        this.md5s = md5s;
         this.missingBlocks = missingBlocks;
     }
 
     /**
      * @param length the body's announced length, or -1 (chunked)
-     * @return the published version (its ETag: the Merkle root, see WriteContent.Hashed)
+     * @return the published version (its ETag: the Merkle root, see WriteContent.Hashed, until
+     *         {@link Md5Backfill} has computed its MD5)
      */
     public ObjectVersion put(ObjectLocation target, String contentType, Map<String, String> metadata,
                              boolean ifNoneMatchStar, InputStream body, long length,
                              MultivaluedMap<String, String> query, String accept) {
         Hashmap map = bodies.read(body, length);
         try {
-            return writer.write(new ObjectWrite(target, contentType, metadata, null, ifNoneMatchStar,
+            ObjectVersion published = writer.write(new ObjectWrite(target, contentType, metadata, null, ifNoneMatchStar,
                     new WriteContent.Hashed(map)));
+            md5s.submit(published);
+            return published;
         } catch (MissingBlocksException e) {
             missingBlocks.mark(e.missing().size());
             throw conflict(e.missing(), PithosQuery.format(query, accept, true));

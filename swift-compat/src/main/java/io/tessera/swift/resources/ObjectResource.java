@@ -210,7 +210,7 @@ public final class ObjectResource {
 
     private HashmapPut hashmapPut() {
         return new HashmapPut(writer, new HashmapBody(services.store().blockSize(), services.limits().maxFileSize()),
-                services.metrics().meter("pithos.hashmap.missing"));
+                services.md5s(), services.metrics().meter("pithos.hashmap.missing"));
     }
 
     private SloRequests slo() {

@@ -20,7 +20,8 @@ import java.util.Locale;
  * before any later stage may publish a row that names them. A copy of a whole version stores nothing:
  * the new version names the source's map. A map the client hashed itself is stored only once every
  * block it names is (else {@link MissingBlocksException}); its ETag is its Merkle root, as Pithos
- * gives it, since no byte of it passed here to be summed (the empty object's is the MD5 of nothing).
+ * gives it, since no byte of it passed here to be summed (the empty object's is the MD5 of nothing),
+ * until the MD5 computed in the background replaces it (io.tessera.swift.pithos.Md5Backfill).
  */
 final class ContentStage implements ObjectWriter {
     /** The MD5 of no bytes: the ETag of an empty object, however it was written. */
