@@ -40,6 +40,9 @@ import io.tessera.swift.http.SwiftConstraints;
 import io.tessera.swift.http.SwiftHeadersFilter;
 import io.tessera.swift.http.UnreadBodyDrain;
 import io.tessera.swift.resources.InfoResource;
+import io.tessera.swift.pithos.IdentityResource;
+import io.tessera.swift.pithos.Md5Backfill;
+import io.tessera.swift.pithos.UserCatalogsResource;
 import io.tessera.swift.resources.StorageResource;
 import io.tessera.swift.bulk.BulkLimits;
 import io.tessera.swift.slo.SloLimits;
@@ -94,6 +97,7 @@ public final class TesseraServer implements AutoCloseable {
     private final NbdServer nbd;
     private final ObjectExpirer expirer;
     private AdminJobs admin;
+    private Md5Backfill md5s;
     private AdminEndpoint adminEndpoint;
     private Path dataDir;
 
@@ -151,9 +155,10 @@ public final class TesseraServer implements AutoCloseable {
                 Clock.systemUTC());
         SwiftConstraints limits = SwiftConstraints.DEFAULTS;
         SwiftStore swiftStore = new SwiftStore(store); // its writes keep the middlewares' infocache true
+        ContentReader contentReader = new ContentReader(swiftStore, blockIo, metrics);
+        Md5Backfill md5s = new Md5Backfill(swiftStore.metadata(), new ContentMaps(swiftStore), contentReader, metrics);
         SwiftServices services = new SwiftServices(swiftStore, new ContentWriter(swiftStore, blockIo, metrics),
-                new ContentReader(swiftStore, blockIo, metrics), new ContentMaps(swiftStore), limits, users, tokens,
-                metrics);
+                contentReader, new ContentMaps(swiftStore), limits, users, tokens, metrics, md5s);
 
         TesseraConfig.Volumes vc = config.volumes();
         Hasher hasher = new Hasher(store, vc.hasherIdleSeconds() * 1000L, metrics);
@@ -182,6 +187,8 @@ public final class TesseraServer implements AutoCloseable {
                 .register(new AdminResource(admin, adminToken))
                 .register(new VolumeResource(volumes, access, export -> nbdUri(nbd, vc, export)))
                 .register(new AuthResource(new KeyChecks(users), tokens, config.server().publicUrl()))
+                .register(new IdentityResource(tokens, config.server().publicUrl()))
+                .register(new UserCatalogsResource(tokens, users))
                 .register(new InfoResource(limits, swiftFeatures()))
                 .register(new StorageResource(services))
                 .register(new RequestContextFilter(swiftStore.info(), limits))
@@ -219,6 +226,7 @@ public final class TesseraServer implements AutoCloseable {
         ObjectExpirer expirer = new ObjectExpirer(store.metadata(), Clock.systemUTC(), metrics).start(EXPIRER_INTERVAL);
         TesseraServer server = new TesseraServer(store, jetty, blockIo, metrics, health, volumes, hasher, nbd, expirer);
         server.admin = admin;
+        server.md5s = md5s;
         server.dataDir = dataDir;
         if (dataDir != null) {
             String host = config.server().host();
@@ -387,6 +395,9 @@ public final class TesseraServer implements AutoCloseable {
             log.warn("stopping the HTTP server failed", e);
         }
         expirer.close();
+        if (md5s != null) {
+            md5s.close(); // it reads blocks: before the store closes
+        }
         nbd.close();
         hasher.close();
         volumes.close();

@@ -73,6 +73,18 @@ public interface MetadataStore {
     PutOutcome putObject(ObjectVersion version, PutCondition condition);
 
     /**
+     * Gives the object's current version another ETag, if {@code current} is still its current version
+     * (same timestamp, map and ETag): a fact about the same bytes learned after they were published (the
+     * MD5 of an object made from a Pithos hashmap, computed in the background). Nothing else changes: not
+     * the timestamp, not the counters. It never replaces a newer version and never brings a deleted one
+     * back: on one node the check and the write hold the object's lock; on Cassandra the row is written one
+     * microsecond above the version's timestamp, so any later put or delete still wins.
+     *
+     * @return whether the ETag was changed
+     */
+    boolean replaceEtag(ObjectVersion current, String etag);
+
+    /**
      * Deletes the object's current version if its timestamp is not after {@code timestamp}. A
      * cluster backend remembers the delete for a while (Cassandra: a marker with a one-day TTL) and
      * answers {@link PutOutcome#SUPERSEDED} to a put older than it that arrives late, from a frontend

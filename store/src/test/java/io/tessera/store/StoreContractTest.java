@@ -817,6 +817,37 @@ public abstract class StoreContractTest {
         }
 
         @Test
+        void replaceEtagChangesOnlyTheCurrentVersionsEtag() {
+            ObjectVersion v = versionOfLength("alice", "c", "o", 1_000, 10);
+            meta().putObject(v, PutCondition.NONE);
+            assertThat(meta().replaceEtag(v, "md5")).isTrue();
+            ObjectVersion now = meta().getObject("alice", "c", "o").orElseThrow();
+            assertThat(now).isEqualTo(new ObjectVersion(v.account(), v.container(), v.name(), v.timestamp(), v.map(),
+                    "md5", v.contentType(), v.metadata()));
+            assertThat(meta().listObjects("alice", "c", ListQuery.all(10))).containsExactly(now);
+            assertUsage("c", 1, 10);
+            assertThat(meta().replaceEtag(v, "other")).as("the ETag it expected is gone").isFalse();
+
+            ObjectVersion newer = versionOfLength("alice", "c", "o", 2_000, 20);
+            meta().putObject(newer, PutCondition.NONE);
+            assertThat(meta().replaceEtag(now, "stale")).as("a newer version is current").isFalse();
+            assertThat(meta().getObject("alice", "c", "o")).contains(newer);
+
+            // After a replace, a later put and a later delete still win.
+            assertThat(meta().replaceEtag(newer, "md5-2")).isTrue();
+            ObjectVersion later = versionOfLength("alice", "c", "o", 3_000, 30);
+            assertThat(meta().putObject(later, PutCondition.NONE)).isEqualTo(PutOutcome.PUBLISHED);
+            assertThat(meta().getObject("alice", "c", "o")).contains(later);
+            assertThat(meta().replaceEtag(later, "md5-3")).isTrue();
+            assertThat(meta().deleteObject("alice", "c", "o", ts(4_000))).isPresent();
+            assertThat(meta().getObject("alice", "c", "o")).isEmpty();
+            assertThat(meta().replaceEtag(later, "md5-4")).as("a deleted object stays deleted").isFalse();
+            assertThat(meta().getObject("alice", "c", "o")).isEmpty();
+            assertUsage("c", 0, 0);
+            assertThat(meta().replaceEtag(versionOfLength("alice", "nope", "o", 1_000, 10), "x")).isFalse();
+        }
+
+        @Test
         void countersFollowPutsOverwritesAndDeletes() {
             meta().putObject(versionOfLength("alice", "c", "a", 1_000, 1_000), PutCondition.NONE);
             meta().putObject(versionOfLength("alice", "c", "b", 1_000, 500), PutCondition.NONE);

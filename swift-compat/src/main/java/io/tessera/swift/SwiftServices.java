@@ -10,11 +10,12 @@ import io.tessera.swift.auth.Authorizer;
 import io.tessera.swift.auth.TokenService;
 import io.tessera.swift.auth.UserDirectory;
 import io.tessera.swift.http.SwiftConstraints;
+import io.tessera.swift.pithos.Md5Backfill;
 
 /** What the Swift resources need, built once by the server and shared by every request. */
 public record SwiftServices(SwiftStore store, ContentWriter writer, ContentReader reader, ContentMaps maps,
                             SwiftConstraints limits, UserDirectory users, TokenService tokens,
-                            MetricRegistry metrics) {
+                            MetricRegistry metrics, Md5Backfill md5s) {
 
     /** Decides requests on the account and container rows {@code info} gives (a request's context). */
     public Authorizer authorizer(InfoSource info) {

@@ -1,17 +1,22 @@
 package io.tessera.server.http;
 
 import io.tessera.swift.errors.SwiftError;
+import io.tessera.swift.pithos.ReasonPhrase;
+import java.nio.ByteBuffer;
 import java.util.Locale;
 import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.internal.HttpConnection;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * Jetty's HTTP/1.1 connections, with two differences from Swift's server (eventlet): an {@code Expect}
@@ -23,6 +28,8 @@ import org.eclipse.jetty.server.internal.HttpConnection;
  * 13583; later versions answer 417). RFC 9110 (10.1.1) lets a server either refuse an unknown
  * expectation with 417 or ignore it; ignoring it is what Swift does. The field is kept, unrecognized,
  * so the request still shows it.
+ *
+ * <p>Also writes the reason phrase a reply names in {@link ReasonPhrase#HEADER} (see there).
  */
 public final class SwiftHttpConnectionFactory extends HttpConnectionFactory {
 
@@ -51,6 +58,26 @@ public final class SwiftHttpConnectionFactory extends HttpConnectionFactory {
         return expect != null && expect.trim().toLowerCase(Locale.ROOT).equals("100-continue");
     }
 
+    /**
+     * The reply with the reason phrase its resource named in {@link ReasonPhrase#HEADER} (a Pithos 409
+     * {@code CONFLICT}), which is never sent itself. The servlet API has no way to set a reason phrase.
+     */
+    static MetaData.Response withReasonPhrase(MetaData.Response response) {
+        if (response == null) {
+            return null; // not the first write of the reply: the status line is out already
+        }
+        HttpFields fields = response.getHttpFields();
+        String phrase = fields == null ? null : fields.get(ReasonPhrase.HEADER);
+        if (phrase == null) {
+            return response;
+        }
+        HttpFields.Mutable kept = HttpFields.build(fields);
+        kept.remove(ReasonPhrase.HEADER);
+        return new MetaData.Response(response.getStatus(), ReasonPhrase.isSafe(phrase) ? phrase : response.getReason(),
+                response.getHttpVersion(), kept.asImmutable(), response.getContentLength(),
+                response.getTrailersSupplier());
+    }
+
     private static final class ExpectTolerantConnection extends HttpConnection {
         ExpectTolerantConnection(HttpConfiguration config, Connector connector, EndPoint endPoint) {
             super(config, connector, endPoint);
@@ -76,6 +103,12 @@ public final class SwiftHttpConnectionFactory extends HttpConnectionFactory {
                     field = new HttpField((HttpHeader) null, field.getName(), field.getValue());
                 }
                 super.parsedHeader(field);
+            }
+
+            @Override
+            public void send(MetaData.Request request, MetaData.Response response, boolean last, ByteBuffer content,
+                             Callback callback) {
+                super.send(request, withReasonPhrase(response), last, content, callback);
             }
         }
     }

@@ -211,6 +211,12 @@ final class CassandraMetadataStore implements MetadataStore {
     }
 
     @Override
+    public boolean replaceEtag(ObjectVersion current, String etag) {
+        return containerKey(current.account(), current.container())
+                .map(key -> objects.replaceEtag(current, etag, key)).orElse(false);
+    }
+
+    @Override
     public Optional<ObjectVersion> deleteObject(String account, String container, String name, Timestamp timestamp) {
         return containerKey(account, container).flatMap(key -> objects.delete(account, key, name, timestamp));
     }

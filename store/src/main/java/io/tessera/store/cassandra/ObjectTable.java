@@ -33,8 +33,9 @@ import java.util.zip.CRC32C;
  * The {@code objects} table: one row per object name, in the partition (account, container, shard) with
  * shard = CRC32C(UTF-8 name) mod N, N fixed when the store was created. SCHEMA.md has the reasoning.
  *
- * <p>The row's {@code version} cell holds the whole published version and is always written with
- * {@code USING TIMESTAMP} = the version's micros, so Cassandra's own last-write-wins orders versions. A
+ * <p>The row's {@code version} cell holds the whole published version and is written with
+ * {@code USING TIMESTAMP} = the version's micros, so Cassandra's own last-write-wins orders versions
+ * (a {@link #replaceEtag} one microsecond above them). A
  * delete writes a version with {@code deleted = true} (with a TTL), so that a write older than the delete
  * that arrives after it is recognised as superseded.
  *
@@ -154,6 +155,28 @@ final class ObjectTable {
         usage.addObjects(v.account(), container.key(), replaced ? 0 : 1,
                 v.length() - (replaced ? current.raw().getLong("map_length") : 0));
         return PutOutcome.PUBLISHED;
+    }
+
+    /**
+     * The version row again with another ETag, if it is still {@code current}: written one microsecond
+     * above the version's timestamp, so it replaces the row it read and loses to any later put or delete
+     * (theirs are stamped later still), whichever lands first.
+     */
+    boolean replaceEtag(ObjectVersion current, String etag, ContainerKey container) {
+        Stored now = read(current.account(), container.key(), current.name());
+        if (!now.live() || now.micros() != current.timestamp().micros()) {
+            return false;
+        }
+        ObjectVersion v = toVersion(current.account(), current.container(), now);
+        if (!v.map().equals(current.map()) || !v.etag().equals(current.etag())) {
+            return false;
+        }
+        ObjectVersion updated = new ObjectVersion(v.account(), v.container(), v.name(), v.timestamp(), v.map(), etag,
+                v.contentType(), v.metadata());
+        cql.execute(write.bind(v.timestamp().micros() + 1, toUdt(updated), v.account(), container.key(),
+                shardOf(v.name()), v.name()).setIdempotent(true),
+                "updating the ETag of " + v.account() + "/" + v.container() + "/" + v.name());
+        return true;
     }
 
     Optional<ObjectVersion> delete(String account, ContainerKey container, String name, Timestamp timestamp) {

@@ -94,6 +94,31 @@ public final class ContentMaps {
         return store.metadata().putObject(version, condition);
     }
 
+    /**
+     * The blocks {@code map} names that the store lacks, each once, in the map's order: what a client
+     * that publishes a map it hashed itself (a Pithos hashmap PUT) must upload first. The all-zero block
+     * is never missing (it is never stored). A block the collector has condemned counts as missing
+     * ({@link io.tessera.store.BlockStore#existing}): uploading it again revives it. Asks the store in
+     * batches of {@value #EXISTING_BATCH} hashes.
+     */
+    public List<BlockHash> missingBlocks(Hashmap map) {
+        List<BlockHash> distinct = new java.util.ArrayList<>(new java.util.LinkedHashSet<>(map.hashes()));
+        distinct.removeIf(BlockHash::isZeroBlock);
+        List<BlockHash> missing = new java.util.ArrayList<>();
+        for (int from = 0; from < distinct.size(); from += EXISTING_BATCH) {
+            List<BlockHash> batch = distinct.subList(from, Math.min(distinct.size(), from + EXISTING_BATCH));
+            java.util.Set<BlockHash> present = store.blocks().existing(batch);
+            for (BlockHash h : batch) {
+                if (!present.contains(h)) {
+                    missing.add(h);
+                }
+            }
+        }
+        return missing;
+    }
+
+    private static final int EXISTING_BATCH = 1000;
+
     /** The blocks a map id references without loading a stored map, for one-block maps. */
     public static boolean referencesBlockDirectly(MapId id, BlockSize blockSize) {
         return id.length() > 0 && id.length() <= blockSize.bytes() && !id.merkleRoot().equals(BlockHash.ZERO_BLOCK);

@@ -197,6 +197,11 @@ final class EmbeddedMetadataStore implements MetadataStore {
     }
 
     @Override
+    public boolean replaceEtag(ObjectVersion current, String etag) {
+        return objects.replaceEtag(current, etag);
+    }
+
+    @Override
     public Optional<ObjectVersion> deleteObject(String account, String container, String name, Timestamp timestamp) {
         return objects.delete(account, container, name, timestamp);
     }

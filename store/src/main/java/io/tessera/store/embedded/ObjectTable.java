@@ -88,6 +88,31 @@ final class ObjectTable {
         }
     }
 
+    boolean replaceEtag(ObjectVersion current, String etag) {
+        byte[] key = Keys.object(current.account(), current.container(), current.name());
+        Lock shared = containerLock(current.account(), current.container()).readLock();
+        Lock mine = objectLocks.get(key);
+        shared.lock();
+        mine.lock();
+        try {
+            Optional<ObjectVersion> now = get(current.account(), current.container(), current.name());
+            if (now.isEmpty() || !now.get().timestamp().equals(current.timestamp()) || !now.get().map().equals(current.map())
+                    || !now.get().etag().equals(current.etag())) {
+                return false;
+            }
+            ObjectVersion v = now.get();
+            try (EmbeddedDb.Batch batch = db.batch()) {
+                batch.put(Cf.OBJECTS, key, Rows.encodeObject(new ObjectVersion(v.account(), v.container(), v.name(),
+                        v.timestamp(), v.map(), etag, v.contentType(), v.metadata())));
+                batch.write();
+            }
+            return true;
+        } finally {
+            mine.unlock();
+            shared.unlock();
+        }
+    }
+
     Optional<ObjectVersion> delete(String account, String container, String name, Timestamp timestamp) {
         byte[] key = Keys.object(account, container, name);
         Lock shared = containerLock(account, container).readLock();

@@ -57,8 +57,17 @@ public final class TokenService {
         return new Issued(PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(token), expires);
     }
 
+    /** A token that {@link #validate} accepted: its user, and when it expires. */
+    public record Valid(User user, long expiresAtEpochSecond) {
+    }
+
     /** The user a token was issued to, if the token is genuine and unexpired and the user and key unchanged. */
     public Optional<User> verify(String token) {
+        return validate(token).map(Valid::user);
+    }
+
+    /** {@link #verify}, with the token's expiry (what an identity endpoint tells its clients). */
+    public Optional<Valid> validate(String token) {
         if (token == null || !token.startsWith(PREFIX) || token.length() > 512) {
             return Optional.empty();
         }
@@ -67,7 +76,7 @@ public final class TokenService {
             Optional<User> now = users.find(seen.user().name());
             if (clock.millis() / 1000 < seen.expires() && now.isPresent()
                     && now.get().keyHash().equals(seen.user().keyHash()) && secrets.verifying(seen.secretId()).isPresent()) {
-                return now;
+                return Optional.of(new Valid(now.get(), seen.expires()));
             }
             recent.invalidate(token);
         }
@@ -99,7 +108,7 @@ public final class TokenService {
             return Optional.empty();
         }
         recent.put(token, new Verified(user.get(), expires, secretId));
-        return user;
+        return Optional.of(new Valid(user.get(), expires));
     }
 
     private static byte[] mac(TokenSecrets.Secret secret, byte[] payload, User user) {

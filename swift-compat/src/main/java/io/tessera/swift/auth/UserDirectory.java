@@ -14,6 +14,12 @@ public final class UserDirectory {
         this.users = users.stream().collect(Collectors.toUnmodifiableMap(User::name, Function.identity()));
     }
 
+    /** The first (by name) user whose account is {@code account}: the account's display name. */
+    public Optional<User> firstOfAccount(String account) {
+        return users.values().stream().filter(u -> u.account().equals(account))
+                .min(java.util.Comparator.comparing(User::name));
+    }
+
     public Optional<User> find(String name) {
         return Optional.ofNullable(users.get(name));
     }

@@ -95,6 +95,11 @@ final class InvalidatingMetadataStore implements MetadataStore {
     }
 
     @Override
+    public boolean replaceEtag(ObjectVersion current, String etag) {
+        return store.replaceEtag(current, etag); // no account or container row changes
+    }
+
+    @Override
     public Optional<ObjectVersion> deleteObject(String account, String container, String name, Timestamp timestamp) {
         try {
             return store.deleteObject(account, container, name, timestamp);

@@ -26,9 +26,17 @@ public final class Preconditions {
      * @param lastModified the object's Last-Modified in epoch seconds
      */
     public static void check(HttpHeaders headers, String etag, long lastModified, boolean isGetOrHead) {
+        check(headers, etag, null, lastModified, isGetOrHead);
+    }
+
+    /**
+     * @param otherTag another tag the object answers to in If-Match and If-None-Match (a Pithos client's
+     *                 Merkle root, its {@code X-Object-Hash}), or null; replies still name {@code etag}
+     */
+    public static void check(HttpHeaders headers, String etag, String otherTag, long lastModified, boolean isGetOrHead) {
         String ifMatch = headers.getHeaderString("If-Match");
         if (ifMatch != null) {
-            if (etag == null || !matches(ifMatch, etag)) {
+            if (etag == null || !(matches(ifMatch, etag) || (otherTag != null && matches(ifMatch, otherTag)))) {
                 throw SwiftError.PRECONDITION_FAILED.exception(null).withHeader("ETag", etagOrEmpty(etag));
             }
         }
@@ -39,7 +47,7 @@ public final class Preconditions {
         }
         String ifNoneMatch = headers.getHeaderString("If-None-Match");
         if (ifNoneMatch != null) {
-            if (etag != null && matches(ifNoneMatch, etag)) {
+            if (etag != null && (matches(ifNoneMatch, etag) || (otherTag != null && matches(ifNoneMatch, otherTag)))) {
                 throw notModifiedOr412(isGetOrHead, etag, lastModified);
             }
         } else if (isGetOrHead) {

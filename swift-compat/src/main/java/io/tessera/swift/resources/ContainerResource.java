@@ -19,6 +19,7 @@ import io.tessera.swift.listing.ListingFormat;
 import io.tessera.swift.listing.ListingPager;
 import io.tessera.swift.listing.ListingRequest;
 import io.tessera.swift.etag.EtagQuoter;
+import io.tessera.swift.pithos.BlockUpload;
 import io.tessera.swift.quota.Quotas;
 import io.tessera.swift.versioning.LegacyVersioning;
 import io.tessera.swift.versioning.ObjectVersioning;
@@ -167,6 +168,7 @@ public final class ContainerResource {
                 .header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(modified(info))))
                 .header("X-Storage-Policy", "default")
                 .header("Accept-Ranges", "bytes");
+        BlockUpload.containerHeaders(reply, services.store().blockSize());
         MetadataReplies.addAll(reply::header, OwnerHeaders.visibleTo(owner, info.metadata()));
         LegacyVersioning.replyHeaders(reply, info.metadata());
         ObjectVersioning.replyHeaders(reply, info.metadata());

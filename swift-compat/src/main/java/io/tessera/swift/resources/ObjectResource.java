@@ -18,6 +18,11 @@ import io.tessera.swift.objects.ObjectBody;
 import io.tessera.swift.objects.ObjectHeaders;
 import io.tessera.swift.objects.ObjectLocation;
 import io.tessera.swift.objects.ObjectReads;
+import io.tessera.swift.pithos.HashmapBody;
+import io.tessera.swift.pithos.HashmapPut;
+import io.tessera.swift.pithos.HashmapReply;
+import io.tessera.swift.pithos.ObjectTags;
+import io.tessera.swift.pithos.PithosQuery;
 import io.tessera.swift.slo.SloRequests;
 import io.tessera.swift.slo.StaticLargeObject;
 import io.tessera.swift.symlink.Symlink;
@@ -80,10 +85,17 @@ public final class ObjectResource {
         ObjectVersion found = versionId != null ? versionNamed(versionId) : current();
         SymlinkResolver.Followed read = followLinks(found, uri);
         ObjectVersion v = asRead(read.object(), uri);
+        if (PithosQuery.hashmap(uri.getQueryParameters())) {
+            HashmapReply.checkServable(v); // before body(): a large object's segments are not read
+        }
         ObjectBody body = body(v, uri);
         try {
-            Preconditions.check(headers, unquoted(body.etag()), HttpDates.lastModifiedSeconds(v.timestamp()), true);
-            Response reply = withManifestEtag(ObjectReads.get(v, body, headers.getHeaderString("Range")), v, uri);
+            Preconditions.check(headers, unquoted(body.etag()), ObjectTags.merkleRoot(v),
+                    HttpDates.lastModifiedSeconds(v.timestamp()), true);
+            Response reply = PithosQuery.hashmap(uri.getQueryParameters())
+                    ? HashmapReply.of(v, services.maps().load(v.map()), uri.getQueryParameters(),
+                            headers.getHeaderString("Accept")).build()
+                    : withManifestEtag(ObjectReads.get(v, body, headers.getHeaderString("Range")), v, uri);
             return versions().decorate(linkHeaders(reply, read, uri), found, read, versionId, linkItself(uri));
         } catch (SwiftException e) {
             throw withContentLocation(ObjectReads.describe(e, v, body), read);
@@ -98,7 +110,8 @@ public final class ObjectResource {
         ObjectVersion v = asRead(read.object(), uri);
         ObjectBody body = body(v, uri);
         try {
-            Preconditions.check(headers, unquoted(body.etag()), HttpDates.lastModifiedSeconds(v.timestamp()), true);
+            Preconditions.check(headers, unquoted(body.etag()), ObjectTags.merkleRoot(v),
+                    HttpDates.lastModifiedSeconds(v.timestamp()), true);
             Response reply = withManifestEtag(ObjectReads.head(v, body), v, uri);
             return versions().decorate(linkHeaders(reply, read, uri), found, read, versionId, linkItself(uri));
         } catch (SwiftException e) {
@@ -196,6 +209,11 @@ public final class ObjectResource {
         return Response.fromResponse(r).header("X-Manifest-Etag", v.etag()).build();
     }
 
+    private HashmapPut hashmapPut() {
+        return new HashmapPut(writer, new HashmapBody(services.store().blockSize(), services.limits().maxFileSize()),
+                services.md5s(), services.metrics().meter("pithos.hashmap.missing"));
+    }
+
     private SloRequests slo() {
         return new SloRequests(services, context, referer);
     }
@@ -245,6 +263,10 @@ public final class ObjectResource {
         } else {
             contentType = ObjectHeaders.contentType(RawContentType.of(request),
                     ObjectHeaders.isTrue(h.getFirst("X-Detect-Content-Type")), name);
+        }
+        if (PithosQuery.hashmap(uri.getQueryParameters()) && !manifestPut) {
+            return created(hashmapPut().put(new ObjectLocation(account, container, name), contentType, metadata,
+                    ifNoneMatchStar, body, length, uri.getQueryParameters(), headers.getHeaderString("Accept"))).build();
         }
         if (manifestPut) {
             return slo().put(account, container, name, contentType, metadata,

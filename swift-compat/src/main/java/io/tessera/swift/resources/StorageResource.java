@@ -13,6 +13,7 @@ import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.formpost.FormPostResource;
 import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.http.SwiftPath;
+import io.tessera.swift.pithos.BlockUpload;
 import io.tessera.swift.staticweb.StaticWebResource;
 import io.tessera.swift.tempurl.TempUrlGrant;
 import jakarta.ws.rs.GET;
@@ -81,6 +82,10 @@ public final class StorageResource {
             return new StaticWebResource(services.store().metadata(), context, auth, who, referer, path,
                     context.endsWithSlash(), new UsualAnswers(context, headers, uri));
         }
+        if (path.isContainer() && method.equals("POST") && BlockUpload.applies(RawContentType.of(request),
+                headers.getHeaderString("Content-Length"), headers.getHeaderString("Transfer-Encoding"))) {
+            return blockUpload(auth, who, path, referer);
+        }
         // A COPY reads here and writes where Destination says: ObjectResource checks that side.
         Authorizer.Decision allowed = auth.authorize(who, method, path.account(), path.container(), path.object(), referer);
         if (path.isAccount()) {
@@ -91,6 +96,19 @@ public final class StorageResource {
             return new ContainerResource(services, path.account(), path.container(), allowed.owner());
         }
         return new ObjectResource(services, context, referer);
+    }
+
+    /**
+     * A Pithos block upload to a container is authorized as a write of objects into it (its owner, its
+     * write ACL, an account ACL), never by a temporary URL, which names objects.
+     */
+    private Object blockUpload(Authorizer auth, Optional<Principal> who, SwiftPath path, String referer) {
+        if (who.isPresent() && who.get().isTempUrl()) {
+            throw Authorizer.unauthorized(path.account());
+        }
+        auth.authorize(who, "PUT", path.account(), path.container(), "", referer);
+        return new BlockUpload(services.store().blocks(), services.store().blockSize(),
+                services.limits().maxFileSize(), services.metrics());
     }
 
     /** Swift's bulk middleware: {@code ?bulk-delete} (POST or DELETE) and {@code ?extract-archive} (PUT), at any level. */

@@ -1,6 +1,10 @@
 package io.tessera.swift.writes;
 
+import io.tessera.hashmap.BlockHash;
+import io.tessera.hashmap.Hashmap;
+import io.tessera.store.MapId;
 import io.tessera.store.ObjectVersion;
+import io.tessera.store.content.ContentMaps;
 import io.tessera.store.content.ContentWriter;
 import io.tessera.store.content.IncompleteBodyException;
 import io.tessera.store.content.WrittenContent;
@@ -8,19 +12,28 @@ import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.objects.ObjectBody;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * Stores a write's bytes (blocks, then map: invariant 2) and checks the client's ETag against them,
  * before any later stage may publish a row that names them. A copy of a whole version stores nothing:
- * the new version names the source's map.
+ * the new version names the source's map. A map the client hashed itself is stored only once every
+ * block it names is (else {@link MissingBlocksException}); its ETag is its Merkle root, as Pithos
+ * gives it, since no byte of it passed here to be summed (the empty object's is the MD5 of nothing),
+ * until the MD5 computed in the background replaces it (io.tessera.swift.pithos.Md5Backfill).
  */
 final class ContentStage implements ObjectWriter {
+    /** The MD5 of no bytes: the ETag of an empty object, however it was written. */
+    static final String EMPTY_MD5 = "d41d8cd98f00b204e9800998ecf8427e";
+
     private final ContentWriter writer;
+    private final ContentMaps maps;
     private final ObjectWriter next;
 
-    ContentStage(ContentWriter writer, ObjectWriter next) {
+    ContentStage(ContentWriter writer, ContentMaps maps, ObjectWriter next) {
         this.writer = writer;
+        this.maps = maps;
         this.next = next;
     }
 
@@ -31,6 +44,8 @@ final class ContentStage implements ObjectWriter {
             stored = s;
         } else if (w.content() instanceof WriteContent.Copy c) {
             stored = new WriteContent.Stored(c.source().map(), c.source().etag(), true);
+        } else if (w.content() instanceof WriteContent.Hashed h) {
+            stored = fromMap(h.map());
         } else if (w.content() instanceof WriteContent.Body b) {
             stored = fromBody(b);
         } else {
@@ -51,6 +66,17 @@ final class ContentStage implements ObjectWriter {
             // The client went away or its stream broke: nothing was published.
             throw SwiftError.CLIENT_DISCONNECT.exception("The client disconnected during request.");
         }
+    }
+
+    private WriteContent.Stored fromMap(Hashmap map) {
+        List<BlockHash> missing = maps.missingBlocks(map);
+        if (!missing.isEmpty()) {
+            throw new MissingBlocksException(missing);
+        }
+        // Saving the map revives it if the collector had condemned it; its blocks were found stored and
+        // not condemned just now, and the version is published well within the grace period (store/GC.md).
+        MapId id = maps.save(map);
+        return new WriteContent.Stored(id, map.length() == 0 ? EMPTY_MD5 : id.merkleRoot().toHex(), false);
     }
 
     private WriteContent.Stored fromSlice(WriteContent.Slice s) {

@@ -8,8 +8,9 @@ import java.io.InputStream;
 /**
  * What a write's bytes are. A request brings them as a {@link Body} (PUT, form post, archive entry,
  * manifest), a {@link Copy} of another version's map (moves no block) or a {@link Slice} of another
- * object's bytes (a ranged or large-object copy); the pipeline's content stage turns each into
- * {@link Stored} content before the stages that publish.
+ * object's bytes (a ranged or large-object copy), or as a {@link Hashed} map of blocks the client
+ * hashed itself (a Pithos hashmap PUT); the pipeline's content stage turns each into {@link Stored}
+ * content before the stages that publish.
  */
 public sealed interface WriteContent {
     /** The length known before the bytes are read, or -1 (a chunked body). */
@@ -36,6 +37,17 @@ public sealed interface WriteContent {
         @Override
         public long knownLength() {
             return toExclusive - from;
+        }
+    }
+
+    /**
+     * A map the client hashed itself (a Pithos hashmap PUT): the content stage stores it only if every
+     * block it names is stored already, else fails with {@link MissingBlocksException}. No byte moves.
+     */
+    record Hashed(io.tessera.hashmap.Hashmap map) implements WriteContent {
+        @Override
+        public long knownLength() {
+            return map.length();
         }
     }
 

@@ -4,6 +4,7 @@ import io.tessera.swift.context.ContainerRows;
 import io.tessera.swift.context.InfoSource;
 import io.tessera.swift.context.RequestContext;
 import io.tessera.swift.context.SwiftStore;
+import io.tessera.store.content.ContentMaps;
 import io.tessera.store.content.ContentWriter;
 import io.tessera.swift.SwiftServices;
 import io.tessera.swift.http.SwiftConstraints;
@@ -11,7 +12,7 @@ import io.tessera.swift.quota.Quotas;
 
 /**
  * The one way an object is created or replaced through the Swift API: PUT, COPY and
- * {@code X-Copy-From}, SLO manifest PUTs, form posts and archive extraction all hand an
+ * {@code X-Copy-From}, SLO manifest PUTs, form posts, archive extraction and Pithos hashmap PUTs all hand an
  * {@link ObjectWrite} to this chain. First the stored reply headers are held to their budget
  * (whatever writer built them), then, in Swift's proxy pipeline (container_quotas and
  * account_quotas, then versioned_writes, then the proxy's own write): quotas, the early
@@ -37,7 +38,7 @@ public final class WritePipeline {
         return new HeaderBudgetStage(limits,
                 new QuotaStage(new Quotas(info),
                 new IfNoneMatchStage(store.metadata(),
-                        new ContentStage(writer,
+                        new ContentStage(writer, new ContentMaps(store),
                                 new VersioningStage(store, rows,
                                         new Publisher(store))))));
     }
