@@ -36,7 +36,7 @@ public record TesseraConfig(@JsonProperty("server") Server server,
      * @param graceMinutes    nothing younger than this is deleted: must exceed the longest upload and the
      *                        clock skew between frontends; garbage is freed one to two cycles after it
      *                        has been unreferenced this long
-     * @param bloomFpp        false-positive rate of the mark set (~9.6 bits per block at 0.01); a false
+     * @param bloomFpp        false-positive rate of the mark set (~12 bits per stored block at 0.01); a false
      *                        positive keeps a garbage block one more cycle, never loses data
      * @param accounting      count each account's physical bytes during the mark (one map read per object)
      */
