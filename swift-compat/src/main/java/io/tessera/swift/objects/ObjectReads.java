@@ -55,7 +55,12 @@ public final class ObjectReads {
 
     /** Swift answers a failed condition or range (304, 412, 416) with the object's headers too. */
     public static SwiftException describe(SwiftException e, ObjectVersion v, ObjectBody body) {
-        e.withHeader("ETag", body.etag())
+        return describe(e, v, body.etag());
+    }
+
+    /** The same, with the ETag the reply would have carried. */
+    public static SwiftException describe(SwiftException e, ObjectVersion v, String etag) {
+        e.withHeader("ETag", etag)
                 .withHeader("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(v.timestamp())))
                 .withHeader("X-Timestamp", v.timestamp().toSwift())
                 .withHeader("Accept-Ranges", "bytes");

@@ -23,6 +23,10 @@ import io.tessera.swift.pithos.HashmapPut;
 import io.tessera.swift.pithos.HashmapReply;
 import io.tessera.swift.pithos.ObjectTags;
 import io.tessera.swift.pithos.PithosQuery;
+import io.tessera.swift.reads.ObjectRead;
+import io.tessera.swift.reads.ObjectReader;
+import io.tessera.swift.reads.ObjectSources;
+import io.tessera.swift.reads.ReadChain;
 import io.tessera.swift.slo.SloRequests;
 import io.tessera.swift.slo.StaticLargeObject;
 import io.tessera.swift.symlink.Symlink;
@@ -63,6 +67,7 @@ public final class ObjectResource {
     private final String container;
     private final String name;
     private final ObjectWriter writer;
+    private final ObjectReader reads;
     private final ObjectBodies bodies;
 
     ObjectResource(SwiftServices services, RequestContext context, String referer) {
@@ -75,48 +80,19 @@ public final class ObjectResource {
         this.container = path.container();
         this.name = path.object();
         this.writer = WritePipeline.of(services, context);
+        this.reads = ReadChain.of(services, new ObjectSources(services, context, referer));
         this.bodies = new ObjectBodies(services.store().metadata(), services.maps(), services.reader(),
                 segment -> symlinks().follow(segment).object(), services.metrics().meter("swift.dlo.segments.read"));
     }
 
     @GET
     public Response get(@Context HttpHeaders headers, @Context UriInfo uri) {
-        String versionId = versionId(uri);
-        ObjectVersion found = versionId != null ? versionNamed(versionId) : current();
-        SymlinkResolver.Followed read = followLinks(found, uri);
-        ObjectVersion v = asRead(read.object(), uri);
-        if (PithosQuery.hashmap(uri.getQueryParameters())) {
-            HashmapReply.checkServable(v); // before body(): a large object's segments are not read
-        }
-        ObjectBody body = body(v, uri);
-        try {
-            Preconditions.check(headers, unquoted(body.etag()), ObjectTags.merkleRoot(v),
-                    HttpDates.lastModifiedSeconds(v.timestamp()), true);
-            Response reply = PithosQuery.hashmap(uri.getQueryParameters())
-                    ? HashmapReply.of(v, services.maps().load(v.map()), uri.getQueryParameters(),
-                            headers.getHeaderString("Accept")).build()
-                    : withManifestEtag(ObjectReads.get(v, body, headers.getHeaderString("Range")), v, uri);
-            return versions().decorate(linkHeaders(reply, read, uri), found, read, versionId, linkItself(uri));
-        } catch (SwiftException e) {
-            throw withContentLocation(ObjectReads.describe(e, v, body), read);
-        }
+        return ReadChain.answer(reads, ObjectRead.of(false, headers, uri.getQueryParameters()));
     }
 
     @HEAD
     public Response head(@Context HttpHeaders headers, @Context UriInfo uri) {
-        String versionId = versionId(uri);
-        ObjectVersion found = versionId != null ? versionNamed(versionId) : current();
-        SymlinkResolver.Followed read = followLinks(found, uri);
-        ObjectVersion v = asRead(read.object(), uri);
-        ObjectBody body = body(v, uri);
-        try {
-            Preconditions.check(headers, unquoted(body.etag()), ObjectTags.merkleRoot(v),
-                    HttpDates.lastModifiedSeconds(v.timestamp()), true);
-            Response reply = withManifestEtag(ObjectReads.head(v, body), v, uri);
-            return versions().decorate(linkHeaders(reply, read, uri), found, read, versionId, linkItself(uri));
-        } catch (SwiftException e) {
-            throw withContentLocation(ObjectReads.describe(e, v, body), read);
-        }
+        return ReadChain.answer(reads, ObjectRead.of(true, headers, uri.getQueryParameters()));
     }
 
     // ---- object versioning (io.tessera.swift.versioning) ----
@@ -165,14 +141,6 @@ public final class ObjectResource {
                 });
     }
 
-    private static Response linkHeaders(Response reply, SymlinkResolver.Followed read, UriInfo uri) {
-        return linkItself(uri) ? Symlinks.withLinkHeaders(reply, read.object()) : Symlinks.withContentLocation(reply, read);
-    }
-
-    private static SwiftException withContentLocation(SwiftException e, SymlinkResolver.Followed read) {
-        return read.contentLocation() == null ? e : e.withHeader("Content-Location", read.contentLocation());
-    }
-
     /** What a read of {@code v} returns: its own bytes, or a manifest's segments. */
     private ObjectBody body(ObjectVersion v, UriInfo uri) {
         boolean manifestItself = "get".equals(uri.getQueryParameters().getFirst("multipart-manifest"));
@@ -192,23 +160,6 @@ public final class ObjectResource {
         });
     }
 
-    /** The version as a read shows it: a Static Large Object's manifest, asked for as such, is JSON. */
-    private static ObjectVersion asRead(ObjectVersion v, UriInfo uri) {
-        boolean manifestJson = StaticLargeObject.isSlo(v)
-                && "get".equals(uri.getQueryParameters().getFirst("multipart-manifest"))
-                && !"raw".equals(uri.getQueryParameters().getFirst("format"));
-        return manifestJson ? new ObjectVersion(v.account(), v.container(), v.name(), v.timestamp(), v.map(), v.etag(),
-                SloRequests.MANIFEST_TYPE, v.metadata()) : v;
-    }
-
-    /** Swift shows an assembled Static Large Object's manifest's own ETag beside the large object's. */
-    private static Response withManifestEtag(Response r, ObjectVersion v, UriInfo uri) {
-        if (!StaticLargeObject.isSlo(v) || "get".equals(uri.getQueryParameters().getFirst("multipart-manifest"))) {
-            return r;
-        }
-        return Response.fromResponse(r).header("X-Manifest-Etag", v.etag()).build();
-    }
-
     private HashmapPut hashmapPut() {
         return new HashmapPut(writer, new HashmapBody(services.store().blockSize(), services.limits().maxFileSize()),
                 services.md5s(), services.metrics().meter("pithos.hashmap.missing"));
@@ -218,9 +169,6 @@ public final class ObjectResource {
         return new SloRequests(services, context, referer);
     }
 
-    private static String unquoted(String etag) {
-        return etag.length() >= 2 && etag.startsWith("\"") ? etag.substring(1, etag.length() - 1) : etag;
-    }
 
     @PUT
     public Response put(@Context HttpHeaders headers, @Context ContainerRequestContext request, @Context UriInfo uri,

@@ -1,0 +1,43 @@
+package io.tessera.swift.reads;
+
+import io.tessera.store.ObjectVersion;
+import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.http.HttpDates;
+import io.tessera.swift.http.Preconditions;
+import io.tessera.swift.objects.ObjectBody;
+import io.tessera.swift.objects.ObjectReads;
+import io.tessera.swift.pithos.ObjectTags;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * The end of the read chain: the conditional headers ({@code If-Match}... against the body's ETag, or
+ * a Pithos object's Merkle root), then the reply: headers, and for a GET the bytes (whole, one range
+ * or several). A refusal (304, 412, 416) carries the object's headers, and where a symlink led here,
+ * its {@code Content-Location}.
+ */
+final class BodyStage implements ObjectReader {
+    @Override
+    public Replied read(ObjectRead r) {
+        ObjectVersion v = r.version();
+        ObjectBody body = r.body();
+        try {
+            Preconditions.check(r.headers(), unquoted(body.etag()), ObjectTags.merkleRoot(v),
+                    HttpDates.lastModifiedSeconds(v.timestamp()), true);
+            Response reply = r.head() ? ObjectReads.head(v, body)
+                    : ObjectReads.get(v, body, r.headers().getHeaderString("Range"));
+            return new Replied(r, reply);
+        } catch (SwiftException e) {
+            throw located(ObjectReads.describe(e, v, body), r);
+        }
+    }
+
+    /** A refusal of what a symlink led to says where that was, as a reply would. */
+    static SwiftException located(SwiftException e, ObjectRead r) {
+        String location = r.followed().contentLocation();
+        return location == null ? e : e.withHeader("Content-Location", location);
+    }
+
+    static String unquoted(String etag) {
+        return etag.length() >= 2 && etag.startsWith("\"") ? etag.substring(1, etag.length() - 1) : etag;
+    }
+}

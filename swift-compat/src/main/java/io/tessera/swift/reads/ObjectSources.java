@@ -1,0 +1,113 @@
+package io.tessera.swift.reads;
+
+import io.tessera.store.ObjectVersion;
+import io.tessera.swift.SwiftServices;
+import io.tessera.swift.auth.Authorizer;
+import io.tessera.swift.auth.Principal;
+import io.tessera.swift.context.RequestContext;
+import io.tessera.swift.errors.SwiftError;
+import io.tessera.swift.http.SwiftPath;
+import io.tessera.swift.objects.ObjectBodies;
+import io.tessera.swift.objects.ObjectBody;
+import io.tessera.swift.objects.ObjectHeaders;
+import io.tessera.swift.slo.SloRequests;
+import io.tessera.swift.slo.StaticLargeObject;
+import io.tessera.swift.symlink.SymlinkResolver;
+import io.tessera.swift.versioning.VersionedObjects;
+import java.util.Optional;
+
+/**
+ * Where one request's object reads come from, as its principal may see them: the current version
+ * (unexpired), a named version (the owner's only), symlinks followed with each hop authorized, and a
+ * version's body (its own bytes, or a large object's segments, each container authorized). Used by
+ * the read chain and by the writers that read a source (COPY, X-Copy-From).
+ */
+public final class ObjectSources {
+    private final SwiftServices services;
+    private final RequestContext context;
+    private final Optional<Principal> who;
+    private final String referer;
+    private final String account;
+    private final String container;
+    private final String name;
+    private final ObjectBodies bodies;
+
+    public ObjectSources(SwiftServices services, RequestContext context, String referer) {
+        SwiftPath path = context.path();
+        this.services = services;
+        this.context = context;
+        this.who = context.principal();
+        this.referer = referer;
+        this.account = path.account();
+        this.container = path.container();
+        this.name = path.object();
+        this.bodies = new ObjectBodies(services.store().metadata(), services.maps(), services.reader(),
+                segment -> symlinks().follow(segment).object(), services.metrics().meter("swift.dlo.segments.read"));
+    }
+
+    /** The request's object, unless there is none or it has expired (404). */
+    public ObjectVersion current() {
+        return live(account, container, name);
+    }
+
+    /** An object's current version, unless there is none or it has expired (404). */
+    public ObjectVersion live(String acct, String cont, String obj) {
+        return services.store().metadata().getObject(acct, cont, obj)
+                .filter(v -> !ObjectHeaders.isExpired(v.metadata()))
+                .orElseThrow(SwiftError.NOT_FOUND::exception);
+    }
+
+    /** The version a {@code ?version-id=} names (the owner's only). */
+    public ObjectVersion versionNamed(String versionId) {
+        requireOwner();
+        return versions().read(name, versionId);
+    }
+
+    /** The request's container's versions, as the store has its settings now. */
+    public VersionedObjects versions() {
+        return new VersionedObjects(services.store(), context.fromStore(), account, container);
+    }
+
+    /** Version-aware requests are for the account's owner only, as in Swift (container ACLs do not reach them). */
+    public void requireOwner() {
+        if (who.isEmpty() || !who.get().owns(account)) {
+            throw Authorizer.denied(who, account);
+        }
+    }
+
+    /** Follows links, each hop's container authorized for this request's principal. */
+    public SymlinkResolver symlinks() {
+        return new SymlinkResolver((a, c, o) -> services.store().metadata().getObject(a, c, o)
+                .filter(v -> !ObjectHeaders.isExpired(v.metadata())),
+                (a, c) -> {
+                    if (!services.authorizer(context).mayRead(who, a, c, referer)) {
+                        throw Authorizer.denied(who, a);
+                    }
+                });
+    }
+
+    /**
+     * What a read of {@code v} returns: its own bytes, a large object's segments, or with
+     * {@code manifestItself} the manifest (an SLO's as stored when {@code raw}).
+     */
+    public ObjectBody body(ObjectVersion v, boolean manifestItself, boolean raw) {
+        if (StaticLargeObject.isSlo(v)) {
+            if (!manifestItself) {
+                return slo().assembled(v);
+            }
+            if (raw) {
+                return slo().raw(v);
+            }
+        }
+        return bodies.of(v, manifestItself, (acct, cont) -> {
+            if (!services.authorizer(context).mayRead(who, acct, cont, referer)) {
+                throw Authorizer.denied(who, acct); // a temporary URL's bearer gets 401, as in Swift
+            }
+            return true;
+        });
+    }
+
+    private SloRequests slo() {
+        return new SloRequests(services, context, referer);
+    }
+}
