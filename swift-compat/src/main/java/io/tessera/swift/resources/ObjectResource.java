@@ -69,7 +69,7 @@ public final class ObjectResource {
         this.account = path.account();
         this.container = path.container();
         this.name = path.object();
-        this.writer = WritePipeline.of(services, context);
+        this.writer = WritePipeline.of(services, context, referer);
         this.bodies = new ObjectBodies(services.store().metadata(), services.maps(), services.reader(),
                 segment -> symlinks().follow(segment).object(), services.metrics().meter("swift.dlo.segments.read"));
     }
@@ -115,7 +115,8 @@ public final class ObjectResource {
     }
 
     private VersionedObjects versions() {
-        return new VersionedObjects(services.store(), context.fromStore(), account, container);
+        return new VersionedObjects(services.store(), context.fromStore(), WritePipeline.belowVersioning(services.store()),
+                account, container);
     }
 
     /** Version-aware requests are for the account's owner only, as in Swift (container ACLs do not reach them). */
@@ -143,13 +144,7 @@ public final class ObjectResource {
     }
 
     private SymlinkResolver symlinks() {
-        return new SymlinkResolver((a, c, o) -> services.store().metadata().getObject(a, c, o)
-                .filter(v -> !ObjectHeaders.isExpired(v.metadata())),
-                (a, c) -> {
-                    if (!services.authorizer(context).mayRead(who, a, c, referer)) {
-                        throw Authorizer.denied(who, a);
-                    }
-                });
+        return SymlinkResolver.forRequest(services, context, referer);
     }
 
     private static Response linkHeaders(Response reply, SymlinkResolver.Followed read, UriInfo uri) {
@@ -236,23 +231,17 @@ public final class ObjectResource {
         }
         long length = contentLength(headers);
         Map<String, String> metadata = ObjectHeaders.fromRequest(h, services.limits());
-        String contentType;
-        if (SymlinkRequest.asksForLink(h)) {
-            Symlinks.Prepared link = Symlinks.preparePut(h, account, container, name, RawContentType.of(request),
-                    length, body, symlinks());
-            metadata.putAll(link.metadata());
-            contentType = link.contentType();
-        } else {
-            contentType = ObjectHeaders.contentType(RawContentType.of(request),
-                    ObjectHeaders.isTrue(h.getFirst("X-Detect-Content-Type")), name);
-        }
+        SymlinkRequest link = SymlinkRequest.of(h);
+        // A link's type, when the client names none, is the symlink stage's to choose.
+        String contentType = link != null ? RawContentType.of(request) : ObjectHeaders.contentType(
+                RawContentType.of(request), ObjectHeaders.isTrue(h.getFirst("X-Detect-Content-Type")), name);
         if (manifestPut) {
-            return slo().put(account, container, name, contentType, metadata,
+            return slo().put(account, container, name, contentType, metadata, link,
                     headers.getHeaderString("ETag"), ifNoneMatchStar, ObjectHeaders.isTrue(uri.getQueryParameters().getFirst("heartbeat")),
                     headers.getHeaderString("Accept"), body, length);
         }
         ObjectVersion v = writer.write(new ObjectWrite(new ObjectLocation(account, container, name), contentType,
-                metadata, headers.getHeaderString("ETag"), ifNoneMatchStar, new WriteContent.Body(body, length)));
+                metadata, headers.getHeaderString("ETag"), ifNoneMatchStar, new WriteContent.Body(body, length), link));
         return created(v).build();
     }
 
@@ -287,7 +276,7 @@ public final class ObjectResource {
         ObjectVersion updated = new ObjectVersion(account, container, name, Timestamp.now(), v.map(), v.etag(),
                 contentType, metadata);
         // The same content under new metadata: a new reference to existing content (store/GC.md).
-        services.maps().publishExisting(updated, io.tessera.store.PutCondition.NONE);
+        WritePipeline.belowVersioning(services.store()).publish(updated, true);
         if (VersionedObjects.isVersionLink(updated)) {
             versions().postThrough(updated, metadata, requestedType != null ? contentType : null);
             return Response.accepted().build();
@@ -324,7 +313,8 @@ public final class ObjectResource {
             }
         }
         String versionId = versionId(uri);
-        LegacyVersioning legacy = new LegacyVersioning(services.store(), context.fromStore());
+        LegacyVersioning legacy = new LegacyVersioning(services.store(), context.fromStore(),
+                WritePipeline.belowVersioning(services.store()));
         VersionedObjects.Deleted outcome;
         if (legacy.isConfiguredOn(account, container)) {
             // Swift's legacy mode sits in front of object versioning: it handles every DELETE here.
@@ -363,10 +353,12 @@ public final class ObjectResource {
         boolean fresh = ObjectHeaders.isTrue(headers.getHeaderString("X-Fresh-Metadata"));
         Map<String, String> metadata = ObjectHeaders.merged(source.metadata(), headers.getRequestHeaders(),
                 services.limits(), fresh);
-        String linkAccount = headers.getHeaderString(SymlinkRequest.ACCOUNT_HEADER);
-        if (linkAccount != null && Symlink.isLink(source)) {
-            // Copying a link itself (?symlink=get) to point into the account the client names.
-            metadata.putAll(Symlink.of(source).get().withAccount(SymlinkRequest.accountName(linkAccount)).toMetadata());
+        // As Swift's copy middleware: the client's X-Symlink-* headers go with the PUT, over those a
+        // copy of a link itself (?symlink=get) shows (a fresh copy takes no headers of the source's).
+        SymlinkRequest link = SymlinkRequest.of(headers.getRequestHeaders());
+        Optional<Symlink> sourceLink = Symlink.of(source).filter(l -> !l.internal() && !fresh);
+        if (sourceLink.isPresent()) {
+            link = SymlinkRequest.copyOf(sourceLink.get(), link);
         }
         String requestedType = RawContentType.of(request);
         String contentType = requestedType != null && !requestedType.isBlank()
@@ -374,7 +366,7 @@ public final class ObjectResource {
         boolean manifestItself = "get".equals(uri.getQueryParameters().getFirst("multipart-manifest"));
         if (manifestItself && StaticLargeObject.isSlo(source)) {
             Response r = slo().copyManifest(source, to.account(), to.container(), to.object(), contentType, metadata,
-                    ifNoneMatchStar, headers.getHeaderString("Accept"));
+                    link, ifNoneMatchStar, headers.getHeaderString("Accept"));
             boolean created = r.getStatus() == Response.Status.CREATED.getStatusCode();
             return created ? copied(Response.fromResponse(r), from, source).build() : r;
         }
@@ -400,7 +392,7 @@ public final class ObjectResource {
         } else {
             throw ByteRanges.unsatisfiable(body.length());
         }
-        ObjectVersion v = writer.write(new ObjectWrite(to, contentType, metadata, null, ifNoneMatchStar, content));
+        ObjectVersion v = writer.write(new ObjectWrite(to, contentType, metadata, null, ifNoneMatchStar, content, link));
         return copied(created(v), from, source).build();
     }
 
