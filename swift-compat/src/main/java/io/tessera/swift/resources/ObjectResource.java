@@ -355,11 +355,10 @@ public final class ObjectResource {
                 services.limits(), fresh);
         // As Swift's copy middleware: the client's X-Symlink-* headers go with the PUT, over those a
         // copy of a link itself (?symlink=get) shows (a fresh copy takes no headers of the source's).
-        SymlinkRequest link = SymlinkRequest.of(headers.getRequestHeaders());
         Optional<Symlink> sourceLink = Symlink.of(source).filter(l -> !l.internal() && !fresh);
-        if (sourceLink.isPresent()) {
-            link = SymlinkRequest.copyOf(sourceLink.get(), link);
-        }
+        SymlinkRequest link = sourceLink.isPresent()
+                ? SymlinkRequest.copyOf(sourceLink.get(), headers.getRequestHeaders())
+                : SymlinkRequest.of(headers.getRequestHeaders());
         String requestedType = RawContentType.of(request);
         String contentType = requestedType != null && !requestedType.isBlank()
                 ? requestedType.trim() : source.contentType();

@@ -36,16 +36,15 @@ public record SymlinkRequest(String target, String account, String etag) {
     /**
      * What a copy of the link {@code source} itself ({@code ?symlink=get}) asks for, as Swift's copy
      * middleware builds its PUT: the headers the source's read shows, each replaced by the client's
-     * own ({@code client} may be null).
+     * own {@code headers} (a copy with only {@code X-Symlink-Target-Account} points the link there).
      */
-    public static SymlinkRequest copyOf(Symlink source, SymlinkRequest client) {
-        SymlinkRequest shown = new SymlinkRequest(source.target(),
-                source.account() == null ? null : UrlQuote.quote(source.account()), source.etag());
-        if (client == null) {
-            return shown;
-        }
-        return new SymlinkRequest(client.target(), client.account() != null ? client.account() : shown.account(),
-                client.etag() != null ? client.etag() : shown.etag());
+    public static SymlinkRequest copyOf(Symlink source, MultivaluedMap<String, String> headers) {
+        String target = headers.getFirst(TARGET_HEADER);
+        String account = headers.getFirst(ACCOUNT_HEADER);
+        String etag = headers.getFirst(ETAG_HEADER);
+        return new SymlinkRequest(target != null ? target : source.target(),
+                account != null ? account : source.account() == null ? null : UrlQuote.quote(source.account()),
+                etag != null ? etag : source.etag());
     }
 
     /**

@@ -52,4 +52,18 @@ class SymlinkRequestTest {
         assertThat(link.etag()).isEqualTo("abc");
         assertThat(link.path("AUTH_a")).isEqualTo("/v1/AUTH_b/c/x");
     }
+
+    @Test
+    void aCopyOfALinkAsksForTheLinkWithTheClientsHeadersOverIt() {
+        Symlink source = new Symlink(null, "tc/t%20o", "abc", 11L);
+        SymlinkRequest same = SymlinkRequest.copyOf(source, headers());
+        assertThat(same.parse("AUTH_a", "c", "copy")).isEqualTo(new Symlink(null, "tc/t%20o", "abc", null));
+        // Only X-Symlink-Target-Account: the same target, in that account (Swift's copy keeps each header).
+        SymlinkRequest elsewhere = SymlinkRequest.copyOf(source, headers("X-Symlink-Target-Account", "AUTH_b"));
+        assertThat(elsewhere.parse("AUTH_a", "c", "copy").path("AUTH_a")).isEqualTo("/v1/AUTH_b/tc/t%20o");
+        assertThat(SymlinkRequest.copyOf(source, headers("X-Symlink-Target", "x/y")).parse("AUTH_a", "c", "copy")
+                .target()).isEqualTo("x/y");
+        assertThatThrownBy(() -> SymlinkRequest.copyOf(source, headers()).parse("AUTH_a", "tc", "t o"))
+                .hasMessage("Symlink cannot target itself");
+    }
 }
