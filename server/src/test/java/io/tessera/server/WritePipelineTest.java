@@ -64,13 +64,15 @@ abstract class WritePipelineTest {
     }
 
     /** A form post of one file {@code name} with {@code content} into container {@code c} (its key: "k"). */
-    private HttpResponse<byte[]> formPost(String c, String name, String content) throws Exception {
+    private HttpResponse<byte[]> formPost(String c, String name, String content, String... headers) throws Exception {
         String boundary = "----pipeline" + System.nanoTime();
         String path = A + "/" + c + "/";
         byte[] body = TestBodies.form(boundary,
                 TestBodies.signedForm(path, "", 1_000_000, 1, Instant.now().getEpochSecond() + 3600, "k"),
                 List.<String[]>of(new String[] {name, content, "text/plain"}));
-        return anonymous.send("POST", path, body, "Content-Type", "multipart/form-data; boundary=" + boundary);
+        List<String> all = new java.util.ArrayList<>(List.of(headers));
+        all.addAll(List.of("Content-Type", "multipart/form-data; boundary=" + boundary));
+        return anonymous.send("POST", path, body, all.toArray(String[]::new));
     }
 
     private JsonNode extract(String c, Map<String, String> files) throws Exception {
@@ -151,5 +153,77 @@ abstract class WritePipelineTest {
             bodies.add(text(http.send("GET", A + "/ov/o?version-id=" + v.path("version_id").asText())));
         }
         assertThat(bodies).containsExactly("v3 by archive", "v2 by form", "v1");
+    }
+
+    private static String md5(String s) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5")
+                .digest(s.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Swift's symlink middleware sits below copy, slo, bulk and formpost: it sees every PUT they make.
+     * A copy keeps the client's X-Symlink-* headers (so its content must be empty, and it makes a link);
+     * a copy of a link itself carries the link's headers (its target is checked again); form posts and
+     * archive entries pass no such header down.
+     */
+    @Test
+    void symlinkRulesHoldForEveryWriter() throws Exception {
+        container("links", "X-Container-Meta-Temp-URL-Key", "k");
+        assertThat(put("links/target", ELEVEN).statusCode()).isEqualTo(201);
+        assertThat(put("links/empty", "", "Content-Type", "text/x-empty").statusCode()).isEqualTo(201);
+        String[] asLink = {"X-Symlink-Target", "links/target"};
+
+        HttpResponse<byte[]> copyFrom = http.send("PUT", A + "/links/from-copy", new byte[0],
+                "X-Copy-From", "links/target", asLink[0], asLink[1]);
+        assertThat(copyFrom.statusCode()).isEqualTo(400);
+        assertThat(text(copyFrom)).isEqualTo("Symlink requests require a zero byte body");
+        HttpResponse<byte[]> copy = http.send("COPY", A + "/links/target", "Destination", "links/by-copy",
+                asLink[0], asLink[1]);
+        assertThat(copy.statusCode()).isEqualTo(400);
+        assertThat(text(copy)).isEqualTo("Symlink requests require a zero byte body");
+        assertThat(status("HEAD", "links/from-copy")).isEqualTo(404);
+        assertThat(status("HEAD", "links/by-copy")).isEqualTo(404);
+
+        // An empty source copied with X-Symlink-Target is a link (with the source's type, as copy sets it).
+        assertThat(http.send("PUT", A + "/links/copied-link", new byte[0], "X-Copy-From", "links/empty",
+                asLink[0], asLink[1]).statusCode()).isEqualTo(201);
+        assertThat(text(http.send("GET", A + "/links/copied-link"))).isEqualTo(ELEVEN);
+        HttpResponse<byte[]> itself = http.send("HEAD", A + "/links/copied-link?symlink=get");
+        assertThat(itself.headers().firstValue("X-Symlink-Target")).hasValue("links/target");
+        assertThat(itself.headers().firstValue("Content-Type")).hasValue("text/x-empty");
+
+        // A copy of a link itself may not point the new link at itself, and a static link's target is checked again.
+        assertThat(http.send("COPY", A + "/links/copied-link?symlink=get", "Destination", "links/target").statusCode())
+                .isEqualTo(400);
+        assertThat(text(http.send("GET", A + "/links/target"))).isEqualTo(ELEVEN);
+        assertThat(put("links/pinned", "", asLink[0], asLink[1], "X-Symlink-Target-Etag", md5(ELEVEN)).statusCode())
+                .isEqualTo(201);
+        assertThat(status("COPY", "links/pinned?symlink=get", "Destination", "links/pinned-copy")).isEqualTo(201);
+        assertThat(put("links/target", "changed").statusCode()).isEqualTo(201);
+        assertThat(status("COPY", "links/pinned?symlink=get", "Destination", "links/pinned-copy2")).isEqualTo(409);
+
+        // A form post's file and an archive's entries are plain objects whatever headers the request has.
+        assertThat(text(formPost("links", "form.txt", "by form", asLink[0], asLink[1]))).isEqualTo("201 Created");
+        assertThat(text(http.send("GET", A + "/links/form.txt"))).isEqualTo("by form");
+        HttpResponse<byte[]> extracted = http.send("PUT", A + "/links?extract-archive=tar",
+                TestBodies.tar(Map.of("archived.txt", "by archive")), "Accept", "application/json", asLink[0], asLink[1]);
+        assertThat(JSON.readTree(extracted.body()).path("Number Files Created").asInt()).isEqualTo(1);
+        assertThat(text(http.send("GET", A + "/links/archived.txt"))).isEqualTo("by archive");
+    }
+
+    /** PUT ?version-id= publishes its link below versioning: the version list is what it was. */
+    @Test
+    void aVersionMadeCurrentAgainIsNotVersionedAgain() throws Exception {
+        container("restore", "X-Versions-Enabled", "true");
+        assertThat(put("restore/o", "v1").statusCode()).isEqualTo(201);
+        assertThat(put("restore/o", "v2").statusCode()).isEqualTo(201);
+        JsonNode versions = JSON.readTree(http.send("GET", A + "/restore?versions&format=json").body());
+        assertThat(versions).hasSize(2);
+        String first = versions.get(1).path("version_id").asText();
+        HttpResponse<byte[]> restored = http.send("PUT", A + "/restore/o?version-id=" + first, new byte[0]);
+        assertThat(restored.statusCode()).isEqualTo(201);
+        assertThat(restored.headers().firstValue("X-Object-Version-Id")).hasValue(first);
+        assertThat(text(http.send("GET", A + "/restore/o"))).isEqualTo("v1");
+        assertThat(JSON.readTree(http.send("GET", A + "/restore?versions&format=json").body())).hasSize(2);
     }
 }

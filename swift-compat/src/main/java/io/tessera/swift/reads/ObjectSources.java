@@ -14,6 +14,7 @@ import io.tessera.swift.slo.SloRequests;
 import io.tessera.swift.slo.StaticLargeObject;
 import io.tessera.swift.symlink.SymlinkResolver;
 import io.tessera.swift.versioning.VersionedObjects;
+import io.tessera.swift.writes.WritePipeline;
 import java.util.Optional;
 
 /**
@@ -65,7 +66,8 @@ public final class ObjectSources {
 
     /** The request's container's versions, as the store has its settings now. */
     public VersionedObjects versions() {
-        return new VersionedObjects(services.store(), context.fromStore(), account, container);
+        return new VersionedObjects(services.store(), context.fromStore(), WritePipeline.belowVersioning(services.store()),
+                account, container);
     }
 
     /** Version-aware requests are for the account's owner only, as in Swift (container ACLs do not reach them). */
@@ -77,13 +79,7 @@ public final class ObjectSources {
 
     /** Follows links, each hop's container authorized for this request's principal. */
     public SymlinkResolver symlinks() {
-        return new SymlinkResolver((a, c, o) -> services.store().metadata().getObject(a, c, o)
-                .filter(v -> !ObjectHeaders.isExpired(v.metadata())),
-                (a, c) -> {
-                    if (!services.authorizer(context).mayRead(who, a, c, referer)) {
-                        throw Authorizer.denied(who, a);
-                    }
-                });
+        return SymlinkResolver.forRequest(services, context, referer);
     }
 
     /**

@@ -17,11 +17,8 @@ import io.tessera.swift.objects.ObjectBodies;
 import io.tessera.swift.objects.ObjectBody;
 import io.tessera.swift.objects.ObjectHeaders;
 import io.tessera.swift.objects.ObjectLocation;
-import io.tessera.swift.objects.ObjectReads;
 import io.tessera.swift.pithos.HashmapBody;
 import io.tessera.swift.pithos.HashmapPut;
-import io.tessera.swift.pithos.HashmapReply;
-import io.tessera.swift.pithos.ObjectTags;
 import io.tessera.swift.pithos.PithosQuery;
 import io.tessera.swift.reads.ObjectRead;
 import io.tessera.swift.reads.ObjectReader;
@@ -67,8 +64,8 @@ public final class ObjectResource {
     private final String container;
     private final String name;
     private final ObjectWriter writer;
+    private final ObjectSources sources;
     private final ObjectReader reads;
-    private final ObjectBodies bodies;
 
     ObjectResource(SwiftServices services, RequestContext context, String referer) {
         SwiftPath path = context.path();
@@ -79,10 +76,9 @@ public final class ObjectResource {
         this.account = path.account();
         this.container = path.container();
         this.name = path.object();
-        this.writer = WritePipeline.of(services, context);
-        this.reads = ReadChain.of(services, new ObjectSources(services, context, referer));
-        this.bodies = new ObjectBodies(services.store().metadata(), services.maps(), services.reader(),
-                segment -> symlinks().follow(segment).object(), services.metrics().meter("swift.dlo.segments.read"));
+        this.writer = WritePipeline.of(services, context, referer);
+        this.sources = new ObjectSources(services, context, referer);
+        this.reads = ReadChain.of(services, sources);
     }
 
     @GET
@@ -96,23 +92,6 @@ public final class ObjectResource {
     }
 
     // ---- object versioning (io.tessera.swift.versioning) ----
-
-    /** The version a {@code ?version-id=} request names (owner only). */
-    private ObjectVersion versionNamed(String versionId) {
-        requireOwner();
-        return versions().read(name, versionId);
-    }
-
-    private VersionedObjects versions() {
-        return new VersionedObjects(services.store(), context.fromStore(), account, container);
-    }
-
-    /** Version-aware requests are for the account's owner only, as in Swift (container ACLs do not reach them). */
-    private void requireOwner() {
-        if (who.isEmpty() || !who.get().owns(account)) {
-            throw Authorizer.denied(who, account);
-        }
-    }
 
     /** The {@code version-id} parameter, or null. */
     private static String versionId(UriInfo uri) {
@@ -128,36 +107,7 @@ public final class ObjectResource {
 
     /** What a read of {@code v} returns: {@code v} itself, or with symlinks followed to their target. */
     private SymlinkResolver.Followed followLinks(ObjectVersion v, UriInfo uri) {
-        return linkItself(uri) ? new SymlinkResolver.Followed(v, null) : symlinks().follow(v);
-    }
-
-    private SymlinkResolver symlinks() {
-        return new SymlinkResolver((a, c, o) -> services.store().metadata().getObject(a, c, o)
-                .filter(v -> !ObjectHeaders.isExpired(v.metadata())),
-                (a, c) -> {
-                    if (!services.authorizer(context).mayRead(who, a, c, referer)) {
-                        throw Authorizer.denied(who, a);
-                    }
-                });
-    }
-
-    /** What a read of {@code v} returns: its own bytes, or a manifest's segments. */
-    private ObjectBody body(ObjectVersion v, UriInfo uri) {
-        boolean manifestItself = "get".equals(uri.getQueryParameters().getFirst("multipart-manifest"));
-        if (StaticLargeObject.isSlo(v)) {
-            if (!manifestItself) {
-                return slo().assembled(v);
-            }
-            if ("raw".equals(uri.getQueryParameters().getFirst("format"))) {
-                return slo().raw(v);
-            }
-        }
-        return bodies.of(v, manifestItself, (acct, cont) -> {
-            if (!services.authorizer(context).mayRead(who, acct, cont, referer)) {
-                throw Authorizer.denied(who, acct); // a temporary URL's bearer gets 401, as in Swift
-            }
-            return true;
-        });
+        return linkItself(uri) ? new SymlinkResolver.Followed(v, null) : sources.symlinks().follow(v);
     }
 
     private HashmapPut hashmapPut() {
@@ -181,8 +131,8 @@ public final class ObjectResource {
             if (length > 0 || (length < 0 && hasByte(body))) {
                 throw SwiftError.BAD_REQUEST.exception("PUT version-id requests require a zero byte body");
             }
-            requireOwner();
-            return created(versions().makeLatest(name, versionId(uri))).build();
+            sources.requireOwner();
+            return created(sources.versions().makeLatest(name, versionId(uri))).build();
         }
         boolean ifNoneMatchStar = ifNoneMatchStar(headers.getHeaderString("If-None-Match"));
         String copyFrom = headers.getHeaderString("X-Copy-From");
@@ -202,27 +152,21 @@ public final class ObjectResource {
         }
         long length = contentLength(headers);
         Map<String, String> metadata = ObjectHeaders.fromRequest(h, services.limits());
-        String contentType;
-        if (SymlinkRequest.asksForLink(h)) {
-            Symlinks.Prepared link = Symlinks.preparePut(h, account, container, name, RawContentType.of(request),
-                    length, body, symlinks());
-            metadata.putAll(link.metadata());
-            contentType = link.contentType();
-        } else {
-            contentType = ObjectHeaders.contentType(RawContentType.of(request),
-                    ObjectHeaders.isTrue(h.getFirst("X-Detect-Content-Type")), name);
-        }
+        SymlinkRequest link = SymlinkRequest.of(h);
+        // A link's type, when the client names none, is the symlink stage's to choose.
+        String contentType = link != null ? RawContentType.of(request) : ObjectHeaders.contentType(
+                RawContentType.of(request), ObjectHeaders.isTrue(h.getFirst("X-Detect-Content-Type")), name);
         if (PithosQuery.hashmap(uri.getQueryParameters()) && !manifestPut) {
             return created(hashmapPut().put(new ObjectLocation(account, container, name), contentType, metadata,
                     ifNoneMatchStar, body, length, uri.getQueryParameters(), headers.getHeaderString("Accept"))).build();
         }
         if (manifestPut) {
-            return slo().put(account, container, name, contentType, metadata,
+            return slo().put(account, container, name, contentType, metadata, link,
                     headers.getHeaderString("ETag"), ifNoneMatchStar, ObjectHeaders.isTrue(uri.getQueryParameters().getFirst("heartbeat")),
                     headers.getHeaderString("Accept"), body, length);
         }
         ObjectVersion v = writer.write(new ObjectWrite(new ObjectLocation(account, container, name), contentType,
-                metadata, headers.getHeaderString("ETag"), ifNoneMatchStar, new WriteContent.Body(body, length)));
+                metadata, headers.getHeaderString("ETag"), ifNoneMatchStar, new WriteContent.Body(body, length), link));
         return created(v).build();
     }
 
@@ -247,7 +191,7 @@ public final class ObjectResource {
         if (versionId(uri) != null) {
             throw SwiftError.BAD_REQUEST.exception("POST to a specific version is not allowed");
         }
-        ObjectVersion v = current();
+        ObjectVersion v = sources.current();
         SloRequests.refuseReservedHeader(h.getFirst("X-Static-Large-Object"));
         Map<String, String> metadata = ObjectHeaders.fromRequest(h, services.limits());
         ObjectHeaders.keepInternal(v.metadata(), metadata);
@@ -257,9 +201,9 @@ public final class ObjectResource {
         ObjectVersion updated = new ObjectVersion(account, container, name, Timestamp.now(), v.map(), v.etag(),
                 contentType, metadata);
         // The same content under new metadata: a new reference to existing content (store/GC.md).
-        services.maps().publishExisting(updated, io.tessera.store.PutCondition.NONE);
+        WritePipeline.belowVersioning(services.store()).publish(updated, true);
         if (VersionedObjects.isVersionLink(updated)) {
-            versions().postThrough(updated, metadata, requestedType != null ? contentType : null);
+            sources.versions().postThrough(updated, metadata, requestedType != null ? contentType : null);
             return Response.accepted().build();
         }
         Symlinks.redirectPost(updated);
@@ -277,8 +221,8 @@ public final class ObjectResource {
             }
             // the segments of that version's manifest, then that version (not the current one)
             return slo().deleteVersion(account, container, name, headers.getHeaderString("Accept"),
-                    versionNamed(manifestVersion),
-                    () -> versions().deleteVersion(name, manifestVersion, plainDelete).deleted());
+                    sources.versionNamed(manifestVersion),
+                    () -> sources.versions().deleteVersion(name, manifestVersion, plainDelete).deleted());
         }
         String ifDeleteAt = headers.getHeaderString("X-If-Delete-At");
         if (ifDeleteAt != null) {
@@ -288,22 +232,23 @@ public final class ObjectResource {
             } catch (NumberFormatException e) {
                 throw SwiftError.BAD_REQUEST.exception("Bad X-If-Delete-At header value");
             }
-            String actual = current().metadata().get(ObjectHeaders.DELETE_AT);
+            String actual = sources.current().metadata().get(ObjectHeaders.DELETE_AT);
             if (actual == null || !actual.equals(Long.toString(expected))) {
                 throw SwiftError.PRECONDITION_FAILED.exception(null);
             }
         }
         String versionId = versionId(uri);
-        LegacyVersioning legacy = new LegacyVersioning(services.store(), context.fromStore());
+        LegacyVersioning legacy = new LegacyVersioning(services.store(), context.fromStore(),
+                WritePipeline.belowVersioning(services.store()));
         VersionedObjects.Deleted outcome;
         if (legacy.isConfiguredOn(account, container)) {
             // Swift's legacy mode sits in front of object versioning: it handles every DELETE here.
             outcome = new VersionedObjects.Deleted(legacy.delete(account, container, name, plainDelete), Map.of());
         } else if (versionId != null) {
-            requireOwner();
-            outcome = versions().deleteVersion(name, versionId, plainDelete);
+            sources.requireOwner();
+            outcome = sources.versions().deleteVersion(name, versionId, plainDelete);
         } else {
-            outcome = versions().delete(name, plainDelete)
+            outcome = sources.versions().delete(name, plainDelete)
                     .orElseGet(() -> new VersionedObjects.Deleted(plainDelete.get(), Map.of()));
         }
         if (!outcome.deleted()) {
@@ -322,8 +267,8 @@ public final class ObjectResource {
             throw Authorizer.denied(who, from.account());
         }
         String sourceVersion = from.equals(new ObjectLocation(account, container, name)) ? versionId(uri) : null;
-        ObjectVersion source = followLinks(sourceVersion != null ? versionNamed(sourceVersion)
-                : live(from.account(), from.container(), from.object()), uri).object();
+        ObjectVersion source = followLinks(sourceVersion != null ? sources.versionNamed(sourceVersion)
+                : sources.live(from.account(), from.container(), from.object()), uri).object();
         // As Swift's copy middleware: the source is read (authorized, found) before the destination is written.
         if (!services.authorizer(context).mayWrite(who, to.account(), to.container())) {
             throw Authorizer.denied(who, to.account());
@@ -333,22 +278,24 @@ public final class ObjectResource {
         boolean fresh = ObjectHeaders.isTrue(headers.getHeaderString("X-Fresh-Metadata"));
         Map<String, String> metadata = ObjectHeaders.merged(source.metadata(), headers.getRequestHeaders(),
                 services.limits(), fresh);
-        String linkAccount = headers.getHeaderString(SymlinkRequest.ACCOUNT_HEADER);
-        if (linkAccount != null && Symlink.isLink(source)) {
-            // Copying a link itself (?symlink=get) to point into the account the client names.
-            metadata.putAll(Symlink.of(source).get().withAccount(SymlinkRequest.accountName(linkAccount)).toMetadata());
-        }
+        // As Swift's copy middleware: the client's X-Symlink-* headers go with the PUT, over those a
+        // copy of a link itself (?symlink=get) shows (a fresh copy takes no headers of the source's).
+        Optional<Symlink> sourceLink = Symlink.of(source).filter(l -> !l.internal() && !fresh);
+        SymlinkRequest link = sourceLink.isPresent()
+                ? SymlinkRequest.copyOf(sourceLink.get(), headers.getRequestHeaders())
+                : SymlinkRequest.of(headers.getRequestHeaders());
         String requestedType = RawContentType.of(request);
         String contentType = requestedType != null && !requestedType.isBlank()
                 ? requestedType.trim() : source.contentType();
         boolean manifestItself = "get".equals(uri.getQueryParameters().getFirst("multipart-manifest"));
         if (manifestItself && StaticLargeObject.isSlo(source)) {
             Response r = slo().copyManifest(source, to.account(), to.container(), to.object(), contentType, metadata,
-                    ifNoneMatchStar, headers.getHeaderString("Accept"));
+                    link, ifNoneMatchStar, headers.getHeaderString("Accept"));
             boolean created = r.getStatus() == Response.Status.CREATED.getStatusCode();
             return created ? copied(Response.fromResponse(r), from, source).build() : r;
         }
-        ObjectBody body = body(source, uri);
+        ObjectBody body = sources.body(source, "get".equals(uri.getQueryParameters().getFirst("multipart-manifest")),
+                "raw".equals(uri.getQueryParameters().getFirst("format")));
         boolean largeObjectBytes = (source.metadata().containsKey(ObjectBodies.DLO_MANIFEST)
                 || StaticLargeObject.isSlo(source)) && !manifestItself;
         if (largeObjectBytes) {
@@ -370,7 +317,7 @@ public final class ObjectResource {
         } else {
             throw ByteRanges.unsatisfiable(body.length());
         }
-        ObjectVersion v = writer.write(new ObjectWrite(to, contentType, metadata, null, ifNoneMatchStar, content));
+        ObjectVersion v = writer.write(new ObjectWrite(to, contentType, metadata, null, ifNoneMatchStar, content, link));
         return copied(created(v), from, source).build();
     }
 
@@ -396,17 +343,6 @@ public final class ObjectResource {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    private ObjectVersion current() {
-        return live(account, container, name);
-    }
-
-    /** The object's current version, unless there is none or it has expired. */
-    private ObjectVersion live(String acct, String cont, String obj) {
-        return services.store().metadata().getObject(acct, cont, obj)
-                .filter(v -> !ObjectHeaders.isExpired(v.metadata()))
-                .orElseThrow(SwiftError.NOT_FOUND::exception);
     }
 
     private void requireContainer(String c) {

@@ -8,6 +8,7 @@ import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.HttpDates;
 import io.tessera.swift.objects.ObjectLocation;
+import io.tessera.swift.symlink.SymlinkRequest;
 import io.tessera.swift.writes.ObjectWrite;
 import io.tessera.swift.writes.ObjectWriter;
 import io.tessera.swift.writes.WriteContent;
@@ -34,9 +35,9 @@ import java.util.Map;
  * manifests whose checking outlasts a client's timeout).
  */
 final class ManifestPut {
-    /** What a manifest PUT asks for, besides the body. */
+    /** What a manifest PUT asks for, besides the body ({@code link}: its {@code X-Symlink-*} headers, or null). */
     record Request(String account, String container, String name, String contentType, Map<String, String> metadata,
-                   String clientEtag, boolean ifNoneMatchStar, boolean heartbeat, String accept) {
+                   String clientEtag, boolean ifNoneMatchStar, boolean heartbeat, String accept, SymlinkRequest link) {
     }
 
     private final SegmentAccess segments;
@@ -151,7 +152,8 @@ final class ManifestPut {
         Map<String, String> metadata = new LinkedHashMap<>(r.metadata());
         metadata.putAll(StaticLargeObject.markers(sloEtag, total));
         return writer.write(new ObjectWrite(new ObjectLocation(r.account(), r.container(), r.name()), r.contentType(),
-                metadata, null, r.ifNoneMatchStar(), new WriteContent.Body(new ByteArrayInputStream(json), json.length)));
+                metadata, null, r.ifNoneMatchStar(), new WriteContent.Body(new ByteArrayInputStream(json), json.length),
+                r.link()));
     }
 
     private SegmentAccess.Head head(String path) {

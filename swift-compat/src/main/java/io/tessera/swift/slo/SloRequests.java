@@ -8,6 +8,7 @@ import io.tessera.swift.context.RequestContext;
 import io.tessera.swift.bulk.BulkDeleter;
 import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.objects.ObjectBody;
+import io.tessera.swift.symlink.SymlinkRequest;
 import io.tessera.swift.writes.WritePipeline;
 import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayInputStream;
@@ -54,13 +55,16 @@ public final class SloRequests {
     /** {@code ?multipart-manifest=get}: the stored manifest is JSON whatever the object's own type. */
     public static final String MANIFEST_TYPE = "application/json; charset=utf-8";
 
-    /** {@code PUT ?multipart-manifest=put}. */
+    /**
+     * {@code PUT ?multipart-manifest=put}; {@code link}, the request's {@code X-Symlink-*} headers or
+     * null, goes down with the manifest as in Swift (where symlink sits below slo: a 400).
+     */
     public Response put(String account, String container, String name, String contentType,
-                        Map<String, String> metadata, String clientEtag, boolean ifNoneMatchStar, boolean heartbeat,
-                        String accept, InputStream body, long contentLength) {
+                        Map<String, String> metadata, SymlinkRequest link, String clientEtag, boolean ifNoneMatchStar,
+                        boolean heartbeat, String accept, InputStream body, long contentLength) {
         services.metrics().meter("swift.slo.manifest.put").mark();
         return manifestPut(account).put(new ManifestPut.Request(account, container, name, contentType, metadata,
-                clientEtag, ifNoneMatchStar, heartbeat, accept), body, contentLength);
+                clientEtag, ifNoneMatchStar, heartbeat, accept, link), body, contentLength);
     }
 
     /**
@@ -69,17 +73,17 @@ public final class SloRequests {
      * readable there: a copy to another account names that account's segments).
      */
     public Response copyManifest(ObjectVersion source, String account, String container, String name,
-                                 String contentType, Map<String, String> metadata, boolean ifNoneMatchStar,
-                                 String accept) {
+                                 String contentType, Map<String, String> metadata, SymlinkRequest link,
+                                 boolean ifNoneMatchStar, String accept) {
         byte[] raw = ManifestSegment.toRawJson(segments(source.account()).manifest(source));
         Map<String, String> meta = new java.util.LinkedHashMap<>(metadata);
         StaticLargeObject.forget(meta);
         return manifestPut(account).put(new ManifestPut.Request(account, container, name, contentType, meta, null,
-                ifNoneMatchStar, false, accept), new ByteArrayInputStream(raw), raw.length);
+                ifNoneMatchStar, false, accept, link), new ByteArrayInputStream(raw), raw.length);
     }
 
     private ManifestPut manifestPut(String account) {
-        return new ManifestPut(segments(account), WritePipeline.of(services, context), limits);
+        return new ManifestPut(segments(account), WritePipeline.of(services, context, referer), limits);
     }
 
     /** {@code DELETE ?multipart-manifest=delete}: the segments, then the manifest. */

@@ -48,6 +48,13 @@ public record Symlink(String account, String target, String etag, Long bytes, bo
                 bytes == null ? null : Long.valueOf(bytes), metadata.containsKey(INTERNAL)));
     }
 
+    /** {@code metadata} without the entries of a link (a copy of a link stores the link it asks for). */
+    public static Map<String, String> withoutLink(Map<String, String> metadata) {
+        Map<String, String> m = new LinkedHashMap<>(metadata);
+        m.keySet().removeAll(java.util.List.of(TARGET, ACCOUNT, ETAG, BYTES, INTERNAL, Symlinks.SLO_ETAG));
+        return m;
+    }
+
     public static boolean isLink(ObjectVersion v) {
         return v.metadata().containsKey(TARGET);
     }

@@ -1,6 +1,11 @@
 package io.tessera.swift.symlink;
 
 import io.tessera.store.ObjectVersion;
+import io.tessera.swift.SwiftServices;
+import io.tessera.swift.auth.Authorizer;
+import io.tessera.swift.auth.Principal;
+import io.tessera.swift.context.RequestContext;
+import io.tessera.swift.objects.ObjectHeaders;
 import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import java.util.Optional;
@@ -37,6 +42,22 @@ public final class SymlinkResolver {
     public SymlinkResolver(Objects objects, ReadCheck mayRead) {
         this.objects = objects;
         this.mayRead = mayRead;
+    }
+
+    /**
+     * The resolver of one request: live objects, read with the rights of who sent it.
+     *
+     * @param referer the request's {@code Referer} (container ACLs may grant reads by it), or null
+     */
+    public static SymlinkResolver forRequest(SwiftServices services, RequestContext context, String referer) {
+        return new SymlinkResolver((a, c, o) -> services.store().metadata().getObject(a, c, o)
+                .filter(v -> !ObjectHeaders.isExpired(v.metadata())),
+                (a, c) -> {
+                    Optional<Principal> who = context.principal(); // asked only when a link is followed
+                    if (!services.authorizer(context).mayRead(who, a, c, referer)) {
+                        throw Authorizer.denied(who, a);
+                    }
+                });
     }
 
     /** What a GET or HEAD of {@code v} (without {@code ?symlink=get}) reads. */

@@ -5,11 +5,7 @@ import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.HeaderText;
 import io.tessera.swift.slo.StaticLargeObject;
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -40,22 +36,16 @@ public final class Symlinks {
     }
 
     /**
-     * Checks a PUT that carries {@code X-Symlink-Target}: an empty body (400 otherwise), a well-formed
-     * target, and for a static link a target that exists with that ETag (409 otherwise).
+     * What a write that asks for {@code link} stores: for a static link, a target that exists with that
+     * ETag (409 otherwise), whose length (and, unless the write names one, type) the link records.
      *
-     * @param requestedType the client's Content-Type, or null
-     * @param length        the announced body length, -1 when chunked (then the body is probed)
+     * @param home          the account the link lives in
+     * @param requestedType the write's Content-Type, or null when it names none
      */
-    public static Prepared preparePut(MultivaluedMap<String, String> headers, String account, String container,
-                                      String name, String requestedType, long length, InputStream body,
-                                      SymlinkResolver resolver) {
-        if (length > 0 || (length < 0 && hasByte(body))) {
-            throw SwiftError.BAD_REQUEST.exception("Symlink requests require a zero byte body");
-        }
-        Symlink link = SymlinkRequest.parse(headers, account, container, name);
+    public static Prepared prepare(Symlink link, String home, String requestedType, SymlinkResolver resolver) {
         String type = requestedType != null && !requestedType.isBlank() ? requestedType.trim() : null;
         if (link.isStatic()) {
-            ObjectVersion target = resolver.checkStaticTarget(link, account);
+            ObjectVersion target = resolver.checkStaticTarget(link, home);
             // A Static Large Object's size and ETag are its segments', as Swift's listing shows them.
             link = new Symlink(link.account(), link.target(), link.etag(), StaticLargeObject.listedBytes(target));
             if (type == null) {
@@ -66,14 +56,6 @@ public final class Symlinks {
             return new Prepared(metadata, type);
         }
         return new Prepared(link.toMetadata(), type != null ? type : DEFAULT_CONTENT_TYPE);
-    }
-
-    private static boolean hasByte(InputStream body) {
-        try {
-            return body != null && body.read() >= 0;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** A read of the link itself ({@code ?symlink=get}) shows where it points. */

@@ -5,9 +5,7 @@ import io.tessera.store.ContainerInfo;
 import io.tessera.store.ListQuery;
 import io.tessera.store.MetadataStore;
 import io.tessera.store.Store;
-import io.tessera.store.content.ContentMaps;
 import io.tessera.store.ObjectVersion;
-import io.tessera.store.PutCondition;
 import io.tessera.store.Timestamp;
 import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.http.ContainerNames;
@@ -16,6 +14,7 @@ import io.tessera.swift.http.MetadataReplies;
 import io.tessera.swift.http.SwiftConstraints;
 import io.tessera.swift.http.SwiftPath;
 import io.tessera.swift.objects.ObjectHeaders;
+import io.tessera.swift.writes.Publisher;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.util.Iterator;
@@ -41,12 +40,13 @@ public final class LegacyVersioning {
 
     private final MetadataStore metadata;
     private final ContainerRows rows;
-    private final ContentMaps maps;
+    private final Publisher below;
 
-    public LegacyVersioning(Store store, ContainerRows rows) {
+    /** @param below the write pipeline below versioning: every row this writes goes there */
+    public LegacyVersioning(Store store, ContainerRows rows, Publisher below) {
         this.metadata = store.metadata();
         this.rows = rows;
-        this.maps = new ContentMaps(store);
+        this.below = below;
     }
 
     /** {@code /info}'s {@code versioned_writes} entry. */
@@ -202,7 +202,7 @@ public final class LegacyVersioning {
             throw SwiftError.PRECONDITION_FAILED.exception(null); // Swift: the archive write failed with a 4xx
         }
         // Archive and restore point a name at content that exists: the retaining path (store/GC.md).
-        maps.publishExisting(v, PutCondition.NONE);
+        below.publish(v, true);
     }
 
     private Optional<ObjectVersion> live(String account, String container, String name) {

@@ -4,18 +4,16 @@ import io.tessera.swift.context.ContainerRows;
 import io.tessera.store.ContainerInfo;
 import io.tessera.store.MetadataStore;
 import io.tessera.store.Store;
-import io.tessera.store.content.ContentMaps;
 import io.tessera.store.ObjectVersion;
-import io.tessera.store.PutCondition;
 import io.tessera.store.Timestamp;
 import io.tessera.swift.errors.SwiftError;
-import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.UrlQuote;
 import io.tessera.swift.objects.ObjectHeaders;
 import io.tessera.swift.slo.StaticLargeObject;
 import io.tessera.swift.symlink.Symlink;
 import io.tessera.swift.symlink.SymlinkResolver;
 import io.tessera.swift.symlink.Symlinks;
+import io.tessera.swift.writes.Publisher;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,15 +36,16 @@ public final class VersionedObjects {
 
     private final MetadataStore metadata;
     private final ContainerRows rows;
-    private final ContentMaps maps;
+    private final Publisher below;
     private final String account;
     private final String container;
     private Map<String, String> containerMetadata;
 
-    public VersionedObjects(Store store, ContainerRows rows, String account, String container) {
+    /** @param below the write pipeline below versioning: every row this writes goes there */
+    public VersionedObjects(Store store, ContainerRows rows, Publisher below, String account, String container) {
         this.metadata = store.metadata();
         this.rows = rows;
-        this.maps = new ContentMaps(store);
+        this.below = below;
         this.account = account;
         this.container = container;
     }
@@ -135,7 +134,7 @@ public final class VersionedObjects {
                     "The versions container does not exist. You may want to re-enable object versioning.");
         }
         // A version names the content of the write it keeps, or of the object it archives: existing content.
-        maps.publishExisting(v, PutCondition.NONE);
+        below.publish(v, true);
     }
 
     /** The reply to a write that published {@code published}: the version's ETag and id. */
@@ -214,14 +213,16 @@ public final class VersionedObjects {
         return new Deleted(deleted, Map.of(VERSION_ID, id, "X-Object-Current-Version-Id", currentId));
     }
 
-    /** PUT {@code ?version-id=id} (zero-byte body): that version becomes the current one. */
+    /**
+     * PUT {@code ?version-id=id} (zero-byte body): that version becomes the current one. The new link
+     * is written below versioning (not versioned again; zero bytes, so no quota), as Swift's
+     * object_versioning writes it.
+     */
     public ObjectVersion makeLatest(String name, String id) {
         Timestamp version = versionParam(id);
         ObjectVersion data = metadata.getObject(account, hidden().get(), VersionNames.versionObject(name, version))
                 .orElseThrow(() -> SwiftError.NOT_FOUND.exception("The specified version does not exist"));
-        ObjectVersion link = linkTo(data, name, Map.of());
-        metadata.putObject(link, PutCondition.NONE);
-        return link;
+        return below.publish(linkTo(data, name, Map.of()), false); // the empty map is never stored
     }
 
     /**
@@ -239,9 +240,9 @@ public final class VersionedObjects {
             if (manifest != null) {
                 updated.putIfAbsent(io.tessera.swift.objects.ObjectBodies.DLO_MANIFEST, manifest);
             }
-            maps.publishExisting(new ObjectVersion(data.account(), data.container(), data.name(), Timestamp.now(),
+            below.publish(new ObjectVersion(data.account(), data.container(), data.name(), Timestamp.now(),
                     data.map(), data.etag(), contentTypeOrNull != null ? contentTypeOrNull : data.contentType(),
-                    updated), PutCondition.NONE);
+                    updated), true);
         });
     }
 

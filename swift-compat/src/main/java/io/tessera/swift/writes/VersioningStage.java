@@ -14,9 +14,10 @@ import io.tessera.swift.versioning.VersionedObjects;
 final class VersioningStage implements ObjectWriter {
     private final Store store;
     private final ContainerRows rows;
-    private final ObjectWriter next;
+    private final Publisher next;
 
-    VersioningStage(Store store, ContainerRows rows, ObjectWriter next) {
+    /** {@code next}, the pipeline below versioning, takes versioning's own rows too. */
+    VersioningStage(Store store, ContainerRows rows, Publisher next) {
         this.store = store;
         this.rows = rows;
         this.next = next;
@@ -25,8 +26,8 @@ final class VersioningStage implements ObjectWriter {
     @Override
     public ObjectVersion write(ObjectWrite w) {
         ObjectVersion written = w.version();
-        new LegacyVersioning(store, rows).beforeOverwrite(written);
-        ObjectVersion published = new VersionedObjects(store, rows, written.account(), written.container())
+        new LegacyVersioning(store, rows, next).beforeOverwrite(written);
+        ObjectVersion published = new VersionedObjects(store, rows, next, written.account(), written.container())
                 .beforePublish(written);
         if (published == written) {
             return next.write(w);

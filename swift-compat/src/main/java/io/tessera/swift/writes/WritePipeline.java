@@ -9,37 +9,64 @@ import io.tessera.store.content.ContentWriter;
 import io.tessera.swift.SwiftServices;
 import io.tessera.swift.http.SwiftConstraints;
 import io.tessera.swift.quota.Quotas;
+import io.tessera.store.Store;
+import io.tessera.swift.objects.ObjectHeaders;
+import io.tessera.swift.symlink.SymlinkResolver;
 
 /**
  * The one way an object is created or replaced through the Swift API: PUT, COPY and
  * {@code X-Copy-From}, SLO manifest PUTs, form posts, archive extraction and Pithos hashmap PUTs all hand an
  * {@link ObjectWrite} to this chain. First the stored reply headers are held to their budget
- * (whatever writer built them), then, in Swift's proxy pipeline (container_quotas and
- * account_quotas, then versioned_writes, then the proxy's own write): quotas, the early
- * {@code If-None-Match: *}, the content (blocks and map), versioning, the version row. A new
- * middleware is one more stage here.
+ * (whatever writer built them), then, in Swift's proxy pipeline ({@code ... copy container-quotas
+ * account-quotas slo dlo versioned_writes symlink proxy-server}): quotas, the symlink checks, the
+ * early {@code If-None-Match: *}, the content (blocks and map), versioning, the version row. The
+ * symlink checks come before versioning here, not after it as in Swift, because Tessera's versioning
+ * works on stored content: they read nothing but the target, and a version of a link is a link as in
+ * Swift. A new middleware is one more stage here.
  */
 public final class WritePipeline {
     private WritePipeline() {
     }
 
-    /** The writer of one request: the rows it checks are those its context holds. */
-    public static ObjectWriter of(SwiftServices services, RequestContext context) {
-        return of(services.store(), services.writer(), services.limits(), context, context.fromStore());
+    /**
+     * The writer of one request: the rows it checks are those its context holds; a static link's
+     * target is read with the requester's rights.
+     *
+     * @param referer the request's {@code Referer}, or null
+     */
+    public static ObjectWriter of(SwiftServices services, RequestContext context, String referer) {
+        return of(services.store(), services.writer(), services.limits(), context, context.fromStore(),
+                SymlinkResolver.forRequest(services, context, referer));
     }
 
-    /** A writer outside any request (tests, tools): rows from the shared cache. */
+    /** The writer of a request without a {@code Referer} that counts (a form post, an archive's entries). */
+    public static ObjectWriter of(SwiftServices services, RequestContext context) {
+        return of(services, context, null);
+    }
+
+    /** A writer outside any request (tests, tools): rows from the shared cache, links resolved unchecked. */
     public static ObjectWriter of(SwiftStore store, ContentWriter writer) {
-        return of(store, writer, SwiftConstraints.DEFAULTS, store.info(), store.metadata()::getContainer);
+        SymlinkResolver links = new SymlinkResolver((a, c, o) -> store.metadata().getObject(a, c, o)
+                .filter(v -> !ObjectHeaders.isExpired(v.metadata())), (a, c) -> { });
+        return of(store, writer, SwiftConstraints.DEFAULTS, store.info(), store.metadata()::getContainer, links);
+    }
+
+    /**
+     * The part of the pipeline below its versioning stage, for the rows the versioning middlewares
+     * write themselves (and a POST's new metadata): they publish as they are, unversioned.
+     */
+    public static Publisher belowVersioning(Store store) {
+        return new Publisher(store);
     }
 
     private static ObjectWriter of(SwiftStore store, ContentWriter writer, SwiftConstraints limits, InfoSource info,
-                                   ContainerRows rows) {
+                                   ContainerRows rows, SymlinkResolver links) {
         return new HeaderBudgetStage(limits,
                 new QuotaStage(new Quotas(info),
+                new SymlinkStage(links,
                 new IfNoneMatchStage(store.metadata(),
                         new ContentStage(writer, new ContentMaps(store),
                                 new VersioningStage(store, rows,
-                                        new Publisher(store))))));
+                                        belowVersioning(store)))))));
     }
 }
