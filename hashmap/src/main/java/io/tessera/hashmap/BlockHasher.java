@@ -34,11 +34,22 @@ public final class BlockHasher {
         return hash(block, 0, block.length);
     }
 
+    /**
+     * This thread's SHA-256, reset: every block read is checked against its hash, and a provider
+     * lookup per block cost more than hashing a small one. Callers use it to the end before any other
+     * call that may hash (nothing here is reentrant).
+     */
     static MessageDigest sha256() {
+        MessageDigest sha = SHA256.get();
+        sha.reset(); // whatever a use that failed half-way left in it
+        return sha;
+    }
+
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
-    }
+    });
 }

@@ -56,8 +56,12 @@ public final class PlainReadHandler extends Handler.Wrapper {
         // A header sent more than once reads as JAX-RS reads it (its values joined by commas), so
         // two X-Auth-Tokens or two Ranges are judged here as the full path judges them.
         Function<String, String> header = name -> {
+            String first = in.get(name); // most are absent: no list made for them
+            if (first == null) {
+                return null;
+            }
             List<String> values = in.getValuesList(name);
-            return values.isEmpty() ? null : values.size() == 1 ? values.get(0) : String.join(",", values);
+            return values.size() == 1 ? first : String.join(",", values);
         };
         RequestContext context = RequestContext.arriving(method, request.getHttpURI().getPath(),
                 header.apply("X-Trans-Id-Extra"), services.store().info(), limits);

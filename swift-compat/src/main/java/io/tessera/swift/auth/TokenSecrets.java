@@ -116,8 +116,13 @@ public final class TokenSecrets {
     /** The secret with this id, if it still verifies tokens now. */
     public Optional<Secret> verifying(int id) {
         reloadIfChanged();
-        long now = clock.instant().getEpochSecond();
-        return secrets.stream().filter(s -> s.id() == id && (s.current() || s.retiresAtEpochSecond() > now)).findFirst();
+        long now = clock.millis() / 1000;
+        for (Secret s : secrets) { // on every request: a loop, not a stream
+            if (s.id() == id && (s.current() || s.retiresAtEpochSecond() > now)) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
     }
 
     private void reloadIfChanged() {
