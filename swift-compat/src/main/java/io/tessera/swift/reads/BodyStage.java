@@ -20,24 +20,35 @@ final class BodyStage implements ObjectReader {
     public Replied read(ObjectRead r) {
         ObjectVersion v = r.version();
         ObjectBody body = r.body();
+        checkConditions(r, v, body.etag());
         try {
-            Preconditions.check(r.headers(), unquoted(body.etag()), ObjectTags.merkleRoot(v),
-                    HttpDates.lastModifiedSeconds(v.timestamp()), true);
             Response reply = r.head() ? ObjectReads.head(v, body)
                     : ObjectReads.get(v, body, r.headers().getHeaderString("Range"));
             return new Replied(r, reply);
         } catch (SwiftException e) {
-            throw located(ObjectReads.describe(e, v, body), r);
+            throw located(ObjectReads.describe(e, v, body), r); // a 416 and the like
         }
     }
 
-    /** A refusal of what a symlink led to says where that was, as a reply would. */
+    /**
+     * The conditional headers against {@code etag} (or a Pithos object's Merkle root); a refusal
+     * (304, 412) carries the object's headers and, where a symlink led here, its Content-Location.
+     */
+    static void checkConditions(ObjectRead r, ObjectVersion v, String etag) {
+        try {
+            Preconditions.check(r.headers(), unquoted(etag), ObjectTags.merkleRoot(v),
+                    HttpDates.lastModifiedSeconds(v.timestamp()), true);
+        } catch (SwiftException e) {
+            throw located(ObjectReads.describe(e, v, etag), r);
+        }
+    }
+
     static SwiftException located(SwiftException e, ObjectRead r) {
         String location = r.followed().contentLocation();
         return location == null ? e : e.withHeader("Content-Location", location);
     }
 
-    static String unquoted(String etag) {
+    private static String unquoted(String etag) {
         return etag.length() >= 2 && etag.startsWith("\"") ? etag.substring(1, etag.length() - 1) : etag;
     }
 }

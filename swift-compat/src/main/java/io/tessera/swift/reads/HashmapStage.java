@@ -3,11 +3,8 @@ package io.tessera.swift.reads;
 import io.tessera.store.ObjectVersion;
 import io.tessera.store.content.ContentMaps;
 import io.tessera.swift.errors.SwiftException;
-import io.tessera.swift.http.HttpDates;
-import io.tessera.swift.http.Preconditions;
 import io.tessera.swift.objects.ObjectReads;
 import io.tessera.swift.pithos.HashmapReply;
-import io.tessera.swift.pithos.ObjectTags;
 import io.tessera.swift.pithos.PithosQuery;
 
 /**
@@ -31,9 +28,8 @@ final class HashmapStage implements ObjectReader {
         }
         ObjectVersion v = r.followed().object();
         HashmapReply.checkServable(v);
+        BodyStage.checkConditions(r, v, v.etag());
         try {
-            Preconditions.check(r.headers(), BodyStage.unquoted(v.etag()), ObjectTags.merkleRoot(v),
-                    HttpDates.lastModifiedSeconds(v.timestamp()), true);
             return new Replied(r, HashmapReply.of(v, maps.load(v.map()), r.query(),
                     r.headers().getHeaderString("Accept")).build());
         } catch (SwiftException e) {

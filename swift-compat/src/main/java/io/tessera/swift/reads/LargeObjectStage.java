@@ -23,7 +23,7 @@ final class LargeObjectStage implements ObjectReader {
     @Override
     public Replied read(ObjectRead r) {
         ObjectVersion v = asRead(r.followed().object(), r);
-        ObjectBody body = sources.body(v, r.manifestItself(), "raw".equals(r.query().getFirst("format")));
+        ObjectBody body = sources.body(v, r.manifestItself(), r.rawManifest());
         Replied below = next.read(r.withBody(v, body));
         if (!StaticLargeObject.isSlo(v) || r.manifestItself()) {
             return below;
@@ -33,7 +33,7 @@ final class LargeObjectStage implements ObjectReader {
 
     /** The version as a read shows it: a Static Large Object's manifest, asked for as such, is JSON. */
     private static ObjectVersion asRead(ObjectVersion v, ObjectRead r) {
-        boolean manifestJson = StaticLargeObject.isSlo(v) && r.manifestItself() && !"raw".equals(r.query().getFirst("format"));
+        boolean manifestJson = StaticLargeObject.isSlo(v) && r.manifestItself() && !r.rawManifest();
         return manifestJson ? new ObjectVersion(v.account(), v.container(), v.name(), v.timestamp(), v.map(), v.etag(),
                 SloRequests.MANIFEST_TYPE, v.metadata()) : v;
     }

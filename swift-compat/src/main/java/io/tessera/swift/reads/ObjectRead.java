@@ -20,18 +20,40 @@ public record ObjectRead(boolean head, HttpHeaders headers, MultivaluedMap<Strin
                          ObjectVersion found, SymlinkResolver.Followed followed, ObjectVersion version, ObjectBody body) {
 
     public static ObjectRead of(boolean head, HttpHeaders headers, MultivaluedMap<String, String> query) {
+        return new ObjectRead(head, headers, query, versionId(query), null, null, null, null);
+    }
+
+    /** The {@code version-id} parameter, or null (also for the writers that read a version). */
+    public static String versionId(MultivaluedMap<String, String> query) {
         String id = query.getFirst("version-id");
-        return new ObjectRead(head, headers, query, id == null || id.isEmpty() ? null : id, null, null, null, null);
+        return id == null || id.isEmpty() ? null : id;
     }
 
     /** {@code ?symlink=get}: the link itself, not its target. */
-    public boolean linkItself() {
+    public static boolean linkItself(MultivaluedMap<String, String> query) {
         return "get".equals(query.getFirst("symlink"));
     }
 
     /** {@code ?multipart-manifest=get}: a large object's manifest, not its segments. */
-    public boolean manifestItself() {
+    public static boolean manifestItself(MultivaluedMap<String, String> query) {
         return "get".equals(query.getFirst("multipart-manifest"));
+    }
+
+    /** {@code format=raw}: an SLO's manifest as stored. */
+    public static boolean rawManifest(MultivaluedMap<String, String> query) {
+        return "raw".equals(query.getFirst("format"));
+    }
+
+    public boolean linkItself() {
+        return linkItself(query);
+    }
+
+    public boolean manifestItself() {
+        return manifestItself(query);
+    }
+
+    public boolean rawManifest() {
+        return rawManifest(query);
     }
 
     ObjectRead withFound(ObjectVersion v) {

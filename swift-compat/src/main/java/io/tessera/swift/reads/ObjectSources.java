@@ -77,6 +77,11 @@ public final class ObjectSources {
         }
     }
 
+    /** {@code v} itself ({@code ?symlink=get}), or with its links followed to their target. */
+    public SymlinkResolver.Followed follow(ObjectVersion v, boolean linkItself) {
+        return linkItself ? new SymlinkResolver.Followed(v, null) : symlinks().follow(v);
+    }
+
     /** Follows links, each hop's container authorized for this request's principal. */
     public SymlinkResolver symlinks() {
         return SymlinkResolver.forRequest(services, context, referer);

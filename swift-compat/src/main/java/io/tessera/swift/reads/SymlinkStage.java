@@ -19,8 +19,7 @@ final class SymlinkStage implements ObjectReader {
 
     @Override
     public Replied read(ObjectRead r) {
-        SymlinkResolver.Followed followed = r.linkItself()
-                ? new SymlinkResolver.Followed(r.found(), null) : sources.symlinks().follow(r.found());
+        SymlinkResolver.Followed followed = sources.follow(r.found(), r.linkItself());
         Replied below = next.read(r.withFollowed(followed)); // a refusal below says where the link led (BodyStage)
         return below.with(r.linkItself() ? Symlinks.withLinkHeaders(below.reply(), followed.object())
                 : Symlinks.withContentLocation(below.reply(), followed));

@@ -28,7 +28,6 @@ import io.tessera.swift.slo.SloRequests;
 import io.tessera.swift.slo.StaticLargeObject;
 import io.tessera.swift.symlink.Symlink;
 import io.tessera.swift.symlink.SymlinkRequest;
-import io.tessera.swift.symlink.SymlinkResolver;
 import io.tessera.swift.symlink.Symlinks;
 import io.tessera.swift.versioning.LegacyVersioning;
 import io.tessera.swift.versioning.VersionedObjects;
@@ -91,25 +90,6 @@ public final class ObjectResource {
         return ReadChain.answer(reads, ObjectRead.of(true, headers, uri.getQueryParameters()));
     }
 
-    // ---- object versioning (io.tessera.swift.versioning) ----
-
-    /** The {@code version-id} parameter, or null. */
-    private static String versionId(UriInfo uri) {
-        String id = uri.getQueryParameters().getFirst("version-id");
-        return id == null || id.isEmpty() ? null : id;
-    }
-
-    // ---- symlinks (io.tessera.swift.symlink) ----
-
-    private static boolean linkItself(UriInfo uri) {
-        return "get".equals(uri.getQueryParameters().getFirst("symlink"));
-    }
-
-    /** What a read of {@code v} returns: {@code v} itself, or with symlinks followed to their target. */
-    private SymlinkResolver.Followed followLinks(ObjectVersion v, UriInfo uri) {
-        return linkItself(uri) ? new SymlinkResolver.Followed(v, null) : sources.symlinks().follow(v);
-    }
-
     private HashmapPut hashmapPut() {
         return new HashmapPut(writer, new HashmapBody(services.store().blockSize(), services.limits().maxFileSize()),
                 services.md5s(), services.metrics().meter("pithos.hashmap.missing"));
@@ -124,7 +104,7 @@ public final class ObjectResource {
     public Response put(@Context HttpHeaders headers, @Context ContainerRequestContext request, @Context UriInfo uri,
                         InputStream body) {
         MultivaluedMap<String, String> h = headers.getRequestHeaders();
-        if (versionId(uri) != null) {
+        if (ObjectRead.versionId(uri.getQueryParameters()) != null) {
             // PUT ?version-id=: that version becomes the current one (the body must be empty).
             requireContainer(container);
             long length = contentLength(headers);
@@ -132,7 +112,7 @@ public final class ObjectResource {
                 throw SwiftError.BAD_REQUEST.exception("PUT version-id requests require a zero byte body");
             }
             sources.requireOwner();
-            return created(sources.versions().makeLatest(name, versionId(uri))).build();
+            return created(sources.versions().makeLatest(name, ObjectRead.versionId(uri.getQueryParameters()))).build();
         }
         boolean ifNoneMatchStar = ifNoneMatchStar(headers.getHeaderString("If-None-Match"));
         String copyFrom = headers.getHeaderString("X-Copy-From");
@@ -188,7 +168,7 @@ public final class ObjectResource {
         if (SymlinkRequest.asksForLink(h)) {
             throw SwiftError.BAD_REQUEST.exception("A PUT request is required to set a symlink target");
         }
-        if (versionId(uri) != null) {
+        if (ObjectRead.versionId(uri.getQueryParameters()) != null) {
             throw SwiftError.BAD_REQUEST.exception("POST to a specific version is not allowed");
         }
         ObjectVersion v = sources.current();
@@ -215,7 +195,7 @@ public final class ObjectResource {
         java.util.function.Supplier<Boolean> plainDelete =
                 () -> services.store().metadata().deleteObject(account, container, name, Timestamp.now()).isPresent();
         if ("delete".equals(uri.getQueryParameters().getFirst("multipart-manifest"))) {
-            String manifestVersion = versionId(uri);
+            String manifestVersion = ObjectRead.versionId(uri.getQueryParameters());
             if (manifestVersion == null) {
                 return slo().delete(account, container, name, headers.getHeaderString("Accept"));
             }
@@ -237,7 +217,7 @@ public final class ObjectResource {
                 throw SwiftError.PRECONDITION_FAILED.exception(null);
             }
         }
-        String versionId = versionId(uri);
+        String versionId = ObjectRead.versionId(uri.getQueryParameters());
         LegacyVersioning legacy = new LegacyVersioning(services.store(), context.fromStore(),
                 WritePipeline.belowVersioning(services.store()));
         VersionedObjects.Deleted outcome;
@@ -266,9 +246,10 @@ public final class ObjectResource {
         if (!services.authorizer(context).mayRead(who, from.account(), from.container(), referer)) {
             throw Authorizer.denied(who, from.account());
         }
-        String sourceVersion = from.equals(new ObjectLocation(account, container, name)) ? versionId(uri) : null;
-        ObjectVersion source = followLinks(sourceVersion != null ? sources.versionNamed(sourceVersion)
-                : sources.live(from.account(), from.container(), from.object()), uri).object();
+        String sourceVersion = from.equals(new ObjectLocation(account, container, name)) ? ObjectRead.versionId(uri.getQueryParameters()) : null;
+        ObjectVersion source = sources.follow(sourceVersion != null ? sources.versionNamed(sourceVersion)
+                : sources.live(from.account(), from.container(), from.object()),
+                ObjectRead.linkItself(uri.getQueryParameters())).object();
         // As Swift's copy middleware: the source is read (authorized, found) before the destination is written.
         if (!services.authorizer(context).mayWrite(who, to.account(), to.container())) {
             throw Authorizer.denied(who, to.account());
@@ -287,15 +268,15 @@ public final class ObjectResource {
         String requestedType = RawContentType.of(request);
         String contentType = requestedType != null && !requestedType.isBlank()
                 ? requestedType.trim() : source.contentType();
-        boolean manifestItself = "get".equals(uri.getQueryParameters().getFirst("multipart-manifest"));
+        boolean manifestItself = ObjectRead.manifestItself(uri.getQueryParameters());
         if (manifestItself && StaticLargeObject.isSlo(source)) {
             Response r = slo().copyManifest(source, to.account(), to.container(), to.object(), contentType, metadata,
                     link, ifNoneMatchStar, headers.getHeaderString("Accept"));
             boolean created = r.getStatus() == Response.Status.CREATED.getStatusCode();
             return created ? copied(Response.fromResponse(r), from, source).build() : r;
         }
-        ObjectBody body = sources.body(source, "get".equals(uri.getQueryParameters().getFirst("multipart-manifest")),
-                "raw".equals(uri.getQueryParameters().getFirst("format")));
+        ObjectBody body = sources.body(source, ObjectRead.manifestItself(uri.getQueryParameters()),
+                ObjectRead.rawManifest(uri.getQueryParameters()));
         boolean largeObjectBytes = (source.metadata().containsKey(ObjectBodies.DLO_MANIFEST)
                 || StaticLargeObject.isSlo(source)) && !manifestItself;
         if (largeObjectBytes) {
