@@ -36,6 +36,7 @@ import java.util.concurrent.CompletionStage;
  * keys both survive.
  */
 final class CassandraMetadataStore implements MetadataStore {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CassandraMetadataStore.class);
     private final Cql cql;
     private final UsageCounters usage;
     private final ObjectTable objects;
@@ -49,6 +50,8 @@ final class CassandraMetadataStore implements MetadataStore {
     private final PreparedStatement addContainerMeta;
     private final PreparedStatement removeContainerMeta;
     private final PreparedStatement deleteContainer;
+    private final PreparedStatement allContainers;
+    private volatile long lastPassLivenessChecks;
     private final PreparedStatement[] containerSlices = new PreparedStatement[4];
     private final PreparedStatement selectUsageRange;
     private final PreparedStatement selectSetting;
@@ -87,6 +90,7 @@ final class CassandraMetadataStore implements MetadataStore {
         containerSlices[3] = cql.prepare(slice + " AND container < ? ORDER BY container DESC LIMIT ?");
         selectUsageRange = cql.prepare("SELECT container, objects, bytes FROM {ks}.container_usage"
                 + " WHERE account = ? AND container >= ? AND container < ?");
+        allContainers = cql.prepare("SELECT account, container, created, incarnation FROM {ks}.containers");
         selectSetting = cql.prepare("SELECT value FROM {ks}.settings WHERE key = ?");
         insertSetting = cql.prepare("INSERT INTO {ks}.settings (key, value) VALUES (?, ?) IF NOT EXISTS");
     }
@@ -228,7 +232,24 @@ final class CassandraMetadataStore implements MetadataStore {
 
     @Override
     public long removeUnreachableObjects() {
-        return objects.removeUnreachable(this::isLiveKey);
+        LiveContainerKeys live = LiveContainerKeys.scan(cql, allContainers);
+        java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+        long removed = objects.removeUnreachable((account, key) -> {
+            if (live.mightBeLive(account, key)) {
+                return true; // kept this pass; were it dead after all, a later pass (a new salt) finds it
+            }
+            reads.incrementAndGet();
+            return isLiveKey(account, key); // a container created since the scan is live
+        });
+        lastPassLivenessChecks = reads.get();
+        log.info("unreachable-rows pass: {} live versions removed, {} container keys checked by reading their rows"
+                + " (a {}-byte filter of the keys at the scan answered the rest)", removed, reads.get(), live.sizeBytes());
+        return removed;
+    }
+
+    /** How many keys the last unreachable-rows pass checked by reading container rows (for tests). */
+    long lastPassLivenessChecks() {
+        return lastPassLivenessChecks;
     }
 
     /**
