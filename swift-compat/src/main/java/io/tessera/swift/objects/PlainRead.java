@@ -100,6 +100,7 @@ public final class PlainRead {
                 || v.metadata().containsKey(ObjectBodies.DLO_MANIFEST) || VersionedObjects.isVersionLink(v)) {
             return null;
         }
+        services.md5s().offer(v); // as the full path's reads do (ObjectSources.live)
         ByteRanges.Range range = null;
         if (!head) {
             List<ByteRanges.Range> ranges;
