@@ -462,6 +462,18 @@ abstract class PithosHashmapTest {
         }
     }
 
+    /** A symlink has no content to name by hashmap: a hashmap PUT with X-Symlink-Target is a 400 and makes nothing. */
+    @Test
+    void aHashmapPutCannotMakeASymlink() throws Exception {
+        byte[] data = random(MIB, 53);
+        assertThat(http.send("PUT", A + "/pithos/link-target", data).statusCode()).isEqualTo(201);
+        HttpResponse<byte[]> put = putHashmap(A + "/pithos/link-by-hashmap", hashmapJson(data.length, hashes(data), true),
+                "X-Symlink-Target", "pithos/link-target");
+        assertThat(put.statusCode()).isEqualTo(400);
+        assertThat(new String(put.body(), StandardCharsets.UTF_8)).contains("symlink");
+        assertThat(http.send("HEAD", A + "/pithos/link-by-hashmap").statusCode()).isEqualTo(404);
+    }
+
     @Test
     void conditionalReadsAcceptTheMerkleRootToo() throws Exception {
         byte[] data = random(6 * MIB, 6);

@@ -137,6 +137,10 @@ public final class ObjectResource {
         String contentType = link != null ? RawContentType.of(request) : ObjectHeaders.contentType(
                 RawContentType.of(request), ObjectHeaders.isTrue(h.getFirst("X-Detect-Content-Type")), name);
         if (PithosQuery.hashmap(uri.getQueryParameters()) && !manifestPut) {
+            if (link != null) {
+                // A link has no content of its own to name by hashmap; it is made by a plain PUT.
+                throw SwiftError.BAD_REQUEST.exception("A symlink cannot be made from a hashmap: PUT it without ?hashmap");
+            }
             return created(hashmapPut().put(new ObjectLocation(account, container, name), contentType, metadata,
                     ifNoneMatchStar, body, length, uri.getQueryParameters(), headers.getHeaderString("Accept"))).build();
         }
