@@ -310,6 +310,45 @@ abstract class PithosHashmapTest {
         }
     }
 
+    /**
+     * Issue 14's case: a 100 MiB file (25 blocks) whose even blocks are stored already (in another
+     * object) is uploaded by sending its hashmap and the 12 odd blocks, counted at the server.
+     */
+    @Test
+    void aHundredMebibyteFileHalfOfWhichIsStoredSendsOnlyTheOtherHalf() throws Exception {
+        byte[] data = random(100 * MIB, 101);
+        List<String> hashes = hashes(data);
+        assertThat(hashes).hasSize(25);
+        ByteArrayOutputStream even = new ByteArrayOutputStream();
+        for (int i = 0; i < 25; i += 2) {
+            even.writeBytes(block(data, i));
+        }
+        assertThat(http.send("PUT", A + "/pithos/even-blocks", even.toByteArray()).statusCode()).isEqualTo(201);
+        long received = meter("pithos.blocks.received");
+        long bytesStoredBefore = server.server.store().blocks().stats().bytes();
+
+        HttpResponse<byte[]> first = putHashmap(A + "/pithos/hundred", hashmapJson(data.length, hashes, false));
+        assertThat(first.statusCode()).isEqualTo(409);
+        List<String> missing = list(first.body());
+        List<String> odd = new ArrayList<>();
+        for (int i = 1; i < 25; i += 2) {
+            odd.add(hashes.get(i));
+        }
+        assertThat(missing).as("the odd blocks, in order").isEqualTo(odd);
+        long sent = 0;
+        for (int i = 1; i < 25; i += 2) {
+            byte[] b = block(data, i);
+            assertThat(postBlocks("pithos", b).statusCode()).isEqualTo(202);
+            sent += b.length;
+        }
+        assertThat(putHashmap(A + "/pithos/hundred", hashmapJson(data.length, hashes, false)).statusCode()).isEqualTo(201);
+        assertThat(meter("pithos.blocks.received") - received).as("blocks the server received").isEqualTo(12);
+        assertThat(sent).isEqualTo(12L * BLOCK);
+        assertThat(server.server.store().blocks().stats().bytes() - bytesStoredBefore).as("bytes stored anew")
+                .isEqualTo(12L * BLOCK);
+        assertThat(md5(http.send("GET", A + "/pithos/hundred").body())).isEqualTo(md5(data));
+    }
+
     @Test
     void aHundredMebibyteFileSendsOnlyWhatChanged() throws Exception {
         // 100 MiB in 25 blocks, uploaded once as usual; then one changed block is all a hashmap upload sends.
