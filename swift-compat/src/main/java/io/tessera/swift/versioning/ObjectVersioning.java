@@ -47,7 +47,7 @@ public final class ObjectVersioning {
         return Optional.ofNullable(containerMetadata.get(VERSIONS_CONTAINER));
     }
 
-    static boolean isEnabled(Map<String, String> containerMetadata) {
+    public static boolean isEnabled(Map<String, String> containerMetadata) {
         return "True".equals(containerMetadata.get(ENABLED));
     }
 

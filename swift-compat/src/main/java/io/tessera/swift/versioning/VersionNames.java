@@ -28,19 +28,19 @@ public final class VersionNames {
         return !name.isEmpty() && name.charAt(0) == RESERVED;
     }
 
-    static String objectPrefix(String object) {
+    public static String objectPrefix(String object) {
         return RESERVED + object + RESERVED;
     }
 
-    static String versionObject(String object, Timestamp version) {
+    public static String versionObject(String object, Timestamp version) {
         return objectPrefix(object) + format(MAX_TEN_MICROS - version.micros() / 10);
     }
 
     /** The object name and version of a name in a hidden container, or empty for any other name. */
-    record Parsed(String object, Timestamp version) {
+    public record Parsed(String object, Timestamp version) {
     }
 
-    static Optional<Parsed> parse(String hiddenName) {
+    public static Optional<Parsed> parse(String hiddenName) {
         if (!isReserved(hiddenName)) {
             return Optional.empty();
         }
@@ -62,7 +62,7 @@ public final class VersionNames {
     }
 
     /** A {@code version-id} (or {@code version_marker}) parameter; 400 unless it is a timestamp. */
-    static Timestamp parseId(String id, String message) {
+    public static Timestamp parseId(String id, String message) {
         try {
             BigDecimal seconds = new BigDecimal(id.trim());
             if (seconds.signum() < 0 || seconds.compareTo(BigDecimal.valueOf(10_000_000_000L)) >= 0) {

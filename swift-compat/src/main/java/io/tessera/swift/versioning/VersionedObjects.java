@@ -32,6 +32,8 @@ import java.util.Optional;
 public final class VersionedObjects {
     public static final String DELETE_MARKER_TYPE = LegacyVersioning.DELETE_MARKER_TYPE;
     public static final String VERSION_ID = "X-Object-Version-Id";
+    /** On a version link: the Merkle root of the version it points at (its own map is the empty one). */
+    public static final String LINKED_HASH = io.tessera.swift.http.MetadataReplies.INTERNAL_PREFIX + "linked-merkle-root";
     private static final String NULL = "null";
 
     private final MetadataStore metadata;
@@ -113,6 +115,7 @@ public final class VersionedObjects {
         linkMetadata.remove(Symlinks.SLO_ETAG);
         StaticLargeObject.listedSloEtag(data).ifPresent(etag -> linkMetadata.put(Symlinks.SLO_ETAG, etag));
         linkMetadata.putAll(link.toMetadata());
+        linkMetadata.put(LINKED_HASH, data.map().merkleRoot().toHex());
         return new ObjectVersion(account, container, name, Timestamp.now(), EmptyContent.MAP, EmptyContent.MD5,
                 data.contentType(), linkMetadata);
     }

@@ -11,6 +11,7 @@ import io.tessera.swift.http.SwiftConstraints;
 import io.tessera.swift.quota.Quotas;
 import io.tessera.store.Store;
 import io.tessera.swift.objects.ObjectHeaders;
+import io.tessera.swift.pithos.versions.PithosStamp;
 import io.tessera.swift.symlink.SymlinkResolver;
 
 /**
@@ -36,7 +37,7 @@ public final class WritePipeline {
      */
     public static ObjectWriter of(SwiftServices services, RequestContext context, String referer) {
         return of(services.store(), services.writer(), services.limits(), context, context.fromStore(),
-                SymlinkResolver.forRequest(services, context, referer));
+                SymlinkResolver.forRequest(services, context, referer), PithosStamp.user(context.principal()));
     }
 
     /** The writer of a request without a {@code Referer} that counts (a form post, an archive's entries). */
@@ -48,7 +49,8 @@ public final class WritePipeline {
     public static ObjectWriter of(SwiftStore store, ContentWriter writer) {
         SymlinkResolver links = new SymlinkResolver((a, c, o) -> store.metadata().getObject(a, c, o)
                 .filter(v -> !ObjectHeaders.isExpired(v.metadata())), (a, c) -> { });
-        return of(store, writer, SwiftConstraints.DEFAULTS, store.info(), store.metadata()::getContainer, links);
+        return of(store, writer, SwiftConstraints.DEFAULTS, store.info(), store.metadata()::getContainer, links,
+                java.util.Optional.empty());
     }
 
     /**
@@ -60,13 +62,14 @@ public final class WritePipeline {
     }
 
     private static ObjectWriter of(SwiftStore store, ContentWriter writer, SwiftConstraints limits, InfoSource info,
-                                   ContainerRows rows, SymlinkResolver links) {
-        return new HeaderBudgetStage(limits,
+                                   ContainerRows rows, SymlinkResolver links, java.util.Optional<String> user) {
+        return new PithosStamp(store.metadata(), user, // who made each version, and the object's UUID
+                new HeaderBudgetStage(limits,
                 new QuotaStage(new Quotas(info),
                 new SymlinkStage(links,
                 new IfNoneMatchStage(store.metadata(),
                         new ContentStage(writer, new ContentMaps(store),
                                 new VersioningStage(store, rows,
-                                        belowVersioning(store)))))));
+                                        belowVersioning(store))))))));
     }
 }
