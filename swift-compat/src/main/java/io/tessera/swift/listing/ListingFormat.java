@@ -63,6 +63,11 @@ public enum ListingFormat {
     }
 
     public byte[] objects(String container, List<ListingPager.Entry<ObjectVersion>> rows) {
+        return objects(container, rows, false);
+    }
+
+    /** @param pithosFields whether JSON rows carry Pithos' extended fields too (x_object_hash, ...) */
+    public byte[] objects(String container, List<ListingPager.Entry<ObjectVersion>> rows, boolean pithosFields) {
         return switch (this) {
             case PLAIN -> plain(rows.stream().map(e -> e.item() != null ? e.item().name() : e.subdir()).toList());
             case JSON -> json(g -> {
@@ -81,6 +86,9 @@ public enum ListingFormat {
                         StaticLargeObject.listedSloEtag(v).ifPresent(etag -> fields.put("slo_etag", etag));
                         fields.putAll(Symlinks.listingFields(v)); // features add or override fields
                         fields.putAll(VersionedObjects.listingFields(v));
+                        if (pithosFields) {
+                            fields.putAll(io.tessera.swift.pithos.versions.PithosVersions.listingFields(v));
+                        }
                         for (var f : fields.entrySet()) {
                             g.writeObjectField(f.getKey(), f.getValue());
                         }

@@ -51,6 +51,7 @@ public final class ObjectReads {
         reply.header("X-Timestamp", v.timestamp().toSwift());
         reply.header("Accept-Ranges", "bytes");
         MetadataReplies.addAll(reply::header, v.metadata());
+        io.tessera.swift.pithos.versions.PithosVersions.replyHeaders(reply, v); // X-Object-Version, -UUID, ...
     }
 
     /** Swift answers a failed condition or range (304, 412, 416) with the object's headers too. */

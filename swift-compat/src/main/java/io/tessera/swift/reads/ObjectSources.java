@@ -66,6 +66,18 @@ public final class ObjectSources {
         return versions().read(name, versionId);
     }
 
+    /** Pithos' {@code ?version=id} of the request's object (whoever may read the object may read its versions). */
+    public ObjectVersion pithosVersion(String id) {
+        return version(account, container, name, id);
+    }
+
+    /** Pithos' version {@code id} of any object ({@code X-Source-Version}). */
+    public ObjectVersion version(String acct, String cont, String obj, String id) {
+        return io.tessera.swift.pithos.versions.PithosVersions.read(services.store().metadata(),
+                context.containerFromStore(acct, cont).map(io.tessera.store.ContainerInfo::metadata).orElse(java.util.Map.of()),
+                acct, cont, obj, id);
+    }
+
     /** The request's container's versions, as the store has its settings now. */
     public VersionedObjects versions() {
         return new VersionedObjects(services.store(), context.fromStore(), WritePipeline.belowVersioning(services.store()),

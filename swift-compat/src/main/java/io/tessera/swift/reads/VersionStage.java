@@ -18,7 +18,9 @@ final class VersionStage implements ObjectReader {
 
     @Override
     public Replied read(ObjectRead r) {
-        ObjectVersion found = r.versionId() != null ? sources.versionNamed(r.versionId()) : sources.current();
+        String pithosVersion = io.tessera.swift.pithos.versions.PithosVersions.versionParam(r.query());
+        ObjectVersion found = r.versionId() != null ? sources.versionNamed(r.versionId())
+                : pithosVersion != null ? sources.pithosVersion(pithosVersion) : sources.current();
         Replied below = next.read(r.withFound(found));
         return below.with(sources.versions().decorate(below.reply(), found, below.read().followed(), r.versionId(),
                 r.linkItself()));

@@ -27,6 +27,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import io.tessera.swift.pithos.versions.UntilListing;
 import java.util.List;
 import java.util.Map;
 
@@ -47,8 +48,11 @@ public final class AccountResource {
     }
 
     @HEAD
-    public Response head() {
+    public Response head(@Context UriInfo uri) {
         Response.ResponseBuilder reply = headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info());
+        if (UntilListing.asked(uri.getQueryParameters())) {
+            untilHeader(reply, UntilListing.until(uri.getQueryParameters(), owner));
+        }
         return io.tessera.swift.http.AccountSpaceHeaders.add(reply, services.store(), account).build();
     }
 
@@ -61,13 +65,25 @@ public final class AccountResource {
         ListingPager<ContainerInfo> pager = new ListingPager<>(
                 q -> services.store().metadata().listContainers(account, Versioning.withoutReserved(q)), ContainerInfo::name);
         ObjectVersioning versioning = new ObjectVersioning(services.store().metadata());
-        List<ListingPager.Entry<ContainerInfo>> rows = pager.page(req).stream()
+        Timestamp until = UntilListing.asked(uri.getQueryParameters())
+                ? UntilListing.until(uri.getQueryParameters(), owner) : null;
+        List<ListingPager.Entry<ContainerInfo>> rows = until != null
+                // Pithos' time travel: the containers there were then
+                ? new UntilListing(services.store().metadata()).containers(account, req, until, versioning::withVersionBytes)
+                : pager.page(req).stream()
                 .map(e -> e.item() == null ? e : new ListingPager.Entry<>(versioning.withVersionBytes(e.item()), null))
                 .toList();
-        if (rows.isEmpty() && format == ListingFormat.PLAIN) {
-            return headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info).build();
+        Response.ResponseBuilder reply = rows.isEmpty() && format == ListingFormat.PLAIN
+                ? headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info)
+                : headers(RawContentType.set(Response.ok(format.containers(account, rows)), format.contentType()), info);
+        if (until != null) {
+            untilHeader(reply, until);
         }
-        return headers(RawContentType.set(Response.ok(format.containers(account, rows)), format.contentType()), info).build();
+        return reply.build();
+    }
+
+    private static void untilHeader(Response.ResponseBuilder reply, Timestamp until) {
+        reply.header("X-Account-Until-Timestamp", io.tessera.swift.http.HttpDates.format(until.micros() / 1_000_000));
     }
 
     @POST

@@ -20,6 +20,10 @@ import io.tessera.swift.listing.ListingPager;
 import io.tessera.swift.listing.ListingRequest;
 import io.tessera.swift.etag.EtagQuoter;
 import io.tessera.swift.pithos.BlockUpload;
+import io.tessera.swift.pithos.versions.ContainerPolicy;
+import io.tessera.swift.pithos.versions.HistoryPurge;
+import io.tessera.swift.pithos.versions.PithosVersions;
+import io.tessera.swift.pithos.versions.UntilListing;
 import io.tessera.swift.quota.Quotas;
 import io.tessera.swift.versioning.LegacyVersioning;
 import io.tessera.swift.versioning.ObjectVersioning;
@@ -67,9 +71,10 @@ public final class ContainerResource {
         if (policy != null && !policy.isBlank() && !policy.trim().equalsIgnoreCase("default")) {
             throw SwiftError.BAD_REQUEST.exception("Invalid X-Storage-Policy '" + policy.trim() + "'");
         }
-        Map<String, String> changes = changes(headers.getRequestHeaders());
+        MultivaluedMap<String, String> h = ContainerPolicy.asSwift(headers.getRequestHeaders()); // Pithos policies
+        Map<String, String> changes = changes(h);
         MetadataStore meta = services.store().metadata();
-        versioning().containerChanges(account, container, headers.getRequestHeaders(),
+        versioning().containerChanges(account, container, h,
                 meta.getContainer(account, container).map(ContainerInfo::metadata).orElse(Map.of()), changes);
         if (meta.createContainer(account, container, Timestamp.now(), MetadataHeaders.withoutRemovals(changes))) {
             return Response.status(Response.Status.CREATED).build();
@@ -80,15 +85,24 @@ public final class ContainerResource {
 
     @POST
     public Response post(@Context HttpHeaders headers) {
-        Map<String, String> changes = changes(headers.getRequestHeaders());
-        versioning().containerChanges(account, container, headers.getRequestHeaders(), info().metadata(), changes);
+        MultivaluedMap<String, String> h = ContainerPolicy.asSwift(headers.getRequestHeaders()); // Pithos policies
+        Map<String, String> changes = changes(h);
+        versioning().containerChanges(account, container, h, info().metadata(), changes);
         update(changes);
         return Response.noContent().build();
     }
 
     @HEAD
-    public Response head() {
-        return headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info()).build();
+    public Response head(@Context UriInfo uri) {
+        Response.ResponseBuilder reply = headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info());
+        if (UntilListing.asked(uri.getQueryParameters())) {
+            untilHeader(reply, UntilListing.until(uri.getQueryParameters(), owner));
+        }
+        return reply.build();
+    }
+
+    private static void untilHeader(Response.ResponseBuilder reply, Timestamp until) {
+        reply.header("X-Container-Until-Timestamp", HttpDates.format(until.micros() / 1_000_000));
     }
 
     @GET
@@ -103,17 +117,41 @@ public final class ContainerResource {
         }
         ListingFormat format = ListingFormat.choose(uri.getQueryParameters().getFirst("format"),
                 headers.getHeaderString("Accept"));
-        ListingPager<ObjectVersion> pager = new ListingPager<>(
-                q -> services.store().metadata().listObjects(account, container, q), ObjectVersion::name);
-        List<ListingPager.Entry<ObjectVersion>> rows = pager.page(req);
-        if (rows.isEmpty() && format == ListingFormat.PLAIN) {
-            return headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info).build();
+        Timestamp until = UntilListing.asked(uri.getQueryParameters())
+                ? UntilListing.until(uri.getQueryParameters(), owner) : null;
+        List<ListingPager.Entry<ObjectVersion>> rows;
+        if (until != null) {
+            // Pithos' time travel: the container as it was then
+            rows = new UntilListing(services.store().metadata()).objects(account, container, info.metadata(), req, until);
+        } else {
+            ListingPager<ObjectVersion> pager = new ListingPager<>(
+                    q -> services.store().metadata().listObjects(account, container, q), ObjectVersion::name);
+            rows = pager.page(req);
         }
-        return headers(RawContentType.set(Response.ok(format.objects(container, rows)), format.contentType()), info).build();
+        Response.ResponseBuilder reply;
+        if (rows.isEmpty() && format == ListingFormat.PLAIN) {
+            reply = headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info);
+        } else {
+            reply = headers(RawContentType.set(Response.ok(format.objects(container, rows,
+                    PithosVersions.extendedListing(uri.getQueryParameters()))), format.contentType()), info);
+        }
+        if (until != null) {
+            untilHeader(reply, until);
+        }
+        return reply.build();
     }
 
     @DELETE
-    public Response delete() {
+    public Response delete(@Context UriInfo uri) {
+        if (HistoryPurge.asked(uri.getQueryParameters())) {
+            // Pithos' DELETE ?until=: the container's history up to then; its objects stay
+            if (!owner) {
+                throw SwiftError.FORBIDDEN.exception();
+            }
+            Timestamp until = HistoryPurge.until(uri.getQueryParameters());
+            new HistoryPurge(services.store().metadata(), account, container, info().metadata()).purgeContainer(until);
+            return Response.noContent().build();
+        }
         versioning().beforeContainerDelete(account, container);
         return switch (services.store().metadata().deleteContainer(account, container)) {
             case DELETED -> Response.noContent().build();
@@ -172,6 +210,7 @@ public final class ContainerResource {
         MetadataReplies.addAll(reply::header, OwnerHeaders.visibleTo(owner, info.metadata()));
         LegacyVersioning.replyHeaders(reply, info.metadata());
         ObjectVersioning.replyHeaders(reply, info.metadata());
+        ContainerPolicy.replyHeaders(reply, info.metadata());
         EtagQuoter.replyHeaders(reply, "container", info.metadata());
         return reply;
     }

@@ -20,6 +20,10 @@ import io.tessera.swift.objects.ObjectLocation;
 import io.tessera.swift.pithos.HashmapBody;
 import io.tessera.swift.pithos.HashmapPut;
 import io.tessera.swift.pithos.PithosQuery;
+import io.tessera.swift.pithos.versions.HistoryPurge;
+import io.tessera.swift.pithos.versions.PithosStamp;
+import io.tessera.swift.pithos.versions.PithosVersions;
+import io.tessera.swift.pithos.versions.VersionList;
 import io.tessera.swift.reads.ObjectRead;
 import io.tessera.swift.reads.ObjectReader;
 import io.tessera.swift.reads.ObjectSources;
@@ -82,6 +86,12 @@ public final class ObjectResource {
 
     @GET
     public Response get(@Context HttpHeaders headers, @Context UriInfo uri) {
+        if (VersionList.asked(uri.getQueryParameters())) {
+            requireContainer(container);
+            return new VersionList(services.store().metadata(), account, container, name,
+                    context.containerFromStore(account, container).orElseThrow().metadata())
+                    .reply(uri.getQueryParameters(), headers.getHeaderString("Accept"));
+        }
         return ReadChain.answer(reads, ObjectRead.of(false, headers, uri.getQueryParameters()));
     }
 
@@ -179,6 +189,7 @@ public final class ObjectResource {
         SloRequests.refuseReservedHeader(h.getFirst("X-Static-Large-Object"));
         Map<String, String> metadata = ObjectHeaders.fromRequest(h, services.limits());
         ObjectHeaders.keepInternal(v.metadata(), metadata);
+        PithosStamp.onMetadataPost(metadata, PithosStamp.user(who)); // a new version: the poster made it
         metadata.putAll(StaticLargeObject.keptOnPost(v.metadata()));
         String requestedType = RawContentType.of(request);
         String contentType = requestedType != null ? ObjectHeaders.contentType(requestedType, false, name) : v.contentType();
@@ -196,6 +207,15 @@ public final class ObjectResource {
 
     @DELETE
     public Response delete(@Context HttpHeaders headers, @Context UriInfo uri) {
+        if (HistoryPurge.asked(uri.getQueryParameters())) {
+            // Pithos' DELETE ?until=: the object's history up to then (and the object, if it is that old)
+            sources.requireOwner();
+            requireContainer(container);
+            new HistoryPurge(services.store().metadata(), account, container,
+                    context.containerFromStore(account, container).orElseThrow().metadata())
+                    .purgeObject(name, HistoryPurge.until(uri.getQueryParameters()));
+            return Response.noContent().build();
+        }
         java.util.function.Supplier<Boolean> plainDelete =
                 () -> services.store().metadata().deleteObject(account, container, name, Timestamp.now()).isPresent();
         if ("delete".equals(uri.getQueryParameters().getFirst("multipart-manifest"))) {
@@ -251,7 +271,10 @@ public final class ObjectResource {
             throw Authorizer.denied(who, from.account());
         }
         String sourceVersion = from.equals(new ObjectLocation(account, container, name)) ? ObjectRead.versionId(uri.getQueryParameters()) : null;
+        String pithosSourceVersion = headers.getHeaderString("X-Source-Version"); // Pithos: copy that version
         ObjectVersion source = sources.follow(sourceVersion != null ? sources.versionNamed(sourceVersion)
+                : pithosSourceVersion != null
+                ? sources.version(from.account(), from.container(), from.object(), pithosSourceVersion.trim())
                 : sources.live(from.account(), from.container(), from.object()),
                 ObjectRead.linkItself(uri.getQueryParameters())).object();
         // As Swift's copy middleware: the source is read (authorized, found) before the destination is written.
@@ -314,7 +337,9 @@ public final class ObjectResource {
     }
 
     private static Response.ResponseBuilder created(ObjectVersion v) {
-        return VersionedObjects.created(Response.status(Response.Status.CREATED)
+        Response.ResponseBuilder reply = Response.status(Response.Status.CREATED);
+        PithosVersions.createdHeaders(reply, v); // the version made, its UUID and author
+        return VersionedObjects.created(reply
                 .header("ETag", v.etag())
                 .header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(v.timestamp())))
                 .header("X-Timestamp", v.timestamp().toSwift())

@@ -161,7 +161,7 @@ public final class StorageResource {
             Authorizer.Decision allowed = services.authorizer(context).authorize(who, head ? "HEAD" : "GET", path.account(),
                     path.container(), null, referer);
             ContainerResource container = new ContainerResource(services, path.account(), path.container(), allowed.owner());
-            return head ? container.head() : container.list(uri, headers);
+            return head ? container.head(uri) : container.list(uri, headers);
         }
 
         @Override

@@ -129,6 +129,17 @@ public final class PithosVersions {
         return m;
     }
 
+    /**
+     * Whether a JSON container listing carries Pithos' extended fields: only when the request is a
+     * Pithos one, i.e. it has a parameter only Pithos knows ({@code until}, {@code shared},
+     * {@code public}, {@code meta}). Swift clients (and Swift's functional tests, which compare whole
+     * listing rows) keep Swift's rows exactly.
+     */
+    public static boolean extendedListing(jakarta.ws.rs.core.MultivaluedMap<String, String> query) {
+        return query.containsKey("until") || query.containsKey("shared") || query.containsKey("public")
+                || query.containsKey("meta");
+    }
+
     /** A {@code version} parameter or {@code X-Source-Version}: 400 unless it is a version id. */
     static Timestamp parseId(String id) {
         if (id == null || id.isEmpty() || id.length() > MAX_ID_LENGTH) {
