@@ -79,7 +79,7 @@ public final class UntilListing {
             if (name.equals(a)) {
                 ObjectVersion row = own.next();
                 if (!VersionedObjects.isVersionLink(row) && !ObjectHeaders.isExpired(row.metadata())
-                        && !row.timestamp().isAfter(until)) {
+                        && !PithosVersions.versionOf(row).isAfter(until)) {
                     best = row;
                 }
             }
@@ -92,7 +92,7 @@ public final class UntilListing {
                         then = v;
                     }
                 }
-                if (then != null && (best == null || PithosVersions.versionOf(then).isAfter(best.timestamp()))) {
+                if (then != null && (best == null || PithosVersions.versionOf(then).isAfter(PithosVersions.versionOf(best)))) {
                     best = VersionedObjects.DELETE_MARKER_TYPE.equals(then.contentType()) ? null : asObject(then, container);
                 }
             }
