@@ -84,7 +84,16 @@ public final class VersionNames {
     }
 
     private static String format(long tenMicros) {
-        String s = String.format("%d.%05d", tenMicros / 100_000, tenMicros % 100_000);
-        return "0".repeat(Math.max(0, 16 - s.length())) + s;
+        // "%d.%05d", zero-padded to 16 characters (without String.format: every object read names its version)
+        StringBuilder b = new StringBuilder(20).append(tenMicros / 100_000).append('.');
+        String fraction = Long.toString(tenMicros % 100_000);
+        for (int i = fraction.length(); i < 5; i++) {
+            b.append('0');
+        }
+        b.append(fraction);
+        while (b.length() < 16) {
+            b.insert(0, '0');
+        }
+        return b.toString();
     }
 }

@@ -145,6 +145,10 @@ public final class VersionedObjects {
         Optional<Symlink> link = Symlink.of(published).filter(Symlink::internal);
         if (link.isPresent()) {
             reply.header("ETag", null).header("ETag", link.get().etag());
+            String root = published.metadata().get(LINKED_HASH);
+            if (root != null) {
+                reply.header("X-Object-Hash", null).header("X-Object-Hash", root); // the version's, not the link's
+            }
             linkedVersionId(published).ifPresent(id -> reply.header(VERSION_ID, id));
         }
         return reply;

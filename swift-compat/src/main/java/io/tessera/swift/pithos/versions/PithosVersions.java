@@ -182,6 +182,15 @@ public final class PithosVersions {
         return v;
     }
 
+    /**
+     * Whether a read is of the object's latest version (no {@code version} parameter): Pithos shows
+     * sharing headers ({@code X-Object-Sharing}, {@code -Shared-By}, {@code -Allowed-To}) and the public
+     * link only then. The sharing feature's reply hook should ask this.
+     */
+    public static boolean isLatestRead(jakarta.ws.rs.core.MultivaluedMap<String, String> query) {
+        return versionParam(query) == null;
+    }
+
     /** {@code ?version=} on an object read, or null ({@code list} is the version list, not a version). */
     public static String versionParam(jakarta.ws.rs.core.MultivaluedMap<String, String> query) {
         String v = query.getFirst("version");
