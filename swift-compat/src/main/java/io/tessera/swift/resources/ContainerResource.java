@@ -84,12 +84,13 @@ public final class ContainerResource {
     }
 
     @POST
-    public Response post(@Context HttpHeaders headers) {
+    public Response post(@Context HttpHeaders headers, @Context UriInfo uri) {
         MultivaluedMap<String, String> h = ContainerPolicy.asSwift(headers.getRequestHeaders()); // Pithos policies
         Map<String, String> changes = changes(h);
         versioning().containerChanges(account, container, h, info().metadata(), changes);
         update(changes);
-        return Response.noContent().build();
+        // Pithos (kamaki checks it) answers 202 to a POST ?update; Swift 204
+        return uri.getQueryParameters().containsKey("update") ? Response.accepted().build() : Response.noContent().build();
     }
 
     @HEAD

@@ -197,12 +197,14 @@ public final class ObjectResource {
                 contentType, metadata);
         // The same content under new metadata: a new reference to existing content (store/GC.md).
         WritePipeline.belowVersioning(services.store()).publish(updated, true);
+        // Pithos: a metadata POST makes a version, and says which
+        Response.ResponseBuilder accepted = Response.accepted().header("X-Object-Version", PithosVersions.id(updated));
         if (VersionedObjects.isVersionLink(updated)) {
             sources.versions().postThrough(updated, metadata, requestedType != null ? contentType : null);
-            return Response.accepted().build();
+            return accepted.build();
         }
         Symlinks.redirectPost(updated);
-        return Response.accepted().build();
+        return accepted.build();
     }
 
     @DELETE
