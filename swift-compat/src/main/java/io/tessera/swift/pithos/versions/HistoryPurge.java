@@ -69,17 +69,25 @@ public final class HistoryPurge {
         return new Timestamp(seconds.movePointRight(6).setScale(0, java.math.RoundingMode.FLOOR).longValueExact());
     }
 
+    /** A purge reaches no further than its own start: versions written while it runs are never its. */
+    private static Timestamp notAfterNow(Timestamp until) {
+        Timestamp now = Timestamp.now();
+        return until.isAfter(now) ? now : until;
+    }
+
     private Optional<String> hidden() {
         return ObjectVersioning.hiddenContainer(containerMetadata);
     }
 
     /** The object's history up to {@code until}; the object itself when its current version is that old. */
-    public void purgeObject(String name, Timestamp until) {
+    public void purgeObject(String name, Timestamp requested) {
+        Timestamp until = notAfterNow(requested);
         Optional<ObjectVersion> current = metadata.getObject(account, container, name);
         Optional<String> hidden = hidden();
         if (current.isPresent() && !PithosVersions.versionOf(current.get()).isAfter(until)) {
             // A plain row, or a link to a version made by then (which goes below): the object goes.
-            metadata.deleteObject(account, container, name, Timestamp.now());
+            // at the row's own time: a write that lands meanwhile is newer, and stays
+            metadata.deleteObject(account, container, name, current.get().timestamp());
         }
         if (hidden.isEmpty()) {
             return;
@@ -91,7 +99,7 @@ public final class HistoryPurge {
             List<ObjectVersion> rows = metadata.listObjects(account, hidden.get(),
                     new ListQuery(prefix, null, startAt, null, false, PAGE));
             for (ObjectVersion v : rows) {
-                metadata.deleteObject(account, hidden.get(), v.name(), Timestamp.now());
+                metadata.deleteObject(account, hidden.get(), v.name(), v.timestamp());
             }
             if (rows.size() < PAGE) {
                 return;
@@ -100,7 +108,8 @@ public final class HistoryPurge {
     }
 
     /** Every version at or before {@code until} of every object here, except the current ones. */
-    public void purgeContainer(Timestamp until) {
+    public void purgeContainer(Timestamp requested) {
+        Timestamp until = notAfterNow(requested);
         Optional<String> hidden = hidden();
         if (hidden.isEmpty()) {
             return; // without versioning every row is a current version
@@ -127,7 +136,7 @@ public final class HistoryPurge {
                 if (currentVersion.isPresent() && currentVersion.get().equals(p.get().version())) {
                     continue; // the object's current version: not history
                 }
-                metadata.deleteObject(account, hidden.get(), v.name(), Timestamp.now());
+                metadata.deleteObject(account, hidden.get(), v.name(), v.timestamp());
             }
             if (rows.size() < PAGE) {
                 return;
