@@ -456,6 +456,53 @@ abstract class PithosVersionsTest {
     }
 
     @Test
+    void purgesRacingWritesNeverLeaveAnObjectWithoutItsVersion() throws Exception {
+        versionedContainer("race");
+        String far = "9999999999";
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<Integer> bad = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread purger = new Thread(() -> {
+            try {
+                while (writing.get()) {
+                    int s = http.send("DELETE", A + "/race?until=" + far).statusCode();
+                    int o = http.send("DELETE", A + "/race/o?until=" + far).statusCode();
+                    int g = http.send("GET", A + "/race/o").statusCode();
+                    for (int code : new int[] {s, o, g}) {
+                        if (code >= 500) {
+                            bad.add(code);
+                        }
+                    }
+                }
+            } catch (Exception e) {
+                bad.add(-1);
+            }
+        });
+        purger.start();
+        try {
+            for (int i = 0; i < 40; i++) {
+                assertThat(put(A + "/race/o", "body-" + i).statusCode()).isEqualTo(201);
+            }
+        } finally {
+            writing.set(false);
+            purger.join();
+        }
+        assertThat(bad).isEmpty();
+        // whatever the purges took, the object is either gone or readable with a version that exists
+        HttpResponse<byte[]> head = http.send("HEAD", A + "/race/o");
+        if (head.statusCode() == 200) {
+            HttpResponse<byte[]> get = http.send("GET", A + "/race/o");
+            assertThat(get.statusCode()).isEqualTo(200);
+            assertThat(text(get)).startsWith("body-");
+            assertThat(versions(A + "/race/o")).contains(header(get, "X-Object-Version"));
+        } else {
+            assertThat(head.statusCode()).isEqualTo(404);
+        }
+        String last = header(put(A + "/race/o", "final"), "X-Object-Version");
+        assertThat(text(http.send("GET", A + "/race/o"))).isEqualTo("final");
+        assertThat(versions(A + "/race/o")).endsWith(last);
+    }
+
+    @Test
     void afterAPurgeTheCollectorFreesOnlyWhatNoRowNames() throws Exception {
         versionedContainer("gcv");
         Random random = new Random(14);
