@@ -37,7 +37,7 @@ public final class WritePipeline {
      */
     public static ObjectWriter of(SwiftServices services, RequestContext context, String referer) {
         return of(services.store(), services.writer(), services.limits(), context, context.fromStore(),
-                SymlinkResolver.forRequest(services, context, referer), PithosStamp.user(context.principal()));
+                SymlinkResolver.forRequest(services, context, referer), PithosStamp.user(context));
     }
 
     /** The writer of a request without a {@code Referer} that counts (a form post, an archive's entries). */

@@ -35,6 +35,18 @@ public final class PithosStamp implements ObjectWriter {
         this.next = next;
     }
 
+    /**
+     * The name a request writes as: its principal's; empty for a request that was never authenticated
+     * as anyone (a form post, signed by a key instead).
+     */
+    public static Optional<String> user(io.tessera.swift.context.RequestContext context) {
+        try {
+            return user(context.principal());
+        } catch (IllegalStateException notAuthenticated) {
+            return Optional.empty();
+        }
+    }
+
     /** The name a request's principal writes as ({@code project:user}); empty for a temporary URL's bearer. */
     public static Optional<String> user(Optional<io.tessera.swift.auth.Principal> who) {
         return who.map(io.tessera.swift.auth.Principal::user).map(io.tessera.swift.auth.User::name);
