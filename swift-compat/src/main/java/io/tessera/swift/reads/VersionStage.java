@@ -22,7 +22,7 @@ final class VersionStage implements ObjectReader {
         ObjectVersion found = r.versionId() != null ? sources.versionNamed(r.versionId())
                 : pithosVersion != null ? sources.pithosVersion(pithosVersion) : sources.current();
         Replied below = next.read(r.withFound(found));
-        return below.with(sources.versions().decorate(below.reply(), found, below.read().followed(), r.versionId(),
-                r.linkItself()));
+        return below.with(sources.versions().decorate(below.reply(), found, below.read().followed(),
+                r.versionId() != null ? r.versionId() : pithosVersion, r.linkItself()));
     }
 }
