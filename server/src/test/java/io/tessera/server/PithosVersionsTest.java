@@ -337,6 +337,11 @@ abstract class PithosVersionsTest {
         JsonNode now = JSON.readTree(http.send("GET", A + "/tt?format=json").body());
         assertThat(names(now)).containsExactly("a", "c/d");
         assertThat(now.get(0).has("x_object_uuid")).isFalse();
+        // the web UI lists with path=: it gets them
+        JsonNode ui = JSON.readTree(http.send("GET", A + "/tt?format=json&path=").body());
+        assertThat(ui.get(0).get("x_object_version").asText()).isEqualTo(a2);
+        assertThat(ui.get(0).get("x_object_hash").asText()).isEqualTo(BlockHasher.hash("a-two!!".getBytes()).toHex());
+        assertThat(ui.get(0).get("x_object_modified_by").asText()).isEqualTo(TestServer.USER);
     }
 
     @Test

@@ -130,14 +130,15 @@ public final class PithosVersions {
     }
 
     /**
-     * Whether a JSON container listing carries Pithos' extended fields: only when the request is a
-     * Pithos one, i.e. it has a parameter only Pithos knows ({@code until}, {@code shared},
-     * {@code public}, {@code meta}). Swift clients (and Swift's functional tests, which compare whole
-     * listing rows) keep Swift's rows exactly.
+     * Whether a JSON container listing carries Pithos' extended fields: only when the request looks
+     * like a Pithos one, i.e. it has a parameter only Pithos knows ({@code until}, {@code shared},
+     * {@code public}, {@code meta}), or {@code path}, which the Synnefo web UI sends on every listing
+     * (it reads {@code x_object_modified_by} from them) and Swift's functional tests only use in plain
+     * listings. Other Swift listings (the functional tests compare whole JSON rows) keep Swift's rows.
      */
     public static boolean extendedListing(jakarta.ws.rs.core.MultivaluedMap<String, String> query) {
         return query.containsKey("until") || query.containsKey("shared") || query.containsKey("public")
-                || query.containsKey("meta");
+                || query.containsKey("meta") || query.containsKey("path");
     }
 
     /** A {@code version} parameter or {@code X-Source-Version}: 400 unless it is a version id. */
