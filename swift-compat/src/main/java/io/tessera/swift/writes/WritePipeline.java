@@ -17,7 +17,8 @@ import io.tessera.swift.symlink.SymlinkResolver;
 /**
  * The one way an object is created or replaced through the Swift API: PUT, COPY and
  * {@code X-Copy-From}, SLO manifest PUTs, form posts, archive extraction and Pithos hashmap PUTs all hand an
- * {@link ObjectWrite} to this chain. First the stored reply headers are held to their budget
+ * {@link ObjectWrite} to this chain. First the version's author and the object's UUID are recorded
+ * (Pithos' {@code X-Object-Modified-By} and {@code X-Object-UUID}), then the stored reply headers are held to their budget
  * (whatever writer built them), then, in Swift's proxy pipeline ({@code ... copy container-quotas
  * account-quotas slo dlo versioned_writes symlink proxy-server}): quotas, the symlink checks, the
  * early {@code If-None-Match: *}, the content (blocks and map), versioning, the version row. The

@@ -102,9 +102,18 @@ public final class HistoryPurge {
                 metadata.deleteObject(account, hidden.get(), v.name(), v.timestamp());
             }
             if (rows.size() < PAGE) {
-                return;
+                break;
             }
         }
+        // A write that was under way when the purge began may have published its link to a version the
+        // purge just took: that object is gone too, as if the purge had come after it.
+        metadata.getObject(account, container, name)
+                .filter(VersionedObjects::isVersionLink)
+                .filter(link -> PithosVersions.linkedVersion(link)
+                        .map(t -> !t.isAfter(until) && metadata.getObject(account, hidden.get(),
+                                VersionNames.versionObject(name, t)).isEmpty())
+                        .orElse(false))
+                .ifPresent(link -> metadata.deleteObject(account, container, name, link.timestamp()));
     }
 
     /** Every version at or before {@code until} of every object here, except the current ones. */
