@@ -97,12 +97,12 @@ final class CassandraMetadataStore implements MetadataStore {
         allContainers = cql.prepare("SELECT account, container, created, incarnation FROM {ks}.containers");
         selectSetting = cql.prepare("SELECT value FROM {ks}.settings WHERE key = ?");
         insertSetting = cql.prepare("INSERT INTO {ks}.settings (key, value) VALUES (?, ?) IF NOT EXISTS");
-        selectPublicLink = cql.prepare("SELECT account, container, object FROM {ks}.public_links WHERE token = ?");
-        insertPublicLink = cql.prepare("INSERT INTO {ks}.public_links (token, account, container, object)"
+        selectPublicLink = cql.prepare("SELECT account, container, object FROM {ks}.public_links WHERE id = ?");
+        insertPublicLink = cql.prepare("INSERT INTO {ks}.public_links (id, account, container, object)"
                 + " VALUES (?, ?, ?, ?) IF NOT EXISTS");
         // Rows of this table are written by LWT only: a plain delete's client timestamp could fall below the
         // insert's Paxos timestamp and be shadowed by it.
-        deletePublicLink = cql.prepare("DELETE FROM {ks}.public_links WHERE token = ? IF EXISTS");
+        deletePublicLink = cql.prepare("DELETE FROM {ks}.public_links WHERE id = ? IF EXISTS");
     }
 
     // ---- accounts ----

@@ -18,6 +18,8 @@ import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.listing.ListingFormat;
 import io.tessera.swift.listing.ListingPager;
 import io.tessera.swift.listing.ListingRequest;
+import io.tessera.swift.publiclinks.PublicLinks;
+import io.tessera.swift.publiclinks.PublicListing;
 import io.tessera.swift.etag.EtagQuoter;
 import io.tessera.swift.pithos.BlockUpload;
 import io.tessera.swift.quota.Quotas;
@@ -103,13 +105,19 @@ public final class ContainerResource {
         }
         ListingFormat format = ListingFormat.choose(uri.getQueryParameters().getFirst("format"),
                 headers.getHeaderString("Accept"));
-        ListingPager<ObjectVersion> pager = new ListingPager<>(
-                q -> services.store().metadata().listObjects(account, container, q), ObjectVersion::name);
+        java.util.function.Function<io.tessera.store.ListQuery, List<ObjectVersion>> scan =
+                q -> services.store().metadata().listObjects(account, container, q);
+        if (PublicListing.asked(uri.getQueryParameters(), owner)) {
+            scan = PublicListing.objects(scan);
+        }
+        ListingPager<ObjectVersion> pager = new ListingPager<>(scan, ObjectVersion::name);
         List<ListingPager.Entry<ObjectVersion>> rows = pager.page(req);
         if (rows.isEmpty() && format == ListingFormat.PLAIN) {
             return headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info).build();
         }
-        return headers(RawContentType.set(Response.ok(format.objects(container, rows)), format.contentType()), info).build();
+        String publicBase = owner ? PublicLinks.base(services.publicUrl(), uri.getBaseUri()) : null;
+        byte[] page = format.objects(container, rows, v -> PublicLinks.listingFields(v, publicBase));
+        return headers(RawContentType.set(Response.ok(page), format.contentType()), info).build();
     }
 
     @DELETE
