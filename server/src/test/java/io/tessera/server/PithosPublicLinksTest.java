@@ -94,9 +94,12 @@ abstract class PithosPublicLinksTest {
 
     /** No header of a public reply tells anything but the bytes' own description. */
     static void restricted(HttpResponse<byte[]> r) {
+        // Every reply carries an X-Timestamp; a public one has the request's time, never the object's.
+        long sent = (long) Double.parseDouble(r.headers().firstValue("X-Timestamp").orElse("0"));
+        assertThat(sent).isGreaterThanOrEqualTo(java.time.Instant.now().getEpochSecond() - 60);
         for (String name : r.headers().map().keySet()) {
             String h = name.toLowerCase(Locale.ROOT);
-            assertThat(h).as("header " + name).doesNotStartWith("x-object-").doesNotStartWith("x-timestamp")
+            assertThat(h).as("header " + name).doesNotStartWith("x-object-").doesNotStartWith("x-tessera")
                     .doesNotStartWith("x-static-large-object").doesNotStartWith("x-symlink").doesNotStartWith("content-location")
                     .doesNotStartWith("x-object-manifest").doesNotStartWith("x-delete");
         }
@@ -118,7 +121,10 @@ abstract class PithosPublicLinksTest {
         assertThat(token).matches("[0-9A-Za-z]{1,22}");
         assertThat(http.send("GET", o).headers().firstValue("X-Object-Public")).contains(url);
 
+        String objectTimestamp = http.send("HEAD", o).headers().firstValue("X-Timestamp").orElseThrow();
+        Thread.sleep(20);
         HttpResponse<byte[]> get = anonymous.send("GET", pathOf(url));
+        assertThat(get.headers().firstValue("X-Timestamp")).isNotEqualTo(java.util.Optional.of(objectTimestamp));
         assertThat(get.statusCode()).isEqualTo(200);
         assertThat(text(get)).isEqualTo("0123456789abcdef");
         assertThat(get.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));

@@ -7,6 +7,7 @@ import io.tessera.swift.auth.TempUrlScope;
 import io.tessera.swift.context.RequestContext;
 import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.reads.ObjectRead;
 import io.tessera.swift.reads.ObjectReader;
 import io.tessera.swift.reads.ObjectSources;
@@ -44,9 +45,14 @@ import java.util.Set;
  */
 @Path("/public")
 public final class PublicResource {
-    /** The headers a public reply keeps (any case); Jetty adds Date, the API's filters X-Trans-Id. */
+    /**
+     * The headers a public reply keeps (any case), and the one that carries its Content-Type to the filter
+     * that writes it out ({@link RawContentType}). Jetty adds Date; the API's filters add X-Trans-Id and an
+     * X-Timestamp that is the request's time (the resource sets none), not the object's.
+     */
     private static final Set<String> SHOWN = Set.of("content-type", "content-length", "content-range", "etag",
-            "last-modified", "accept-ranges", "content-encoding", "content-disposition");
+            "last-modified", "accept-ranges", "content-encoding", "content-disposition",
+            RawContentType.RESPONSE_HEADER.toLowerCase(Locale.ROOT));
     private static final String ALLOW = "GET, HEAD";
 
     private final SwiftServices services;
