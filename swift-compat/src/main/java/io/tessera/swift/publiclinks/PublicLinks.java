@@ -105,6 +105,7 @@ public final class PublicLinks {
             metadata.remove(KEY);
         } else if (old != null) {
             metadata.put(KEY, old); // publishing twice keeps the token
+            reindex(old, current);
         } else {
             metadata.put(KEY, claim(new PublicLink(current.account(), current.container(), current.name())));
         }
@@ -114,6 +115,18 @@ public final class PublicLinks {
             meta.removePublicLink(old);
         }
         return row;
+    }
+
+    /**
+     * Publishing a public object again puts its token back in the index if the index lost it: an overwrite
+     * that read the row just before a racing unpublish removed the entry carries the token on in the row it
+     * writes, so the owner sees a URL that serves nothing; a publish repairs it (one read when nothing is lost).
+     */
+    private void reindex(String token, ObjectVersion current) {
+        PublicLink path = new PublicLink(current.account(), current.container(), current.name());
+        if (meta.getPublicLink(token).isEmpty()) {
+            meta.putPublicLinkIfAbsent(token, path);
+        }
     }
 
     private String claim(PublicLink target) {

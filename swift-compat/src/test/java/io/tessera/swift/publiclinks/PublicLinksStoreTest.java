@@ -78,6 +78,24 @@ class PublicLinksStoreTest {
     }
 
     @Test
+    void publishingAgainRepairsALostIndexEntry() {
+        PublicLinks links = new PublicLinks(meta);
+        io.tessera.swift.writes.Publisher below = io.tessera.swift.writes.WritePipeline.belowVersioning(store);
+        put("o", Map.of());
+        ObjectVersion v = meta.getObject("alice", "c", "o").orElseThrow();
+        ObjectVersion published = links.set(v, true, below);
+        String token = PublicLinks.tokenOf(published);
+        assertThat(links.lookup(token)).isPresent();
+        // a racing unpublish removed the entry while an overwrite carried the token on in the row
+        meta.removePublicLink(token);
+        assertThat(links.lookup(token)).isEmpty();
+        ObjectVersion again = links.publishPost(published, new ObjectVersion("alice", "c", "o", Timestamp.now(), map,
+                "etag", "application/octet-stream", published.metadata()), true, below);
+        assertThat(PublicLinks.tokenOf(again)).isEqualTo(token);
+        assertThat(links.lookup(token)).isPresent();
+    }
+
+    @Test
     void thePublicFilterWalksLikeAFilteredListing() {
         Random r = new Random(7);
         List<String> publicNames = new ArrayList<>();
