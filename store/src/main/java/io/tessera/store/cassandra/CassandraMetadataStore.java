@@ -13,6 +13,7 @@ import io.tessera.store.ExpiringObject;
 import io.tessera.store.ListQuery;
 import io.tessera.store.MetadataStore;
 import io.tessera.store.ObjectVersion;
+import io.tessera.store.PublicLink;
 import io.tessera.store.PutCondition;
 import io.tessera.store.Timestamp;
 import io.tessera.store.cassandra.UsageCounters.Usage;
@@ -56,6 +57,9 @@ final class CassandraMetadataStore implements MetadataStore {
     private final PreparedStatement selectUsageRange;
     private final PreparedStatement selectSetting;
     private final PreparedStatement insertSetting;
+    private final PreparedStatement selectPublicLink;
+    private final PreparedStatement insertPublicLink;
+    private final PreparedStatement deletePublicLink;
 
     /** A container row as listed; {@code created} is null for a row left by a change racing a delete. */
     private record ContainerRow(String name, Row row) {
@@ -93,6 +97,12 @@ final class CassandraMetadataStore implements MetadataStore {
         allContainers = cql.prepare("SELECT account, container, created, incarnation FROM {ks}.containers");
         selectSetting = cql.prepare("SELECT value FROM {ks}.settings WHERE key = ?");
         insertSetting = cql.prepare("INSERT INTO {ks}.settings (key, value) VALUES (?, ?) IF NOT EXISTS");
+        selectPublicLink = cql.prepare("SELECT account, container, object FROM {ks}.public_links WHERE id = ?");
+        insertPublicLink = cql.prepare("INSERT INTO {ks}.public_links (id, account, container, object)"
+                + " VALUES (?, ?, ?, ?) IF NOT EXISTS");
+        // Rows of this table are written by LWT only: a plain delete's client timestamp could fall below the
+        // insert's Paxos timestamp and be shadowed by it.
+        deletePublicLink = cql.prepare("DELETE FROM {ks}.public_links WHERE id = ? IF EXISTS");
     }
 
     // ---- accounts ----
@@ -306,6 +316,32 @@ final class CassandraMetadataStore implements MetadataStore {
         Row row = cql.execute(insertSetting.bind(key, value).setSerialConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL),
                 "storing setting " + key).one();
         return row == null || row.getBoolean("[applied]") ? value : row.getString("value");
+    }
+
+    // ---- public links ----
+
+    @Override
+    public boolean putPublicLinkIfAbsent(String token, PublicLink target) {
+        Row row = cql.execute(insertPublicLink.bind(token, target.account(), target.container(), target.object())
+                .setSerialConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL), "claiming a public link").one();
+        return row == null || row.getBoolean("[applied]");
+    }
+
+    @Override
+    public Optional<PublicLink> getPublicLink(String token) {
+        // A plain LOCAL_QUORUM read, not a serial one: the claim's LWT committed at quorum before the object's
+        // row could name the token, and a reader that misses a half-done claim finds no row naming it anyway.
+        Row row = cql.execute(selectPublicLink.bind(token).setIdempotent(true), "reading a public link").one();
+        if (row == null || row.isNull("account") || row.isNull("container") || row.isNull("object")) {
+            return Optional.empty();
+        }
+        return Optional.of(new PublicLink(row.getString("account"), row.getString("container"), row.getString("object")));
+    }
+
+    @Override
+    public void removePublicLink(String token) {
+        cql.execute(deletePublicLink.bind(token).setSerialConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL),
+                "removing a public link");
     }
 
     // ---- internals ----

@@ -85,7 +85,10 @@ final class CassandraSchema {
             // would write the old layouts, from starting.
             ExpiryIndex.dailyListDdl(),
             // 9: NBD attachments, which clients may open which export (SCHEMA.md, Volumes).
-            CassandraVolumeStore.attachmentsDdl());
+            CassandraVolumeStore.attachmentsDdl(),
+            // 10: Pithos public links, token -> object path (SCHEMA.md, Public links).
+            List.of("CREATE TABLE IF NOT EXISTS {ks}.public_links (id text PRIMARY KEY, account text,"
+                    + " container text, object text)"));
 
     static final int VERSION = MIGRATIONS.size();
     /**

@@ -153,4 +153,19 @@ final class InvalidatingMetadataStore implements MetadataStore {
     public String putSettingIfAbsent(String key, String value) {
         return store.putSettingIfAbsent(key, value);
     }
+
+    @Override
+    public boolean putPublicLinkIfAbsent(String token, io.tessera.store.PublicLink target) {
+        return store.putPublicLinkIfAbsent(token, target);
+    }
+
+    @Override
+    public Optional<io.tessera.store.PublicLink> getPublicLink(String token) {
+        return store.getPublicLink(token);
+    }
+
+    @Override
+    public void removePublicLink(String token) {
+        store.removePublicLink(token);
+    }
 }

@@ -63,11 +63,15 @@ public enum ListingFormat {
     }
 
     public byte[] objects(String container, List<ListingPager.Entry<ObjectVersion>> rows) {
-        return objects(container, rows, false);
+        return objects(container, rows, v -> Map.of());
     }
 
-    /** @param pithosFields whether JSON rows carry Pithos' extended fields too (x_object_hash, ...) */
-    public byte[] objects(String container, List<ListingPager.Entry<ObjectVersion>> rows, boolean pithosFields) {
+    /**
+     * The same, with JSON fields only the request may see or asks for ({@code viewed}: its owner's public
+     * URLs, Pithos' extended fields).
+     */
+    public byte[] objects(String container, List<ListingPager.Entry<ObjectVersion>> rows,
+                          java.util.function.Function<ObjectVersion, Map<String, Object>> viewed) {
         return switch (this) {
             case PLAIN -> plain(rows.stream().map(e -> e.item() != null ? e.item().name() : e.subdir()).toList());
             case JSON -> json(g -> {
@@ -86,9 +90,7 @@ public enum ListingFormat {
                         StaticLargeObject.listedSloEtag(v).ifPresent(etag -> fields.put("slo_etag", etag));
                         fields.putAll(Symlinks.listingFields(v)); // features add or override fields
                         fields.putAll(VersionedObjects.listingFields(v));
-                        if (pithosFields) {
-                            fields.putAll(io.tessera.swift.pithos.versions.PithosVersions.listingFields(v));
-                        }
+                        fields.putAll(viewed.apply(v));
                         for (var f : fields.entrySet()) {
                             g.writeObjectField(f.getKey(), f.getValue());
                         }

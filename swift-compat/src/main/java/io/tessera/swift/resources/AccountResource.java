@@ -14,6 +14,7 @@ import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.listing.ListingFormat;
 import io.tessera.swift.listing.ListingPager;
 import io.tessera.swift.listing.ListingRequest;
+import io.tessera.swift.publiclinks.PublicListing;
 import io.tessera.swift.etag.EtagQuoter;
 import io.tessera.swift.quota.Quotas;
 import io.tessera.swift.versioning.ObjectVersioning;
@@ -62,8 +63,12 @@ public final class AccountResource {
         ListingRequest req = ListingRequest.from(uri.getQueryParameters(), services.limits().accountListingLimit());
         ListingFormat format = ListingFormat.choose(uri.getQueryParameters().getFirst("format"),
                 headers.getHeaderString("Accept"));
-        ListingPager<ContainerInfo> pager = new ListingPager<>(
-                q -> services.store().metadata().listContainers(account, Versioning.withoutReserved(q)), ContainerInfo::name);
+        java.util.function.Function<io.tessera.store.ListQuery, List<ContainerInfo>> scan =
+                q -> services.store().metadata().listContainers(account, Versioning.withoutReserved(q));
+        if (PublicListing.asked(uri.getQueryParameters(), owner)) {
+            scan = PublicListing.containers(scan, services.store().metadata(), account);
+        }
+        ListingPager<ContainerInfo> pager = new ListingPager<>(scan, ContainerInfo::name);
         ObjectVersioning versioning = new ObjectVersioning(services.store().metadata());
         Timestamp until = UntilListing.asked(uri.getQueryParameters())
                 ? UntilListing.until(uri.getQueryParameters(), owner) : null;

@@ -18,6 +18,8 @@ import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.listing.ListingFormat;
 import io.tessera.swift.listing.ListingPager;
 import io.tessera.swift.listing.ListingRequest;
+import io.tessera.swift.publiclinks.PublicLinks;
+import io.tessera.swift.publiclinks.PublicListing;
 import io.tessera.swift.etag.EtagQuoter;
 import io.tessera.swift.pithos.BlockUpload;
 import io.tessera.swift.pithos.versions.ContainerPolicy;
@@ -125,16 +127,29 @@ public final class ContainerResource {
             // Pithos' time travel: the container as it was then
             rows = new UntilListing(services.store().metadata()).objects(account, container, info.metadata(), req, until);
         } else {
-            ListingPager<ObjectVersion> pager = new ListingPager<>(
-                    q -> services.store().metadata().listObjects(account, container, q), ObjectVersion::name);
-            rows = pager.page(req);
+            java.util.function.Function<io.tessera.store.ListQuery, List<ObjectVersion>> scan =
+                    q -> services.store().metadata().listObjects(account, container, q);
+            if (PublicListing.asked(uri.getQueryParameters(), owner)) {
+                scan = PublicListing.objects(scan);
+            }
+            rows = new ListingPager<>(scan, ObjectVersion::name).page(req);
         }
         Response.ResponseBuilder reply;
         if (rows.isEmpty() && format == ListingFormat.PLAIN) {
             reply = headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info);
         } else {
-            reply = headers(RawContentType.set(Response.ok(format.objects(container, rows,
-                    PithosVersions.extendedListing(uri.getQueryParameters()))), format.contentType()), info);
+            String publicBase = owner ? PublicLinks.base(services.publicUrl(), uri.getBaseUri()) : null;
+            boolean pithosFields = PithosVersions.extendedListing(uri.getQueryParameters());
+            byte[] page = format.objects(container, rows, v -> {
+                Map<String, Object> viewed = PublicLinks.listingFields(v, publicBase);
+                if (!pithosFields) {
+                    return viewed;
+                }
+                Map<String, Object> fields = new java.util.LinkedHashMap<>(PithosVersions.listingFields(v));
+                fields.putAll(viewed);
+                return fields;
+            });
+            reply = headers(RawContentType.set(Response.ok(page), format.contentType()), info);
         }
         if (until != null) {
             untilHeader(reply, until);

@@ -24,6 +24,7 @@ import io.tessera.swift.pithos.versions.HistoryPurge;
 import io.tessera.swift.pithos.versions.PithosStamp;
 import io.tessera.swift.pithos.versions.PithosVersions;
 import io.tessera.swift.pithos.versions.VersionList;
+import io.tessera.swift.publiclinks.PublicLinks;
 import io.tessera.swift.reads.ObjectRead;
 import io.tessera.swift.reads.ObjectReader;
 import io.tessera.swift.reads.ObjectSources;
@@ -92,12 +93,26 @@ public final class ObjectResource {
                     context.containerFromStore(account, container).orElseThrow().metadata())
                     .reply(uri.getQueryParameters(), headers.getHeaderString("Accept"));
         }
-        return ReadChain.answer(reads, ObjectRead.of(false, headers, uri.getQueryParameters()));
+        return ownerView(reads.read(ObjectRead.of(false, headers, uri.getQueryParameters())), uri);
     }
 
     @HEAD
     public Response head(@Context HttpHeaders headers, @Context UriInfo uri) {
-        return ReadChain.answer(reads, ObjectRead.of(true, headers, uri.getQueryParameters()));
+        return ownerView(reads.read(ObjectRead.of(true, headers, uri.getQueryParameters())), uri);
+    }
+
+    /** What only the owner sees of the path's row: its public URL (a Pithos public link). */
+    private Response ownerView(ObjectReader.Replied replied, UriInfo uri) {
+        if (who.isEmpty() || !who.get().owns(account) || PublicLinks.tokenOf(replied.read().found()) == null) {
+            return replied.reply();
+        }
+        Response.ResponseBuilder reply = Response.fromResponse(replied.reply());
+        PublicLinks.ownerHeader(reply::header, replied.read().found(), PublicLinks.base(services.publicUrl(), uri.getBaseUri()));
+        return reply.build();
+    }
+
+    private PublicLinks publicLinks() {
+        return new PublicLinks(services.store().metadata());
     }
 
     private HashmapPut hashmapPut() {
@@ -125,6 +140,7 @@ public final class ObjectResource {
             return created(sources.versions().makeLatest(name, ObjectRead.versionId(uri.getQueryParameters()))).build();
         }
         boolean ifNoneMatchStar = ifNoneMatchStar(headers.getHeaderString("If-None-Match"));
+        Boolean makePublic = PublicLinks.requested(h.getFirst(PublicLinks.HEADER)); // 400 before anything is written
         String copyFrom = headers.getHeaderString("X-Copy-From");
         if (copyFrom != null && "put".equals(uri.getQueryParameters().getFirst("multipart-manifest"))) {
             throw SwiftError.METHOD_NOT_ALLOWED.exception("Multipart Manifest PUTs cannot be COPY requests");
@@ -151,8 +167,8 @@ public final class ObjectResource {
                 // A link has no content of its own to name by hashmap; it is made by a plain PUT.
                 throw SwiftError.BAD_REQUEST.exception("A symlink cannot be made from a hashmap: PUT it without ?hashmap");
             }
-            return created(hashmapPut().put(new ObjectLocation(account, container, name), contentType, metadata,
-                    ifNoneMatchStar, body, length, uri.getQueryParameters(), headers.getHeaderString("Accept"))).build();
+            return created(madePublic(hashmapPut().put(new ObjectLocation(account, container, name), contentType, metadata,
+                    ifNoneMatchStar, body, length, uri.getQueryParameters(), headers.getHeaderString("Accept")), makePublic)).build();
         }
         if (manifestPut) {
             return slo().put(account, container, name, contentType, metadata, link,
@@ -161,7 +177,7 @@ public final class ObjectResource {
         }
         ObjectVersion v = writer.write(new ObjectWrite(new ObjectLocation(account, container, name), contentType,
                 metadata, headers.getHeaderString("ETag"), ifNoneMatchStar, new WriteContent.Body(body, length), link));
-        return created(v).build();
+        return created(madePublic(v, makePublic)).build();
     }
 
     @COPY
@@ -185,6 +201,7 @@ public final class ObjectResource {
         if (ObjectRead.versionId(uri.getQueryParameters()) != null) {
             throw SwiftError.BAD_REQUEST.exception("POST to a specific version is not allowed");
         }
+        Boolean makePublic = PublicLinks.requested(h.getFirst(PublicLinks.HEADER));
         ObjectVersion v = sources.current();
         SloRequests.refuseReservedHeader(h.getFirst("X-Static-Large-Object"));
         Map<String, String> metadata = ObjectHeaders.fromRequest(h, services.limits());
@@ -196,7 +213,7 @@ public final class ObjectResource {
         ObjectVersion updated = new ObjectVersion(account, container, name, Timestamp.now(), v.map(), v.etag(),
                 contentType, metadata);
         // The same content under new metadata: a new reference to existing content (store/GC.md).
-        WritePipeline.belowVersioning(services.store()).publish(updated, true);
+        updated = publicLinks().publishPost(v, updated, makePublic, WritePipeline.belowVersioning(services.store()));
         // Pithos: a metadata POST makes a version, and says which
         Response.ResponseBuilder accepted = Response.accepted().header("X-Object-Version", PithosVersions.id(updated));
         if (VersionedObjects.isVersionLink(updated)) {
@@ -219,7 +236,8 @@ public final class ObjectResource {
             return Response.noContent().build();
         }
         java.util.function.Supplier<Boolean> plainDelete =
-                () -> services.store().metadata().deleteObject(account, container, name, Timestamp.now()).isPresent();
+                () -> services.store().metadata().deleteObject(account, container, name, Timestamp.now())
+                        .map(publicLinks()::deleted).isPresent();
         if ("delete".equals(uri.getQueryParameters().getFirst("multipart-manifest"))) {
             String manifestVersion = ObjectRead.versionId(uri.getQueryParameters());
             if (manifestVersion == null) {
@@ -269,6 +287,7 @@ public final class ObjectResource {
 
     private Response copy(ObjectLocation from, ObjectLocation to, HttpHeaders headers, ContainerRequestContext request,
                           UriInfo uri, boolean ifNoneMatchStar) {
+        Boolean makePublic = PublicLinks.requested(headers.getHeaderString(PublicLinks.HEADER));
         if (!services.authorizer(context).mayRead(who, from.account(), from.container(), referer)) {
             throw Authorizer.denied(who, from.account());
         }
@@ -328,7 +347,13 @@ public final class ObjectResource {
             throw ByteRanges.unsatisfiable(body.length());
         }
         ObjectVersion v = writer.write(new ObjectWrite(to, contentType, metadata, null, ifNoneMatchStar, content, link));
-        return copied(created(v), from, source).build();
+        return copied(created(madePublic(v, makePublic)), from, source).build();
+    }
+
+    /** A PUT's or COPY's {@code X-Object-Public} (null: none), applied to the row it wrote. */
+    private ObjectVersion madePublic(ObjectVersion written, Boolean makePublic) {
+        return makePublic == null ? written
+                : publicLinks().set(written, makePublic, WritePipeline.belowVersioning(services.store()));
     }
 
     private static Response.ResponseBuilder copied(Response.ResponseBuilder reply, ObjectLocation from, ObjectVersion source) {
