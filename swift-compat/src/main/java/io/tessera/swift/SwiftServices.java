@@ -19,6 +19,6 @@ public record SwiftServices(SwiftStore store, ContentWriter writer, ContentReade
 
     /** Decides requests on the account and container rows {@code info} gives (a request's context). */
     public Authorizer authorizer(InfoSource info) {
-        return new Authorizer(tokens, info);
+        return new Authorizer(tokens, info, new io.tessera.swift.sharing.SharingAccess(store.metadata(), info));
     }
 }

@@ -85,7 +85,10 @@ final class CassandraSchema {
             // would write the old layouts, from starting.
             ExpiryIndex.dailyListDdl(),
             // 9: NBD attachments, which clients may open which export (SCHEMA.md, Volumes).
-            CassandraVolumeStore.attachmentsDdl());
+            CassandraVolumeStore.attachmentsDdl(),
+            // 10: path indexes (SCHEMA.md, Path indexes): hints derived from object rows (Pithos sharing).
+            List.of("CREATE TABLE IF NOT EXISTS {ks}.path_index (part text, entry text, value text,"
+                    + " PRIMARY KEY (part, entry))"));
 
     static final int VERSION = MIGRATIONS.size();
     /**

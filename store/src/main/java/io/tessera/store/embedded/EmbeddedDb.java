@@ -47,7 +47,9 @@ final class EmbeddedDb implements AutoCloseable {
         /** The expiry index: due time, then the object version (Keys#expiry). */
         EXPIRY,
         /** NBD attachments (VolumeStore#attachment): the export key, then client and migration target. */
-        ATTACHMENTS;
+        ATTACHMENTS,
+        /** Path indexes (MetadataStore#putIndexEntry): the partition, length-prefixed, then the entry. */
+        PATH_INDEX;
 
         byte[] rocksName() {
             return this == META ? RocksDB.DEFAULT_COLUMN_FAMILY : name().toLowerCase().getBytes(StandardCharsets.UTF_8);

@@ -153,4 +153,19 @@ final class InvalidatingMetadataStore implements MetadataStore {
     public String putSettingIfAbsent(String key, String value) {
         return store.putSettingIfAbsent(key, value);
     }
+
+    @Override
+    public void putIndexEntry(String partition, String entry, String value) {
+        store.putIndexEntry(partition, entry, value);
+    }
+
+    @Override
+    public void removeIndexEntry(String partition, String entry) {
+        store.removeIndexEntry(partition, entry);
+    }
+
+    @Override
+    public List<io.tessera.store.IndexEntry> listIndex(String partition, String startAfter, int limit) {
+        return store.listIndex(partition, startAfter, limit);
+    }
 }

@@ -63,6 +63,12 @@ public enum ListingFormat {
     }
 
     public byte[] objects(String container, List<ListingPager.Entry<ObjectVersion>> rows) {
+        return objects(container, rows, v -> Map.of());
+    }
+
+    /** The same, with a feature's extra JSON fields for each object (Pithos sharing's {@code x_object_sharing}). */
+    public byte[] objects(String container, List<ListingPager.Entry<ObjectVersion>> rows,
+                          java.util.function.Function<ObjectVersion, Map<String, Object>> extra) {
         return switch (this) {
             case PLAIN -> plain(rows.stream().map(e -> e.item() != null ? e.item().name() : e.subdir()).toList());
             case JSON -> json(g -> {
@@ -81,6 +87,7 @@ public enum ListingFormat {
                         StaticLargeObject.listedSloEtag(v).ifPresent(etag -> fields.put("slo_etag", etag));
                         fields.putAll(Symlinks.listingFields(v)); // features add or override fields
                         fields.putAll(VersionedObjects.listingFields(v));
+                        fields.putAll(extra.apply(v));
                         for (var f : fields.entrySet()) {
                             g.writeObjectField(f.getKey(), f.getValue());
                         }

@@ -54,11 +54,25 @@ public final class ContainerResource {
     /** Whether the requester owns the account: only owners see and set ACLs, sync and temporary URL keys. */
     private final boolean owner;
 
+    private io.tessera.swift.context.RequestContext context;
+    private io.tessera.swift.auth.Principal reader;
+    /** Allowed only because something in it is shared with the reader (Pithos): a limited view. */
+    private boolean grantee;
+
     ContainerResource(SwiftServices services, String account, String container, boolean owner) {
         this.services = services;
         this.account = account;
         this.container = container;
         this.owner = owner;
+    }
+
+    /** Who reads, and whether only sharing lets them (then they see what is shared with them). */
+    ContainerResource viewedBy(io.tessera.swift.context.RequestContext context, io.tessera.swift.auth.Principal reader,
+                               boolean grantee) {
+        this.context = context;
+        this.reader = reader;
+        this.grantee = grantee;
+        return this;
     }
 
     @PUT
@@ -88,6 +102,13 @@ public final class ContainerResource {
 
     @HEAD
     public Response head() {
+        if (grantee) {
+            ContainerInfo info = info();
+            Response.ResponseBuilder reply = io.tessera.swift.sharing.SharedViews.containerHeaders(
+                    RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info, modified(info));
+            BlockUpload.containerHeaders(reply, services.store().blockSize());
+            return reply.build();
+        }
         return headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info()).build();
     }
 
@@ -103,13 +124,30 @@ public final class ContainerResource {
         }
         ListingFormat format = ListingFormat.choose(uri.getQueryParameters().getFirst("format"),
                 headers.getHeaderString("Accept"));
-        ListingPager<ObjectVersion> pager = new ListingPager<>(
-                q -> services.store().metadata().listObjects(account, container, q), ObjectVersion::name);
+        java.util.function.Function<io.tessera.store.ListQuery, List<ObjectVersion>> scan =
+                q -> services.store().metadata().listObjects(account, container, q);
+        boolean sharedOnly = grantee || (owner && uri.getQueryParameters().containsKey("shared"));
+        if (sharedOnly) {
+            io.tessera.swift.sharing.SharedViews.refuseUntil(grantee, uri.getQueryParameters());
+            scan = new io.tessera.swift.sharing.SharedListings(services.store().metadata(), rows(), account,
+                    grantee ? reader : null).objects(container, scan);
+        }
+        ListingPager<ObjectVersion> pager = new ListingPager<>(scan, ObjectVersion::name);
         List<ListingPager.Entry<ObjectVersion>> rows = pager.page(req);
+        var groups = new io.tessera.swift.sharing.SharingAccess(services.store().metadata(), rows()).groupsOf(account);
+        java.util.function.Function<ObjectVersion, Map<String, Object>> extra =
+                v -> io.tessera.swift.sharing.SharedListings.fields(v, reader, owner, groups);
+        if (grantee) {
+            Response.ResponseBuilder limited = rows.isEmpty() && format == ListingFormat.PLAIN ? Response.noContent()
+                    : Response.ok(format.objects(container, rows, extra));
+            limited = io.tessera.swift.sharing.SharedViews.containerHeaders(limited, info, modified(info));
+            BlockUpload.containerHeaders(limited, services.store().blockSize());
+            return RawContentType.set(limited, format.contentType()).build();
+        }
         if (rows.isEmpty() && format == ListingFormat.PLAIN) {
             return headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info).build();
         }
-        return headers(RawContentType.set(Response.ok(format.objects(container, rows)), format.contentType()), info).build();
+        return headers(RawContentType.set(Response.ok(format.objects(container, rows, extra)), format.contentType()), info).build();
     }
 
     @DELETE
@@ -151,6 +189,11 @@ public final class ContainerResource {
     static Timestamp modified(ContainerInfo info) {
         String m = info.metadata().get(MODIFIED);
         return m != null ? new Timestamp(Long.parseLong(m)) : info.created();
+    }
+
+    /** The rows the sharing checks read: the request's, or the shared cache (static web's listings). */
+    private io.tessera.swift.context.InfoSource rows() {
+        return context != null ? context : services.store().info();
     }
 
     private ContainerInfo info() {

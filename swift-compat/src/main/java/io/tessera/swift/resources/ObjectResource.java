@@ -31,7 +31,9 @@ import io.tessera.swift.symlink.SymlinkRequest;
 import io.tessera.swift.symlink.Symlinks;
 import io.tessera.swift.versioning.LegacyVersioning;
 import io.tessera.swift.versioning.VersionedObjects;
+import io.tessera.swift.sharing.SharingWrites;
 import io.tessera.swift.writes.ObjectWrite;
+import io.tessera.swift.writes.PathFeatures;
 import io.tessera.swift.writes.ObjectWriter;
 import io.tessera.swift.writes.WriteContent;
 import io.tessera.swift.writes.WritePipeline;
@@ -132,21 +134,28 @@ public final class ObjectResource {
         }
         long length = contentLength(headers);
         Map<String, String> metadata = ObjectHeaders.fromRequest(h, services.limits());
+        SharingWrites sharing = SharingWrites.of(services, context, h, account, container, name);
+        sharing.apply(metadata, true);
         SymlinkRequest link = SymlinkRequest.of(h);
         // A link's type, when the client names none, is the symlink stage's to choose.
         String contentType = link != null ? RawContentType.of(request) : ObjectHeaders.contentType(
                 RawContentType.of(request), ObjectHeaders.isTrue(h.getFirst("X-Detect-Content-Type")), name);
         if (PithosQuery.hashmap(uri.getQueryParameters()) && !manifestPut) {
-            return created(hashmapPut().put(new ObjectLocation(account, container, name), contentType, metadata,
+            Response r = created(hashmapPut().put(new ObjectLocation(account, container, name), contentType, metadata,
                     ifNoneMatchStar, body, length, uri.getQueryParameters(), headers.getHeaderString("Accept"))).build();
+            sharing.written();
+            return r;
         }
         if (manifestPut) {
-            return slo().put(account, container, name, contentType, metadata, link,
+            Response r = slo().put(account, container, name, contentType, metadata, link,
                     headers.getHeaderString("ETag"), ifNoneMatchStar, ObjectHeaders.isTrue(uri.getQueryParameters().getFirst("heartbeat")),
                     headers.getHeaderString("Accept"), body, length);
+            sharing.written();
+            return r;
         }
         ObjectVersion v = writer.write(new ObjectWrite(new ObjectLocation(account, container, name), contentType,
                 metadata, headers.getHeaderString("ETag"), ifNoneMatchStar, new WriteContent.Body(body, length), link));
+        sharing.written();
         return created(v).build();
     }
 
@@ -175,6 +184,8 @@ public final class ObjectResource {
         SloRequests.refuseReservedHeader(h.getFirst("X-Static-Large-Object"));
         Map<String, String> metadata = ObjectHeaders.fromRequest(h, services.limits());
         ObjectHeaders.keepInternal(v.metadata(), metadata);
+        SharingWrites sharing = SharingWrites.of(services, context, h, account, container, name);
+        sharing.apply(metadata, false);
         metadata.putAll(StaticLargeObject.keptOnPost(v.metadata()));
         String requestedType = RawContentType.of(request);
         String contentType = requestedType != null ? ObjectHeaders.contentType(requestedType, false, name) : v.contentType();
@@ -182,6 +193,7 @@ public final class ObjectResource {
                 contentType, metadata);
         // The same content under new metadata: a new reference to existing content (store/GC.md).
         WritePipeline.belowVersioning(services.store()).publish(updated, true);
+        sharing.written();
         if (VersionedObjects.isVersionLink(updated)) {
             sources.versions().postThrough(updated, metadata, requestedType != null ? contentType : null);
             return Response.accepted().build();
@@ -192,8 +204,11 @@ public final class ObjectResource {
 
     @DELETE
     public Response delete(@Context HttpHeaders headers, @Context UriInfo uri) {
-        java.util.function.Supplier<Boolean> plainDelete =
-                () -> services.store().metadata().deleteObject(account, container, name, Timestamp.now()).isPresent();
+        java.util.function.Supplier<Boolean> plainDelete = () -> {
+            Optional<ObjectVersion> deleted = services.store().metadata().deleteObject(account, container, name, Timestamp.now());
+            SharingWrites.deleted(services, deleted); // the path's sharing goes with its row
+            return deleted.isPresent();
+        };
         if ("delete".equals(uri.getQueryParameters().getFirst("multipart-manifest"))) {
             String manifestVersion = ObjectRead.versionId(uri.getQueryParameters());
             if (manifestVersion == null) {
@@ -243,7 +258,7 @@ public final class ObjectResource {
 
     private Response copy(ObjectLocation from, ObjectLocation to, HttpHeaders headers, ContainerRequestContext request,
                           UriInfo uri, boolean ifNoneMatchStar) {
-        if (!services.authorizer(context).mayRead(who, from.account(), from.container(), referer)) {
+        if (!services.authorizer(context).mayReadObject(who, from.account(), from.container(), from.object(), referer)) {
             throw Authorizer.denied(who, from.account());
         }
         String sourceVersion = from.equals(new ObjectLocation(account, container, name)) ? ObjectRead.versionId(uri.getQueryParameters()) : null;
@@ -251,14 +266,18 @@ public final class ObjectResource {
                 : sources.live(from.account(), from.container(), from.object()),
                 ObjectRead.linkItself(uri.getQueryParameters())).object();
         // As Swift's copy middleware: the source is read (authorized, found) before the destination is written.
-        if (!services.authorizer(context).mayWrite(who, to.account(), to.container())) {
+        if (!services.authorizer(context).mayWriteObject(who, to.account(), to.container(), to.object())) {
             throw Authorizer.denied(who, to.account());
         }
         requireContainer(to.container(), to.account());
         Preconditions.check(headers, source.etag(), HttpDates.lastModifiedSeconds(source.timestamp()), false);
         boolean fresh = ObjectHeaders.isTrue(headers.getHeaderString("X-Fresh-Metadata"));
-        Map<String, String> metadata = ObjectHeaders.merged(source.metadata(), headers.getRequestHeaders(),
-                services.limits(), fresh);
+        // The source's sharing is its path's, not the copy's: the destination has what its headers set.
+        Map<String, String> metadata = ObjectHeaders.merged(PathFeatures.strip(source.metadata()),
+                headers.getRequestHeaders(), services.limits(), fresh);
+        SharingWrites sharing = SharingWrites.of(services, context, headers.getRequestHeaders(), to.account(),
+                to.container(), to.object());
+        sharing.apply(metadata, true);
         // As Swift's copy middleware: the client's X-Symlink-* headers go with the PUT, over those a
         // copy of a link itself (?symlink=get) shows (a fresh copy takes no headers of the source's).
         Optional<Symlink> sourceLink = Symlink.of(source).filter(l -> !l.internal() && !fresh);
@@ -299,6 +318,7 @@ public final class ObjectResource {
             throw ByteRanges.unsatisfiable(body.length());
         }
         ObjectVersion v = writer.write(new ObjectWrite(to, contentType, metadata, null, ifNoneMatchStar, content, link));
+        sharing.written();
         return copied(created(v), from, source).build();
     }
 

@@ -57,6 +57,10 @@ public final class StorageResource {
     @Path("{any: .*}")
     public Object locate(@Context UriInfo uri, @Context HttpHeaders headers, @Context ContainerRequestContext request) {
         RequestContext context = RequestContext.of(request);
+        if (io.tessera.swift.sharing.SharersResource.isTopLevel(context.rawPath())) {
+            // Pithos' top level: the accounts that share with the requester
+            return new io.tessera.swift.sharing.SharersResource(services, services.authorizer(context), context);
+        }
         SwiftPath path = context.path();
         String method = context.method();
         if (method.equals("OPTIONS")) {
@@ -90,10 +94,12 @@ public final class StorageResource {
         Authorizer.Decision allowed = auth.authorize(who, method, path.account(), path.container(), path.object(), referer);
         if (path.isAccount()) {
             return new AccountResource(services, path.account(), allowed.owner(),
-                    who.map(p -> p.user() != null && p.user().isResellerAdmin()).orElse(false));
+                    who.map(p -> p.user() != null && p.user().isResellerAdmin()).orElse(false))
+                    .viewedBy(context, who.orElse(null), allowed.shared());
         }
         if (path.isContainer()) {
-            return new ContainerResource(services, path.account(), path.container(), allowed.owner());
+            return new ContainerResource(services, path.account(), path.container(), allowed.owner())
+                    .viewedBy(context, who.orElse(null), allowed.shared());
         }
         return new ObjectResource(services, context, referer);
     }
