@@ -38,9 +38,14 @@ public final class SharingReplies implements ObjectReads.ExtraHeaders {
                 || !v.name().equals(path.object())) {
             return; // a link's target, a segment: not the path asked for
         }
-        Optional<Principal> who = context.principal();
-        if (who == null) {
+        Optional<Principal> who;
+        try {
+            who = context.principal();
+        } catch (IllegalStateException notAuthenticated) {
             return;
+        }
+        if (who.isEmpty() || who.get().isTempUrl()) {
+            return; // anonymous and temporary URL reads see no sharing
         }
         Optional<PermissionPath.Effective> effective;
         SharingAccess access = new SharingAccess(services.store().metadata(), context);
