@@ -75,7 +75,51 @@ public final class SharedListings {
         Predicate<ObjectVersion> visible = v -> PermissionPath.resolve(v.name(), Optional.of(v),
                         n -> ancestors.computeIfAbsent(n, k -> meta.getObject(account, container, k)))
                 .map(e -> allows(e.sharing(), groups)).orElse(false);
+        List<ObjectVersion> few = fewFiles(container, groups);
+        if (few != null) {
+            // no shared directory: what is visible is exactly the rows holding a record, a few of them
+            return filtered(q -> page(few, q), visible, ObjectVersion::name);
+        }
         return filtered(scan, visible, ObjectVersion::name);
+    }
+
+    /**
+     * The rows holding a record this reader may read, when the container's index has at most
+     * {@link #PAGE} entries and none of them is a directory (then nothing else is visible); else null,
+     * and the container's listing is filtered instead.
+     */
+    private List<ObjectVersion> fewFiles(String container, Function<String, List<String>> groups) {
+        List<io.tessera.store.IndexEntry> entries = meta.listIndex(SharingIndex.paths(account, container), null, PAGE);
+        if (entries.size() >= PAGE) {
+            return null;
+        }
+        SharingIndex index = new SharingIndex(meta);
+        List<ObjectVersion> rows = new ArrayList<>();
+        for (io.tessera.store.IndexEntry e : entries) {
+            Optional<ObjectVersion> row = index.sharedRow(account, container, e.entry());
+            if (row.isEmpty()) {
+                continue;
+            }
+            if (PermissionPath.isDirectory(row.get())) {
+                return null;
+            }
+            if (allows(Sharing.of(row.get().metadata()), groups)) {
+                rows.add(row.get());
+            }
+        }
+        return rows;
+    }
+
+    /** What a store listing would answer from {@code rows} (sorted by name), the delimiter aside. */
+    static List<ObjectVersion> page(List<ObjectVersion> rows, ListQuery q) {
+        List<ObjectVersion> out = new ArrayList<>();
+        for (int i = 0; i < rows.size() && out.size() < q.limit(); i++) {
+            ObjectVersion v = rows.get(q.reverse() ? rows.size() - 1 - i : i);
+            if (q.matches(v.name())) {
+                out.add(v);
+            }
+        }
+        return out;
     }
 
     /** The account's listing, filtered to the containers holding a record this reader may read. */
