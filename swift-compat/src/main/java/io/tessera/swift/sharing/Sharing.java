@@ -27,6 +27,8 @@ public record Sharing(List<String> read, List<String> write) {
     public static final int MAX_ENTRY = 256;
     /** At most this many entries in one header (Pithos has no cap; ours keeps an object row bounded). */
     public static final int MAX_ENTRIES = 1024;
+    /** At most this many bytes stored (the record is in the object row, and in every listing page that has it). */
+    public static final int MAX_STORED = 8192;
     public static final Sharing NONE = new Sharing(List.of(), List.of());
 
     public Sharing {
@@ -86,7 +88,12 @@ public record Sharing(List<String> read, List<String> write) {
                 }
             }
         }
-        return new Sharing(r, w);
+        Sharing parsed = new Sharing(r, w);
+        if (parsed.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_STORED) {
+            throw SwiftError.BAD_REQUEST.exception("Bad X-Object-Sharing header value: longer than " + MAX_STORED
+                    + " bytes");
+        }
+        return parsed;
     }
 
     private static List<String> entries(String list, UnaryOperator<String> spell) {
