@@ -40,6 +40,7 @@ import io.tessera.swift.http.SwiftConstraints;
 import io.tessera.swift.http.SwiftHeadersFilter;
 import io.tessera.swift.http.UnreadBodyDrain;
 import io.tessera.swift.resources.InfoResource;
+import io.tessera.swift.publiclinks.PublicResource;
 import io.tessera.swift.pithos.IdentityResource;
 import io.tessera.swift.pithos.Md5Backfill;
 import io.tessera.swift.pithos.UserCatalogsResource;
@@ -158,7 +159,7 @@ public final class TesseraServer implements AutoCloseable {
         ContentReader contentReader = new ContentReader(swiftStore, blockIo, metrics);
         Md5Backfill md5s = new Md5Backfill(swiftStore.metadata(), new ContentMaps(swiftStore), contentReader, metrics);
         SwiftServices services = new SwiftServices(swiftStore, new ContentWriter(swiftStore, blockIo, metrics),
-                contentReader, new ContentMaps(swiftStore), limits, users, tokens, metrics, md5s);
+                contentReader, new ContentMaps(swiftStore), limits, users, tokens, metrics, md5s, config.server().publicUrl());
 
         TesseraConfig.Volumes vc = config.volumes();
         Hasher hasher = new Hasher(store, vc.hasherIdleSeconds() * 1000L, metrics);
@@ -191,6 +192,7 @@ public final class TesseraServer implements AutoCloseable {
                 .register(new UserCatalogsResource(tokens, users))
                 .register(new InfoResource(limits, swiftFeatures()))
                 .register(new StorageResource(services))
+                .register(new PublicResource(services))
                 .register(new RequestContextFilter(swiftStore.info(), limits))
                 .register(new SwiftHeadersFilter(limits))
                 .register(new TempUrlFilter(Clock.systemUTC(), metrics))

@@ -155,6 +155,23 @@ public interface MetadataStore {
     /** Adds the deltas (any may be negative) to the account's own counters only; an increment, like the above. */
     void adjustAccountUsage(String account, long containers, long objects, long bytes);
 
+    // ---- public links (Pithos): token -> object path ----
+
+    /**
+     * Claims {@code token} for {@code target}: a compare-and-set, so of two claims of one token exactly one
+     * gets true, whatever the frontends. A token is claimed once and never reused after {@link
+     * #removePublicLink}.
+     *
+     * @return true if the token is now the target's; false if it was already claimed (by any path)
+     */
+    boolean putPublicLinkIfAbsent(String token, PublicLink target);
+
+    /** The path {@code token} was claimed for, or empty. One read of one row. */
+    Optional<PublicLink> getPublicLink(String token);
+
+    /** Forgets a token (idempotent). */
+    void removePublicLink(String token);
+
     // ---- path indexes (what the API derives from rows and needs to find without a scan) ----
 
     /**

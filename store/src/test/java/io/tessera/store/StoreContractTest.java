@@ -1554,6 +1554,38 @@ public abstract class StoreContractTest {
         }
     }
 
+    @Nested
+    class PublicLinks {
+        @Test
+        void aTokenIsClaimedOnceReadAndRemoved() {
+            PublicLink target = new PublicLink("acct", "c", "dir/ö name");
+            assertThat(meta().getPublicLink("tok1")).isEmpty();
+            assertThat(meta().putPublicLinkIfAbsent("tok1", target)).isTrue();
+            assertThat(meta().putPublicLinkIfAbsent("tok1", new PublicLink("other", "c", "o"))).isFalse();
+            assertThat(meta().getPublicLink("tok1")).contains(target);
+            assertThat(meta().getPublicLink("tok2")).isEmpty();
+            meta().removePublicLink("tok1");
+            meta().removePublicLink("tok1"); // idempotent
+            meta().removePublicLink("never-claimed");
+            assertThat(meta().getPublicLink("tok1")).isEmpty();
+        }
+
+        @Test
+        void oneOfRacingClaimsWins() throws Exception {
+            List<Boolean> claimed = race(8, i -> meta().putPublicLinkIfAbsent("contested", new PublicLink("a" + i, "c", "o")));
+            assertThat(claimed.stream().filter(b -> b).count()).isEqualTo(1);
+            int winner = claimed.indexOf(true);
+            assertThat(meta().getPublicLink("contested")).contains(new PublicLink("a" + winner, "c", "o"));
+        }
+
+        @Test
+        void anEmptyNameAndLongNamesRoundTrip() {
+            PublicLink longName = new PublicLink("acct", "c".repeat(256), "o".repeat(1024));
+            assertThat(meta().putPublicLinkIfAbsent("long", longName)).isTrue();
+            assertThat(meta().getPublicLink("long")).contains(longName);
+        }
+    }
+
     @Test
     void checkReachableDoesNotThrowOnAHealthyStore() {
         store.checkReachable();

@@ -11,14 +11,27 @@ import io.tessera.swift.auth.TokenService;
 import io.tessera.swift.auth.UserDirectory;
 import io.tessera.swift.http.SwiftConstraints;
 import io.tessera.swift.pithos.Md5Backfill;
+import io.tessera.swift.publiclinks.PublicLinks;
 
-/** What the Swift resources need, built once by the server and shared by every request. */
+/**
+ * What the Swift resources need, built once by the server and shared by every request.
+ *
+ * @param publicUrl {@code server.public_url}: the base of the URLs the server hands out (public links), or
+ *                  null to use the request's
+ */
 public record SwiftServices(SwiftStore store, ContentWriter writer, ContentReader reader, ContentMaps maps,
                             SwiftConstraints limits, UserDirectory users, TokenService tokens,
-                            MetricRegistry metrics, Md5Backfill md5s) {
+                            MetricRegistry metrics, Md5Backfill md5s, String publicUrl) {
+
+    public SwiftServices(SwiftStore store, ContentWriter writer, ContentReader reader, ContentMaps maps,
+                         SwiftConstraints limits, UserDirectory users, TokenService tokens,
+                         MetricRegistry metrics, Md5Backfill md5s) {
+        this(store, writer, reader, maps, limits, users, tokens, metrics, md5s, null);
+    }
 
     /** Decides requests on the account and container rows {@code info} gives (a request's context). */
     public Authorizer authorizer(InfoSource info) {
-        return new Authorizer(tokens, info, new io.tessera.swift.sharing.SharingAccess(store.metadata(), info));
+        return new Authorizer(tokens, info, PublicLinks.readGrant(store.metadata()),
+                new io.tessera.swift.sharing.SharingAccess(store.metadata(), info));
     }
 }

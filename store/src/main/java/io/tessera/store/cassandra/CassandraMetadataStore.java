@@ -13,6 +13,7 @@ import io.tessera.store.ExpiringObject;
 import io.tessera.store.ListQuery;
 import io.tessera.store.MetadataStore;
 import io.tessera.store.ObjectVersion;
+import io.tessera.store.PublicLink;
 import io.tessera.store.PutCondition;
 import io.tessera.store.Timestamp;
 import io.tessera.store.cassandra.UsageCounters.Usage;
@@ -36,6 +37,7 @@ import java.util.concurrent.CompletionStage;
  * keys both survive.
  */
 final class CassandraMetadataStore implements MetadataStore {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CassandraMetadataStore.class);
     private final Cql cql;
     private final UsageCounters usage;
     private final ObjectTable objects;
@@ -49,10 +51,15 @@ final class CassandraMetadataStore implements MetadataStore {
     private final PreparedStatement addContainerMeta;
     private final PreparedStatement removeContainerMeta;
     private final PreparedStatement deleteContainer;
+    private final PreparedStatement allContainers;
+    private volatile long lastPassLivenessChecks;
     private final PreparedStatement[] containerSlices = new PreparedStatement[4];
     private final PreparedStatement selectUsageRange;
     private final PreparedStatement selectSetting;
     private final PreparedStatement insertSetting;
+    private final PreparedStatement selectPublicLink;
+    private final PreparedStatement insertPublicLink;
+    private final PreparedStatement deletePublicLink;
     private final PreparedStatement putIndex;
     private final PreparedStatement removeIndex;
     private final PreparedStatement listIndexFirst;
@@ -91,12 +98,19 @@ final class CassandraMetadataStore implements MetadataStore {
         containerSlices[3] = cql.prepare(slice + " AND container < ? ORDER BY container DESC LIMIT ?");
         selectUsageRange = cql.prepare("SELECT container, objects, bytes FROM {ks}.container_usage"
                 + " WHERE account = ? AND container >= ? AND container < ?");
+        allContainers = cql.prepare("SELECT account, container, created, incarnation FROM {ks}.containers");
         selectSetting = cql.prepare("SELECT value FROM {ks}.settings WHERE key = ?");
         putIndex = cql.prepare("INSERT INTO {ks}.path_index (part, entry, value) VALUES (?, ?, ?)");
         removeIndex = cql.prepare("DELETE FROM {ks}.path_index WHERE part = ? AND entry = ?");
         listIndexFirst = cql.prepare("SELECT entry, value FROM {ks}.path_index WHERE part = ? LIMIT ?");
         listIndexAfter = cql.prepare("SELECT entry, value FROM {ks}.path_index WHERE part = ? AND entry > ? LIMIT ?");
         insertSetting = cql.prepare("INSERT INTO {ks}.settings (key, value) VALUES (?, ?) IF NOT EXISTS");
+        selectPublicLink = cql.prepare("SELECT account, container, object FROM {ks}.public_links WHERE id = ?");
+        insertPublicLink = cql.prepare("INSERT INTO {ks}.public_links (id, account, container, object)"
+                + " VALUES (?, ?, ?, ?) IF NOT EXISTS");
+        // Rows of this table are written by LWT only: a plain delete's client timestamp could fall below the
+        // insert's Paxos timestamp and be shadowed by it.
+        deletePublicLink = cql.prepare("DELETE FROM {ks}.public_links WHERE id = ? IF EXISTS");
     }
 
     // ---- accounts ----
@@ -236,7 +250,24 @@ final class CassandraMetadataStore implements MetadataStore {
 
     @Override
     public long removeUnreachableObjects() {
-        return objects.removeUnreachable(this::isLiveKey);
+        LiveContainerKeys live = LiveContainerKeys.scan(cql, allContainers);
+        java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+        long removed = objects.removeUnreachable((account, key) -> {
+            if (live.mightBeLive(account, key)) {
+                return true; // kept this pass; were it dead after all, a later pass (a new salt) finds it
+            }
+            reads.incrementAndGet();
+            return isLiveKey(account, key); // a container created since the scan is live
+        });
+        lastPassLivenessChecks = reads.get();
+        log.info("unreachable-rows pass: {} live versions removed, {} container keys checked by reading their rows"
+                + " (a {}-byte filter of the keys at the scan answered the rest)", removed, reads.get(), live.sizeBytes());
+        return removed;
+    }
+
+    /** How many keys the last unreachable-rows pass checked by reading container rows (for tests). */
+    long lastPassLivenessChecks() {
+        return lastPassLivenessChecks;
     }
 
     /**
@@ -320,6 +351,32 @@ final class CassandraMetadataStore implements MetadataStore {
         Row row = cql.execute(insertSetting.bind(key, value).setSerialConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL),
                 "storing setting " + key).one();
         return row == null || row.getBoolean("[applied]") ? value : row.getString("value");
+    }
+
+    // ---- public links ----
+
+    @Override
+    public boolean putPublicLinkIfAbsent(String token, PublicLink target) {
+        Row row = cql.execute(insertPublicLink.bind(token, target.account(), target.container(), target.object())
+                .setSerialConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL), "claiming a public link").one();
+        return row == null || row.getBoolean("[applied]");
+    }
+
+    @Override
+    public Optional<PublicLink> getPublicLink(String token) {
+        // A plain LOCAL_QUORUM read, not a serial one: the claim's LWT committed at quorum before the object's
+        // row could name the token, and a reader that misses a half-done claim finds no row naming it anyway.
+        Row row = cql.execute(selectPublicLink.bind(token).setIdempotent(true), "reading a public link").one();
+        if (row == null || row.isNull("account") || row.isNull("container") || row.isNull("object")) {
+            return Optional.empty();
+        }
+        return Optional.of(new PublicLink(row.getString("account"), row.getString("container"), row.getString("object")));
+    }
+
+    @Override
+    public void removePublicLink(String token) {
+        cql.execute(deletePublicLink.bind(token).setSerialConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL),
+                "removing a public link");
     }
 
     // ---- internals ----

@@ -223,7 +223,7 @@ final class ObjectTable {
         Map<String, Boolean> liveness = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                return size() > 10_000; // keys are met N times each, in token order: remember recent ones
+                return size() > 10_000; // a key is met N times (once a shard): remember the recent answers
             }
         };
         long removed = 0;

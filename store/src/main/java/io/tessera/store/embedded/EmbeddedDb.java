@@ -48,6 +48,8 @@ final class EmbeddedDb implements AutoCloseable {
         EXPIRY,
         /** NBD attachments (VolumeStore#attachment): the export key, then client and migration target. */
         ATTACHMENTS,
+        /** Public links (MetadataStore#getPublicLink): the token, then the object's path (Rows#publicLink). */
+        PUBLIC_LINKS,
         /** Path indexes (MetadataStore#putIndexEntry): the partition, length-prefixed, then the entry. */
         PATH_INDEX;
 

@@ -6,6 +6,7 @@ import io.tessera.store.ExpiringObject;
 import io.tessera.store.ListQuery;
 import io.tessera.store.MetadataStore;
 import io.tessera.store.ObjectVersion;
+import io.tessera.store.PublicLink;
 import io.tessera.store.PutCondition;
 import io.tessera.store.Timestamp;
 import io.tessera.store.embedded.EmbeddedDb.Cf;
@@ -29,6 +30,8 @@ final class EmbeddedMetadataStore implements MetadataStore {
     private final ObjectTable objects;
     private final Striped<Lock> accountLocks = new Striped<>(256, ReentrantLock::new);
     private final Lock settingsLock = new ReentrantLock();
+    /** Claims of public link tokens: rare (a publish), so one lock is enough. */
+    private final Lock publicLinksLock = new ReentrantLock();
 
     EmbeddedMetadataStore(EmbeddedDb db, ObjectTable objects) {
         this.db = db;
@@ -302,6 +305,34 @@ final class EmbeddedMetadataStore implements MetadataStore {
             return value;
         } finally {
             settingsLock.unlock();
+        }
+    }
+
+    // ---- public links ----
+
+    @Override
+    public boolean putPublicLinkIfAbsent(String token, PublicLink target) {
+        publicLinksLock.lock();
+        try {
+            if (db.get(Cf.PUBLIC_LINKS, Keys.utf8(token)) != null) {
+                return false;
+            }
+            db.put(Cf.PUBLIC_LINKS, Keys.utf8(token), Rows.publicLink(target));
+            return true;
+        } finally {
+            publicLinksLock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<PublicLink> getPublicLink(String token) {
+        return Optional.ofNullable(db.get(Cf.PUBLIC_LINKS, Keys.utf8(token))).map(Rows::publicLink);
+    }
+
+    @Override
+    public void removePublicLink(String token) {
+        try (EmbeddedDb.Batch batch = db.batch()) {
+            batch.delete(Cf.PUBLIC_LINKS, Keys.utf8(token)).write();
         }
     }
 }

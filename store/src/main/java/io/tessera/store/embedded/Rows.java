@@ -3,6 +3,7 @@ package io.tessera.store.embedded;
 import io.tessera.hashmap.BlockHash;
 import io.tessera.store.MapId;
 import io.tessera.store.ObjectVersion;
+import io.tessera.store.PublicLink;
 import io.tessera.store.StoreCorruptionException;
 import io.tessera.store.Timestamp;
 import java.io.ByteArrayOutputStream;
@@ -84,6 +85,23 @@ final class Rows {
     }
 
     /** 8-byte little-endian, the encoding RocksDB's uint64add merge operator sums. */
+    static byte[] publicLink(PublicLink link) {
+        Writer w = new Writer();
+        w.string(link.account());
+        w.string(link.container());
+        w.string(link.object());
+        return w.bytes();
+    }
+
+    static PublicLink publicLink(byte[] row) {
+        try {
+            Reader r = new Reader(row);
+            return new PublicLink(r.string(), r.string(), r.string());
+        } catch (BufferUnderflowException | NullPointerException e) {
+            throw new StoreCorruptionException("unreadable public link row");
+        }
+    }
+
     static byte[] counterDelta(long delta) {
         return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(delta).array();
     }

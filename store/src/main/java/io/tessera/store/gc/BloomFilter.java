@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Hashes are already uniform, so the k probe positions come from the hash's own bits by double
  * hashing (Kirsch-Mitzenmacher); owned ids share a fixed 16-byte prefix, so both halves are folded in.
- * Not thread-safe: the collector marks from one thread.
+ * Not thread-safe: the collector marks from one thread. The Cassandra store's unreachable-rows pass
+ * uses one too, over salted hashes of container keys ({@code LiveContainerKeys}).
  */
-final class BloomFilter {
+public final class BloomFilter {
     private static final Logger log = LoggerFactory.getLogger(BloomFilter.class);
     private final long[] bits;
     private final long bitCount;
@@ -48,7 +49,7 @@ final class BloomFilter {
     }
 
     /** A filter for about {@code expected} entries at false-positive rate {@code fpp}. */
-    static BloomFilter forEntries(long expected, double fpp) {
+    public static BloomFilter forEntries(long expected, double fpp) {
         if (fpp <= 0 || fpp >= 1) {
             throw new IllegalArgumentException("false-positive rate must be in (0, 1), not " + fpp);
         }
@@ -63,15 +64,15 @@ final class BloomFilter {
         return new BloomFilter(new long[(int) words], k);
     }
 
-    long sizeBytes() {
+    public long sizeBytes() {
         return (long) bits.length * 8;
     }
 
-    void add(BlockHash hash) {
+    public void add(BlockHash hash) {
         add(h1(hash), h2(hash));
     }
 
-    boolean mightContain(BlockHash hash) {
+    public boolean mightContain(BlockHash hash) {
         return mightContain(h1(hash), h2(hash));
     }
 

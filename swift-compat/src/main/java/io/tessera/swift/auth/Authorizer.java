@@ -27,16 +27,34 @@ import java.util.Optional;
 public final class Authorizer {
     private final TokenService tokens;
     private final InfoSource info;
+    private final ObjectGrant objectGrant;
     private final io.tessera.swift.sharing.SharingAccess sharing;
 
+    /**
+     * A grant to one object that no ACL gives, asked last, only for an authenticated user's read of an
+     * object: a Pithos public object is readable by every user.
+     */
+    @FunctionalInterface
+    public interface ObjectGrant {
+        ObjectGrant NONE = (account, container, object) -> false;
+
+        boolean grantsRead(String account, String container, String object);
+    }
+
     public Authorizer(TokenService tokens, InfoSource info) {
-        this(tokens, info, null);
+        this(tokens, info, ObjectGrant.NONE);
+    }
+
+    public Authorizer(TokenService tokens, InfoSource info, ObjectGrant objectGrant) {
+        this(tokens, info, objectGrant, null);
     }
 
     /** With the sharing step ({@code sharing} null: none). */
-    public Authorizer(TokenService tokens, InfoSource info, io.tessera.swift.sharing.SharingAccess sharing) {
+    public Authorizer(TokenService tokens, InfoSource info, ObjectGrant objectGrant,
+                      io.tessera.swift.sharing.SharingAccess sharing) {
         this.tokens = tokens;
         this.info = info;
+        this.objectGrant = objectGrant;
         this.sharing = sharing;
     }
 
@@ -106,6 +124,9 @@ public final class Authorizer {
                 }
                 case NONE -> {
                 }
+            }
+            if (reads && object != null && !object.isEmpty() && objectGrant.grantsRead(account, container, object)) {
+                return Decision.MEMBER;
             }
         }
         if (sharing != null && p != null && sharing.allows(p, method, account, container, object)) {

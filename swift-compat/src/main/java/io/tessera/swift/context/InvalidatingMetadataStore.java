@@ -155,6 +155,21 @@ final class InvalidatingMetadataStore implements MetadataStore {
     }
 
     @Override
+    public boolean putPublicLinkIfAbsent(String token, io.tessera.store.PublicLink target) {
+        return store.putPublicLinkIfAbsent(token, target);
+    }
+
+    @Override
+    public Optional<io.tessera.store.PublicLink> getPublicLink(String token) {
+        return store.getPublicLink(token);
+    }
+
+    @Override
+    public void removePublicLink(String token) {
+        store.removePublicLink(token);
+    }
+
+    @Override
     public void putIndexEntry(String partition, String entry, String value) {
         store.putIndexEntry(partition, entry, value);
     }

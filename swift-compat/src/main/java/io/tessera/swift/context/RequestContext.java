@@ -121,6 +121,15 @@ public final class RequestContext implements InfoSource, ContainerRows {
         return other;
     }
 
+    /**
+     * The same request (transaction id, time, method) as it reaches an object it does not name: a public
+     * link's object. Nothing is authenticated yet, and no row is read.
+     */
+    public RequestContext at(String account, String container, String object) {
+        return new RequestContext(transactionId, time, method, rawPath, new SwiftPath(account, container, object),
+                null, shared);
+    }
+
     public String transactionId() {
         return transactionId;
     }

@@ -66,9 +66,9 @@ public enum ListingFormat {
         return objects(container, rows, v -> Map.of());
     }
 
-    /** The same, with a feature's extra JSON fields for each object (Pithos sharing's {@code x_object_sharing}). */
+    /** The same, with JSON fields only the request may see ({@code viewed}: its owner's public URLs). */
     public byte[] objects(String container, List<ListingPager.Entry<ObjectVersion>> rows,
-                          java.util.function.Function<ObjectVersion, Map<String, Object>> extra) {
+                          java.util.function.Function<ObjectVersion, Map<String, Object>> viewed) {
         return switch (this) {
             case PLAIN -> plain(rows.stream().map(e -> e.item() != null ? e.item().name() : e.subdir()).toList());
             case JSON -> json(g -> {
@@ -87,7 +87,7 @@ public enum ListingFormat {
                         StaticLargeObject.listedSloEtag(v).ifPresent(etag -> fields.put("slo_etag", etag));
                         fields.putAll(Symlinks.listingFields(v)); // features add or override fields
                         fields.putAll(VersionedObjects.listingFields(v));
-                        fields.putAll(extra.apply(v));
+                        fields.putAll(viewed.apply(v));
                         for (var f : fields.entrySet()) {
                             g.writeObjectField(f.getKey(), f.getValue());
                         }

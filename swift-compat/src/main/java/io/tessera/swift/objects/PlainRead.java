@@ -11,6 +11,7 @@ import io.tessera.swift.etag.EtagQuoter;
 import io.tessera.swift.http.ByteRanges;
 import io.tessera.swift.http.SwiftHeadersFilter;
 import io.tessera.swift.http.SwiftPath;
+import io.tessera.swift.publiclinks.PublicLinks;
 import io.tessera.swift.slo.StaticLargeObject;
 import io.tessera.swift.symlink.Symlink;
 import io.tessera.swift.versioning.ObjectVersioning;
@@ -25,7 +26,7 @@ import java.util.function.Function;
  * A plain object GET or HEAD that no middleware changes, answered without the JAX-RS machinery: a
  * token whose user may read the object (owner or container ACL, decided by the same
  * {@link Authorizer} on the same {@link RequestContext} rows), no query, at most one range, and an
- * object that is not a large object, a symlink, expired, or in a versioned container. Every other
+ * object that is not a large object, a symlink, expired, public, or in a versioned container. Every other
  * request, and any doubt, goes the full path: {@link #prepare} then answers null and has changed
  * nothing. The headers come from the same builder as the full path ({@link ObjectReads#headers}).
  *
@@ -102,9 +103,11 @@ public final class PlainRead {
         ObjectVersion v = services.store().metadata().getObject(path.account(), path.container(), path.object())
                 .orElse(null);
         if (v == null || ObjectHeaders.isExpired(v.metadata()) || Symlink.isLink(v) || StaticLargeObject.isSlo(v)
-                || v.metadata().containsKey(ObjectBodies.DLO_MANIFEST) || VersionedObjects.isVersionLink(v)) {
+                || v.metadata().containsKey(ObjectBodies.DLO_MANIFEST) || VersionedObjects.isVersionLink(v)
+                || PublicLinks.tokenOf(v) != null) { // a public object: its owner sees the URL (ObjectResource)
             return null;
         }
+        services.md5s().offer(v); // as the full path's reads do (ObjectSources.live)
         ByteRanges.Range range = null;
         if (!head) {
             List<ByteRanges.Range> ranges;

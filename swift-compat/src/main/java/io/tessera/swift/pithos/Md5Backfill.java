@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * they download, get the MD5 once it is known. One thread reads the object's blocks (checked against
  * their hashes, as any read) at a time; at most {@link #QUEUE} objects wait, and one more is skipped
  * (keeps its Merkle root). It is best effort: an object replaced or deleted meanwhile is left alone, a
- * read that fails leaves the Merkle root, and what is waiting when the server stops is not done.
+ * read that fails leaves the Merkle root. What was waiting when the server stopped (or was skipped) is
+ * resumed lazily: every read of an object whose ETag is still its Merkle root offers it again
+ * ({@link #offer}), once while it waits.
  * A version whose ETag is not its Merkle root (object versioning's links, whose target carries the
  * ETag they were made with) is not touched.
  */
@@ -39,6 +41,8 @@ public final class Md5Backfill implements AutoCloseable {
     private final ThreadPoolExecutor executor;
     private final Meter computed;
     private final Meter skipped;
+    /** The versions queued or running (at most QUEUE + 1), so a read of one already waiting adds nothing. */
+    private final java.util.Set<String> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Md5Backfill(MetadataStore metadata, ContentMaps maps, ContentReader reader, MetricRegistry metrics) {
         this.metadata = metadata;
@@ -55,12 +59,32 @@ public final class Md5Backfill implements AutoCloseable {
 
     /** Schedules {@code published} (as the write pipeline published it) if its ETag is its Merkle root. */
     public void submit(ObjectVersion published) {
-        if (published.length() == 0 || !published.etag().equals(published.map().merkleRoot().toHex())) {
+        offer(published);
+    }
+
+    /**
+     * Schedules {@code v} (a version just published, or just read) if its ETag is still its Merkle root
+     * and it is not waiting already. Cheap when there is nothing to do: reads call it for every object.
+     */
+    public void offer(ObjectVersion v) {
+        // An MD5 is 32 hex digits, a Merkle root 64: most ETags are told apart without making a string.
+        if (v.length() == 0 || v.etag().length() != 64 || !v.etag().equals(v.map().merkleRoot().toHex())) {
+            return;
+        }
+        String key = v.account() + "/" + v.container() + "/" + v.name() + "@" + v.timestamp().micros();
+        if (!waiting.add(key)) {
             return;
         }
         try {
-            executor.execute(() -> backfill(published));
+            executor.execute(() -> {
+                try {
+                    backfill(v);
+                } finally {
+                    waiting.remove(key);
+                }
+            });
         } catch (RejectedExecutionException full) {
+            waiting.remove(key);
             skipped.mark();
         }
     }

@@ -58,9 +58,11 @@ public final class ObjectSources {
 
     /** An object's current version, unless there is none or it has expired (404). */
     public ObjectVersion live(String acct, String cont, String obj) {
-        return services.store().metadata().getObject(acct, cont, obj)
-                .filter(v -> !ObjectHeaders.isExpired(v.metadata()))
+        ObjectVersion v = services.store().metadata().getObject(acct, cont, obj)
+                .filter(found -> !ObjectHeaders.isExpired(found.metadata()))
                 .orElseThrow(SwiftError.NOT_FOUND::exception);
+        services.md5s().offer(v); // an MD5 still owed since a hashmap PUT (a restart dropped its job)
+        return v;
     }
 
     /** The version a {@code ?version-id=} names (the owner's only). */

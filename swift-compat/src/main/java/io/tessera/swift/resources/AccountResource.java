@@ -14,6 +14,7 @@ import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.listing.ListingFormat;
 import io.tessera.swift.listing.ListingPager;
 import io.tessera.swift.listing.ListingRequest;
+import io.tessera.swift.publiclinks.PublicListing;
 import io.tessera.swift.etag.EtagQuoter;
 import io.tessera.swift.quota.Quotas;
 import io.tessera.swift.versioning.ObjectVersioning;
@@ -82,6 +83,8 @@ public final class AccountResource {
             scan = new io.tessera.swift.sharing.SharedListings(services.store().metadata(),
                     context != null ? context : services.store().info(), account,
                     grantee ? reader : null).containers(scan);
+        } else if (PublicListing.asked(uri.getQueryParameters(), owner)) {
+            scan = PublicListing.containers(scan, services.store().metadata(), account);
         }
         ListingPager<ContainerInfo> pager = new ListingPager<>(scan, ContainerInfo::name);
         ObjectVersioning versioning = new ObjectVersioning(services.store().metadata());

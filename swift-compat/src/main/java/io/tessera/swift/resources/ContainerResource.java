@@ -18,6 +18,8 @@ import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.listing.ListingFormat;
 import io.tessera.swift.listing.ListingPager;
 import io.tessera.swift.listing.ListingRequest;
+import io.tessera.swift.publiclinks.PublicLinks;
+import io.tessera.swift.publiclinks.PublicListing;
 import io.tessera.swift.etag.EtagQuoter;
 import io.tessera.swift.pithos.BlockUpload;
 import io.tessera.swift.quota.Quotas;
@@ -131,6 +133,8 @@ public final class ContainerResource {
             io.tessera.swift.sharing.SharedViews.refuseUntil(grantee, uri.getQueryParameters());
             scan = new io.tessera.swift.sharing.SharedListings(services.store().metadata(), rows(), account,
                     grantee ? reader : null).objects(container, scan);
+        } else if (PublicListing.asked(uri.getQueryParameters(), owner)) {
+            scan = PublicListing.objects(scan);
         }
         ListingPager<ObjectVersion> pager = new ListingPager<>(scan, ObjectVersion::name);
         List<ListingPager.Entry<ObjectVersion>> rows = pager.page(req);
@@ -147,7 +151,13 @@ public final class ContainerResource {
         if (rows.isEmpty() && format == ListingFormat.PLAIN) {
             return headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info).build();
         }
-        return headers(RawContentType.set(Response.ok(format.objects(container, rows, extra)), format.contentType()), info).build();
+        String publicBase = owner ? PublicLinks.base(services.publicUrl(), uri.getBaseUri()) : null;
+        byte[] page = format.objects(container, rows, v -> {
+            Map<String, Object> fields = new java.util.LinkedHashMap<>(extra.apply(v));
+            fields.putAll(PublicLinks.listingFields(v, publicBase));
+            return fields;
+        });
+        return headers(RawContentType.set(Response.ok(page), format.contentType()), info).build();
     }
 
     @DELETE

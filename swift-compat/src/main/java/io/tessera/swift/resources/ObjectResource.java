@@ -20,6 +20,7 @@ import io.tessera.swift.objects.ObjectLocation;
 import io.tessera.swift.pithos.HashmapBody;
 import io.tessera.swift.pithos.HashmapPut;
 import io.tessera.swift.pithos.PithosQuery;
+import io.tessera.swift.publiclinks.PublicLinks;
 import io.tessera.swift.reads.ObjectRead;
 import io.tessera.swift.reads.ObjectReader;
 import io.tessera.swift.reads.ObjectSources;
@@ -84,12 +85,26 @@ public final class ObjectResource {
 
     @GET
     public Response get(@Context HttpHeaders headers, @Context UriInfo uri) {
-        return ReadChain.answer(reads, ObjectRead.of(false, headers, uri.getQueryParameters()));
+        return ownerView(reads.read(ObjectRead.of(false, headers, uri.getQueryParameters())), uri);
     }
 
     @HEAD
     public Response head(@Context HttpHeaders headers, @Context UriInfo uri) {
-        return ReadChain.answer(reads, ObjectRead.of(true, headers, uri.getQueryParameters()));
+        return ownerView(reads.read(ObjectRead.of(true, headers, uri.getQueryParameters())), uri);
+    }
+
+    /** What only the owner sees of the path's row: its public URL (a Pithos public link). */
+    private Response ownerView(ObjectReader.Replied replied, UriInfo uri) {
+        if (who.isEmpty() || !who.get().owns(account) || PublicLinks.tokenOf(replied.read().found()) == null) {
+            return replied.reply();
+        }
+        Response.ResponseBuilder reply = Response.fromResponse(replied.reply());
+        PublicLinks.ownerHeader(reply::header, replied.read().found(), PublicLinks.base(services.publicUrl(), uri.getBaseUri()));
+        return reply.build();
+    }
+
+    private PublicLinks publicLinks() {
+        return new PublicLinks(services.store().metadata());
     }
 
     private HashmapPut hashmapPut() {
@@ -117,6 +132,7 @@ public final class ObjectResource {
             return created(sources.versions().makeLatest(name, ObjectRead.versionId(uri.getQueryParameters()))).build();
         }
         boolean ifNoneMatchStar = ifNoneMatchStar(headers.getHeaderString("If-None-Match"));
+        Boolean makePublic = PublicLinks.requested(h.getFirst(PublicLinks.HEADER)); // 400 before anything is written
         String copyFrom = headers.getHeaderString("X-Copy-From");
         if (copyFrom != null && "put".equals(uri.getQueryParameters().getFirst("multipart-manifest"))) {
             throw SwiftError.METHOD_NOT_ALLOWED.exception("Multipart Manifest PUTs cannot be COPY requests");
@@ -134,29 +150,31 @@ public final class ObjectResource {
         }
         long length = contentLength(headers);
         Map<String, String> metadata = ObjectHeaders.fromRequest(h, services.limits());
-        SharingWrites sharing = SharingWrites.of(services, context, h, account, container, name);
-        sharing.apply(metadata, true);
+        SharingWrites sharing = SharingWrites.of(services, context, h, account, container, name); // 400/403 first
         SymlinkRequest link = SymlinkRequest.of(h);
         // A link's type, when the client names none, is the symlink stage's to choose.
         String contentType = link != null ? RawContentType.of(request) : ObjectHeaders.contentType(
                 RawContentType.of(request), ObjectHeaders.isTrue(h.getFirst("X-Detect-Content-Type")), name);
         if (PithosQuery.hashmap(uri.getQueryParameters()) && !manifestPut) {
-            Response r = created(hashmapPut().put(new ObjectLocation(account, container, name), contentType, metadata,
-                    ifNoneMatchStar, body, length, uri.getQueryParameters(), headers.getHeaderString("Accept"))).build();
-            sharing.written();
-            return r;
+            if (link != null) {
+                // A link has no content of its own to name by hashmap; it is made by a plain PUT.
+                throw SwiftError.BAD_REQUEST.exception("A symlink cannot be made from a hashmap: PUT it without ?hashmap");
+            }
+            return created(sharing.applied(madePublic(hashmapPut().put(new ObjectLocation(account, container, name), contentType, metadata,
+                    ifNoneMatchStar, body, length, uri.getQueryParameters(), headers.getHeaderString("Accept")), makePublic), below())).build();
         }
         if (manifestPut) {
             Response r = slo().put(account, container, name, contentType, metadata, link,
                     headers.getHeaderString("ETag"), ifNoneMatchStar, ObjectHeaders.isTrue(uri.getQueryParameters().getFirst("heartbeat")),
                     headers.getHeaderString("Accept"), body, length);
-            sharing.written();
+            if (sharing.asked() && r.getStatus() == Response.Status.CREATED.getStatusCode()) {
+                services.store().metadata().getObject(account, container, name).ifPresent(m -> sharing.applied(m, below()));
+            }
             return r;
         }
         ObjectVersion v = writer.write(new ObjectWrite(new ObjectLocation(account, container, name), contentType,
                 metadata, headers.getHeaderString("ETag"), ifNoneMatchStar, new WriteContent.Body(body, length), link));
-        sharing.written();
-        return created(v).build();
+        return created(sharing.applied(madePublic(v, makePublic), below())).build();
     }
 
     @COPY
@@ -180,20 +198,20 @@ public final class ObjectResource {
         if (ObjectRead.versionId(uri.getQueryParameters()) != null) {
             throw SwiftError.BAD_REQUEST.exception("POST to a specific version is not allowed");
         }
+        Boolean makePublic = PublicLinks.requested(h.getFirst(PublicLinks.HEADER));
         ObjectVersion v = sources.current();
         SloRequests.refuseReservedHeader(h.getFirst("X-Static-Large-Object"));
         Map<String, String> metadata = ObjectHeaders.fromRequest(h, services.limits());
         ObjectHeaders.keepInternal(v.metadata(), metadata);
         SharingWrites sharing = SharingWrites.of(services, context, h, account, container, name);
-        sharing.apply(metadata, false);
         metadata.putAll(StaticLargeObject.keptOnPost(v.metadata()));
         String requestedType = RawContentType.of(request);
         String contentType = requestedType != null ? ObjectHeaders.contentType(requestedType, false, name) : v.contentType();
         ObjectVersion updated = new ObjectVersion(account, container, name, Timestamp.now(), v.map(), v.etag(),
                 contentType, metadata);
         // The same content under new metadata: a new reference to existing content (store/GC.md).
-        WritePipeline.belowVersioning(services.store()).publish(updated, true);
-        sharing.written();
+        updated = publicLinks().publishPost(v, updated, makePublic, WritePipeline.belowVersioning(services.store()));
+        updated = sharing.applied(updated, below());
         if (VersionedObjects.isVersionLink(updated)) {
             sources.versions().postThrough(updated, metadata, requestedType != null ? contentType : null);
             return Response.accepted().build();
@@ -205,7 +223,8 @@ public final class ObjectResource {
     @DELETE
     public Response delete(@Context HttpHeaders headers, @Context UriInfo uri) {
         java.util.function.Supplier<Boolean> plainDelete = () -> {
-            Optional<ObjectVersion> deleted = services.store().metadata().deleteObject(account, container, name, Timestamp.now());
+            Optional<ObjectVersion> deleted = services.store().metadata().deleteObject(account, container, name, Timestamp.now())
+                    .map(publicLinks()::deleted);
             SharingWrites.deleted(services, deleted); // the path's sharing goes with its row
             return deleted.isPresent();
         };
@@ -258,6 +277,7 @@ public final class ObjectResource {
 
     private Response copy(ObjectLocation from, ObjectLocation to, HttpHeaders headers, ContainerRequestContext request,
                           UriInfo uri, boolean ifNoneMatchStar) {
+        Boolean makePublic = PublicLinks.requested(headers.getHeaderString(PublicLinks.HEADER));
         if (!services.authorizer(context).mayReadObject(who, from.account(), from.container(), from.object(), referer)) {
             throw Authorizer.denied(who, from.account());
         }
@@ -273,11 +293,10 @@ public final class ObjectResource {
         Preconditions.check(headers, source.etag(), HttpDates.lastModifiedSeconds(source.timestamp()), false);
         boolean fresh = ObjectHeaders.isTrue(headers.getHeaderString("X-Fresh-Metadata"));
         // The source's sharing is its path's, not the copy's: the destination has what its headers set.
-        Map<String, String> metadata = ObjectHeaders.merged(PathFeatures.strip(source.metadata()),
+        Map<String, String> metadata = ObjectHeaders.merged(PathFeatures.stripped(source.metadata()),
                 headers.getRequestHeaders(), services.limits(), fresh);
         SharingWrites sharing = SharingWrites.of(services, context, headers.getRequestHeaders(), to.account(),
                 to.container(), to.object());
-        sharing.apply(metadata, true);
         // As Swift's copy middleware: the client's X-Symlink-* headers go with the PUT, over those a
         // copy of a link itself (?symlink=get) shows (a fresh copy takes no headers of the source's).
         Optional<Symlink> sourceLink = Symlink.of(source).filter(l -> !l.internal() && !fresh);
@@ -318,8 +337,17 @@ public final class ObjectResource {
             throw ByteRanges.unsatisfiable(body.length());
         }
         ObjectVersion v = writer.write(new ObjectWrite(to, contentType, metadata, null, ifNoneMatchStar, content, link));
-        sharing.written();
-        return copied(created(v), from, source).build();
+        return copied(created(sharing.applied(madePublic(v, makePublic), below())), from, source).build();
+    }
+
+    /** A PUT's or COPY's {@code X-Object-Public} (null: none), applied to the row it wrote. */
+    private ObjectVersion madePublic(ObjectVersion written, Boolean makePublic) {
+        return makePublic == null ? written
+                : publicLinks().set(written, makePublic, WritePipeline.belowVersioning(services.store()));
+    }
+
+    private io.tessera.swift.writes.Publisher below() {
+        return WritePipeline.belowVersioning(services.store());
     }
 
     private static Response.ResponseBuilder copied(Response.ResponseBuilder reply, ObjectLocation from, ObjectVersion source) {

@@ -17,7 +17,8 @@ import java.util.function.Function;
  * other. For an authenticated user (never a temporary URL or an anonymous request) who is not the owner:
  * <ul>
  *   <li>object GET, HEAD, COPY (its source): in the read or write list of the governing record
- *       ({@link PermissionPath}), or the object is public ({@link #isPublic}, the public links' hook);</li>
+ *       ({@link PermissionPath}) (a public object is readable by everyone: the Authorizer's object grant,
+ *       asked before this step);</li>
  *   <li>object PUT and POST: in the write list (a new name under a shared directory inherits it);</li>
  *   <li>account and container GET and HEAD: something in it is shared with them (a limited view:
  *       the listings show only what is shared with them);</li>
@@ -52,7 +53,7 @@ public final class SharingAccess {
         if (object != null) {
             Sharing.Level level = level(who, account, container, object);
             if (reads) {
-                return level != Sharing.Level.NONE || isPublic(account, container, object);
+                return level != Sharing.Level.NONE;
             }
             return (method.equals("PUT") || method.equals("POST")) && level == Sharing.Level.WRITE;
         }
@@ -89,13 +90,5 @@ public final class SharingAccess {
     public Function<String, List<String>> groupsOf(String account) {
         Map<String, String> metadata = info.account(account).map(AccountInfo::metadata).orElse(Map.of());
         return g -> Groups.members(metadata, g);
-    }
-
-    /**
-     * The public links' hook: any authenticated user may read a public object through the API
-     * (Pithos {@code public_get}). Public links are not part of this package.
-     */
-    static boolean isPublic(String account, String container, String object) {
-        return false;
     }
 }

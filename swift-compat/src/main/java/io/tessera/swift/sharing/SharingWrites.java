@@ -6,6 +6,9 @@ import io.tessera.swift.SwiftServices;
 import io.tessera.swift.context.RequestContext;
 import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.http.MetadataReplies;
+import io.tessera.swift.writes.Publisher;
+import io.tessera.store.Timestamp;
+import java.util.LinkedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 import java.util.List;
 import java.util.Map;
@@ -59,36 +62,35 @@ public final class SharingWrites {
     }
 
     /**
-     * Sets the row's metadata for the write and tells the index of a share (before the row is written).
-     *
-     * @param pipeline whether the row goes through the write pipeline, where an empty value removes the
-     *                 path's key ({@code PathFeatures}); else the key is removed here
+     * Gives {@code current} (the row just written at its path) the requested record, and returns the row
+     * now at the path: {@code current} itself without the header, else a new row of the same content
+     * published with the path's new state ({@code Publisher#publishPathState}, as public links do). The
+     * index learns of a share before the row carries it, and of an unshare after.
      */
-    public void apply(Map<String, String> metadata, boolean pipeline) {
+    public ObjectVersion applied(ObjectVersion current, Publisher below) {
         if (requested == null) {
-            return;
+            return current;
         }
+        Map<String, String> metadata = new LinkedHashMap<>(current.metadata());
         if (requested.isEmpty()) {
-            if (pipeline) {
-                metadata.put(Sharing.KEY, "");
-            } else {
-                metadata.remove(Sharing.KEY);
+            if (!metadata.containsKey(Sharing.KEY)) {
+                return current;
             }
-            return;
+            metadata.remove(Sharing.KEY);
+        } else {
+            Optional<ContainerInfo> c = context.containerFromStore(account, container);
+            if (c.isPresent() && !c.get().metadata().containsKey(SHARED_CONTAINER)) {
+                services.store().metadata().updateContainerMetadata(account, container, Map.of(SHARED_CONTAINER, "1"));
+            }
+            new SharingIndex(services.store().metadata()).beforeShare(account, container, name, requested);
+            metadata.put(Sharing.KEY, requested.encode());
         }
-        Optional<ContainerInfo> c = context.containerFromStore(account, container);
-        if (c.isPresent() && !c.get().metadata().containsKey(SHARED_CONTAINER)) {
-            services.store().metadata().updateContainerMetadata(account, container, Map.of(SHARED_CONTAINER, "1"));
-        }
-        new SharingIndex(services.store().metadata()).beforeShare(account, container, name, requested);
-        metadata.put(Sharing.KEY, requested.encode());
-    }
-
-    /** After the row is written: an unshare leaves the index. */
-    public void written() {
-        if (requested != null && requested.isEmpty()) {
+        ObjectVersion row = below.publishPathState(new ObjectVersion(current.account(), current.container(),
+                current.name(), Timestamp.now(), current.map(), current.etag(), current.contentType(), metadata), true);
+        if (requested.isEmpty()) {
             new SharingIndex(services.store().metadata()).afterUnshare(account, container, name);
         }
+        return row;
     }
 
     /** After a delete (whatever made it): the deleted row's record leaves the index. */

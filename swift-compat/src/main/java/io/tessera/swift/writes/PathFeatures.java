@@ -1,55 +1,64 @@
 package io.tessera.swift.writes;
 
-import io.tessera.swift.sharing.Sharing;
-import java.util.HashMap;
+import io.tessera.store.ObjectVersion;
+import io.tessera.swift.publiclinks.PublicLinks;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The internal metadata keys that belong to the path, not to a version (Pithos sharing; public links
- * will be one more key): carried forward from the row being replaced on every write ({@link #carry},
- * the pipeline's first stage), gone with the row when it is deleted, and stripped from the source's
- * metadata by a copy or move ({@link #strip}), whose destination has only what its own headers set.
- * A write that sets one of them itself keeps its value; an empty value removes the key.
+ * The internal metadata keys that belong to an object's <em>path</em>, not to one version of its content
+ * (Pithos keeps them in tables keyed by path; Tessera keeps them in the object's row): a public link's
+ * token, the sharing record ({@code sharing.Sharing#KEY}). They are carried forward from the row being replaced on every write the pipeline publishes (an
+ * overwrite keeps the link), never taken from what the write brings (a copy's or a restored version's
+ * source row), and go when the row is deleted. A request changes them only by a write of its own
+ * ({@link Publisher#publishPathState}: a POST's or PUT's {@code X-Object-Public} or {@code X-Object-Sharing}).
  */
 public final class PathFeatures {
-    /** The keys. */
-    public static final List<String> KEYS = List.of(Sharing.KEY);
+    /** The keys; a feature that belongs to the path adds its key here. */
+    public static final List<String> KEYS = List.of(PublicLinks.KEY, io.tessera.swift.sharing.Sharing.KEY);
 
     private PathFeatures() {
     }
 
-    /** {@code metadata} with the replaced row's path keys it does not set itself; empty values removed. */
-    public static Map<String, String> carry(Map<String, String> replaced, Map<String, String> metadata) {
-        Map<String, String> out = null;
+    /** Whether {@code metadata} holds any path key. */
+    public static boolean any(Map<String, String> metadata) {
         for (String k : KEYS) {
-            String mine = metadata.get(k);
-            String old = replaced.get(k);
-            if (mine == null && old != null) {
-                out = out == null ? new HashMap<>(metadata) : out;
-                out.put(k, old);
-            } else if (mine != null && mine.isEmpty()) {
-                out = out == null ? new HashMap<>(metadata) : out;
-                out.remove(k);
+            if (metadata.containsKey(k)) {
+                return true;
             }
         }
-        return out == null ? metadata : out;
+        return false;
     }
 
-    /** A copy or move's source metadata without the path's keys. */
-    public static Map<String, String> strip(Map<String, String> source) {
-        Map<String, String> out = null;
+    /** {@code metadata} without the path keys (a copy's or move's source, a version being restored). */
+    public static Map<String, String> stripped(Map<String, String> metadata) {
+        if (!any(metadata)) {
+            return metadata;
+        }
+        Map<String, String> out = new LinkedHashMap<>(metadata);
+        KEYS.forEach(out::remove);
+        return out;
+    }
+
+    /**
+     * The row to publish at {@code written}'s path: its metadata without path keys of its own, with those of
+     * the row it replaces ({@code replaced}, the path's current row, if any).
+     */
+    public static ObjectVersion carried(ObjectVersion written, Optional<ObjectVersion> replaced) {
+        Map<String, String> from = replaced.map(ObjectVersion::metadata).orElse(Map.of());
+        if (!any(written.metadata()) && !any(from)) {
+            return written; // the usual case: nothing to carry, nothing to strip
+        }
+        Map<String, String> metadata = new LinkedHashMap<>(stripped(written.metadata()));
         for (String k : KEYS) {
-            if (source.containsKey(k)) {
-                out = out == null ? new HashMap<>(source) : out;
-                out.remove(k);
+            String value = from.get(k);
+            if (value != null) {
+                metadata.put(k, value);
             }
         }
-        return out == null ? source : out;
-    }
-
-    /** Whether any path key is set (or explicitly removed) by the write itself. */
-    static boolean setsAny(Map<String, String> metadata) {
-        return KEYS.stream().anyMatch(metadata::containsKey);
+        return new ObjectVersion(written.account(), written.container(), written.name(), written.timestamp(),
+                written.map(), written.etag(), written.contentType(), metadata);
     }
 }

@@ -6,6 +6,8 @@ import io.tessera.store.PutCondition;
 import io.tessera.store.Store;
 import io.tessera.store.content.ContentMaps;
 import io.tessera.swift.errors.SwiftError;
+import io.tessera.swift.objects.ObjectHeaders;
+import java.util.Optional;
 
 /**
  * The pipeline's last stage: publishes the write's version row, the one step that makes it visible
@@ -16,7 +18,8 @@ import io.tessera.swift.errors.SwiftError;
  * rows the versioning middlewares write themselves (versions kept or archived, the link to the current
  * version, a version made current again, a restore) come here, as Swift's versioning middlewares write
  * them with requests to the part of the pipeline below themselves: they are not versioned again, and
- * not counted against quotas. Every object row is published here.
+ * not counted against quotas. Every object row is published here, with the keys that belong to its path
+ * ({@link PathFeatures}) carried from the row it replaces.
  */
 public final class Publisher implements ObjectWriter {
     private final Store store;
@@ -43,7 +46,24 @@ public final class Publisher implements ObjectWriter {
         return publish(row, existingContent, PutCondition.NONE);
     }
 
+    /**
+     * Publishes {@code row} with the path keys it holds ({@link PathFeatures}) instead of those of the row it
+     * replaces: for a request that sets them (a POST's or PUT's {@code X-Object-Public}), its row made from
+     * the path's current one.
+     */
+    public ObjectVersion publishPathState(ObjectVersion row, boolean existingContent) {
+        return store(row, existingContent, PutCondition.NONE);
+    }
+
     private ObjectVersion publish(ObjectVersion v, boolean existing, PutCondition condition) {
+        // An IF_ABSENT put replaces nothing (or is refused): there is no row to carry the path's keys from.
+        ObjectVersion row = condition == PutCondition.IF_ABSENT ? PathFeatures.carried(v, Optional.empty())
+                : PathFeatures.carried(v, store.metadata().getObject(v.account(), v.container(), v.name())
+                        .filter(current -> !ObjectHeaders.isExpired(current.metadata())));
+        return store(row, existing, condition);
+    }
+
+    private ObjectVersion store(ObjectVersion v, boolean existing, PutCondition condition) {
         MetadataStore.PutOutcome outcome = existing ? maps.publishExisting(v, condition)
                 : store.metadata().putObject(v, condition);
         if (outcome == MetadataStore.PutOutcome.EXISTS) {

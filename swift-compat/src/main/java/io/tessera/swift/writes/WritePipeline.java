@@ -62,12 +62,11 @@ public final class WritePipeline {
     private static ObjectWriter of(SwiftStore store, ContentWriter writer, SwiftConstraints limits, InfoSource info,
                                    ContainerRows rows, SymlinkResolver links) {
         return new HeaderBudgetStage(limits,
-                new PathFeaturesStage(store.metadata(),
                 new QuotaStage(new Quotas(info),
                 new SymlinkStage(links,
                 new IfNoneMatchStage(store.metadata(),
                         new ContentStage(writer, new ContentMaps(store),
                                 new VersioningStage(store, rows,
-                                        belowVersioning(store))))))));
+                                        belowVersioning(store)))))));
     }
 }
