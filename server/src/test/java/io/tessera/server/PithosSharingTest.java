@@ -583,6 +583,29 @@ abstract class PithosSharingTest {
         assertThat(list(bob, A)).doesNotContain(c.substring(c.lastIndexOf('/') + 1));
     }
 
+    @Test
+    void racingOverwritesByOwnerAndWriterKeepTheRecord() throws Exception {
+        String c = container();
+        put(alice, c + "/hot", "0");
+        share(alice, c + "/hot", "write=AUTH_test2");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                SwiftHttp who = i % 2 == 0 ? alice : bob;
+                String body = "v" + i;
+                results.add(pool.submit(() -> put(who, c + "/hot", body)));
+            }
+            for (var r : results) {
+                assertThat(r.get()).isEqualTo(201);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(header(alice.send("HEAD", c + "/hot"), "X-Object-Sharing")).isEqualTo("write=AUTH_test2");
+        assertThat(list(bob, c)).containsExactly("hot");
+    }
+
     // ---- beside container ACLs ----
 
     @Test
