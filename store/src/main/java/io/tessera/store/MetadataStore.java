@@ -172,6 +172,26 @@ public interface MetadataStore {
     /** Forgets a token (idempotent). */
     void removePublicLink(String token);
 
+    // ---- path indexes (what the API derives from rows and needs to find without a scan) ----
+
+    /**
+     * Stores {@code entry} (with {@code value}) in the index partition {@code partition}; replaces an
+     * entry of that key. An index is a hint derived from rows that stay the truth (Pithos sharing: the
+     * object rows' sharing keys): its writers add an entry before the row that needs it and remove it after
+     * the row is gone, and its readers check each entry against the rows, so a crash between the two
+     * writes leaves an extra entry, never a missing one. One partition is one Cassandra partition.
+     */
+    void putIndexEntry(String partition, String entry, String value);
+
+    /** Removes an entry (idempotent). */
+    void removeIndexEntry(String partition, String entry);
+
+    /**
+     * A page of a partition's entries in {@link Names#UTF8_ORDER}, strictly after {@code startAfter}
+     * (null: from the start), at most {@code limit} (at most 1000 are returned at once).
+     */
+    List<IndexEntry> listIndex(String partition, String startAfter, int limit);
+
     // ---- cluster-wide settings (e.g. the token-signing secret every frontend shares) ----
 
     Optional<String> getSetting(String key);

@@ -1531,6 +1531,30 @@ public abstract class StoreContractTest {
     }
 
     @Nested
+    class PathIndexes {
+        @Test
+        void entriesAreOrderedPagedReplacedAndRemoved() {
+            assertThat(meta().listIndex("p", null, 10)).isEmpty();
+            meta().putIndexEntry("p", "b/c", "2");
+            meta().putIndexEntry("p", "a", "1");
+            meta().putIndexEntry("p", "\u00e9", "3");
+            meta().putIndexEntry("p", "b", "x");
+            meta().putIndexEntry("p", "b", "4");
+            meta().putIndexEntry("p2", "a", "other partition");
+            meta().putIndexEntry("p2x", "a", "no prefix leak");
+            assertThat(meta().listIndex("p", null, 10)).containsExactly(new IndexEntry("a", "1"),
+                    new IndexEntry("b", "4"), new IndexEntry("b/c", "2"), new IndexEntry("\u00e9", "3"));
+            assertThat(meta().listIndex("p", "a", 2)).containsExactly(new IndexEntry("b", "4"), new IndexEntry("b/c", "2"));
+            assertThat(meta().listIndex("p", "b/c", 10)).containsExactly(new IndexEntry("\u00e9", "3"));
+            assertThat(meta().listIndex("p", "\u00e9", 10)).isEmpty();
+            meta().removeIndexEntry("p", "b");
+            meta().removeIndexEntry("p", "never there");
+            assertThat(meta().listIndex("p", null, 10)).extracting(IndexEntry::entry).containsExactly("a", "b/c", "\u00e9");
+            assertThat(meta().listIndex("p2", null, 10)).containsExactly(new IndexEntry("a", "other partition"));
+        }
+    }
+
+    @Nested
     class PublicLinks {
         @Test
         void aTokenIsClaimedOnceReadAndRemoved() {

@@ -31,6 +31,7 @@ public record SwiftServices(SwiftStore store, ContentWriter writer, ContentReade
 
     /** Decides requests on the account and container rows {@code info} gives (a request's context). */
     public Authorizer authorizer(InfoSource info) {
-        return new Authorizer(tokens, info, PublicLinks.readGrant(store.metadata()));
+        return new Authorizer(tokens, info, PublicLinks.readGrant(store.metadata()),
+                new io.tessera.swift.sharing.SharingAccess(store.metadata(), info));
     }
 }

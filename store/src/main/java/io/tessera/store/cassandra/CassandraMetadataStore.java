@@ -60,6 +60,10 @@ final class CassandraMetadataStore implements MetadataStore {
     private final PreparedStatement selectPublicLink;
     private final PreparedStatement insertPublicLink;
     private final PreparedStatement deletePublicLink;
+    private final PreparedStatement putIndex;
+    private final PreparedStatement removeIndex;
+    private final PreparedStatement listIndexFirst;
+    private final PreparedStatement listIndexAfter;
 
     /** A container row as listed; {@code created} is null for a row left by a change racing a delete. */
     private record ContainerRow(String name, Row row) {
@@ -96,6 +100,10 @@ final class CassandraMetadataStore implements MetadataStore {
                 + " WHERE account = ? AND container >= ? AND container < ?");
         allContainers = cql.prepare("SELECT account, container, created, incarnation FROM {ks}.containers");
         selectSetting = cql.prepare("SELECT value FROM {ks}.settings WHERE key = ?");
+        putIndex = cql.prepare("INSERT INTO {ks}.path_index (part, entry, value) VALUES (?, ?, ?)");
+        removeIndex = cql.prepare("DELETE FROM {ks}.path_index WHERE part = ? AND entry = ?");
+        listIndexFirst = cql.prepare("SELECT entry, value FROM {ks}.path_index WHERE part = ? LIMIT ?");
+        listIndexAfter = cql.prepare("SELECT entry, value FROM {ks}.path_index WHERE part = ? AND entry > ? LIMIT ?");
         insertSetting = cql.prepare("INSERT INTO {ks}.settings (key, value) VALUES (?, ?) IF NOT EXISTS");
         selectPublicLink = cql.prepare("SELECT account, container, object FROM {ks}.public_links WHERE id = ?");
         insertPublicLink = cql.prepare("INSERT INTO {ks}.public_links (id, account, container, object)"
@@ -299,6 +307,33 @@ final class CassandraMetadataStore implements MetadataStore {
     @Override
     public void removeExpiry(ExpiringObject entry) {
         expiries.remove(entry);
+    }
+
+    // ---- path indexes ----
+
+    @Override
+    public void putIndexEntry(String partition, String entry, String value) {
+        cql.execute(putIndex.bind(partition, entry, value).setIdempotent(true), "writing index entry " + partition);
+    }
+
+    @Override
+    public void removeIndexEntry(String partition, String entry) {
+        cql.execute(removeIndex.bind(partition, entry).setIdempotent(true), "removing index entry " + partition);
+    }
+
+    @Override
+    public List<io.tessera.store.IndexEntry> listIndex(String partition, String startAfter, int limit) {
+        int n = Math.max(1, Math.min(limit, 1000));
+        var rows = cql.execute((startAfter == null ? listIndexFirst.bind(partition, n)
+                : listIndexAfter.bind(partition, startAfter, n)).setIdempotent(true), "listing index " + partition);
+        List<io.tessera.store.IndexEntry> out = new ArrayList<>();
+        if (limit <= 0) {
+            return out;
+        }
+        for (Row r : rows.currentPage()) {
+            out.add(new io.tessera.store.IndexEntry(r.getString("entry"), r.getString("value")));
+        }
+        return out;
     }
 
     // ---- settings ----

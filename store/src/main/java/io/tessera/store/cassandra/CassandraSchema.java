@@ -88,7 +88,10 @@ final class CassandraSchema {
             CassandraVolumeStore.attachmentsDdl(),
             // 10: Pithos public links, token -> object path (SCHEMA.md, Public links).
             List.of("CREATE TABLE IF NOT EXISTS {ks}.public_links (id text PRIMARY KEY, account text,"
-                    + " container text, object text)"));
+                    + " container text, object text)"),
+            // 11: path indexes (SCHEMA.md, Path indexes): hints derived from object rows (Pithos sharing).
+            List.of("CREATE TABLE IF NOT EXISTS {ks}.path_index (part text, entry text, value text,"
+                    + " PRIMARY KEY (part, entry))"));
 
     static final int VERSION = MIGRATIONS.size();
     /**

@@ -49,7 +49,9 @@ final class EmbeddedDb implements AutoCloseable {
         /** NBD attachments (VolumeStore#attachment): the export key, then client and migration target. */
         ATTACHMENTS,
         /** Public links (MetadataStore#getPublicLink): the token, then the object's path (Rows#publicLink). */
-        PUBLIC_LINKS;
+        PUBLIC_LINKS,
+        /** Path indexes (MetadataStore#putIndexEntry): the partition, length-prefixed, then the entry. */
+        PATH_INDEX;
 
         byte[] rocksName() {
             return this == META ? RocksDB.DEFAULT_COLUMN_FAMILY : name().toLowerCase().getBytes(StandardCharsets.UTF_8);

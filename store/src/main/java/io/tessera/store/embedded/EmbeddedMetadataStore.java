@@ -257,6 +257,34 @@ final class EmbeddedMetadataStore implements MetadataStore {
         }
     }
 
+    // ---- path indexes ----
+
+    @Override
+    public void putIndexEntry(String partition, String entry, String value) {
+        db.put(Cf.PATH_INDEX, Keys.concat(Keys.indexPartition(partition), Keys.utf8(entry)), Keys.utf8(value));
+    }
+
+    @Override
+    public void removeIndexEntry(String partition, String entry) {
+        try (EmbeddedDb.Batch batch = db.batch()) {
+            batch.delete(Cf.PATH_INDEX, Keys.concat(Keys.indexPartition(partition), Keys.utf8(entry))).write();
+        }
+    }
+
+    @Override
+    public List<io.tessera.store.IndexEntry> listIndex(String partition, String startAfter, int limit) {
+        byte[] base = Keys.indexPartition(partition);
+        byte[] from = startAfter == null ? base : Keys.concat(base, Keys.utf8(startAfter), new byte[] {0});
+        List<io.tessera.store.IndexEntry> out = new ArrayList<>();
+        db.scan(Cf.PATH_INDEX, from, Keys.successorOfPrefix(base), false, Math.min(limit, 1000), (key, value) -> {
+            out.add(new io.tessera.store.IndexEntry(
+                    new String(key, base.length, key.length - base.length, StandardCharsets.UTF_8),
+                    new String(value, StandardCharsets.UTF_8)));
+            return true;
+        });
+        return out;
+    }
+
     // ---- settings ----
 
     @Override

@@ -44,6 +44,11 @@ final class Keys {
 
     // ---- accounts, containers, objects ----
 
+    /** A path index partition's entries start with its name, length-prefixed; the entry's raw UTF-8 follows. */
+    static byte[] indexPartition(String partition) {
+        return concat(prefixed(partition));
+    }
+
     /** An account's rows: its name, length-prefixed. Also the prefix of its containers. */
     static byte[] account(String account) {
         return concat(prefixed(account));

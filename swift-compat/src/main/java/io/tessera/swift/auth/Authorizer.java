@@ -18,7 +18,9 @@ import java.util.Optional;
  *   <li>container ACLs: {@code X-Container-Read} for GET/HEAD (referrers read objects, and list with
  *       {@code .rlistings}; named users/projects do both), {@code X-Container-Write} for object writes;</li>
  *   <li>the account ACL ({@code X-Account-Access-Control}): admin acts as owner, read-write does
- *       anything below the account and reads it, read-only reads.</li>
+ *       anything below the account and reads it, read-only reads;</li>
+ *   <li>Pithos sharing ({@code sharing.SharingAccess}), last, so that neither ACLs nor sharing widen
+ *       the other: a {@link Decision#shared} decision, with the limited view it implies.</li>
  * </ol>
  * A refused request is 401 when anonymous (or by temporary URL), 403 when authenticated.
  */
@@ -26,6 +28,7 @@ public final class Authorizer {
     private final TokenService tokens;
     private final InfoSource info;
     private final ObjectGrant objectGrant;
+    private final io.tessera.swift.sharing.SharingAccess sharing;
 
     /**
      * A grant to one object that no ACL gives, asked last, only for an authenticated user's read of an
@@ -43,9 +46,16 @@ public final class Authorizer {
     }
 
     public Authorizer(TokenService tokens, InfoSource info, ObjectGrant objectGrant) {
+        this(tokens, info, objectGrant, null);
+    }
+
+    /** With the sharing step ({@code sharing} null: none). */
+    public Authorizer(TokenService tokens, InfoSource info, ObjectGrant objectGrant,
+                      io.tessera.swift.sharing.SharingAccess sharing) {
         this.tokens = tokens;
         this.info = info;
         this.objectGrant = objectGrant;
+        this.sharing = sharing;
     }
 
     /** The principal behind a token, empty for an anonymous request; 401 for a token that is not valid. */
@@ -56,10 +66,19 @@ public final class Authorizer {
         return Optional.of(tokens.verify(token).map(Principal::new).orElseThrow(() -> unauthorized(account)));
     }
 
-    /** An allowed request; {@code owner} (Swift's swift_owner) may also see and set {@link OwnerHeaders}. */
-    public record Decision(boolean owner) {
+    /**
+     * An allowed request; {@code owner} (Swift's swift_owner) may also see and set {@link OwnerHeaders};
+     * {@code shared}: allowed only because something is shared with the requester (Pithos), who then
+     * sees a limited view (listings of what is shared with them, no account or container metadata).
+     */
+    public record Decision(boolean owner, boolean shared) {
         static final Decision OWNER = new Decision(true);
         static final Decision MEMBER = new Decision(false);
+        public static final Decision SHARED = new Decision(false, true);
+
+        public Decision(boolean owner) {
+            this(owner, false);
+        }
     }
 
     /**
@@ -110,7 +129,36 @@ public final class Authorizer {
                 return Decision.MEMBER;
             }
         }
+        if (sharing != null && p != null && sharing.allows(p, method, account, container, object)) {
+            return Decision.SHARED;
+        }
         throw denied(who, account);
+    }
+
+    /**
+     * Whether {@code who} acts as the account's owner (its admin, a reseller, or the account ACL's
+     * admin): who alone may change sharing and groups.
+     */
+    public boolean actsAsOwner(Optional<Principal> who, String account) {
+        Principal p = who.orElse(null);
+        if (p == null || p.isTempUrl()) {
+            return false;
+        }
+        if (p.owns(account)) {
+            return true;
+        }
+        return info.account(account).map(AccountInfo::metadata).flatMap(AccountAcl::fromMetadata)
+                .map(a -> a.levelOf(p.groups()) == AccountAcl.Level.ADMIN).orElse(false);
+    }
+
+    /** Whether {@code who} may read that object (a copy's source), sharing included. */
+    public boolean mayReadObject(Optional<Principal> who, String account, String container, String object, String referer) {
+        return allows(who, "GET", account, container, object, referer);
+    }
+
+    /** Whether {@code who} may write that object (a copy's destination), sharing included. */
+    public boolean mayWriteObject(Optional<Principal> who, String account, String container, String object) {
+        return allows(who, "PUT", account, container, object, null);
     }
 
     /** Whether {@code who} may read objects of {@code account}/{@code container} (copy sources, segments). */
@@ -124,8 +172,13 @@ public final class Authorizer {
     }
 
     private boolean allows(Optional<Principal> who, String method, String account, String container, String referer) {
+        return allows(who, method, account, container, "", referer);
+    }
+
+    private boolean allows(Optional<Principal> who, String method, String account, String container, String object,
+                           String referer) {
         try {
-            authorize(who, method, account, container, "", referer);
+            authorize(who, method, account, container, object, referer);
             return true;
         } catch (SwiftException refused) {
             return false;

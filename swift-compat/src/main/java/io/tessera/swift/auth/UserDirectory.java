@@ -20,6 +20,11 @@ public final class UserDirectory {
                 .min(java.util.Comparator.comparing(User::name));
     }
 
+    /** The account's own spelling, compared without regard to case (Pithos sharing entries are lower-case). */
+    public Optional<String> accountSpelled(String account) {
+        return users.values().stream().map(User::account).filter(a -> a.equalsIgnoreCase(account)).min(String::compareTo);
+    }
+
     public Optional<User> find(String name) {
         return Optional.ofNullable(users.get(name));
     }

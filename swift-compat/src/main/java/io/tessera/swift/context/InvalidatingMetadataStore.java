@@ -168,4 +168,19 @@ final class InvalidatingMetadataStore implements MetadataStore {
     public void removePublicLink(String token) {
         store.removePublicLink(token);
     }
+
+    @Override
+    public void putIndexEntry(String partition, String entry, String value) {
+        store.putIndexEntry(partition, entry, value);
+    }
+
+    @Override
+    public void removeIndexEntry(String partition, String entry) {
+        store.removeIndexEntry(partition, entry);
+    }
+
+    @Override
+    public List<io.tessera.store.IndexEntry> listIndex(String partition, String startAfter, int limit) {
+        return store.listIndex(partition, startAfter, limit);
+    }
 }

@@ -31,14 +31,33 @@ public final class ObjectReads {
     private ObjectReads() {
     }
 
+    /**
+     * Headers a feature adds to the reply of the path's latest version (Pithos sharing:
+     * {@code sharing.SharingReplies}); the read paths pass them, or null when a version was asked for.
+     */
+    public interface ExtraHeaders {
+        void add(ReplyHeaders reply, ObjectVersion v);
+    }
+
     /** The headers every GET and HEAD of this version carries; the ETag is the body's. */
     public static Response.ResponseBuilder headers(Response.ResponseBuilder reply, ObjectVersion v, ObjectBody body) {
-        headers(ReplyHeaders.of(reply), v, body.etag());
+        return headers(reply, v, body, null);
+    }
+
+    /** The same, with a feature's {@code extra} headers (or null). */
+    public static Response.ResponseBuilder headers(Response.ResponseBuilder reply, ObjectVersion v, ObjectBody body,
+                                                   ExtraHeaders extra) {
+        headers(ReplyHeaders.of(reply), v, body.etag(), extra);
         return reply;
     }
 
     /** The same headers, wherever they go; {@code etag} as sent (quoted or not). */
     public static void headers(ReplyHeaders reply, ObjectVersion v, String etag) {
+        headers(reply, v, etag, null);
+    }
+
+    /** The same, with a feature's {@code extra} headers (or null). */
+    public static void headers(ReplyHeaders reply, ObjectVersion v, String etag, ExtraHeaders extra) {
         reply.contentType(HeaderText.toWire(v.contentType()));
         // An empty ETag means "not known yet": a volume snapshot until the background hasher has run.
         // Then neither ETag nor X-Object-Hash is sent (its map still names unhashed owned blocks), so
@@ -52,6 +71,9 @@ public final class ObjectReads {
         reply.header("Accept-Ranges", "bytes");
         MetadataReplies.addAll(reply::header, v.metadata());
         io.tessera.swift.pithos.versions.PithosVersions.replyHeaders(reply, v); // X-Object-Version, -UUID, ...
+        if (extra != null) {
+            extra.add(reply, v);
+        }
     }
 
     /** Swift answers a failed condition or range (304, 412, 416) with the object's headers too. */
@@ -69,10 +91,18 @@ public final class ObjectReads {
     }
 
     public static Response head(ObjectVersion v, ObjectBody body) {
-        return headers(Response.ok(), v, body).header("Content-Length", body.length()).build();
+        return head(v, body, null);
+    }
+
+    public static Response head(ObjectVersion v, ObjectBody body, ExtraHeaders extra) {
+        return headers(Response.ok(), v, body, extra).header("Content-Length", body.length()).build();
     }
 
     public static Response get(ObjectVersion v, ObjectBody body, String rangeHeader) {
+        return get(v, body, rangeHeader, null);
+    }
+
+    public static Response get(ObjectVersion v, ObjectBody body, String rangeHeader, ExtraHeaders extra) {
         long length = body.length();
         List<ByteRanges.Range> ranges = ByteRanges.parse(rangeHeader, length);
         if (ranges != null && ranges.size() > 1 && !body.servesMultipleRanges()) {
@@ -80,18 +110,18 @@ public final class ObjectReads {
         }
         if (ranges == null) {
             ObjectBody.Reading all = firstSegmentChecked(body, 0, length);
-            return headers(Response.ok(), v, body).header("Content-Length", length)
+            return headers(Response.ok(), v, body, extra).header("Content-Length", length)
                     .entity(logCorruption(v, all::writeTo)).build();
         }
         if (ranges.size() == 1) {
             ByteRanges.Range r = ranges.get(0);
             ObjectBody.Reading part = firstSegmentChecked(body, r.start(), r.end() + 1);
-            return headers(Response.status(Response.Status.PARTIAL_CONTENT), v, body)
+            return headers(Response.status(Response.Status.PARTIAL_CONTENT), v, body, extra)
                     .header("Content-Length", r.length())
                     .header("Content-Range", "bytes " + r.start() + "-" + r.end() + "/" + length)
                     .entity(logCorruption(v, part::writeTo)).build();
         }
-        return multipart(v, body, ranges);
+        return multipart(v, body, ranges, extra);
     }
 
     /** Starts a read; a large object whose first segment is broken is a 409, as in Swift. */
@@ -104,7 +134,8 @@ public final class ObjectReads {
         }
     }
 
-    private static Response multipart(ObjectVersion v, ObjectBody body, List<ByteRanges.Range> ranges) {
+    private static Response multipart(ObjectVersion v, ObjectBody body, List<ByteRanges.Range> ranges,
+                                      ExtraHeaders extra) {
         String boundary = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE)
                 + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
         List<byte[]> partHeaders = new ArrayList<>();
@@ -133,7 +164,7 @@ public final class ObjectReads {
             }
             out.write(closing);
         };
-        Response.ResponseBuilder partial = headers(Response.status(Response.Status.PARTIAL_CONTENT), v, body);
+        Response.ResponseBuilder partial = headers(Response.status(Response.Status.PARTIAL_CONTENT), v, body, extra);
         return RawContentType.set(partial, "multipart/byteranges;boundary=" + boundary)
                 .header("Content-Length", total)
                 .entity(logCorruption(v, parts)).build();

@@ -46,9 +46,11 @@ public final class PlainRead {
     private final String etag;
     private final ByteRanges.Range range;
     private final ObjectBody body;
+    private final ObjectReads.ExtraHeaders extra;
 
     private PlainRead(RequestContext context, ObjectVersion version, String etag, ByteRanges.Range range,
-                      ObjectBody body) {
+                      ObjectBody body, ObjectReads.ExtraHeaders extra) {
+        this.extra = extra;
         this.context = context;
         this.version = version;
         this.etag = etag;
@@ -86,7 +88,10 @@ public final class PlainRead {
         Authorizer auth = services.authorizer(context);
         try {
             Optional<Principal> who = auth.authenticate(token, path.account());
-            auth.authorize(who, method, path.account(), path.container(), path.object(), header.apply("Referer"));
+            if (auth.authorize(who, method, path.account(), path.container(), path.object(), header.apply("Referer"))
+                    .shared()) {
+                return null; // allowed by Pithos sharing only: the full path adds what that reply needs
+            }
             context.authenticated(who);
         } catch (SwiftException refused) {
             return null; // the full path gives the refusal its headers and body
@@ -119,7 +124,8 @@ public final class PlainRead {
         String etag = EtagQuoter.asSent(context, path.account(), path.container(), v.etag());
         // A HEAD needs no map: its length and ETag are in the version row.
         ObjectBody body = head ? null : ObjectBody.of(services.maps().load(v.map()), v.etag(), services.reader());
-        return new PlainRead(context, v, etag, range, body);
+        return new PlainRead(context, v, etag, range, body,
+                io.tessera.swift.sharing.SharingReplies.of(services, context));
     }
 
     /** 200, or 206 for a range. */
@@ -129,7 +135,7 @@ public final class PlainRead {
 
     /** The reply's headers, as the full path sends them for this request. */
     public void writeHeaders(ReplyHeaders reply) {
-        ObjectReads.headers(reply, version, etag);
+        ObjectReads.headers(reply, version, etag, extra);
         long length = version.length();
         if (range == null) {
             reply.header("Content-Length", length);

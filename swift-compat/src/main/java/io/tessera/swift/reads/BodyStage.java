@@ -16,14 +16,23 @@ import jakarta.ws.rs.core.Response;
  * its {@code Content-Location}.
  */
 final class BodyStage implements ObjectReader {
+    private final ObjectReads.ExtraHeaders extra;
+
+    /** {@code extra}: headers of the path's latest version (Pithos sharing), or null. */
+    BodyStage(ObjectReads.ExtraHeaders extra) {
+        this.extra = extra;
+    }
+
     @Override
     public Replied read(ObjectRead r) {
         ObjectVersion v = r.version();
         ObjectBody body = r.body();
         checkConditions(r, v, body.etag());
         try {
-            Response reply = r.head() ? ObjectReads.head(v, body)
-                    : ObjectReads.get(v, body, r.headers().getHeaderString("Range"));
+            // only for the latest version (Pithos: no headers when a version is asked for)
+            ObjectReads.ExtraHeaders latest = r.versionId() == null && !r.query().containsKey("version") ? extra : null;
+            Response reply = r.head() ? ObjectReads.head(v, body, latest)
+                    : ObjectReads.get(v, body, r.headers().getHeaderString("Range"), latest);
             return new Replied(r, reply);
         } catch (SwiftException e) {
             throw located(ObjectReads.describe(e, v, body), r); // a 416 and the like

@@ -46,6 +46,11 @@ public final class ObjectSources {
                 segment -> symlinks().follow(segment).object(), services.metrics().meter("swift.dlo.segments.read"));
     }
 
+    /** The request's context. */
+    RequestContext context() {
+        return context;
+    }
+
     /** The request's object, unless there is none or it has expired (404). */
     public ObjectVersion current() {
         return live(account, container, name);

@@ -20,7 +20,8 @@ public final class ReadChain {
                 new SymlinkStage(sources,
                         new HashmapStage(services.maps(),
                                 new LargeObjectStage(sources,
-                                        new BodyStage()))));
+                                        new BodyStage(io.tessera.swift.sharing.SharingReplies.of(services,
+                                                sources.context()))))));
     }
 
     public static Response answer(ObjectReader chain, ObjectRead read) {

@@ -41,6 +41,11 @@ public final class AccountResource {
     /** Whether the requester is a reseller admin: only they set the account's quota. */
     private final boolean reseller;
 
+    private io.tessera.swift.context.RequestContext context;
+    private io.tessera.swift.auth.Principal reader;
+    /** Allowed only because something in it is shared with the reader (Pithos): a limited view. */
+    private boolean grantee;
+
     AccountResource(SwiftServices services, String account, boolean owner, boolean reseller) {
         this.services = services;
         this.account = account;
@@ -48,8 +53,20 @@ public final class AccountResource {
         this.reseller = reseller;
     }
 
+    /** Who reads, and whether only sharing lets them (then they see what is shared with them). */
+    AccountResource viewedBy(io.tessera.swift.context.RequestContext context, io.tessera.swift.auth.Principal reader,
+                             boolean grantee) {
+        this.context = context;
+        this.reader = reader;
+        this.grantee = grantee;
+        return this;
+    }
+
     @HEAD
     public Response head(@Context UriInfo uri) {
+        if (grantee) {
+            return io.tessera.swift.sharing.SharedViews.accountHead(info()).build();
+        }
         Response.ResponseBuilder reply = headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info());
         if (UntilListing.asked(uri.getQueryParameters())) {
             untilHeader(reply, UntilListing.until(uri.getQueryParameters(), owner));
@@ -65,7 +82,12 @@ public final class AccountResource {
                 headers.getHeaderString("Accept"));
         java.util.function.Function<io.tessera.store.ListQuery, List<ContainerInfo>> scan =
                 q -> services.store().metadata().listContainers(account, Versioning.withoutReserved(q));
-        if (PublicListing.asked(uri.getQueryParameters(), owner)) {
+        if (grantee || (owner && uri.getQueryParameters().containsKey("shared"))) {
+            io.tessera.swift.sharing.SharedViews.refuseUntil(grantee, uri.getQueryParameters());
+            scan = new io.tessera.swift.sharing.SharedListings(services.store().metadata(),
+                    context != null ? context : services.store().info(), account,
+                    grantee ? reader : null).containers(scan);
+        } else if (PublicListing.asked(uri.getQueryParameters(), owner)) {
             scan = PublicListing.containers(scan, services.store().metadata(), account);
         }
         ListingPager<ContainerInfo> pager = new ListingPager<>(scan, ContainerInfo::name);
@@ -78,6 +100,11 @@ public final class AccountResource {
                 : pager.page(req).stream()
                 .map(e -> e.item() == null ? e : new ListingPager.Entry<>(versioning.withVersionBytes(e.item()), null))
                 .toList();
+        if (grantee) {
+            Response.ResponseBuilder limited = rows.isEmpty() && format == ListingFormat.PLAIN ? Response.noContent()
+                    : Response.ok(format.containers(account, rows));
+            return RawContentType.set(io.tessera.swift.sharing.SharedViews.accountHeaders(limited, info), format.contentType()).build();
+        }
         Response.ResponseBuilder reply = rows.isEmpty() && format == ListingFormat.PLAIN
                 ? headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info)
                 : headers(RawContentType.set(Response.ok(format.containers(account, rows)), format.contentType()), info);
@@ -92,7 +119,7 @@ public final class AccountResource {
     }
 
     @POST
-    public Response update(@Context HttpHeaders headers) {
+    public Response update(@Context HttpHeaders headers, @Context UriInfo uri) {
         Quotas.checkAccountHeaders(headers.getRequestHeaders(), reseller);
         Map<String, String> changes = OwnerHeaders.visibleTo(owner,
                 MetadataHeaders.changes(headers.getRequestHeaders(), "account", services.limits()));
@@ -102,8 +129,15 @@ public final class AccountResource {
             changes.put(AccountAcl.METADATA_KEY, AccountAcl.validate(acl));
         }
         MetadataHeaders.checkTotal(info().metadata(), changes, "account", services.limits());
+        // Pithos groups (X-Account-Group-*): the owner's, replaced whole or merged with ?update.
+        boolean update = uri.getQueryParameters().containsKey("update");
+        var groups = io.tessera.swift.sharing.Groups.fromRequest(headers.getRequestHeaders());
+        if (!groups.isEmpty() && owner) {
+            changes.putAll(io.tessera.swift.sharing.Groups.changes(info().metadata(), groups, update));
+            io.tessera.swift.sharing.SharingWrites.groupsChanging(services, account, groups);
+        }
         services.store().metadata().updateAccountMetadata(account, changes);
-        return Response.noContent().build();
+        return update ? Response.accepted().build() : Response.noContent().build();
     }
 
     @PUT
@@ -130,6 +164,9 @@ public final class AccountResource {
                 .header("X-Account-Storage-Policy-Default-Object-Count", info.objectCount())
                 .header("X-Account-Storage-Policy-Default-Bytes-Used", info.bytesUsed());
         MetadataReplies.addAll(reply::header, OwnerHeaders.visibleTo(owner, info.metadata()));
+        if (owner) {
+            io.tessera.swift.sharing.Groups.replyHeaders(reply::header, info.metadata());
+        }
         EtagQuoter.replyHeaders(reply, "account", info.metadata());
         String acl = owner ? AccountAcl.replyHeader(info.metadata()) : null;
         if (acl != null) {

@@ -60,11 +60,25 @@ public final class ContainerResource {
     /** Whether the requester owns the account: only owners see and set ACLs, sync and temporary URL keys. */
     private final boolean owner;
 
+    private io.tessera.swift.context.RequestContext context;
+    private io.tessera.swift.auth.Principal reader;
+    /** Allowed only because something in it is shared with the reader (Pithos): a limited view. */
+    private boolean grantee;
+
     ContainerResource(SwiftServices services, String account, String container, boolean owner) {
         this.services = services;
         this.account = account;
         this.container = container;
         this.owner = owner;
+    }
+
+    /** Who reads, and whether only sharing lets them (then they see what is shared with them). */
+    ContainerResource viewedBy(io.tessera.swift.context.RequestContext context, io.tessera.swift.auth.Principal reader,
+                               boolean grantee) {
+        this.context = context;
+        this.reader = reader;
+        this.grantee = grantee;
+        return this;
     }
 
     @PUT
@@ -97,6 +111,13 @@ public final class ContainerResource {
 
     @HEAD
     public Response head(@Context UriInfo uri) {
+        if (grantee) {
+            ContainerInfo info = info();
+            Response.ResponseBuilder reply = io.tessera.swift.sharing.SharedViews.containerHeaders(
+                    RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info, modified(info));
+            BlockUpload.containerHeaders(reply, services.store().blockSize());
+            return reply.build();
+        }
         Response.ResponseBuilder reply = headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info());
         if (UntilListing.asked(uri.getQueryParameters())) {
             untilHeader(reply, UntilListing.until(uri.getQueryParameters(), owner));
@@ -125,31 +146,45 @@ public final class ContainerResource {
         List<ListingPager.Entry<ObjectVersion>> rows;
         if (until != null) {
             // Pithos' time travel: the container as it was then
+            io.tessera.swift.sharing.SharedViews.refuseUntil(grantee, uri.getQueryParameters());
             rows = new UntilListing(services.store().metadata()).objects(account, container, info.metadata(), req, until);
         } else {
             java.util.function.Function<io.tessera.store.ListQuery, List<ObjectVersion>> scan =
                     q -> services.store().metadata().listObjects(account, container, q);
-            if (PublicListing.asked(uri.getQueryParameters(), owner)) {
+            if (grantee || (owner && uri.getQueryParameters().containsKey("shared"))) {
+                scan = new io.tessera.swift.sharing.SharedListings(services.store().metadata(), rows(), account,
+                        grantee ? reader : null).objects(container, scan);
+            } else if (PublicListing.asked(uri.getQueryParameters(), owner)) {
                 scan = PublicListing.objects(scan);
             }
             rows = new ListingPager<>(scan, ObjectVersion::name).page(req);
+        }
+        var groups = new io.tessera.swift.sharing.SharingAccess(services.store().metadata(), rows()).groupsOf(account);
+        String publicBase = owner ? PublicLinks.base(services.publicUrl(), uri.getBaseUri()) : null;
+        boolean pithosFields = grantee || PithosVersions.extendedListing(uri.getQueryParameters());
+        // Each feature's fields for the viewer: sharing's, public links' (owner only), and Pithos'
+        // extended ones where the request is a Pithos client's (Swift's own rows stay as Swift has them).
+        java.util.function.Function<ObjectVersion, Map<String, Object>> viewed = v -> {
+            Map<String, Object> fields = new java.util.LinkedHashMap<>();
+            if (pithosFields) {
+                fields.putAll(PithosVersions.listingFields(v));
+            }
+            fields.putAll(io.tessera.swift.sharing.SharedListings.fields(v, reader, owner, groups));
+            fields.putAll(PublicLinks.listingFields(v, publicBase));
+            return fields;
+        };
+        if (grantee) {
+            Response.ResponseBuilder limited = rows.isEmpty() && format == ListingFormat.PLAIN ? Response.noContent()
+                    : Response.ok(format.objects(container, rows, viewed));
+            limited = io.tessera.swift.sharing.SharedViews.containerHeaders(limited, info, modified(info));
+            BlockUpload.containerHeaders(limited, services.store().blockSize());
+            return RawContentType.set(limited, format.contentType()).build();
         }
         Response.ResponseBuilder reply;
         if (rows.isEmpty() && format == ListingFormat.PLAIN) {
             reply = headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info);
         } else {
-            String publicBase = owner ? PublicLinks.base(services.publicUrl(), uri.getBaseUri()) : null;
-            boolean pithosFields = PithosVersions.extendedListing(uri.getQueryParameters());
-            byte[] page = format.objects(container, rows, v -> {
-                Map<String, Object> viewed = PublicLinks.listingFields(v, publicBase);
-                if (!pithosFields) {
-                    return viewed;
-                }
-                Map<String, Object> fields = new java.util.LinkedHashMap<>(PithosVersions.listingFields(v));
-                fields.putAll(viewed);
-                return fields;
-            });
-            reply = headers(RawContentType.set(Response.ok(page), format.contentType()), info);
+            reply = headers(RawContentType.set(Response.ok(format.objects(container, rows, viewed)), format.contentType()), info);
         }
         if (until != null) {
             untilHeader(reply, until);
@@ -205,6 +240,11 @@ public final class ContainerResource {
     static Timestamp modified(ContainerInfo info) {
         String m = info.metadata().get(MODIFIED);
         return m != null ? new Timestamp(Long.parseLong(m)) : info.created();
+    }
+
+    /** The rows the sharing checks read: the request's, or the shared cache (static web's listings). */
+    private io.tessera.swift.context.InfoSource rows() {
+        return context != null ? context : services.store().info();
     }
 
     private ContainerInfo info() {

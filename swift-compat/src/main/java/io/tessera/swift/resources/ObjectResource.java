@@ -36,7 +36,9 @@ import io.tessera.swift.symlink.SymlinkRequest;
 import io.tessera.swift.symlink.Symlinks;
 import io.tessera.swift.versioning.LegacyVersioning;
 import io.tessera.swift.versioning.VersionedObjects;
+import io.tessera.swift.sharing.SharingWrites;
 import io.tessera.swift.writes.ObjectWrite;
+import io.tessera.swift.writes.PathFeatures;
 import io.tessera.swift.writes.ObjectWriter;
 import io.tessera.swift.writes.WriteContent;
 import io.tessera.swift.writes.WritePipeline;
@@ -158,6 +160,7 @@ public final class ObjectResource {
         }
         long length = contentLength(headers);
         Map<String, String> metadata = ObjectHeaders.fromRequest(h, services.limits());
+        SharingWrites sharing = SharingWrites.of(services, context, h, account, container, name); // 400/403 first
         SymlinkRequest link = SymlinkRequest.of(h);
         // A link's type, when the client names none, is the symlink stage's to choose.
         String contentType = link != null ? RawContentType.of(request) : ObjectHeaders.contentType(
@@ -167,17 +170,21 @@ public final class ObjectResource {
                 // A link has no content of its own to name by hashmap; it is made by a plain PUT.
                 throw SwiftError.BAD_REQUEST.exception("A symlink cannot be made from a hashmap: PUT it without ?hashmap");
             }
-            return created(madePublic(hashmapPut().put(new ObjectLocation(account, container, name), contentType, metadata,
-                    ifNoneMatchStar, body, length, uri.getQueryParameters(), headers.getHeaderString("Accept")), makePublic)).build();
+            return created(sharing.applied(madePublic(hashmapPut().put(new ObjectLocation(account, container, name), contentType, metadata,
+                    ifNoneMatchStar, body, length, uri.getQueryParameters(), headers.getHeaderString("Accept")), makePublic), below())).build();
         }
         if (manifestPut) {
-            return slo().put(account, container, name, contentType, metadata, link,
+            Response r = slo().put(account, container, name, contentType, metadata, link,
                     headers.getHeaderString("ETag"), ifNoneMatchStar, ObjectHeaders.isTrue(uri.getQueryParameters().getFirst("heartbeat")),
                     headers.getHeaderString("Accept"), body, length);
+            if (sharing.asked() && r.getStatus() == Response.Status.CREATED.getStatusCode()) {
+                services.store().metadata().getObject(account, container, name).ifPresent(m -> sharing.applied(m, below()));
+            }
+            return r;
         }
         ObjectVersion v = writer.write(new ObjectWrite(new ObjectLocation(account, container, name), contentType,
                 metadata, headers.getHeaderString("ETag"), ifNoneMatchStar, new WriteContent.Body(body, length), link));
-        return created(madePublic(v, makePublic)).build();
+        return created(sharing.applied(madePublic(v, makePublic), below())).build();
     }
 
     @COPY
@@ -207,6 +214,7 @@ public final class ObjectResource {
         Map<String, String> metadata = ObjectHeaders.fromRequest(h, services.limits());
         ObjectHeaders.keepInternal(v.metadata(), metadata);
         PithosStamp.onMetadataPost(metadata, PithosStamp.user(who)); // a new version: the poster made it
+        SharingWrites sharing = SharingWrites.of(services, context, h, account, container, name);
         metadata.putAll(StaticLargeObject.keptOnPost(v.metadata()));
         String requestedType = RawContentType.of(request);
         String contentType = requestedType != null ? ObjectHeaders.contentType(requestedType, false, name) : v.contentType();
@@ -214,6 +222,7 @@ public final class ObjectResource {
                 contentType, metadata);
         // The same content under new metadata: a new reference to existing content (store/GC.md).
         updated = publicLinks().publishPost(v, updated, makePublic, WritePipeline.belowVersioning(services.store()));
+        updated = sharing.applied(updated, below());
         // Pithos: a metadata POST makes a version, and says which
         Response.ResponseBuilder accepted = Response.accepted().header("X-Object-Version", PithosVersions.id(updated));
         if (VersionedObjects.isVersionLink(updated)) {
@@ -235,9 +244,12 @@ public final class ObjectResource {
                     .purgeObject(name, HistoryPurge.until(uri.getQueryParameters()));
             return Response.noContent().build();
         }
-        java.util.function.Supplier<Boolean> plainDelete =
-                () -> services.store().metadata().deleteObject(account, container, name, Timestamp.now())
-                        .map(publicLinks()::deleted).isPresent();
+        java.util.function.Supplier<Boolean> plainDelete = () -> {
+            Optional<ObjectVersion> deleted = services.store().metadata().deleteObject(account, container, name, Timestamp.now())
+                    .map(publicLinks()::deleted);
+            SharingWrites.deleted(services, deleted); // the path's sharing goes with its row
+            return deleted.isPresent();
+        };
         if ("delete".equals(uri.getQueryParameters().getFirst("multipart-manifest"))) {
             String manifestVersion = ObjectRead.versionId(uri.getQueryParameters());
             if (manifestVersion == null) {
@@ -288,7 +300,7 @@ public final class ObjectResource {
     private Response copy(ObjectLocation from, ObjectLocation to, HttpHeaders headers, ContainerRequestContext request,
                           UriInfo uri, boolean ifNoneMatchStar) {
         Boolean makePublic = PublicLinks.requested(headers.getHeaderString(PublicLinks.HEADER));
-        if (!services.authorizer(context).mayRead(who, from.account(), from.container(), referer)) {
+        if (!services.authorizer(context).mayReadObject(who, from.account(), from.container(), from.object(), referer)) {
             throw Authorizer.denied(who, from.account());
         }
         String sourceVersion = from.equals(new ObjectLocation(account, container, name)) ? ObjectRead.versionId(uri.getQueryParameters()) : null;
@@ -299,14 +311,17 @@ public final class ObjectResource {
                 : sources.live(from.account(), from.container(), from.object()),
                 ObjectRead.linkItself(uri.getQueryParameters())).object();
         // As Swift's copy middleware: the source is read (authorized, found) before the destination is written.
-        if (!services.authorizer(context).mayWrite(who, to.account(), to.container())) {
+        if (!services.authorizer(context).mayWriteObject(who, to.account(), to.container(), to.object())) {
             throw Authorizer.denied(who, to.account());
         }
         requireContainer(to.container(), to.account());
         Preconditions.check(headers, source.etag(), HttpDates.lastModifiedSeconds(source.timestamp()), false);
         boolean fresh = ObjectHeaders.isTrue(headers.getHeaderString("X-Fresh-Metadata"));
-        Map<String, String> metadata = ObjectHeaders.merged(source.metadata(), headers.getRequestHeaders(),
-                services.limits(), fresh);
+        // The source's sharing is its path's, not the copy's: the destination has what its headers set.
+        Map<String, String> metadata = ObjectHeaders.merged(PathFeatures.stripped(source.metadata()),
+                headers.getRequestHeaders(), services.limits(), fresh);
+        SharingWrites sharing = SharingWrites.of(services, context, headers.getRequestHeaders(), to.account(),
+                to.container(), to.object());
         // As Swift's copy middleware: the client's X-Symlink-* headers go with the PUT, over those a
         // copy of a link itself (?symlink=get) shows (a fresh copy takes no headers of the source's).
         Optional<Symlink> sourceLink = Symlink.of(source).filter(l -> !l.internal() && !fresh);
@@ -347,13 +362,17 @@ public final class ObjectResource {
             throw ByteRanges.unsatisfiable(body.length());
         }
         ObjectVersion v = writer.write(new ObjectWrite(to, contentType, metadata, null, ifNoneMatchStar, content, link));
-        return copied(created(madePublic(v, makePublic)), from, source).build();
+        return copied(created(sharing.applied(madePublic(v, makePublic), below())), from, source).build();
     }
 
     /** A PUT's or COPY's {@code X-Object-Public} (null: none), applied to the row it wrote. */
     private ObjectVersion madePublic(ObjectVersion written, Boolean makePublic) {
         return makePublic == null ? written
                 : publicLinks().set(written, makePublic, WritePipeline.belowVersioning(services.store()));
+    }
+
+    private io.tessera.swift.writes.Publisher below() {
+        return WritePipeline.belowVersioning(services.store());
     }
 
     private static Response.ResponseBuilder copied(Response.ResponseBuilder reply, ObjectLocation from, ObjectVersion source) {

@@ -43,15 +43,47 @@ public final class StorageResource {
         this.services = services;
     }
 
-    /** {@code /v1} alone names a version and no account. */
+    /**
+     * {@code /v1} alone names a version and no account; {@code /v1/} is Pithos' top level (the accounts
+     * that share with the requester, {@link io.tessera.swift.sharing.SharersResource}).
+     */
     @GET
-    public Response versionOnlyGet() {
-        throw SwiftError.PRECONDITION_FAILED.exception("Bad URL");
+    public Response versionOnlyGet(@Context ContainerRequestContext request, @Context HttpHeaders headers,
+                                   @Context UriInfo uri) {
+        return topLevel(request).map(t -> t.list(headers, uri))
+                .orElseThrow(() -> SwiftError.PRECONDITION_FAILED.exception("Bad URL"));
     }
 
     @PUT
-    public Response versionOnlyPut() {
-        throw SwiftError.PRECONDITION_FAILED.exception("Bad URL");
+    public Response versionOnlyPut(@Context ContainerRequestContext request) {
+        return topLevel(request).map(io.tessera.swift.sharing.SharersResource::put)
+                .orElseThrow(() -> SwiftError.PRECONDITION_FAILED.exception("Bad URL"));
+    }
+
+    @jakarta.ws.rs.HEAD
+    public Response versionOnlyHead(@Context ContainerRequestContext request) {
+        return topLevel(request).map(io.tessera.swift.sharing.SharersResource::head)
+                .orElseThrow(() -> SwiftError.PRECONDITION_FAILED.exception("Bad URL"));
+    }
+
+    @jakarta.ws.rs.POST
+    public Response versionOnlyPost(@Context ContainerRequestContext request) {
+        return topLevel(request).map(io.tessera.swift.sharing.SharersResource::post)
+                .orElseThrow(SwiftError.METHOD_NOT_ALLOWED::exception);
+    }
+
+    @jakarta.ws.rs.DELETE
+    public Response versionOnlyDelete(@Context ContainerRequestContext request) {
+        return topLevel(request).map(io.tessera.swift.sharing.SharersResource::delete)
+                .orElseThrow(SwiftError.METHOD_NOT_ALLOWED::exception);
+    }
+
+    private Optional<io.tessera.swift.sharing.SharersResource> topLevel(ContainerRequestContext request) {
+        RequestContext context = RequestContext.of(request);
+        if (!io.tessera.swift.sharing.SharersResource.isTopLevel(context.rawPath())) {
+            return Optional.empty();
+        }
+        return Optional.of(new io.tessera.swift.sharing.SharersResource(services, services.authorizer(context), context));
     }
 
     @Path("{any: .*}")
@@ -90,10 +122,12 @@ public final class StorageResource {
         Authorizer.Decision allowed = auth.authorize(who, method, path.account(), path.container(), path.object(), referer);
         if (path.isAccount()) {
             return new AccountResource(services, path.account(), allowed.owner(),
-                    who.map(p -> p.user() != null && p.user().isResellerAdmin()).orElse(false));
+                    who.map(p -> p.user() != null && p.user().isResellerAdmin()).orElse(false))
+                    .viewedBy(context, who.orElse(null), allowed.shared());
         }
         if (path.isContainer()) {
-            return new ContainerResource(services, path.account(), path.container(), allowed.owner());
+            return new ContainerResource(services, path.account(), path.container(), allowed.owner())
+                    .viewedBy(context, who.orElse(null), allowed.shared());
         }
         return new ObjectResource(services, context, referer);
     }

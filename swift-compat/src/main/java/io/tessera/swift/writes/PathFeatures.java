@@ -10,14 +10,14 @@ import java.util.Optional;
 /**
  * The internal metadata keys that belong to an object's <em>path</em>, not to one version of its content
  * (Pithos keeps them in tables keyed by path; Tessera keeps them in the object's row): a public link's
- * token. They are carried forward from the row being replaced on every write the pipeline publishes (an
+ * token, the sharing record ({@code sharing.Sharing#KEY}). They are carried forward from the row being replaced on every write the pipeline publishes (an
  * overwrite keeps the link), never taken from what the write brings (a copy's or a restored version's
  * source row), and go when the row is deleted. A request changes them only by a write of its own
- * ({@link Publisher#publishPathState}: a POST's or PUT's {@code X-Object-Public}).
+ * ({@link Publisher#publishPathState}: a POST's or PUT's {@code X-Object-Public} or {@code X-Object-Sharing}).
  */
 public final class PathFeatures {
     /** The keys; a feature that belongs to the path adds its key here. */
-    public static final List<String> KEYS = List.of(PublicLinks.KEY);
+    public static final List<String> KEYS = List.of(PublicLinks.KEY, io.tessera.swift.sharing.Sharing.KEY);
 
     private PathFeatures() {
     }
