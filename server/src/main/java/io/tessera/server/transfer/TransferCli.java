@@ -136,7 +136,7 @@ public final class TransferCli {
         Path local;
         @Parameters(index = "1", paramLabel = "REMOTE", description = "container/object")
         String remote;
-        @Option(names = "--no-verify", description = "do not read the file back to check its hashes at the end")
+        @Option(names = "--unverified", description = "do not read the file back to check its hashes at the end")
         boolean noVerify;
 
         @Override
