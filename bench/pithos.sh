@@ -30,7 +30,7 @@ median() { sort -n | awk '{a[NR]=$1} END {if (NR == 0) exit 1; print (NR % 2) ? 
 read -r TOKEN STORAGE < <(curl -fsS -D - -o /dev/null -H 'X-Auth-User: test:tester' -H 'X-Auth-Key: testing' "$AUTH" |
   tr -d '\r' | awk -F': ' 'tolower($1)=="x-auth-token" {t=$2} tolower($1)=="x-storage-url" {u=$2} END {print t, u}')
 received() { # Tessera's pithos.blocks.received counter (Prometheus text of /metrics)
-  curl -fsS "${AUTH%/auth/v1.0}/metrics" | awk '/^pithos_blocks_received(_total)? / {print $2; exit}'
+  curl -fsS "${AUTH%/auth/v1.0}/metrics" | awk '/^tessera_pithos_blocks_received_total / {print $2; exit}'
 }
 
 case $T in

@@ -50,6 +50,9 @@ final class Progress implements AutoCloseable {
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 Thread.sleep(200);
+                if (label.isEmpty()) {
+                    continue; // still logging in
+                }
                 String line = String.format(Locale.ROOT, "%s: hashed %d/%d blocks, %s %d/%d blocks, %s skipped",
                         label, hashed.get(), toHash.get(), verb, moved.get(), toMove.get(), mib(skippedBytes.get()));
                 synchronized (err) {

@@ -87,6 +87,16 @@ final class Transfers implements AutoCloseable {
         long sentBytes = 0;
         for (int attempt = 1; ; attempt++) {
             List<BlockHash> missing = client.putHashmap(container, object, length, blockSize, list, "application/octet-stream");
+            if (attempt == 1) {
+                Set<BlockHash> lacking = new HashSet<>(missing);
+                long lackingBytes = 0;
+                for (int i = 0; i < hashes.length; i++) {
+                    if (lacking.contains(hashes[i])) {
+                        lackingBytes += blockLength(length, blockSize, i);
+                    }
+                }
+                progress.skippedBytes.set(length - lackingBytes);
+            }
             if (missing.isEmpty()) {
                 break;
             }
@@ -114,7 +124,6 @@ final class Transfers implements AutoCloseable {
                 missingBytes += blockLength(length, blockSize, i);
             }
         }
-        progress.skippedBytes.addAndGet(length - missingBytes);
         return new PutResult(hashes.length, (int) progress.moved.get(), length, missingBytes);
     }
 
