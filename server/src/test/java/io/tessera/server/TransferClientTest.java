@@ -231,6 +231,21 @@ abstract class TransferClientTest {
         assertThat(Files.readAllBytes(local)).isEqualTo(data);
     }
 
+    @Test
+    void namesThatNeedEscapingGoBothWays() throws Exception {
+        byte[] data = random(MIB + 3, 77);
+        Path dir = Files.createDirectories(tmp.resolve("odd"));
+        String name = "a b%20c?d#e&f+g \u00fc\u4e2d.txt";
+        Files.write(dir.resolve(name), data);
+        assertOk(tessera("put", dir.resolve(name).toString(), "files/odd/" + name));
+        Path back = tmp.resolve("odd-back");
+        assertOk(tessera("get", back.toString(), "files/odd/" + name));
+        assertThat(Files.readAllBytes(back)).isEqualTo(data);
+        Run sync = tessera("sync", dir.toString(), "files/odd");
+        assertOk(sync);
+        assertThat(sync.out()).as("the same name, compared by its Merkle root").contains("1 files, 0 sent, 1 unchanged");
+    }
+
     // ---- sync ----
 
     @Test
@@ -301,6 +316,11 @@ abstract class TransferClientTest {
         Run quota = tessera("put", write("over", random(100, 3)).toString(), "tiny/over");
         assertOneLine(quota, 1, "too large or over quota (413)");
         assertThat(http.send("HEAD", A + "/tiny/over").statusCode()).isEqualTo(404);
+
+        // A large object has no hashmap of its own: the server's reason, in one line.
+        assertThat(http.send("PUT", A + "/files/dlo", new byte[0], "X-Object-Manifest", "files/edge-").statusCode()).isEqualTo(201);
+        assertOneLine(tessera("get", tmp.resolve("dlo").toString(), "files/dlo"), 1,
+                "hashmap of files/dlo: refused 400: A large object has no hashmap of its own");
 
         // Someone else's container: not allowed.
         assertOneLine(run(server.port(), "test2:tester2", "testing2", "put", "--account", TestServer.ACCOUNT, f.toString(),
