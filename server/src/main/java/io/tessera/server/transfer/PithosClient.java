@@ -9,16 +9,14 @@ import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Consumer;
 
 /**
  * The few Pithos requests the transfer commands make, over plain HTTP/1.1 with a Swift token
@@ -36,7 +34,6 @@ final class PithosClient {
     private final String user;
     private final String key;
     private final String account;
-    private final HttpClient http;
     private String token;
     private String storageUrl;
 
@@ -45,50 +42,42 @@ final class PithosClient {
         this.user = user;
         this.key = key;
         this.account = account;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     void login() throws TransferException {
         if (user == null || key == null) {
             throw new TransferException(TransferException.USAGE, "set --user and --key (or TESSERA_USER and TESSERA_KEY)");
         }
-        URI auth;
-        try {
-            auth = URI.create(url + "/auth/v1.0");
-        } catch (IllegalArgumentException e) {
-            throw new TransferException(TransferException.USAGE, "not a URL: " + url);
+        try (Reply r = call("GET", url + "/auth/v1.0", null, 0, "X-Auth-User", user, "X-Auth-Key", key)) {
+            if (r.status == 401 || r.status == 403) {
+                throw new TransferException(TransferException.SERVER, "authentication failed: wrong user or key (" + r.status + ")");
+            }
+            String t = r.header("X-Auth-Token");
+            String storage = r.header("X-Storage-Url");
+            if (r.status != 200 || t == null || storage == null) {
+                throw new TransferException(TransferException.SERVER, "authentication failed: " + describe(r.status, r.text()));
+            }
+            token = t;
+            storageUrl = account == null ? storage : storage.substring(0, storage.lastIndexOf('/') + 1) + enc(account);
         }
-        HttpResponse<String> r = send(HttpRequest.newBuilder(auth).header("X-Auth-User", user).header("X-Auth-Key", key)
-                .GET(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 401 || r.statusCode() == 403) {
-            throw new TransferException(TransferException.SERVER, "authentication failed: wrong user or key (" + r.statusCode() + ")");
-        }
-        if (r.statusCode() != 200 || r.headers().firstValue("X-Auth-Token").isEmpty()
-                || r.headers().firstValue("X-Storage-Url").isEmpty()) {
-            throw new TransferException(TransferException.SERVER, "authentication failed: " + describe(r.statusCode(), r.body()));
-        }
-        token = r.headers().firstValue("X-Auth-Token").get();
-        String storage = r.headers().firstValue("X-Storage-Url").get();
-        storageUrl = account == null ? storage : storage.substring(0, storage.lastIndexOf('/') + 1) + enc(account);
     }
 
     /** The container's block size (its HEAD's X-Container-Block-Size); only sha256 blocks are understood. */
     int blockSize(String container) throws TransferException {
-        HttpResponse<String> r = send(request(path(container, null)).method("HEAD", HttpRequest.BodyPublishers.noBody()),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 404) {
-            throw new TransferException(TransferException.SERVER, "no container '" + container + "' (404)");
+        try (Reply r = storage("HEAD", path(container, null), null, 0)) {
+            if (r.status == 404) {
+                throw new TransferException(TransferException.SERVER, "no container '" + container + "' (404)");
+            }
+            expect(r, 204, "container " + container);
+            String hash = String.valueOf(r.header("X-Container-Block-Hash"));
+            String size = String.valueOf(r.header("X-Container-Block-Size"));
+            if (!hash.equalsIgnoreCase("sha256") || !size.matches("[0-9]{1,10}") || Long.parseLong(size) <= 0
+                    || Long.parseLong(size) > 1L << 30) {
+                throw new TransferException(TransferException.SERVER, "the server does not speak the Pithos hashmap API "
+                        + "(container block hash '" + hash + "', block size '" + size + "')");
+            }
+            return Integer.parseInt(size);
         }
-        expect(r, 204, "container " + container);
-        String hash = r.headers().firstValue("X-Container-Block-Hash").orElse("");
-        String size = r.headers().firstValue("X-Container-Block-Size").orElse("");
-        if (!hash.equalsIgnoreCase("sha256") || !size.matches("[0-9]{1,10}") || Long.parseLong(size) <= 0
-                || Long.parseLong(size) > 1L << 30) {
-            throw new TransferException(TransferException.SERVER, "the server does not speak the Pithos hashmap API "
-                    + "(container block hash '" + hash + "', block size '" + size + "')");
-        }
-        return Integer.parseInt(size);
     }
 
     /**
@@ -103,31 +92,35 @@ final class PithosClient {
             body.append(i == 0 ? "\"" : ", \"").append(hashes.get(i).toHex()).append('"');
         }
         body.append("]}");
-        HttpResponse<byte[]> r = send(request(path(container, object) + "?hashmap=True&format=json")
-                .header("Content-Type", contentType)
-                .PUT(HttpRequest.BodyPublishers.ofString(body.toString())), HttpResponse.BodyHandlers.ofByteArray());
-        if (r.statusCode() == 201) {
-            return List.of();
+        byte[] b = body.toString().getBytes(StandardCharsets.UTF_8);
+        try (Reply r = storage("PUT", path(container, object) + "?hashmap=True&format=json", b, b.length,
+                "Content-Type", contentType)) {
+            if (r.status == 201) {
+                return List.of();
+            }
+            if (r.status == 409) {
+                return hashList(r.bytes(HASH_LIST_BYTES), "the server's list of missing blocks");
+            }
+            throw refused(r.status, r.text(), "PUT " + container + "/" + object);
         }
-        if (r.statusCode() == 409) {
-            return hashList(r.body(), "the server's list of missing blocks");
-        }
-        throw refused(r.statusCode(), new String(r.body(), StandardCharsets.UTF_8), "PUT " + container + "/" + object);
     }
+
+    /** Longest list of hashes read back: far more than the largest object's (1281 at 5 GiB). */
+    private static final int HASH_LIST_BYTES = 16 << 20;
 
     /** Uploads one block; returns the hash the server computed of it. */
     BlockHash postBlock(String container, byte[] buf, int len) throws TransferException {
-        HttpResponse<byte[]> r = send(request(path(container, null) + "?update&format=json")
-                .header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(buf, 0, len)), HttpResponse.BodyHandlers.ofByteArray());
-        if (r.statusCode() != 202) {
-            throw refused(r.statusCode(), new String(r.body(), StandardCharsets.UTF_8), "block upload to " + container);
+        try (Reply r = storage("POST", path(container, null) + "?update&format=json", buf, len,
+                "Content-Type", "application/octet-stream")) {
+            if (r.status != 202) {
+                throw refused(r.status, r.text(), "block upload to " + container);
+            }
+            List<BlockHash> got = hashList(r.bytes(HASH_LIST_BYTES), "the block upload's reply");
+            if (got.size() != 1) {
+                throw new TransferException(TransferException.SERVER, "the block upload's reply names " + got.size() + " blocks, not 1");
+            }
+            return got.get(0);
         }
-        List<BlockHash> got = hashList(r.body(), "the block upload's reply");
-        if (got.size() != 1) {
-            throw new TransferException(TransferException.SERVER, "the block upload's reply names " + got.size() + " blocks, not 1");
-        }
-        return got.get(0);
     }
 
     record RemoteMap(long bytes, int blockSize, List<BlockHash> hashes) {
@@ -135,17 +128,14 @@ final class PithosClient {
 
     /** The object's hashmap, or null when there is no such object. */
     RemoteMap hashmap(String container, String object) throws TransferException {
-        HttpResponse<InputStream> r = send(request(path(container, object) + "?hashmap&format=json").GET(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream in = r.body()) {
-            if (r.statusCode() == 404) {
+        try (Reply r = storage("GET", path(container, object) + "?hashmap&format=json", null, 0)) {
+            if (r.status == 404) {
                 return null;
             }
-            if (r.statusCode() != 200) {
-                throw refused(r.statusCode(), new String(in.readNBytes(4096), StandardCharsets.UTF_8),
-                        "hashmap of " + container + "/" + object);
+            if (r.status != 200) {
+                throw refused(r.status, r.text(), "hashmap of " + container + "/" + object);
             }
-            return parseMap(in);
+            return parseMap(r.body());
         } catch (IOException e) {
             throw new TransferException(TransferException.SERVER, "the hashmap of " + container + "/" + object
                     + " could not be read: " + e.getMessage());
@@ -205,25 +195,28 @@ final class PithosClient {
 
     /** The object's length and X-Object-Hash (its Merkle root), or null when there is no such object. */
     Head head(String container, String object) throws TransferException {
-        HttpResponse<String> r = send(request(path(container, object)).method("HEAD", HttpRequest.BodyPublishers.noBody()),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 404) {
-            return null;
+        try (Reply r = storage("HEAD", path(container, object), null, 0)) {
+            if (r.status == 404) {
+                return null;
+            }
+            expect(r, 200, container + "/" + object);
+            long length;
+            try {
+                length = Long.parseLong(String.valueOf(r.header("Content-Length")));
+            } catch (NumberFormatException e) {
+                length = -1;
+            }
+            return new Head(length, r.header("X-Object-Hash"));
         }
-        expect(r, 200, container + "/" + object);
-        long length = r.headers().firstValueAsLong("Content-Length").orElse(-1);
-        return new Head(length, r.headers().firstValue("X-Object-Hash").orElse(null));
     }
 
     /** Reads {@code [off, off+len)} of the object into {@code buf} (one Range GET). */
     void read(String container, String object, long off, byte[] buf, int len) throws TransferException {
-        HttpResponse<InputStream> r = send(request(path(container, object)).header("Range", "bytes=" + off + "-" + (off + len - 1))
-                .GET(), HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream in = r.body()) {
-            if (r.statusCode() != 206) {
-                throw refused(r.statusCode(), new String(in.readNBytes(4096), StandardCharsets.UTF_8),
-                        "GET " + container + "/" + object + " bytes " + off + "-" + (off + len - 1));
+        try (Reply r = storage("GET", path(container, object), null, 0, "Range", "bytes=" + off + "-" + (off + len - 1))) {
+            if (r.status != 206) {
+                throw refused(r.status, r.text(), "GET " + container + "/" + object + " bytes " + off + "-" + (off + len - 1));
             }
+            InputStream in = r.body();
             int n = in.readNBytes(buf, 0, len);
             if (n != len || in.read() >= 0) {
                 throw new TransferException(TransferException.SERVER, "the server sent " + (n == len ? "more" : n + "")
@@ -235,34 +228,39 @@ final class PithosClient {
     }
 
     void delete(String container, String object) throws TransferException {
-        HttpResponse<String> r = send(request(path(container, object)).DELETE(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 204 && r.statusCode() != 404) {
-            throw refused(r.statusCode(), r.body(), "DELETE " + container + "/" + object);
+        try (Reply r = storage("DELETE", path(container, object), null, 0)) {
+            if (r.status != 204 && r.status != 404) {
+                throw refused(r.status, r.text(), "DELETE " + container + "/" + object);
+            }
         }
     }
 
     record Entry(String name, long bytes, String contentType) {
     }
 
+    /** What is done with each page of a listing (it may call the server itself). */
+    interface PageHandler {
+        void page(List<Entry> entries) throws TransferException;
+    }
+
     /**
      * Every object of the container under {@code prefix}, a page (at most 1,000 names) at a time: the
-     * listing is never held whole.
+     * listing is never held whole. The next page is asked for after the marker of the last, so the
+     * handler may delete what it was given.
      */
-    void list(String container, String prefix, Consumer<Entry> each) throws TransferException {
+    void list(String container, String prefix, PageHandler handler) throws TransferException {
         String marker = "";
         while (true) {
             String q = "?format=json&limit=1000&prefix=" + enc(prefix) + "&marker=" + enc(marker);
-            HttpResponse<InputStream> r = send(request(path(container, null) + q).GET(), HttpResponse.BodyHandlers.ofInputStream());
-            String last = null;
-            int count = 0;
-            try (InputStream in = r.body()) {
-                if (r.statusCode() == 204) {
+            List<Entry> page = new ArrayList<>();
+            try (Reply r = storage("GET", path(container, null) + q, null, 0)) {
+                if (r.status == 204) {
                     return;
                 }
-                if (r.statusCode() != 200) {
-                    throw refused(r.statusCode(), new String(in.readNBytes(4096), StandardCharsets.UTF_8), "listing of " + container);
+                if (r.status != 200) {
+                    throw refused(r.status, r.text(), "listing of " + container);
                 }
-                try (JsonParser p = JSON.createParser(in)) {
+                try (JsonParser p = JSON.createParser(r.body())) {
                     if (p.nextToken() != JsonToken.START_ARRAY) {
                         throw new TransferException(TransferException.SERVER, "the listing of " + container + " is not a JSON array");
                     }
@@ -281,30 +279,131 @@ final class PithosClient {
                             }
                         }
                         if (name != null) {
-                            each.accept(new Entry(name, bytes, type));
-                            last = name;
-                            count++;
+                            page.add(new Entry(name, bytes, type));
                         }
                     }
                 }
             } catch (IOException e) {
                 throw new TransferException(TransferException.SERVER, "the listing of " + container + " broke off: " + e.getMessage());
             }
-            if (count < 1000 || last == null) {
+            handler.page(page);
+            if (page.size() < 1000) {
                 return;
             }
-            marker = last;
+            marker = page.get(page.size() - 1).name();
         }
     }
 
-    // ---- plumbing ----
+    // ---- plumbing: HttpURLConnection (keep-alive pooled by the JDK; starts in a few ms, where
+    // java.net.http.HttpClient costs this short-lived process ~0.4 s of CPU before its first request) ----
 
-    private HttpRequest.Builder request(String path) throws TransferException {
+    /** One reply; closing it drains and closes its body so that the connection is kept for the next request. */
+    private static final class Reply implements AutoCloseable {
+        final int status;
+        final HttpURLConnection conn;
+
+        Reply(int status, HttpURLConnection conn) {
+            this.status = status;
+            this.conn = conn;
+        }
+
+        String header(String name) {
+            return conn.getHeaderField(name);
+        }
+
+        InputStream body() throws IOException {
+            InputStream in = status >= 400 ? conn.getErrorStream() : conn.getInputStream();
+            return in == null ? InputStream.nullInputStream() : in;
+        }
+
+        byte[] bytes(int max) throws TransferException {
+            try {
+                byte[] b = body().readNBytes(max + 1);
+                if (b.length > max) {
+                    throw new TransferException(TransferException.SERVER, "the server's reply is longer than " + max + " bytes");
+                }
+                return b;
+            } catch (IOException e) {
+                throw new TransferException(TransferException.SERVER, "the reply broke off: " + e.getMessage());
+            }
+        }
+
+        /** The start of the body, for an error message. */
+        String text() {
+            try {
+                return new String(body().readNBytes(4096), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "";
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                InputStream in = body();
+                in.skip(Long.MAX_VALUE);
+                in.close();
+            } catch (IOException e) {
+                conn.disconnect();
+            }
+        }
+    }
+
+    private Reply storage(String method, String path, byte[] body, int len, String... headers) throws TransferException {
+        String[] all = Arrays.copyOf(headers, headers.length + 2);
+        all[headers.length] = "X-Auth-Token";
+        all[headers.length + 1] = token;
+        return call(method, storageUrl + path, body, len, all);
+    }
+
+    private Reply call(String method, String target, byte[] body, int len, String... headers) throws TransferException {
+        HttpURLConnection c;
         try {
-            return HttpRequest.newBuilder(URI.create(storageUrl + path)).timeout(Duration.ofMinutes(5))
-                    .header("X-Auth-Token", token);
-        } catch (IllegalArgumentException e) {
-            throw new TransferException(TransferException.USAGE, "cannot make a URL of " + path);
+            c = (HttpURLConnection) URI.create(target).toURL().openConnection();
+        } catch (IllegalArgumentException | IOException | ClassCastException e) {
+            throw new TransferException(TransferException.USAGE, "not a usable URL: " + target);
+        }
+        try {
+            c.setRequestMethod(method);
+            c.setConnectTimeout(10_000);
+            c.setReadTimeout(300_000);
+            c.setUseCaches(false);
+            c.setInstanceFollowRedirects(false);
+            c.setRequestProperty("Accept", "*/*");
+            for (int i = 0; i + 1 < headers.length; i += 2) {
+                c.setRequestProperty(headers[i], headers[i + 1]);
+            }
+            if (body != null) {
+                c.setDoOutput(true);
+                c.setFixedLengthStreamingMode(len);
+                try (OutputStream out = c.getOutputStream()) {
+                    out.write(body, 0, len);
+                } catch (IOException e) {
+                    // The server may answer (a 413, a 401) and close before taking the whole body.
+                    int status = statusOrThrow(c, e);
+                    return new Reply(status, c);
+                }
+            } else if (method.equals("PUT") || method.equals("POST")) {
+                c.setDoOutput(true);
+                c.setFixedLengthStreamingMode(0);
+                c.getOutputStream().close();
+            }
+            return new Reply(c.getResponseCode(), c);
+        } catch (ConnectException e) {
+            throw new TransferException(TransferException.SERVER, "cannot reach " + url + ": connection refused (is the server running?)");
+        } catch (SocketTimeoutException e) {
+            throw new TransferException(TransferException.SERVER, "no answer from " + url + " in time");
+        } catch (IOException e) {
+            throw new TransferException(TransferException.SERVER, "cannot reach " + url + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+    }
+
+    private static int statusOrThrow(HttpURLConnection c, IOException cause) throws IOException {
+        try {
+            return c.getResponseCode();
+        } catch (IOException e) {
+            throw cause;
         }
     }
 
@@ -324,27 +423,9 @@ final class PithosClient {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) throws TransferException {
-        try {
-            return http.send(request.build(), handler);
-        } catch (ConnectException e) {
-            throw new TransferException(TransferException.SERVER, "cannot reach " + url + ": connection refused (is the server running?)");
-        } catch (HttpTimeoutException e) {
-            throw new TransferException(TransferException.SERVER, "no answer from " + url + " in time");
-        } catch (IOException e) {
-            throw new TransferException(TransferException.SERVER, "cannot reach " + url + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransferException(TransferException.SERVER, "interrupted");
-        } catch (IllegalArgumentException e) {
-            throw new TransferException(TransferException.USAGE, "not a usable URL: " + url);
-        }
-    }
-
-    private static void expect(HttpResponse<String> r, int status, String what) throws TransferException {
-        if (r.statusCode() != status && !(status == 204 && r.statusCode() == 200)) {
-            throw refused(r.statusCode(), r.body(), what);
+    private static void expect(Reply r, int status, String what) throws TransferException {
+        if (r.status != status && !(status == 204 && r.status == 200)) {
+            throw refused(r.status, r.text(), what);
         }
     }
 

@@ -284,33 +284,22 @@ final class Transfers implements AutoCloseable {
                 throw local(file, e);
             }
         }
-        List<String> remoteOnly = new ArrayList<>();
-        int[] others = {0};
-        client.list(remote.container(), prefix, e -> {
-            if (!files.containsKey(e.name()) && !"application/directory".equals(e.contentType())) {
-                others[0]++;
-                if (delete && remoteOnly.size() < 1000) {
-                    remoteOnly.add(e.name());
+        int[] remoteOnly = {0};
+        int[] deleted = {0};
+        client.list(remote.container(), prefix, page -> {
+            for (PithosClient.Entry e : page) {
+                if (files.containsKey(e.name()) || "application/directory".equals(e.contentType())) {
+                    continue;
+                }
+                if (delete) {
+                    client.delete(remote.container(), e.name());
+                    deleted[0]++;
+                } else {
+                    remoteOnly[0]++;
                 }
             }
         });
-        int deleted = 0;
-        if (delete) {
-            // A page of names at a time, so a huge remote prefix is never held whole.
-            while (!remoteOnly.isEmpty()) {
-                for (String name : remoteOnly) {
-                    client.delete(remote.container(), name);
-                    deleted++;
-                }
-                remoteOnly.clear();
-                client.list(remote.container(), prefix, e -> {
-                    if (!files.containsKey(e.name()) && !"application/directory".equals(e.contentType()) && remoteOnly.size() < 1000) {
-                        remoteOnly.add(e.name());
-                    }
-                });
-            }
-        }
-        return new SyncResult(files.size(), sent, unchanged, blocks, sentBlocks, stored, others[0] - deleted, deleted);
+        return new SyncResult(files.size(), sent, unchanged, blocks, sentBlocks, stored, remoteOnly[0], deleted[0]);
     }
 
     // ---- helpers ----
