@@ -8,6 +8,7 @@ import java.io.RandomAccessFile;
 import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -244,6 +245,64 @@ abstract class TransferClientTest {
         Run sync = tessera("sync", dir.toString(), "files/odd");
         assertOk(sync);
         assertThat(sync.out()).as("the same name, compared by its Merkle root").contains("1 files, 0 sent, 1 unchanged");
+    }
+
+    @Test
+    void aPutInItsOwnSmallJvmStreamsA256MiBFileInAFewBlocksOfMemory() throws Exception {
+        // The real entry point (bin/tessera put starts TransferMain) in a JVM of 40 MiB of heap: holding
+        // the file, or more than a few blocks of it, would end it with an OutOfMemoryError.
+        Path file = tmp.resolve("streamed.bin");
+        byte[] chunk = random(MIB, 256);
+        try (var out = Files.newOutputStream(file)) {
+            for (int i = 0; i < 256; i++) {
+                chunk[0] = (byte) i;
+                chunk[MIB / 2] = (byte) (i >> 3);
+                out.write(chunk);
+            }
+        }
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder pb = new ProcessBuilder(javaBin.toString(), "-Xmx40m", "-XX:+ExitOnOutOfMemoryError", "-cp",
+                System.getProperty("java.class.path"), "io.tessera.server.transfer.TransferMain", "put", "-j", "4",
+                file.toString(), "files/streamed.bin");
+        pb.environment().put("TESSERA_URL", "http://127.0.0.1:" + server.port());
+        pb.environment().put("TESSERA_USER", TestServer.USER);
+        pb.environment().put("TESSERA_KEY", TestServer.KEY);
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(output).isZero();
+        assertThat(output).contains("sent 64 of 64 blocks, 0 MiB already stored");
+        HttpResponse<byte[]> head = http.send("HEAD", A + "/files/streamed.bin");
+        assertThat(head.headers().firstValue("Content-Length")).contains(String.valueOf(256L * MIB));
+
+        Path back = tmp.resolve("streamed.back");
+        pb.command().set(pb.command().indexOf("put"), "get");
+        pb.command().set(pb.command().size() - 2, back.toString());
+        p = pb.start();
+        output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(output).isZero();
+        assertThat(output).contains("fetched 64 of 64 blocks");
+        assertThat(Files.mismatch(file, back)).isEqualTo(-1);
+    }
+
+    @Test
+    void twoPutsRacingToOneNameLeaveOneWholeFile() throws Exception {
+        byte[] one = random(6 * BLOCK + 11, 61);
+        byte[] two = random(5 * BLOCK + 7, 62);
+        Path f1 = write("race-1", one);
+        Path f2 = write("race-2", two);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 3; round++) {
+                var a = pool.submit(() -> tessera("put", f1.toString(), "files/raced"));
+                var b = pool.submit(() -> tessera("put", f2.toString(), "files/raced"));
+                assertOk(a.get());
+                assertOk(b.get());
+                assertThat(remote("raced")).satisfiesAnyOf(x -> assertThat(x).isEqualTo(one), x -> assertThat(x).isEqualTo(two));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     // ---- sync ----
