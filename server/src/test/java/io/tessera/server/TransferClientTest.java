@@ -146,6 +146,8 @@ abstract class TransferClientTest {
         assertThat(Files.readAllBytes(folder.resolve("edge-1"))).containsExactly(42);
         assertOk(tessera("put", tmp.resolve("up/edge-1").toString(), "files/dir/"));
         assertThat(remote("dir/edge-1")).containsExactly(42);
+        assertThat(http.send("HEAD", A + "/files/dir/edge-1").headers().firstValue("Content-Type"))
+                .contains("application/octet-stream");
     }
 
     @Test
@@ -239,6 +241,8 @@ abstract class TransferClientTest {
         String name = "a b%20c?d#e&f+g \u00fc\u4e2d.txt";
         Files.write(dir.resolve(name), data);
         assertOk(tessera("put", dir.resolve(name).toString(), "files/odd/" + name));
+        assertThat(http.send("HEAD", A + "/files/odd/" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"))
+                .headers().firstValue("Content-Type")).as("guessed from the name").get().asString().startsWith("text/plain");
         Path back = tmp.resolve("odd-back");
         assertOk(tessera("get", back.toString(), "files/odd/" + name));
         assertThat(Files.readAllBytes(back)).isEqualTo(data);

@@ -86,7 +86,7 @@ final class Transfers implements AutoCloseable {
         Set<BlockHash> sent = new HashSet<>();
         long sentBytes = 0;
         for (int attempt = 1; ; attempt++) {
-            List<BlockHash> missing = client.putHashmap(container, object, length, blockSize, list, "application/octet-stream");
+            List<BlockHash> missing = client.putHashmap(container, object, length, blockSize, list, contentType(object));
             if (attempt == 1) {
                 Set<BlockHash> lacking = new HashSet<>(missing);
                 long lackingBytes = 0;
@@ -303,6 +303,15 @@ final class Transfers implements AutoCloseable {
     }
 
     // ---- helpers ----
+
+    /** The object's Content-Type, guessed from its name as the swift client does; octet-stream when unknown. */
+    static String contentType(String object) {
+        String name = object.substring(object.lastIndexOf('/') + 1);
+        int dot = name.lastIndexOf('.');
+        // by the extension alone (guessContentTypeFromName would cut the name at a '#', as in a URL)
+        String guess = dot < 0 ? null : java.net.URLConnection.getFileNameMap().getContentTypeFor("x" + name.substring(dot));
+        return guess == null ? "application/octet-stream" : guess;
+    }
 
     static int blockLength(long length, int blockSize, int i) {
         return (int) Math.min(blockSize, length - (long) i * blockSize);
