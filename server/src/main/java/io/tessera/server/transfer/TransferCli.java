@@ -39,6 +39,8 @@ public final class TransferCli {
         int jobs;
         @Option(names = {"-q", "--quiet"}, description = "no progress line and no summary; errors only")
         boolean quiet;
+        @Option(names = "--timings", description = "print where the time went (hashing, each kind of request) on stderr")
+        boolean timings;
 
         private static String env(String name, String fallback, String dflt) {
             String v = System.getenv(name);
@@ -73,8 +75,15 @@ public final class TransferCli {
                 String summary;
                 try (Progress progress = new Progress(verb(), err, Progress.onTerminal(o.quiet));
                      Transfers t = new Transfers(client, o.jobs, progress)) {
+                    long t0 = System.nanoTime();
                     client.login();
+                    progress.took("login", t0);
                     summary = run(t, client);
+                    if (o.timings) {
+                        progress.close();
+                        err.println("timings: " + progress.timings());
+                        err.flush();
+                    }
                 }
                 if (!o.quiet) {
                     out.printf(Locale.ROOT, "%s (%.2f s)%n", summary, (System.nanoTime() - start) / 1e9);

@@ -53,10 +53,14 @@ final class Transfers implements AutoCloseable {
         pool.shutdownNow();
     }
 
-    /** What one file's put did. */
-    record PutResult(int blocks, int sent, long bytes, long sentBytes) {
+    /**
+     * What one file's put did.
+     *
+     * @param missingBytes the bytes of the file's blocks the server lacked (a block that occurs twice counts twice)
+     */
+    record PutResult(int blocks, int sent, long bytes, long missingBytes) {
         long storedBytes() {
-            return bytes - sentBytes;
+            return bytes - missingBytes;
         }
     }
 
@@ -67,7 +71,9 @@ final class Transfers implements AutoCloseable {
         try (FileChannel ch = open(file)) {
             long length = ch.size();
             progress.toHash.set(LocalBlocks.count(length, blockSize));
+            long t0 = System.nanoTime();
             BlockHash[] hashes = LocalBlocks.hash(ch, length, blockSize, pool, jobs, i -> progress.hashed.incrementAndGet());
+            progress.took("hash", t0);
             return put(ch, file, length, hashes, container, object, blockSize);
         } catch (IOException e) {
             throw local(file, e);
@@ -84,9 +90,10 @@ final class Transfers implements AutoCloseable {
             first.put(hashes[i], i);
         }
         Set<BlockHash> sent = new HashSet<>();
-        long sentBytes = 0;
         for (int attempt = 1; ; attempt++) {
+            long t0 = System.nanoTime();
             List<BlockHash> missing = client.putHashmap(container, object, length, blockSize, list, contentType(object));
+            progress.took("hashmap PUT", t0);
             if (attempt == 1) {
                 Set<BlockHash> lacking = new HashSet<>(missing);
                 long lackingBytes = 0;
@@ -113,7 +120,9 @@ final class Transfers implements AutoCloseable {
                 indexes.add(i);
             }
             progress.toMove.addAndGet(indexes.size());
-            sentBytes += upload(ch, file, length, hashes, indexes, container, blockSize);
+            t0 = System.nanoTime();
+            upload(ch, file, length, hashes, indexes, container, blockSize);
+            progress.took("blocks sent", t0);
             for (int i : indexes) {
                 sent.add(hashes[i]);
             }
@@ -161,7 +170,9 @@ final class Transfers implements AutoCloseable {
     }
 
     GetResult get(String container, String object, Path file, boolean verify) throws TransferException {
+        long t0 = System.nanoTime();
         PithosClient.RemoteMap map = client.hashmap(container, object);
+        progress.took("hashmap GET", t0);
         if (map == null) {
             throw new TransferException(TransferException.SERVER, "no object " + container + "/" + object + " (404)");
         }
@@ -171,7 +182,9 @@ final class Transfers implements AutoCloseable {
         progress.toHash.set(n);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE)) {
             // What is here already: the local blocks, hashed as far as the file goes.
+            t0 = System.nanoTime();
             BlockHash[] local = LocalBlocks.hash(ch, map.bytes(), bs, pool, jobs, i -> progress.hashed.incrementAndGet());
+            progress.took("hash", t0);
             List<Integer> differ = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 if (!local[i].equals(map.hashes().get(i))) {
@@ -188,11 +201,15 @@ final class Transfers implements AutoCloseable {
             }
             progress.toMove.set(differ.size());
             progress.skippedBytes.set(map.bytes() - bytesOf(differ, map.bytes(), bs));
+            t0 = System.nanoTime();
             long fetchedBytes = download(ch, container, object, map, differ);
             ch.force(false);
+            progress.took("blocks fetched", t0);
             if (verify) {
                 progress.hashed.set(0);
+                t0 = System.nanoTime();
                 BlockHash[] now = LocalBlocks.hash(ch, map.bytes(), bs, pool, jobs, i -> progress.hashed.incrementAndGet());
+                progress.took("verify", t0);
                 if (ch.size() != map.bytes() || !Arrays.asList(now).equals(map.hashes())) {
                     throw new TransferException(TransferException.SERVER, file + " does not match " + container + "/" + object
                             + " after the download (did it change meanwhile?); run again");
@@ -267,9 +284,13 @@ final class Transfers implements AutoCloseable {
             try (FileChannel ch = open(file)) {
                 long length = ch.size();
                 progress.toHash.set(LocalBlocks.count(length, blockSize));
+                long t0 = System.nanoTime();
                 BlockHash[] hashes = LocalBlocks.hash(ch, length, blockSize, pool, jobs, i -> progress.hashed.incrementAndGet());
+                progress.took("hash", t0);
                 blocks += hashes.length;
+                t0 = System.nanoTime();
                 PithosClient.Head head = client.head(remote.container(), f.getKey());
+                progress.took("HEAD", t0);
                 String root = MerkleRoot.of(Arrays.asList(hashes)).toHex();
                 if (head != null && head.length() == length && root.equalsIgnoreCase(head.objectHash())) {
                     unchanged++;
