@@ -5,7 +5,7 @@
 # of this shared machine's speed hits every server alike; then a table of medians with the ratios
 # Tessera/peer (one table for the HTTP workloads, one for volumes).
 #
-# Usage: bench/run.sh [WORKLOAD ...]   WORKLOAD: small large listing copy dedup volumes hash client-cost all
+# Usage: bench/run.sh [WORKLOAD ...]   WORKLOAD: small large listing copy dedup volumes pithos hash client-cost all
 #                                      (default all = small large listing copy dedup volumes)
 # The hashing limit (hash) is also measured in every round of large and dedup, right after the servers'
 # PUTs, so that it is taken under the same load as they are.
@@ -24,6 +24,8 @@
 #   NBD_SIZE [1G] NBD_RUNTIME [5] QEMU_BENCH_COUNT [5000]   fio/qemu-img over NBD (bench/nbd-fio.sh)
 #   NBD_EXPORT_SIZE [4G]  size of Tessera's volume and of qemu-nbd's raw files
 #   COPY_SIZE [1GiB]  DEDUP_SIZE [1GiB]  DEDUP_COPIES [10]
+#   PITHOS_SIZE [1GiB] PITHOS_REPEAT [20]   pithos: the re-uploaded file (one 4 MiB block changed each round), and
+#                         the requests per hashmap timing (bench/pithos.sh says what is measured)
 #   TESSERA_PORT [18090]  SWIFT_PORT [18080, 5 ports]  NGINX_PORT [18180]  TESSERA_NBD_PORT [10809]
 #   QEMU_NBD_PORT [TESSERA_NBD_PORT + 1, 2 ports]: each the first free port from there on
 #   OUT [bench/target/runs/<time>]   KEEP_DATA [0]
@@ -49,6 +51,7 @@ export NBD_SIZE=${NBD_SIZE:-1G} NBD_RUNTIME=${NBD_RUNTIME:-5} QEMU_BENCH_COUNT=$
 COPY_SIZE=${COPY_SIZE:-1GiB}
 DEDUP_SIZE=${DEDUP_SIZE:-1GiB}
 DEDUP_COPIES=${DEDUP_COPIES:-10}
+export PITHOS_SIZE=${PITHOS_SIZE:-1GiB} PITHOS_REPEAT=${PITHOS_REPEAT:-20}
 STATIC_SMALL=1000
 PEERS=$ROOT/scripts/peers
 OUT=${OUT:-$ROOT/bench/target/runs/$(date +%Y%m%d-%H%M%S)}
@@ -62,7 +65,7 @@ RESULTS=$OUT/results.txt
 : > "$RESULTS"
 
 # ------------------------------------------------------------------ cleanup: by PID only
-TESSERA_PID= NGINX_PID= PERF_PID= SWIFT_DATA= TESSERA_DATA= NGINX_DIR= QEMU_DIR=
+TESSERA_PID= NGINX_PID= PERF_PID= SWIFT_DATA= TESSERA_DATA= NGINX_DIR= QEMU_DIR= PITHOS_DIR=
 stop_pid() { # pid, name: SIGTERM, then SIGKILL after 20 s
   local pid=$1 name=$2
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
@@ -76,6 +79,7 @@ cleanup() {
   stop_pid "$TESSERA_PID" tessera
   [ -n "$TESSERA_PID" ] && [ "${PROFILE:-none}" = perf ] && rm -f "/tmp/perf-$TESSERA_PID.map"
   [ -z "$NGINX_DIR" ] || "$PEERS/nginx-static.sh" stop "$NGINX_DIR"
+  [ -z "$PITHOS_DIR" ] || rm -rf -- "$PITHOS_DIR"
   if [ -n "$QEMU_DIR" ]; then
     "$PEERS/qemu-nbd.sh" stop "$QEMU_DIR"
     rm -rf -- "$QEMU_DIR"
@@ -351,6 +355,44 @@ run_nbd() { # target round: fio and qemu-img bench over NBD (bench/nbd-fio.sh)
   [ "$t" != tessera ] || alive tessera || true
 }
 
+# The pithos workload (bench/pithos.sh): a file of PITHOS_SIZE, uploaded untimed to each server; before each
+# round one 4 MiB block of it (the middle one) gets new random bytes, then each server gets the file again.
+# On Tessera also a 10 GiB object published in its store (TesseraImageFill: a map of 2,560 hashes cycling
+# through 8 distinct stored blocks) for the hashmap GET and PUT timings.
+declare -A PITHOS_READY
+pithos_setup() {
+  local t st bytes
+  PITHOS_DIR=$(mktemp -d "${TMPDIR:-/tmp}/pithos-bench.XXXXXX")
+  bytes=$(numfmt --from=iec "${PITHOS_SIZE%iB}")
+  head -c "$bytes" /dev/urandom > "$PITHOS_DIR/file"
+  for t in $TARGETS; do
+    case $t in tessera|swift) alive "$t" || continue ;; *) continue ;; esac
+    st=$(swift_call "$t" PUT /bench-pithos) || true
+    [[ $st == 20[12] ]] || { echo "# FAILED: PUT container bench-pithos on $t answered $st" | tee -a "$RESULTS"; continue; }
+    st=$(swift_call "$t" PUT /bench-pithos/reput.bin -T "$PITHOS_DIR/file") || true
+    [ "$st" = 201 ] || { echo "# FAILED: first upload of $PITHOS_SIZE to $t answered $st" | tee -a "$RESULTS"; continue; }
+    if [ "$t" = tessera ]; then
+      tessera_offline io.tessera.bench.fill.TesseraImageFill "$TESSERA_DATA" AUTH_test bench-pithos 10GiB \
+        > >(tee -a "$RESULTS") || { echo "# FAILED: publishing img-10GiB in tessera's store ($OUT/fill.log)" | tee -a "$RESULTS"; continue; }
+    fi
+    PITHOS_READY[$t]=1
+  done
+}
+pithos_change() { # one block of the file, the middle one, gets new bytes
+  local bytes
+  bytes=$(stat -c %s "$PITHOS_DIR/file")
+  head -c 4194304 /dev/urandom | dd of="$PITHOS_DIR/file" bs=4194304 seek=$((bytes / 2 / 4194304)) conv=notrunc status=none
+}
+run_pithos() { # target round
+  local t=$1 r=$2 rc=0 auth
+  [ -n "${PITHOS_READY[$t]:-}" ] && alive "$t" || return 0
+  log "round $r: pithos on $t"
+  auth=$(sed -n 's/.*--auth-url \([^ ]*\).*/\1/p' <<<"${ARGS[$t]}")
+  "$ROOT/bench/pithos.sh" "$t" "$r" "$auth" "$PITHOS_DIR" 2>> "$OUT/stderr.txt" | tee -a "$RESULTS" || rc=$?
+  [ $rc = 0 ] || echo "# FAILED: pithos on $t round $r (exit $rc)" | tee -a "$RESULTS"
+  alive "$t" || true
+}
+
 START=$(date +%s)
 for w in "${WORKLOADS[@]}"; do
   t0=$(date +%s)
@@ -364,6 +406,12 @@ for w in "${WORKLOADS[@]}"; do
       for r in $(seq 1 "$ROUNDS"); do
         has_target tessera && run_one volumes tessera "$r"
         for t in tessera qemu-nbd qemu-nbd-wb; do run_nbd "$t" "$r"; done
+      done ;;
+    pithos)
+      pithos_setup
+      for r in $(seq 1 "$ROUNDS"); do
+        pithos_change
+        for t in $TARGETS; do run_pithos "$t" "$r"; done
       done ;;
     small|large|listing|copy|dedup)
       [ "$w" = listing ] && direct_fill_listing

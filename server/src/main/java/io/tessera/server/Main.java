@@ -2,6 +2,7 @@ package io.tessera.server;
 
 import io.tessera.server.config.ConfigException;
 import io.tessera.server.config.ConfigLoader;
+import io.tessera.server.transfer.TransferCli;
 import io.tessera.store.StoreUnavailableException;
 import io.tessera.swift.auth.KeyHasher;
 import io.tessera.swift.auth.TokenSecrets;
@@ -35,7 +36,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "tessera", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "tessera 0.1.0",
         description = "A deduplicated block store behind the OpenStack Swift API.",
         subcommands = {Main.Run.class, Main.HashKey.class, Main.Auth.class, VolumeCli.class, AdminCli.Gc.class, AdminCli.Scrub.class,
-                AdminCli.Fsck.class, AdminCli.Stats.class})
+                AdminCli.Fsck.class, AdminCli.Stats.class,
+                TransferCli.Put.class, TransferCli.Get.class, TransferCli.Sync.class})
 public final class Main implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 

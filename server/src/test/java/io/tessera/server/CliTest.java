@@ -64,7 +64,7 @@ class CliTest {
         assertThat(commandPaths()).contains(List.of("run"), List.of("hash-key"), List.of("gc"), List.of("scrub"),
                 List.of("fsck"), List.of("stats"), List.of("volume"), List.of("volume", "create"),
                 List.of("volume", "list"), List.of("volume", "info"), List.of("volume", "snapshot"),
-                List.of("volume", "resize"), List.of("volume", "delete"));
+                List.of("volume", "resize"), List.of("volume", "delete"), List.of("put"), List.of("get"), List.of("sync"));
     }
 
     @TestFactory

@@ -1,0 +1,9 @@
+package io.tessera.server;
+
+/** {@link TransferClientTest} on the embedded store. */
+class TransferClientEmbeddedTest extends TransferClientTest {
+    @Override
+    TestBackend backend() {
+        return TestBackend.embedded();
+    }
+}
