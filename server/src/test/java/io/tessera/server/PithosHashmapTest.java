@@ -584,10 +584,35 @@ abstract class PithosHashmapTest {
             assertThat(r.statusCode()).as(body.length() > 200 ? body.substring(0, 200) : body).isEqualTo(400);
         }
         assertThat(http.send("HEAD", A + "/pithos/bad").statusCode()).isEqualTo(404);
-        // Larger than any object the server takes.
-        long tooBig = 5L * 1024 * 1024 * 1024 + 3;
+        // Larger than any object a hashmap may describe (64 GiB).
+        long tooBig = (64L << 30) + 1;
         assertThat(putHashmap(A + "/pithos/bad", ("{\"bytes\": " + tooBig + ", \"hashes\": []}").getBytes()).statusCode())
                 .isEqualTo(413);
+    }
+
+    /**
+     * A hashmap may describe an object past Swift's max_file_size (5 GiB), as in Pithos, where only a single
+     * upload is capped: 10 GiB of stored blocks (one block, 2,560 times) is published, read back by
+     * hashmap, and served with its length.
+     */
+    @Test
+    void aHashmapPutMayDescribeTenGibibytes() throws Exception {
+        byte[] block = random(BLOCK, 1010);
+        assertThat(http.send("PUT", A + "/pithos/ten-gib-block", block).statusCode()).isEqualTo(201);
+        List<String> hashes = java.util.Collections.nCopies(2560, hashes(block).get(0));
+        long bytes = 2560L * BLOCK;
+        long start = System.nanoTime();
+        HttpResponse<byte[]> put = putHashmap(A + "/pithos/ten-gib", hashmapJson(bytes, hashes, true));
+        long putMillis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(put.statusCode()).isEqualTo(201);
+        assertThat(http.send("HEAD", A + "/pithos/ten-gib").headers().firstValue("Content-Length")).contains(Long.toString(bytes));
+        JsonNode map = JSON.readTree(http.send("GET", A + "/pithos/ten-gib?hashmap&format=json").body());
+        assertThat(map.get("bytes").asLong()).isEqualTo(bytes);
+        assertThat(map.get("hashes").size()).isEqualTo(2560);
+        HttpResponse<byte[]> tail = http.send("GET", A + "/pithos/ten-gib", "Range", "bytes=-10");
+        assertThat(tail.statusCode()).isEqualTo(206);
+        assertThat(tail.body()).isEqualTo(Arrays.copyOfRange(block, BLOCK - 10, BLOCK));
+        System.out.println("[" + (backend() instanceof TestBackend.Cassandra ? "cassandra" : "embedded") + "] hashmap PUT of 10 GiB of stored blocks: " + putMillis + " ms");
     }
 
     @Test
@@ -597,7 +622,7 @@ abstract class PithosHashmapTest {
                 + "Content-Length: 1000000000", new byte[0], true);
         assertThat(announced.status()).isEqualTo(413);
         // Streamed (chunked, valid JSON that never ends: white space): refused once past the bound, the
-        // length of a hashmap of the largest object (5 GiB: 1281 hashes, about 127 KB).
+        // length of a hashmap of the largest object (64 GiB: 16,384 hashes, about 1.5 MB).
         long[] sent = {0};
         InputStream endless = new InputStream() {
             final byte[] head = "{\"bytes\": 10, \"hashes\": [".getBytes(StandardCharsets.US_ASCII);

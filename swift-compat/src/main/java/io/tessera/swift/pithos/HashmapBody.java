@@ -17,13 +17,17 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Semaphore;
 
 /**
  * The body of a Pithos hashmap PUT: {@code {"block_hash":"sha256","block_size":4194304,"bytes":N,
  * "hashes":["<hex>",...]}} ({@code block_hash} and {@code block_size} may be left out, as kamaki does).
- * It is parsed as it streams in and may be at most as long as the hashmap of the largest object this
- * server takes ({@link #maxBodyBytes}): a longer body is refused with 413 after that many bytes, never
- * held. Anything that is not such a hashmap is a 400: not JSON, hashes that are not 64 hex digits,
+ * It is parsed as it streams in and may be at most as long as the hashmap of the largest object a
+ * hashmap may describe ({@link #maxBodyBytes}; {@link #MAX_OBJECT_BYTES}, past Swift's max_file_size as
+ * in Pithos, where only a single upload is capped): a longer body is refused with 413 after that many
+ * bytes, never held. What the bodies being read hold, all requests together, is bounded too
+ * ({@link #IN_FLIGHT_BYTES}): a body that would pass that budget is refused with 503 (retry), so a
+ * crowd of large hashmaps cannot exhaust the heap. Anything that is not such a hashmap is a 400: not JSON, hashes that are not 64 hex digits,
  * a block size or hash other than the store's, a number of hashes other than ceil(bytes / block size)
  * (Pithos' InconsistentContentSize), or a hash that names a volume's owned block (those have no
  * content address, and are no client's to name).
@@ -39,13 +43,59 @@ public final class HashmapBody {
                     .maxNumberLength(32).maxNameLength(256).build())
             .build();
 
+    /**
+     * The largest object a hashmap may describe: 64 GiB, 16,384 hashes of 4 MiB blocks, a body of at most
+     * ~1.5 MB. Pithos has no cap of its own; this one keeps one request's parsed map (and the list of its
+     * missing hashes) within a few MB.
+     */
+    public static final long MAX_OBJECT_BYTES = 64L << 30;
+    /**
+     * Hashmap body bytes being read or held by all requests of this process at once (8 MiB: the parsed
+     * hashes and a 409's list of missing ones take about four times that, ~32 MB of heap at worst).
+     */
+    static final int IN_FLIGHT_BYTES = 8 << 20;
+    private static final Semaphore IN_FLIGHT = new Semaphore(IN_FLIGHT_BYTES);
+
     private final BlockSize blockSize;
     private final long maxObjectBytes;
+    private final Semaphore inFlight;
 
-    /** @param maxObjectBytes the largest object a hashmap may describe (Swift's max_file_size) */
-    public HashmapBody(BlockSize blockSize, long maxObjectBytes) {
+    /** The process's hashmap bodies, of objects up to {@link #MAX_OBJECT_BYTES}. */
+    public HashmapBody(BlockSize blockSize) {
+        this(blockSize, MAX_OBJECT_BYTES, IN_FLIGHT);
+    }
+
+    /**
+     * @param maxObjectBytes the largest object a hashmap may describe
+     * @param inFlight       the budget of body bytes of all requests together
+     */
+    HashmapBody(BlockSize blockSize, long maxObjectBytes, Semaphore inFlight) {
         this.blockSize = blockSize;
         this.maxObjectBytes = maxObjectBytes;
+        this.inFlight = inFlight;
+    }
+
+    /** A hashmap read from a body, holding its share of the process's budget until closed. */
+    public static final class Held implements AutoCloseable {
+        private final Hashmap map;
+        private final Semaphore inFlight;
+        private int permits;
+
+        private Held(Hashmap map, Semaphore inFlight, int permits) {
+            this.map = map;
+            this.inFlight = inFlight;
+            this.permits = permits;
+        }
+
+        public Hashmap map() {
+            return map;
+        }
+
+        @Override
+        public void close() {
+            inFlight.release(permits);
+            permits = 0;
+        }
     }
 
     /** The most hashes a hashmap may hold: those of the largest object. */
@@ -63,19 +113,23 @@ public final class HashmapBody {
      *
      * @param length the announced length, or -1 (chunked)
      */
-    public Hashmap read(InputStream in, long length) {
+    public Held read(InputStream in, long length) {
         if (length > maxBodyBytes()) {
             throw tooLarge();
         }
-        Capped body = new Capped(in, maxBodyBytes());
+        Capped body = new Capped(in, maxBodyBytes(), inFlight);
+        boolean read = false;
         try (JsonParser p = JSON.createParser(body)) {
             Hashmap map = parse(p);
             if (p.nextToken() != null) {
                 throw invalid("Invalid data formatting: text after the hashmap");
             }
-            return map;
+            read = true;
+            return new Held(map, inFlight, body.taken);
         } catch (Capped.Exceeded e) {
             throw tooLarge();
+        } catch (Capped.Busy e) {
+            throw busy();
         } catch (JsonParseException e) {
             throw invalid("Invalid data formatting: not a JSON hashmap");
         } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
@@ -84,8 +138,20 @@ public final class HashmapBody {
             if (e.getCause() instanceof Capped.Exceeded) {
                 throw tooLarge();
             }
+            if (e.getCause() instanceof Capped.Busy) {
+                throw busy();
+            }
             throw SwiftError.CLIENT_DISCONNECT.exception("The client disconnected during request.");
+        } finally {
+            if (!read) {
+                inFlight.release(body.taken);
+            }
         }
+    }
+
+    private static SwiftException busy() {
+        return SwiftError.SERVICE_UNAVAILABLE.exception("Too many hashmaps being uploaded at once: retry later")
+                .withHeader("Retry-After", "1");
     }
 
     private Hashmap parse(JsonParser p) throws IOException {
@@ -202,7 +268,10 @@ public final class HashmapBody {
                 + "-byte object (" + maxHashes() + " hashes, " + maxBodyBytes() + " bytes) is taken");
     }
 
-    /** The body, failing once more than {@code max} bytes came. */
+    /**
+     * The body, failing once more than {@code max} bytes came, and taking each byte it reads from the
+     * process's budget first (waiting a little for room, then failing).
+     */
     private static final class Capped extends FilterInputStream {
         static final class Exceeded extends IOException {
             Exceeded() {
@@ -210,11 +279,23 @@ public final class HashmapBody {
             }
         }
 
-        private long left;
+        static final class Busy extends IOException {
+            Busy() {
+                super("hashmap budget exhausted", null);
+            }
+        }
 
-        Capped(InputStream in, long max) {
+        private static final int CHUNK = 64 * 1024;
+        private long left;
+        private final Semaphore inFlight;
+        /** Permits taken from the budget (bytes read, rounded up to chunks). */
+        int taken;
+        private int unused;
+
+        Capped(InputStream in, long max, Semaphore inFlight) {
             super(in);
             this.left = max;
+            this.inFlight = inFlight;
         }
 
         @Override
@@ -225,8 +306,21 @@ public final class HashmapBody {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, (int) Math.min(len, left + 1));
+            if (unused == 0 && left >= 0) {
+                try {
+                    if (!inFlight.tryAcquire(CHUNK, 2, java.util.concurrent.TimeUnit.SECONDS)) {
+                        throw new Busy();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new Busy();
+                }
+                taken += CHUNK;
+                unused = CHUNK;
+            }
+            int n = super.read(b, off, (int) Math.min(Math.min(len, unused), left + 1));
             if (n > 0) {
+                unused -= n;
                 left -= n;
                 if (left < 0) {
                     throw new Exceeded();

@@ -48,10 +48,10 @@ public final class HashmapPut {
     public ObjectVersion put(ObjectLocation target, String contentType, Map<String, String> metadata,
                              boolean ifNoneMatchStar, InputStream body, long length,
                              MultivaluedMap<String, String> query, String accept) {
-        Hashmap map = bodies.read(body, length);
-        try {
+        // The map, and the 409's list made from it, count against the process's budget until answered.
+        try (HashmapBody.Held held = bodies.read(body, length)) {
             ObjectVersion published = writer.write(new ObjectWrite(target, contentType, metadata, null, ifNoneMatchStar,
-                    new WriteContent.Hashed(map)));
+                    new WriteContent.Hashed(held.map())));
             md5s.submit(published);
             return published;
         } catch (MissingBlocksException e) {

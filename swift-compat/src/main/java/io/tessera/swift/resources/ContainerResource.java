@@ -141,12 +141,12 @@ public final class ContainerResource {
         }
         ListingFormat format = ListingFormat.choose(uri.getQueryParameters().getFirst("format"),
                 headers.getHeaderString("Accept"));
+        io.tessera.swift.sharing.SharedViews.refuseUntil(grantee, uri.getQueryParameters());
         Timestamp until = UntilListing.asked(uri.getQueryParameters())
                 ? UntilListing.until(uri.getQueryParameters(), owner) : null;
         List<ListingPager.Entry<ObjectVersion>> rows;
         if (until != null) {
             // Pithos' time travel: the container as it was then
-            io.tessera.swift.sharing.SharedViews.refuseUntil(grantee, uri.getQueryParameters());
             rows = new UntilListing(services.store().metadata()).objects(account, container, info.metadata(), req, until);
         } else {
             java.util.function.Function<io.tessera.store.ListQuery, List<ObjectVersion>> scan =

@@ -118,7 +118,7 @@ public final class ObjectResource {
     }
 
     private HashmapPut hashmapPut() {
-        return new HashmapPut(writer, new HashmapBody(services.store().blockSize(), services.limits().maxFileSize()),
+        return new HashmapPut(writer, new HashmapBody(services.store().blockSize()),
                 services.md5s(), services.metrics().meter("pithos.hashmap.missing"));
     }
 

@@ -13,9 +13,12 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** The bound on a hashmap PUT's body: the largest object's hashmap fits, as Pithos clients format it; more does not. */
+/**
+ * The bounds on hashmap PUT bodies: the largest object's hashmap fits, as Pithos clients format it, and
+ * more does not; all bodies together stay within the process's budget, and every failure gives it back.
+ */
 class HashmapBodyTest {
-    private final HashmapBody bodies = new HashmapBody(BlockSize.DEFAULT, SwiftConstraints.DEFAULTS.maxFileSize());
+    private final HashmapBody bodies = new HashmapBody(BlockSize.DEFAULT);
 
     /** Python's json.dumps(d, indent=4): one hash a line, eight spaces in. */
     private static String pretty(long bytes, int hashes) {
@@ -30,14 +33,17 @@ class HashmapBodyTest {
 
     private Hashmap read(String body) {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        return bodies.read(new ByteArrayInputStream(b), b.length);
+        try (HashmapBody.Held held = bodies.read(new ByteArrayInputStream(b), b.length)) {
+            return held.map();
+        }
     }
 
     @Test
     void theLargestObjectsHashmapFitsPrettyPrinted() {
-        long max = SwiftConstraints.DEFAULTS.maxFileSize();
+        long max = HashmapBody.MAX_OBJECT_BYTES;
         int hashes = (int) BlockSize.DEFAULT.blockCount(max);
-        assertThat(hashes).isEqualTo(1281);
+        assertThat(hashes).isEqualTo(16384);
+        assertThat(max).as("past Swift's max_file_size, as Pithos").isGreaterThan(SwiftConstraints.DEFAULTS.maxFileSize());
         String body = pretty(max, hashes);
         assertThat((long) body.length()).isLessThan(bodies.maxBodyBytes());
         Hashmap map = read(body);
@@ -50,7 +56,7 @@ class HashmapBodyTest {
 
     @Test
     void oneHashMoreThanTheLargestObjectIsTooLarge() {
-        long max = SwiftConstraints.DEFAULTS.maxFileSize();
+        long max = HashmapBody.MAX_OBJECT_BYTES;
         int hashes = (int) BlockSize.DEFAULT.blockCount(max) + 1;
         assertThatThrownBy(() -> read(pretty(max + BlockSize.DEFAULT.bytes(), hashes)))
                 .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.error().code()).isEqualTo(413));
@@ -59,6 +65,30 @@ class HashmapBodyTest {
                 .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.error().code()).isEqualTo(413));
         assertThatThrownBy(() -> bodies.read(new ByteArrayInputStream(new byte[0]), bodies.maxBodyBytes() + 1))
                 .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.error().code()).isEqualTo(413));
+    }
+
+    /** A body that would pass the process's budget is a 503 while others hold it; failures give their share back. */
+    @Test
+    void allBodiesTogetherStayWithinTheBudget() {
+        java.util.concurrent.Semaphore budget = new java.util.concurrent.Semaphore(256 * 1024);
+        HashmapBody small = new HashmapBody(BlockSize.DEFAULT, HashmapBody.MAX_OBJECT_BYTES, budget);
+        byte[] big = pretty(1500L * BlockSize.DEFAULT.bytes(), 1500).getBytes(StandardCharsets.UTF_8); // ~120 KB
+        HashmapBody.Held first = small.read(new ByteArrayInputStream(big), big.length);
+        HashmapBody.Held second = small.read(new ByteArrayInputStream(big), big.length);
+        assertThat(budget.availablePermits()).isLessThan(big.length);
+        assertThatThrownBy(() -> small.read(new ByteArrayInputStream(big), big.length))
+                .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.error().code()).isEqualTo(503));
+        first.close();
+        small.read(new ByteArrayInputStream(big), big.length).close();
+        second.close();
+        assertThat(budget.availablePermits()).as("all given back").isEqualTo(256 * 1024);
+        byte[] bad = (pretty(10, 1) + " trailing").getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> small.read(new ByteArrayInputStream(bad), bad.length))
+                .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.error().code()).isEqualTo(400));
+        byte[] padded = (pretty(10, 1) + " ".repeat(2 << 20)).getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> small.read(new ByteArrayInputStream(padded), -1))
+                .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.error().code()).isIn(413, 503));
+        assertThat(budget.availablePermits()).as("given back after failures").isEqualTo(256 * 1024);
     }
 
     @Test
