@@ -3,10 +3,10 @@ package io.tessera.swift.publiclinks;
 import io.tessera.store.MetadataStore;
 import io.tessera.store.ObjectVersion;
 import io.tessera.store.PublicLink;
-import io.tessera.store.Timestamp;
 import io.tessera.swift.auth.Authorizer;
 import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.objects.ObjectHeaders;
+import io.tessera.swift.writes.PathFeatures;
 import io.tessera.swift.writes.Publisher;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -85,7 +85,8 @@ public final class PublicLinks {
             return current;
         }
         return publishPost(current, new ObjectVersion(current.account(), current.container(), current.name(),
-                Timestamp.now(), current.map(), current.etag(), current.contentType(), current.metadata()), publish, below);
+                PathFeatures.followUp(current), current.map(), current.etag(), current.contentType(), current.metadata()),
+                publish, below);
     }
 
     /**

@@ -7,7 +7,6 @@ import io.tessera.swift.context.RequestContext;
 import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.http.MetadataReplies;
 import io.tessera.swift.writes.Publisher;
-import io.tessera.store.Timestamp;
 import java.util.LinkedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 import java.util.List;
@@ -86,7 +85,8 @@ public final class SharingWrites {
             metadata.put(Sharing.KEY, requested.encode());
         }
         ObjectVersion row = below.publishPathState(new ObjectVersion(current.account(), current.container(),
-                current.name(), Timestamp.now(), current.map(), current.etag(), current.contentType(), metadata), true);
+                current.name(), io.tessera.swift.writes.PathFeatures.followUp(current), current.map(), current.etag(),
+                current.contentType(), metadata), true);
         if (requested.isEmpty()) {
             new SharingIndex(services.store().metadata()).afterUnshare(account, container, name);
         }

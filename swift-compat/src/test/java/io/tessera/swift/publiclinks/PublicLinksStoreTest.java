@@ -52,6 +52,31 @@ class PublicLinksStoreTest {
                 "application/octet-stream", metadata), PutCondition.NONE);
     }
 
+    /**
+     * A PUT with X-Object-Public publishes its row, then the token in a follow-up row: a write by someone
+     * else that landed in between keeps its place (the follow-up is one microsecond after the first row,
+     * so older than the other write, and ignored), instead of the first row's content coming back over it.
+     */
+    @Test
+    void aFollowUpRowNeverPutsOldContentBackOverALaterWrite() {
+        put("o", Map.of());
+        ObjectVersion first = meta.getObject("alice", "c", "o").orElseThrow();
+        micros += 1_000;
+        ObjectVersion other = new ObjectVersion("alice", "c", "o", new Timestamp(micros++), map, "someone-else",
+                "text/plain", Map.of());
+        meta.putObject(other, PutCondition.NONE);
+        new PublicLinks(meta).set(first, true, io.tessera.swift.writes.WritePipeline.belowVersioning(store));
+        assertThat(meta.getObject("alice", "c", "o").orElseThrow().etag()).as("the later write stays").isEqualTo("someone-else");
+
+        // With nothing in between, the follow-up replaces the first row: the same content, now public.
+        put("p", Map.of());
+        ObjectVersion alone = meta.getObject("alice", "c", "p").orElseThrow();
+        new PublicLinks(meta).set(alone, true, io.tessera.swift.writes.WritePipeline.belowVersioning(store));
+        ObjectVersion now = meta.getObject("alice", "c", "p").orElseThrow();
+        assertThat(PublicLinks.tokenOf(now)).isNotNull();
+        assertThat(now.timestamp().micros()).isEqualTo(alone.timestamp().micros() + 1);
+    }
+
     @Test
     void aStaleIndexEntryServesNothing() {
         PublicLinks links = new PublicLinks(meta);
