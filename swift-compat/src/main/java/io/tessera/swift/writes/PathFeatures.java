@@ -24,14 +24,15 @@ public final class PathFeatures {
 
     /**
      * The timestamp of a row that only changes the path state of {@code current} (a PUT's, COPY's or
-     * POST's {@code X-Object-Public} or {@code X-Object-Sharing}, applied after the row it wrote): one
-     * microsecond after it, not now. So a write by someone else that landed in between (later than
+     * POST's {@code X-Object-Public} or {@code X-Object-Sharing}, applied after the row it wrote): two
+     * microseconds after it, not now. So a write by someone else that landed in between (later than
      * {@code current}) keeps its place: last writer wins by timestamp, and the follow-up, older than it,
-     * is ignored by the store instead of putting {@code current}'s content back over it. And the
-     * follow-up is the same Pithos version as {@code current} (ids are on a 10 µs grid).
+     * is ignored by the store instead of putting {@code current}'s content back over it. Two, not one:
+     * the background MD5 of {@code current} replaces its ETag with a write stamped one microsecond after
+     * it (Cassandra), and the follow-up must win over that write, never tie with it.
      */
     public static io.tessera.store.Timestamp followUp(ObjectVersion current) {
-        return new io.tessera.store.Timestamp(current.timestamp().micros() + 1);
+        return new io.tessera.store.Timestamp(current.timestamp().micros() + 2);
     }
 
     /** Whether {@code metadata} holds any path key. */
