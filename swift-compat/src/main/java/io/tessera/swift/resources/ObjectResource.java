@@ -19,12 +19,14 @@ import io.tessera.swift.objects.ObjectHeaders;
 import io.tessera.swift.objects.ObjectLocation;
 import io.tessera.swift.pithos.HashmapBody;
 import io.tessera.swift.pithos.HashmapPut;
+import io.tessera.swift.pithos.ObjectUpdate;
 import io.tessera.swift.pithos.PithosQuery;
 import io.tessera.swift.pithos.versions.HistoryPurge;
 import io.tessera.swift.pithos.versions.PithosStamp;
 import io.tessera.swift.pithos.versions.PithosVersions;
 import io.tessera.swift.pithos.versions.VersionList;
 import io.tessera.swift.publiclinks.PublicLinks;
+import io.tessera.swift.pithos.UpdateMetadata;
 import io.tessera.swift.reads.ObjectRead;
 import io.tessera.swift.reads.ObjectReader;
 import io.tessera.swift.reads.ObjectSources;
@@ -200,8 +202,12 @@ public final class ObjectResource {
     }
 
     @POST
-    public Response post(@Context HttpHeaders headers, @Context ContainerRequestContext request, @Context UriInfo uri) {
+    public Response post(@Context HttpHeaders headers, @Context ContainerRequestContext request, @Context UriInfo uri,
+                         InputStream body) {
         MultivaluedMap<String, String> h = headers.getRequestHeaders();
+        if (ObjectUpdate.applies(h, RawContentType.of(request), uri.getQueryParameters())) {
+            return new ObjectUpdate(services, context, sources, writer, referer).post(headers, uri.getQueryParameters(), body);
+        }
         if (SymlinkRequest.asksForLink(h)) {
             throw SwiftError.BAD_REQUEST.exception("A PUT request is required to set a symlink target");
         }
@@ -211,7 +217,8 @@ public final class ObjectResource {
         Boolean makePublic = PublicLinks.requested(h.getFirst(PublicLinks.HEADER));
         ObjectVersion v = sources.current();
         SloRequests.refuseReservedHeader(h.getFirst("X-Static-Large-Object"));
-        Map<String, String> metadata = ObjectHeaders.fromRequest(h, services.limits());
+        Map<String, String> metadata = PithosQuery.update(uri.getQueryParameters())
+                ? UpdateMetadata.of(v.metadata(), h, services.limits(), true) : ObjectHeaders.fromRequest(h, services.limits());
         ObjectHeaders.keepInternal(v.metadata(), metadata);
         PithosStamp.onMetadataPost(metadata, PithosStamp.user(who)); // a new version: the poster made it
         SharingWrites sharing = SharingWrites.of(services, context, h, account, container, name);
