@@ -117,8 +117,11 @@ public final class ContentPatcher {
                 int bi = (int) (pos / bs);
                 boolean aligned = srcPos % bs == bo;
                 BlockHash srcHash = src.hashes().get((int) (srcPos / bs));
-                if (aligned && bo == 0 && n == bs) {
-                    // a whole block over a whole block: take it by hash
+                int srcIndex = (int) (srcPos / bs);
+                boolean wholeSourceBlock = aligned && bo == 0 && n == src.blockLength(srcIndex);
+                boolean coversTarget = bi >= hashes.size() || pos + n >= Math.min(length, (long) (bi + 1) * bs);
+                if (wholeSourceBlock && coversTarget) {
+                    // a whole source block over all the target block holds: take it by hash
                     setOrAdd(hashes, bi, srcHash);
                     length = Math.max(length, pos + n);
                 } else if (aligned && bi < hashes.size() && hashes.get(bi).equals(srcHash)
