@@ -14,7 +14,7 @@ import jakarta.ws.rs.core.Response;
  * is deleted as its own DELETE would be (authorization, versioning), its names read a page at a time;
  * the account's owner's only, as in Pithos.
  */
-final class ContainerEmpty {
+public final class ContainerEmpty {
     private final SwiftServices services;
     private final RequestContext context;
     private final String referer;
