@@ -36,6 +36,9 @@ abstract class PithosUpdatesTest {
     static final int MIB = 1024 * 1024;
     static final int BLOCK = 4 * MIB;
     static final String OCTET = "application/octet-stream";
+    /** Sends bodies of unknown length (chunked). */
+    static final java.net.http.HttpClient CHUNKED = java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
 
     TestServer server;
     SwiftHttp http;
@@ -395,6 +398,37 @@ abstract class PithosUpdatesTest {
         head = http.send("HEAD", A);
         assertThat(head.headers().firstValue("X-Account-Meta-X")).hasValue("1");
         assertThat(head.headers().firstValue("X-Account-Meta-Y")).hasValue("2");
+    }
+
+    @Test
+    void quotasCountWhatAnUpdateAdds() throws Exception {
+        String q = A + "/upd-quota";
+        assertThat(http.send("PUT", q, (byte[]) null, "X-Container-Meta-Quota-Bytes", "100").statusCode()).isIn(201, 202);
+        byte[] base = random(60, 20);
+        put(q + "/o", base);
+        // over the old bytes, and growing within the quota: allowed
+        assertThat(update(q + "/o", "bytes 0-9/*", new byte[10]).statusCode()).isEqualTo(204);
+        assertThat(update(q + "/o", "bytes */*", new byte[30]).statusCode()).isEqualTo(204);
+        // growing past it: 413, known length or chunked, and nothing changes
+        assertThat(update(q + "/o", "bytes */*", new byte[20]).statusCode()).isEqualTo(413);
+        HttpResponse<byte[]> chunked = CHUNKED.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + server.port() + q + "/o?update"))
+                .header("X-Auth-Token", http.token).header("Content-Type", OCTET).header("Content-Range", "bytes */*")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(new byte[20]))).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(chunked.statusCode()).isEqualTo(413);
+        byte[] expected = patched(patched(base, 0, new byte[10]), 60, new byte[30]);
+        assertSame(get(q + "/o"), expected);
+        // and a chunked one within it passes
+        HttpResponse<byte[]> small = CHUNKED.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + server.port() + q + "/o?update"))
+                .header("X-Auth-Token", http.token).header("Content-Type", OCTET).header("Content-Range", "bytes 0-/*")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(new byte[95]))).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(small.statusCode()).isEqualTo(204);
+        assertSame(get(q + "/o"), new byte[95]);
     }
 
     @Test

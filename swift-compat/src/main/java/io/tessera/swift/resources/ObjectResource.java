@@ -507,7 +507,8 @@ public final class ObjectResource {
         SymlinkRequest link = sourceLink.isPresent()
                 ? SymlinkRequest.copyOf(sourceLink.get(), headers.getRequestHeaders())
                 : SymlinkRequest.of(headers.getRequestHeaders());
-        String requestedType = RawContentType.of(request);
+        // Pithos' ?ignore_content_type: the request's Content-Type does not apply to the copy
+        String requestedType = uri.getQueryParameters().containsKey("ignore_content_type") ? null : RawContentType.of(request);
         String contentType = requestedType != null && !requestedType.isBlank()
                 ? requestedType.trim() : source.contentType();
         boolean manifestItself = asIs || ObjectRead.manifestItself(uri.getQueryParameters());
