@@ -103,6 +103,23 @@ abstract class PithosMovesTest {
     }
 
     @Test
+    void hostileMovesAre4xxAndMoveNothing() throws Exception {
+        put(http, A + "/m1/h", new byte[] {1});
+        for (String dest : List.of("/m2/" + "n".repeat(2000), "/", "/m2", "m2/", "/m2/")) {
+            int s = http.send("MOVE", A + "/m1/h", (byte[]) null, "Destination", dest).statusCode();
+            assertThat(s).as(dest).isBetween(400, 412);
+        }
+        assertThat(http.send("MOVE", A + "/m1/h", (byte[]) null, "Destination", "/m2/h", "Destination-Account",
+                "AUTH_nobody").statusCode()).isBetween(403, 404);
+        assertThat(http.send("MOVE", A + "/m1/h?delimiter=" + "%2F".repeat(300), (byte[]) null, "Destination", "/m2/h")
+                .statusCode()).isEqualTo(400);
+        assertThat(status("HEAD", A + "/m1/h")).isEqualTo(200);
+        // a move onto itself changes nothing and loses nothing
+        assertThat(http.send("MOVE", A + "/m1/h", (byte[]) null, "Destination", "/m1/h").statusCode()).isEqualTo(201);
+        assertThat(http.send("GET", A + "/m1/h").body()).isEqualTo(new byte[] {1});
+    }
+
+    @Test
     void moveInAVersionedContainerLeavesADeleteThere() throws Exception {
         assertThat(http.send("PUT", A + "/mv", (byte[]) null, "X-Versions-Enabled", "true").statusCode()).isIn(201, 202);
         put(http, A + "/mv/doc", "one".getBytes(StandardCharsets.UTF_8));

@@ -439,5 +439,12 @@ abstract class PithosUpdatesTest {
                 "Content-Range", "bytes */*");
         assertThat(r.statusCode()).isEqualTo(403);
         assertThat(get(C + "/theirs")).isEqualTo(new byte[] {1, 2, 3});
+        // nor may they take the bytes of an object they cannot read into one of their own
+        assertThat(other.send("PUT", "/v1/AUTH_test2/own", (byte[]) null).statusCode()).isIn(201, 202);
+        assertThat(other.send("PUT", "/v1/AUTH_test2/own/o", new byte[] {7}).statusCode()).isEqualTo(201);
+        r = other.send("POST", "/v1/AUTH_test2/own/o?update", (byte[]) null, "Content-Type", OCTET,
+                "Content-Range", "bytes */*", "X-Source-Object", "/upd/theirs", "X-Source-Account", "AUTH_test");
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(other.send("GET", "/v1/AUTH_test2/own/o").body()).isEqualTo(new byte[] {7});
     }
 }

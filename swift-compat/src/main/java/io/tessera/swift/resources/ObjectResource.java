@@ -275,7 +275,7 @@ public final class ObjectResource {
             if (e.error() != SwiftError.NOT_FOUND) {
                 throw e;
             }
-            if (!services.authorizer(context).mayRead(who, from.account(), from.container(), referer)) {
+            if (!services.authorizer(context).mayReadObject(who, from.account(), from.container(), from.object(), referer)) {
                 throw Authorizer.denied(who, from.account());
             }
         }
@@ -298,7 +298,7 @@ public final class ObjectResource {
 
     /** One object of a bulk copy or move: the whole version as it is, through the write pipeline. */
     private void copyAsIs(ObjectLocation from, ObjectLocation to, boolean move) {
-        if (!services.authorizer(context).mayRead(who, from.account(), from.container(), referer)) {
+        if (!services.authorizer(context).mayReadObject(who, from.account(), from.container(), from.object(), referer)) {
             throw Authorizer.denied(who, from.account());
         }
         ObjectVersion source;
@@ -310,7 +310,8 @@ public final class ObjectResource {
         if (VersionedObjects.isVersionLink(source)) {
             source = sources.follow(source, false).object();
         }
-        if (!services.authorizer(context).mayWrite(who, to.account(), to.container())) {
+        checkNames(to);
+        if (!services.authorizer(context).mayWriteObject(who, to.account(), to.container(), to.object())) {
             throw Authorizer.denied(who, to.account());
         }
         requireContainer(to.container(), to.account());
@@ -490,6 +491,7 @@ public final class ObjectResource {
         boolean linkItself = asIs ? !VersionedObjects.isVersionLink(found) : ObjectRead.linkItself(uri.getQueryParameters());
         ObjectVersion source = sources.follow(found, linkItself).object();
         // As Swift's copy middleware: the source is read (authorized, found) before the destination is written.
+        checkNames(to);
         if (!services.authorizer(context).mayWriteObject(who, to.account(), to.container(), to.object())) {
             throw Authorizer.denied(who, to.account());
         }
@@ -578,6 +580,19 @@ public final class ObjectResource {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A destination named by a header is held to the limits a PUT's path is (as the PUT Swift's copy
+     * middleware makes would be): 400 for a name too long or a container name Swift refuses.
+     */
+    private void checkNames(ObjectLocation to) {
+        int length = to.object().getBytes(StandardCharsets.UTF_8).length;
+        if (length > services.limits().maxObjectNameLength()) {
+            throw SwiftError.BAD_REQUEST.exception("Object name length of " + length + " longer than "
+                    + services.limits().maxObjectNameLength());
+        }
+        io.tessera.swift.http.ContainerNames.check(to.container(), services.limits());
     }
 
     private void requireContainer(String c) {
