@@ -86,15 +86,16 @@ final class ContentStage implements ObjectWriter {
 
     /**
      * A partial update: only the blocks it touches are stored. Its ETag is the Merkle root (no byte of the
-     * untouched blocks passed here to be summed) until the background MD5 replaces it. It names the
-     * base's other blocks, so it is published on the retaining path, as a copy is.
+     * untouched blocks passed here to be summed) until the background MD5 replaces it. The base's map is
+     * retained first (revived if the collector had condemned it, as for a copy); the new map is saved
+     * by the patch, so the version is published as new content is.
      */
     private WriteContent.Stored fromPatch(WriteContent.Patch p) {
         try {
             Hashmap base = maps.retain(p.base().map());
             Hashmap map = patcher.patch(base, p.offset(), p.data(), p.truncateTo(), p.maxLength());
             MapId id = MapId.of(map);
-            return new WriteContent.Stored(id, map.length() == 0 ? EMPTY_MD5 : id.merkleRoot().toHex(), true);
+            return new WriteContent.Stored(id, map.length() == 0 ? EMPTY_MD5 : id.merkleRoot().toHex(), false);
         } catch (ContentPatcher.PatchException e) {
             throw SwiftError.REQUEST_ENTITY_TOO_LARGE.exception(e.getMessage());
         } catch (IncompleteBodyException e) {
