@@ -214,6 +214,30 @@ abstract class PithosMovesTest {
     }
 
     @Test
+    void bulkOperationsPageThroughMoreObjectsThanOneListingPage() throws Exception {
+        assertThat(http.send("PUT", A + "/many", (byte[]) null).statusCode()).isIn(201, 202);
+        java.util.Map<String, String> files = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 2100; i++) {
+            files.put(String.format("d/%04d", i), "x" + i);
+        }
+        files.put("other", "kept");
+        HttpResponse<byte[]> r = http.send("PUT", A + "/many?extract-archive=tar", TestBodies.tar(files),
+                "Accept", "application/json");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("\"Number Files Created\":2101");
+        assertThat(http.send("MOVE", A + "/many/d?delimiter=/", (byte[]) null, "Destination", "/many/e").statusCode())
+                .isEqualTo(201);
+        HttpResponse<byte[]> head = http.send("HEAD", A + "/many");
+        assertThat(head.headers().firstValue("X-Container-Object-Count")).hasValue("2101");
+        assertThat(status("HEAD", A + "/many/d/2099")).isEqualTo(404);
+        assertThat(new String(http.send("GET", A + "/many/e/2099").body(), StandardCharsets.UTF_8)).isEqualTo("x2099");
+        assertThat(status("DELETE", A + "/many/e?delimiter=/")).isEqualTo(204);
+        head = http.send("HEAD", A + "/many");
+        assertThat(head.headers().firstValue("X-Container-Object-Count")).hasValue("1");
+        assertThat(status("HEAD", A + "/many/other")).isEqualTo(200);
+    }
+
+    @Test
     void containerDeleteWithDelimiterEmptiesItAndKeepsIt() throws Exception {
         for (int i = 0; i < 25; i++) {
             put(http, A + "/empty-me/o" + i + (i % 3 == 0 ? "/x" : ""), new byte[] {(byte) i});

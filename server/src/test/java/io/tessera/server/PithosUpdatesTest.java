@@ -339,6 +339,10 @@ abstract class PithosUpdatesTest {
         raw = http.raw("POST " + C + "/hostile?update HTTP/1.1\r\nContent-Type: " + OCTET
                 + "\r\nContent-Range: bytes 0-9/*\r\nContent-Length: 10", new byte[4], true);
         assertThat(raw.status()).isBetween(400, 499);
+        // a body longer than any object may be: 413 before a byte is read
+        raw = http.raw("POST " + C + "/hostile?update HTTP/1.1\r\nContent-Type: " + OCTET
+                + "\r\nContent-Range: bytes */*\r\nContent-Length: 60000000000", null, true);
+        assertThat(raw.status()).isEqualTo(413);
         // on a missing object
         assertThat(update(C + "/no-such", "bytes */*", three).statusCode()).isEqualTo(404);
         assertSame(get(C + "/hostile"), base);
