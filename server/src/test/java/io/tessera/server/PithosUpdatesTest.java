@@ -436,6 +436,20 @@ abstract class PithosUpdatesTest {
     }
 
     @Test
+    void aDataUpdateKeepsAPublicLinkAndMayMakeOne() throws Exception {
+        put(C + "/pub", new byte[] {1, 2});
+        assertThat(update(C + "/pub", "bytes */*", new byte[] {3}, "X-Object-Public", "true").statusCode()).isEqualTo(204);
+        String link = http.send("HEAD", C + "/pub").headers().firstValue("X-Object-Public").orElseThrow();
+        assertThat(update(C + "/pub", "bytes 0-0/*", new byte[] {9}).statusCode()).isEqualTo(204);
+        assertThat(http.send("HEAD", C + "/pub").headers().firstValue("X-Object-Public")).hasValue(link);
+        assertThat(update(C + "/pub", "bytes */*", new byte[] {4}, "X-Object-Public", "maybe").statusCode()).isEqualTo(400);
+        assertThat(get(C + "/pub")).isEqualTo(new byte[] {9, 2, 3});
+        // a move does not take the link along (it belongs to the path)
+        assertThat(http.send("MOVE", C + "/pub", (byte[]) null, "Destination", "/upd/pub-moved").statusCode()).isEqualTo(201);
+        assertThat(http.send("HEAD", C + "/pub-moved").headers().firstValue("X-Object-Public")).isEmpty();
+    }
+
+    @Test
     void anotherUsersDataUpdateNeedsWriteAccess() throws Exception {
         put(C + "/theirs", new byte[] {1, 2, 3});
         SwiftHttp other = new SwiftHttp(server.port(), "test2:tester2", "testing2");

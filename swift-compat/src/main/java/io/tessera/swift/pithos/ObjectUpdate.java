@@ -72,7 +72,8 @@ public final class ObjectUpdate {
         return headers.getFirst("Content-Range") != null || PithosQuery.update(query);
     }
 
-    public Response post(HttpHeaders headers, MultivaluedMap<String, String> query, InputStream body) {
+    /** Writes the update; the version it published (its reply: {@link #reply}). */
+    public ObjectVersion write(HttpHeaders headers, MultivaluedMap<String, String> query, InputStream body) {
         MultivaluedMap<String, String> h = headers.getRequestHeaders();
         ObjectVersion current = sources.current();
         ObjectVersion base = VersionedObjects.isVersionLink(current) ? sources.follow(current, false).object() : current;
@@ -136,6 +137,11 @@ public final class ObjectUpdate {
         ObjectVersion published = writer.write(new ObjectWrite(target, base.contentType(), metadata, null, false,
                 new WriteContent.Patch(base, offset, data, truncateTo, max)));
         services.md5s().submit(published);
+        return published;
+    }
+
+    /** Pithos' answer to a data update: 204 with the new ETag (and, in a versioned container, its version). */
+    public static Response reply(ObjectVersion published) {
         return VersionedObjects.created(Response.noContent(), published)
                 .header("ETag", published.etag())
                 .header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(published.timestamp())))

@@ -339,7 +339,11 @@ public final class ObjectResource {
                          InputStream body) {
         MultivaluedMap<String, String> h = headers.getRequestHeaders();
         if (ObjectUpdate.applies(h, RawContentType.of(request), uri.getQueryParameters())) {
-            return new ObjectUpdate(services, context, sources, writer, referer).post(headers, uri.getQueryParameters(), body);
+            // a Pithos data update; X-Object-Public applies to its result, as Pithos does after the write
+            Boolean makePublic = PublicLinks.requested(h.getFirst(PublicLinks.HEADER));
+            ObjectVersion written = new ObjectUpdate(services, context, sources, writer, referer)
+                    .write(headers, uri.getQueryParameters(), body);
+            return ObjectUpdate.reply(madePublic(written, makePublic));
         }
         if (SymlinkRequest.asksForLink(h)) {
             throw SwiftError.BAD_REQUEST.exception("A PUT request is required to set a symlink target");
