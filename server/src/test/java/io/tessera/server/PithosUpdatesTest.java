@@ -242,7 +242,7 @@ abstract class PithosUpdatesTest {
         assertThat(http.send("PUT", vc, "X-Versions-Enabled", "true").statusCode()).isIn(201, 202);
         byte[] v1 = random(3000, 12);
         HttpResponse<byte[]> first = http.send("PUT", vc + "/doc", v1);
-        String v1id = first.headers().firstValue("X-Object-Version-Id").orElseThrow();
+        String v1id = first.headers().firstValue("X-Object-Version").orElseThrow(); // Pithos' version id
         byte[] v2 = random(1000, 13);
         put(vc + "/doc", v2);
         // restore as the web UI does, with X-Object-Bytes so a longer newer version is cut
@@ -250,7 +250,12 @@ abstract class PithosUpdatesTest {
                 "Content-Range", "bytes 0-/*", "X-Source-Object", "/upd-versions/doc", "X-Source-Version", v1id,
                 "X-Object-Bytes", "3000");
         assertThat(r.statusCode()).isEqualTo(204);
+        assertThat(r.headers().firstValue("X-Object-Version")).isPresent().get().isNotEqualTo(v1id);
         assertSame(get(vc + "/doc"), v1);
+        assertThat(http.send("POST", vc + "/doc?update", (byte[]) null, "Content-Type", OCTET, "Content-Range", "bytes 0-/*",
+                "X-Source-Object", "/upd-versions/doc", "X-Source-Version", "12").statusCode()).isEqualTo(404);
+        assertThat(http.send("POST", vc + "/doc?update", (byte[]) null, "Content-Type", OCTET, "Content-Range", "bytes 0-/*",
+                "X-Source-Object", "/upd-versions/doc", "X-Source-Version", "nonsense").statusCode()).isEqualTo(400);
         // each update is a version of its own
         HttpResponse<byte[]> versions = http.send("GET", vc + "?versions&format=json");
         assertThat(new String(versions.body(), StandardCharsets.UTF_8).split("\"doc\"").length - 1).isEqualTo(3);

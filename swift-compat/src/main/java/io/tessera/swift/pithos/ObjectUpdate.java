@@ -18,7 +18,6 @@ import io.tessera.swift.versioning.VersionedObjects;
 import io.tessera.swift.writes.ObjectWrite;
 import io.tessera.swift.writes.ObjectWriter;
 import io.tessera.swift.writes.WriteContent;
-import io.tessera.swift.writes.WritePipeline;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -142,7 +141,9 @@ public final class ObjectUpdate {
 
     /** Pithos' answer to a data update: 204 with the new ETag (and, in a versioned container, its version). */
     public static Response reply(ObjectVersion published) {
-        return VersionedObjects.created(Response.noContent(), published)
+        Response.ResponseBuilder reply = VersionedObjects.created(Response.noContent(), published);
+        io.tessera.swift.pithos.versions.PithosVersions.createdHeaders(reply, published); // X-Object-Version, as Pithos
+        return reply
                 .header("ETag", published.etag())
                 .header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(published.timestamp())))
                 .header("X-Object-Hash", published.map().merkleRoot().toHex())
@@ -162,16 +163,14 @@ public final class ObjectUpdate {
         String account = accountHeader != null && !accountHeader.isBlank()
                 ? io.tessera.swift.http.SwiftPath.decode(accountHeader.trim()) : context.path().account();
         ObjectLocation from = ObjectLocation.parse(rest, account, "X-Source-Object");
-        if (!services.authorizer(context).mayRead(context.principal(), from.account(), from.container(), referer)) {
+        if (!services.authorizer(context).mayReadObject(context.principal(), from.account(), from.container(),
+                from.object(), referer)) {
             throw Authorizer.denied(context.principal(), from.account());
         }
-        ObjectVersion v;
-        if (version != null && !version.isBlank()) {
-            v = new VersionedObjects(services.store(), context.fromStore(), WritePipeline.belowVersioning(services.store()),
-                    from.account(), from.container()).read(from.object(), version.trim());
-        } else {
-            v = sources.live(from.account(), from.container(), from.object());
-        }
+        // X-Source-Version: that version (Pithos' version ids, as ?version= and a copy's X-Source-Version)
+        ObjectVersion v = version != null && !version.isBlank()
+                ? sources.version(from.account(), from.container(), from.object(), version.trim())
+                : sources.live(from.account(), from.container(), from.object());
         v = sources.follow(v, false).object();
         if (StaticLargeObject.isSlo(v) || v.metadata().containsKey(ObjectBodies.DLO_MANIFEST)) {
             throw SwiftError.BAD_REQUEST.exception("A large object cannot be the source of an update");

@@ -27,7 +27,8 @@ public final class ContainerEmpty {
 
     /** Whether a container request is this one. */
     static boolean applies(String method, jakarta.ws.rs.core.MultivaluedMap<String, String> query) {
-        return method.equals("DELETE") && PrefixOperations.delimiter(query) != null;
+        // with ?until it is a purge of history, which ignores the delimiter (Pithos' delete_container)
+        return method.equals("DELETE") && !query.containsKey("until") && PrefixOperations.delimiter(query) != null;
     }
 
     @DELETE
