@@ -455,6 +455,22 @@ abstract class PithosUpdatesTest {
     }
 
     @Test
+    void aSharedWriterMayUpdateTheDataButNeverMoveOrBulkDelete() throws Exception {
+        put(C + "/shared-w", new byte[] {1, 2, 3});
+        assertThat(http.send("POST", C + "/shared-w", (byte[]) null, "X-Object-Sharing", "write=AUTH_test2").statusCode())
+                .isEqualTo(202);
+        SwiftHttp other = new SwiftHttp(server.port(), "test2:tester2", "testing2");
+        HttpResponse<byte[]> r = other.send("POST", C + "/shared-w?update", new byte[] {4}, "Content-Type", OCTET,
+                "Content-Range", "bytes */*");
+        assertThat(r.statusCode()).isEqualTo(204);
+        assertThat(other.send("MOVE", C + "/shared-w", (byte[]) null, "Destination", "/upd/taken").statusCode()).isEqualTo(403);
+        assertThat(other.send("DELETE", C + "/shared-w?delimiter=/").statusCode()).isEqualTo(403);
+        assertThat(get(C + "/shared-w")).isEqualTo(new byte[] {1, 2, 3, 4});
+        // the record stays with the path through the update
+        assertThat(http.send("HEAD", C + "/shared-w").headers().firstValue("X-Object-Sharing")).hasValue("write=AUTH_test2");
+    }
+
+    @Test
     void anotherUsersDataUpdateNeedsWriteAccess() throws Exception {
         put(C + "/theirs", new byte[] {1, 2, 3});
         SwiftHttp other = new SwiftHttp(server.port(), "test2:tester2", "testing2");
