@@ -130,6 +130,26 @@ public final class RequestContext implements InfoSource, ContainerRows {
                 null, shared);
     }
 
+    /**
+     * The context of a sub-request of this one on another object, possibly in another container or
+     * account (a Pithos move's source, each object of a bulk copy, move or delete): the same
+     * transaction and principal; rows of other containers are read afresh.
+     */
+    public synchronized RequestContext forPath(String accountName, String containerName, String object) {
+        if (path != null && accountName.equals(path.account()) && containerName.equals(path.container())) {
+            return forObject(object);
+        }
+        RequestContext other = new RequestContext(transactionId, time, method, rawPath,
+                new SwiftPath(accountName, containerName, object), null, shared);
+        other.principal = principal;
+        other.tempUrl = tempUrl;
+        other.corsApplies = corsApplies;
+        if (path != null && accountName.equals(path.account())) {
+            other.account = account;
+        }
+        return other;
+    }
+
     public String transactionId() {
         return transactionId;
     }

@@ -17,6 +17,14 @@ public final class PithosQuery {
         return query.containsKey("hashmap");
     }
 
+    /**
+     * {@code ?update}: a POST merges the metadata it sends into what is stored (an empty value deletes
+     * that key) instead of replacing it, and account and container POSTs answer 202 as Pithos does.
+     */
+    public static boolean update(MultivaluedMap<String, String> query) {
+        return query.containsKey("update");
+    }
+
     /** How a Pithos reply is written: JSON unless {@code format} (or, without it, Accept) asks for XML or text. */
     enum Format {
         JSON("application/json; charset=utf-8"),

@@ -19,12 +19,15 @@ import io.tessera.swift.objects.ObjectHeaders;
 import io.tessera.swift.objects.ObjectLocation;
 import io.tessera.swift.pithos.HashmapBody;
 import io.tessera.swift.pithos.HashmapPut;
+import io.tessera.swift.pithos.ObjectUpdate;
 import io.tessera.swift.pithos.PithosQuery;
 import io.tessera.swift.pithos.versions.HistoryPurge;
 import io.tessera.swift.pithos.versions.PithosStamp;
 import io.tessera.swift.pithos.versions.PithosVersions;
 import io.tessera.swift.pithos.versions.VersionList;
 import io.tessera.swift.publiclinks.PublicLinks;
+import io.tessera.swift.pithos.PrefixOperations;
+import io.tessera.swift.pithos.UpdateMetadata;
 import io.tessera.swift.reads.ObjectRead;
 import io.tessera.swift.reads.ObjectReader;
 import io.tessera.swift.reads.ObjectSources;
@@ -147,12 +150,23 @@ public final class ObjectResource {
         if (copyFrom != null && "put".equals(uri.getQueryParameters().getFirst("multipart-manifest"))) {
             throw SwiftError.METHOD_NOT_ALLOWED.exception("Multipart Manifest PUTs cannot be COPY requests");
         }
+        String moveFrom = headers.getHeaderString("X-Move-From");
+        if (moveFrom != null) {
+            if (copyFrom != null) {
+                throw SwiftError.BAD_REQUEST.exception("X-Copy-From and X-Move-From cannot both be given");
+            }
+            // Pithos: the source's account is X-Source-Account (the requester's by default)
+            ObjectLocation source = ObjectLocation.parse(moveFrom, sourceAccount(headers.getHeaderString("X-Source-Account")), "X-Move-From");
+            return move(source, here(), headers, request, uri, ifNoneMatchStar);
+        }
         if (copyFrom == null) {
             requireContainer(container);
         } else {
-            ObjectLocation source = ObjectLocation.parse(copyFrom, sourceAccount(headers.getHeaderString("X-Copy-From-Account")), "X-Copy-From");
+            String fromAccount = headers.getHeaderString("X-Copy-From-Account");
+            ObjectLocation source = ObjectLocation.parse(copyFrom, sourceAccount(fromAccount != null ? fromAccount
+                    : headers.getHeaderString("X-Source-Account")), "X-Copy-From");
             // As in Swift, the source is read (and refused or found missing) before the destination is checked.
-            return copy(source, new ObjectLocation(account, container, name), headers, request, uri, ifNoneMatchStar);
+            return copyOrBulk(source, here(), headers, request, uri, ifNoneMatchStar);
         }
         boolean manifestPut = "put".equals(uri.getQueryParameters().getFirst("multipart-manifest"));
         if (!manifestPut) {
@@ -195,13 +209,142 @@ public final class ObjectResource {
         }
         String destAccount = headers.getHeaderString("Destination-Account");
         ObjectLocation target = ObjectLocation.parse(destination, destAccount != null ? SwiftPath.decode(destAccount) : account, "Destination");
-        return copy(new ObjectLocation(account, container, name), target, headers, request, uri,
-                ifNoneMatchStar(headers.getHeaderString("If-None-Match")));
+        return copyOrBulk(here(), target, headers, request, uri, ifNoneMatchStar(headers.getHeaderString("If-None-Match")));
+    }
+
+    /** Pithos' MOVE: the source's map moves to {@code Destination} (no block is read or written). */
+    @MOVE
+    public Response moveTo(@Context HttpHeaders headers, @Context ContainerRequestContext request, @Context UriInfo uri) {
+        String destination = headers.getHeaderString("Destination");
+        if (destination == null) {
+            throw SwiftError.BAD_REQUEST.exception("Missing Destination header");
+        }
+        String destAccount = headers.getHeaderString("Destination-Account");
+        ObjectLocation target = ObjectLocation.parse(destination, destAccount != null ? SwiftPath.decode(destAccount) : account, "Destination");
+        return move(here(), target, headers, request, uri, ifNoneMatchStar(headers.getHeaderString("If-None-Match")));
+    }
+
+    private ObjectLocation here() {
+        return new ObjectLocation(account, container, name);
+    }
+
+    /**
+     * A copy, or with Pithos' {@code ?delimiter} the object and everything under it, each object a write
+     * of its own.
+     */
+    private Response copyOrBulk(ObjectLocation from, ObjectLocation to, HttpHeaders headers, ContainerRequestContext request,
+                                UriInfo uri, boolean ifNoneMatchStar) {
+        String delimiter = PrefixOperations.delimiter(uri.getQueryParameters());
+        if (delimiter == null) {
+            return copy(from, to, headers, request, uri, ifNoneMatchStar, false);
+        }
+        return bulk(false, from, to, delimiter, () -> copy(from, to, headers, request, uri, ifNoneMatchStar, false));
+    }
+
+    /**
+     * Pithos' move: only the owner of the source's account may (403 otherwise, whatever the ACLs); the
+     * destination is written as a copy of the whole version (the same map), then the source is deleted
+     * as a DELETE would (in a versioned container, a delete there). Large objects and links move as they
+     * are. With {@code ?delimiter}, everything under the object moves too.
+     */
+    private Response move(ObjectLocation from, ObjectLocation to, HttpHeaders headers, ContainerRequestContext request,
+                          UriInfo uri, boolean ifNoneMatchStar) {
+        PrefixOperations.requireOwner(who, from.account());
+        java.util.function.Supplier<Response> one = () -> {
+            Response r = copy(from, to, headers, request, uri, ifNoneMatchStar, true);
+            if (!from.equals(to)) {
+                removeAt(from);
+            }
+            return r;
+        };
+        String delimiter = PrefixOperations.delimiter(uri.getQueryParameters());
+        return delimiter == null ? one.get() : bulk(true, from, to, delimiter, one);
+    }
+
+    /**
+     * The object itself ({@code top}: absent is no error when something is under it), then each object
+     * under {@code from + delimiter} copied or moved to the same name under {@code to + delimiter} as it
+     * is (its own type and metadata), the names read a page at a time.
+     */
+    private Response bulk(boolean move, ObjectLocation from, ObjectLocation to, String delimiter,
+                          java.util.function.Supplier<Response> top) {
+        Response first = null;
+        try {
+            first = top.get();
+        } catch (SwiftException e) {
+            if (e.error() != SwiftError.NOT_FOUND) {
+                throw e;
+            }
+            if (!services.authorizer(context).mayReadObject(who, from.account(), from.container(), from.object(), referer)) {
+                throw Authorizer.denied(who, from.account());
+            }
+        }
+        String fromPrefix = PrefixOperations.prefixOf(from.object(), delimiter);
+        String toPrefix = PrefixOperations.prefixOf(to.object(), delimiter);
+        boolean sameContainer = from.account().equals(to.account()) && from.container().equals(to.container());
+        long done = 0;
+        if (!(sameContainer && fromPrefix.equals(toPrefix))) {
+            String skip = sameContainer && toPrefix.startsWith(fromPrefix) ? toPrefix : null;
+            done = PrefixOperations.forEachUnder(services.store().metadata(), from.account(), from.container(), fromPrefix,
+                    skip, n -> copyAsIs(new ObjectLocation(from.account(), from.container(), n),
+                            new ObjectLocation(to.account(), to.container(), PrefixOperations.renamed(n, fromPrefix, toPrefix)),
+                            move));
+        }
+        if (first == null && done == 0) {
+            throw SwiftError.NOT_FOUND.exception();
+        }
+        return first != null ? first : Response.status(Response.Status.CREATED).header("Content-Length", 0).build();
+    }
+
+    /** One object of a bulk copy or move: the whole version as it is, through the write pipeline. */
+    private void copyAsIs(ObjectLocation from, ObjectLocation to, boolean move) {
+        if (!services.authorizer(context).mayReadObject(who, from.account(), from.container(), from.object(), referer)) {
+            throw Authorizer.denied(who, from.account());
+        }
+        ObjectVersion source;
+        try {
+            source = sources.live(from.account(), from.container(), from.object());
+        } catch (SwiftException gone) {
+            return; // deleted since it was listed
+        }
+        if (VersionedObjects.isVersionLink(source)) {
+            source = sources.follow(source, false).object();
+        }
+        checkNames(to);
+        if (!services.authorizer(context).mayWriteObject(who, to.account(), to.container(), to.object())) {
+            throw Authorizer.denied(who, to.account());
+        }
+        requireContainer(to.container(), to.account());
+        writer.write(new ObjectWrite(to, source.contentType(), new java.util.LinkedHashMap<>(source.metadata()), null,
+                false, new WriteContent.Copy(source)));
+        if (move) {
+            removeAt(from);
+        }
+    }
+
+    /** One object of a container being emptied ({@link ContainerEmpty}): as its own DELETE would. */
+    void deleteOne(ObjectLocation at) {
+        removeAt(at);
+    }
+
+    /** Deletes the current version of {@code at} as a DELETE of it would (versioning applies). */
+    private void removeAt(ObjectLocation at) {
+        ObjectResource there = at.equals(here()) ? this
+                : new ObjectResource(services, context.forPath(at.account(), at.container(), at.object()), referer);
+        there.removeCurrent(null);
     }
 
     @POST
-    public Response post(@Context HttpHeaders headers, @Context ContainerRequestContext request, @Context UriInfo uri) {
+    public Response post(@Context HttpHeaders headers, @Context ContainerRequestContext request, @Context UriInfo uri,
+                         InputStream body) {
         MultivaluedMap<String, String> h = headers.getRequestHeaders();
+        if (ObjectUpdate.applies(h, RawContentType.of(request), uri.getQueryParameters())) {
+            // a Pithos data update; X-Object-Public applies to its result, as Pithos does after the write
+            Boolean makePublic = PublicLinks.requested(h.getFirst(PublicLinks.HEADER));
+            ObjectVersion written = new ObjectUpdate(services, context, sources, writer, referer)
+                    .write(headers, uri.getQueryParameters(), body);
+            return ObjectUpdate.reply(madePublic(written, makePublic));
+        }
         if (SymlinkRequest.asksForLink(h)) {
             throw SwiftError.BAD_REQUEST.exception("A PUT request is required to set a symlink target");
         }
@@ -211,7 +354,8 @@ public final class ObjectResource {
         Boolean makePublic = PublicLinks.requested(h.getFirst(PublicLinks.HEADER));
         ObjectVersion v = sources.current();
         SloRequests.refuseReservedHeader(h.getFirst("X-Static-Large-Object"));
-        Map<String, String> metadata = ObjectHeaders.fromRequest(h, services.limits());
+        Map<String, String> metadata = PithosQuery.update(uri.getQueryParameters())
+                ? UpdateMetadata.of(v.metadata(), h, services.limits(), true) : ObjectHeaders.fromRequest(h, services.limits());
         ObjectHeaders.keepInternal(v.metadata(), metadata);
         PithosStamp.onMetadataPost(metadata, PithosStamp.user(who)); // a new version: the poster made it
         SharingWrites sharing = SharingWrites.of(services, context, h, account, container, name);
@@ -244,12 +388,11 @@ public final class ObjectResource {
                     .purgeObject(name, HistoryPurge.until(uri.getQueryParameters()));
             return Response.noContent().build();
         }
-        java.util.function.Supplier<Boolean> plainDelete = () -> {
-            Optional<ObjectVersion> deleted = services.store().metadata().deleteObject(account, container, name, Timestamp.now())
-                    .map(publicLinks()::deleted);
-            SharingWrites.deleted(services, deleted); // the path's sharing goes with its row
-            return deleted.isPresent();
-        };
+        String delimiter = PrefixOperations.delimiter(uri.getQueryParameters());
+        if (delimiter != null && uri.getQueryParameters().getFirst("multipart-manifest") == null) {
+            return deleteWithDelimiter(delimiter);
+        }
+        java.util.function.Supplier<Boolean> plainDelete = plainDelete();
         if ("delete".equals(uri.getQueryParameters().getFirst("multipart-manifest"))) {
             String manifestVersion = ObjectRead.versionId(uri.getQueryParameters());
             if (manifestVersion == null) {
@@ -273,7 +416,49 @@ public final class ObjectResource {
                 throw SwiftError.PRECONDITION_FAILED.exception(null);
             }
         }
-        String versionId = ObjectRead.versionId(uri.getQueryParameters());
+        VersionedObjects.Deleted outcome = removeCurrent(ObjectRead.versionId(uri.getQueryParameters()));
+        if (!outcome.deleted()) {
+            SwiftException notFound = SwiftError.NOT_FOUND.exception();
+            outcome.headers().forEach(notFound::withHeader);
+            throw notFound;
+        }
+        Response.ResponseBuilder reply = Response.noContent();
+        outcome.headers().forEach(reply::header);
+        return reply.build();
+    }
+
+    /**
+     * Pithos' {@code DELETE ?delimiter=/}: the object and everything under {@code name/}, each deleted as
+     * its own DELETE would be; the owner's only (403 for anyone else, as Pithos). 404 when there was
+     * nothing to delete.
+     */
+    private Response deleteWithDelimiter(String delimiter) {
+        PrefixOperations.requireOwner(who, account);
+        boolean itself = removeCurrent(null).deleted();
+        long under = PrefixOperations.forEachUnder(services.store().metadata(), account, container,
+                PrefixOperations.prefixOf(name, delimiter), null, n -> {
+                    services.authorizer(context).authorize(who, "DELETE", account, container, n, referer);
+                    removeAt(new ObjectLocation(account, container, n));
+                });
+        if (!itself && under == 0) {
+            throw SwiftError.NOT_FOUND.exception();
+        }
+        return Response.noContent().build();
+    }
+
+    /** The delete of the row itself: what goes with it (its public link, its sharing) goes too. */
+    private java.util.function.Supplier<Boolean> plainDelete() {
+        return () -> {
+            Optional<ObjectVersion> deleted = services.store().metadata().deleteObject(account, container, name, Timestamp.now())
+                    .map(publicLinks()::deleted);
+            SharingWrites.deleted(services, deleted); // the path's sharing goes with its row
+            return deleted.isPresent();
+        };
+    }
+
+    /** Deletes the current version (or {@code versionId}) as Swift's versioning middlewares would. */
+    private VersionedObjects.Deleted removeCurrent(String versionId) {
+        java.util.function.Supplier<Boolean> plainDelete = plainDelete();
         LegacyVersioning legacy = new LegacyVersioning(services.store(), context.fromStore(),
                 WritePipeline.belowVersioning(services.store()));
         VersionedObjects.Deleted outcome;
@@ -287,30 +472,30 @@ public final class ObjectResource {
             outcome = sources.versions().delete(name, plainDelete)
                     .orElseGet(() -> new VersionedObjects.Deleted(plainDelete.get(), Map.of()));
         }
-        if (!outcome.deleted()) {
-            SwiftException notFound = SwiftError.NOT_FOUND.exception();
-            outcome.headers().forEach(notFound::withHeader);
-            throw notFound;
-        }
-        Response.ResponseBuilder reply = Response.noContent();
-        outcome.headers().forEach(reply::header);
-        return reply.build();
+        return outcome;
     }
 
+    /**
+     * @param asIs          a move: a link or large object goes as it is (not its target's or segments'
+     *                      bytes), and Range does not apply
+     */
     private Response copy(ObjectLocation from, ObjectLocation to, HttpHeaders headers, ContainerRequestContext request,
-                          UriInfo uri, boolean ifNoneMatchStar) {
+                          UriInfo uri, boolean ifNoneMatchStar, boolean asIs) {
         Boolean makePublic = PublicLinks.requested(headers.getHeaderString(PublicLinks.HEADER));
         if (!services.authorizer(context).mayReadObject(who, from.account(), from.container(), from.object(), referer)) {
             throw Authorizer.denied(who, from.account());
         }
-        String sourceVersion = from.equals(new ObjectLocation(account, container, name)) ? ObjectRead.versionId(uri.getQueryParameters()) : null;
-        String pithosSourceVersion = headers.getHeaderString("X-Source-Version"); // Pithos: copy that version
-        ObjectVersion source = sources.follow(sourceVersion != null ? sources.versionNamed(sourceVersion)
+        String swiftVersion = from.equals(here()) ? ObjectRead.versionId(uri.getQueryParameters()) : null;
+        // Pithos: X-Source-Version copies that version (a move always takes the latest, as Pithos')
+        String pithosSourceVersion = asIs ? null : headers.getHeaderString("X-Source-Version");
+        ObjectVersion found = swiftVersion != null ? sources.versionNamed(swiftVersion)
                 : pithosSourceVersion != null
                 ? sources.version(from.account(), from.container(), from.object(), pithosSourceVersion.trim())
-                : sources.live(from.account(), from.container(), from.object()),
-                ObjectRead.linkItself(uri.getQueryParameters())).object();
+                : sources.live(from.account(), from.container(), from.object());
+        boolean linkItself = asIs ? !VersionedObjects.isVersionLink(found) : ObjectRead.linkItself(uri.getQueryParameters());
+        ObjectVersion source = sources.follow(found, linkItself).object();
         // As Swift's copy middleware: the source is read (authorized, found) before the destination is written.
+        checkNames(to);
         if (!services.authorizer(context).mayWriteObject(who, to.account(), to.container(), to.object())) {
             throw Authorizer.denied(who, to.account());
         }
@@ -328,18 +513,18 @@ public final class ObjectResource {
         SymlinkRequest link = sourceLink.isPresent()
                 ? SymlinkRequest.copyOf(sourceLink.get(), headers.getRequestHeaders())
                 : SymlinkRequest.of(headers.getRequestHeaders());
-        String requestedType = RawContentType.of(request);
+        // Pithos' ?ignore_content_type: the request's Content-Type does not apply to the copy
+        String requestedType = uri.getQueryParameters().containsKey("ignore_content_type") ? null : RawContentType.of(request);
         String contentType = requestedType != null && !requestedType.isBlank()
                 ? requestedType.trim() : source.contentType();
-        boolean manifestItself = ObjectRead.manifestItself(uri.getQueryParameters());
+        boolean manifestItself = asIs || ObjectRead.manifestItself(uri.getQueryParameters());
         if (manifestItself && StaticLargeObject.isSlo(source)) {
             Response r = slo().copyManifest(source, to.account(), to.container(), to.object(), contentType, metadata,
                     link, ifNoneMatchStar, headers.getHeaderString("Accept"));
             boolean created = r.getStatus() == Response.Status.CREATED.getStatusCode();
             return created ? copied(Response.fromResponse(r), from, source).build() : r;
         }
-        ObjectBody body = sources.body(source, ObjectRead.manifestItself(uri.getQueryParameters()),
-                ObjectRead.rawManifest(uri.getQueryParameters()));
+        ObjectBody body = sources.body(source, manifestItself, ObjectRead.rawManifest(uri.getQueryParameters()));
         boolean largeObjectBytes = (source.metadata().containsKey(ObjectBodies.DLO_MANIFEST)
                 || StaticLargeObject.isSlo(source)) && !manifestItself;
         if (largeObjectBytes) {
@@ -347,7 +532,7 @@ public final class ObjectResource {
             metadata.remove(ObjectBodies.DLO_MANIFEST);
             StaticLargeObject.forget(metadata);
         }
-        List<ByteRanges.Range> ranges = ByteRanges.parse(headers.getHeaderString("Range"), body.length());
+        List<ByteRanges.Range> ranges = asIs ? null : ByteRanges.parse(headers.getHeaderString("Range"), body.length());
         WriteContent content;
         if (ranges == null && !largeObjectBytes) {
             // The whole of one object: a new version of the same map, no block moves.
@@ -399,6 +584,19 @@ public final class ObjectResource {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A destination named by a header is held to the limits a PUT's path is (as the PUT Swift's copy
+     * middleware makes would be): 400 for a name too long or a container name Swift refuses.
+     */
+    private void checkNames(ObjectLocation to) {
+        int length = to.object().getBytes(StandardCharsets.UTF_8).length;
+        if (length > services.limits().maxObjectNameLength()) {
+            throw SwiftError.BAD_REQUEST.exception("Object name length of " + length + " longer than "
+                    + services.limits().maxObjectNameLength());
+        }
+        io.tessera.swift.http.ContainerNames.check(to.container(), services.limits());
     }
 
     private void requireContainer(String c) {

@@ -125,6 +125,9 @@ public final class StorageResource {
                     who.map(p -> p.user() != null && p.user().isResellerAdmin()).orElse(false))
                     .viewedBy(context, who.orElse(null), allowed.shared());
         }
+        if (path.isContainer() && ContainerEmpty.applies(method, uri.getQueryParameters())) {
+            return new ContainerEmpty(services, context, referer); // Pithos: empty it, keep it
+        }
         if (path.isContainer()) {
             return new ContainerResource(services, path.account(), path.container(), allowed.owner())
                     .viewedBy(context, who.orElse(null), allowed.shared());

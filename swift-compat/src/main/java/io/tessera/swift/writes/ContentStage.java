@@ -5,6 +5,7 @@ import io.tessera.hashmap.Hashmap;
 import io.tessera.store.MapId;
 import io.tessera.store.ObjectVersion;
 import io.tessera.store.content.ContentMaps;
+import io.tessera.store.content.ContentPatcher;
 import io.tessera.store.content.ContentWriter;
 import io.tessera.store.content.IncompleteBodyException;
 import io.tessera.store.content.WrittenContent;
@@ -29,11 +30,13 @@ final class ContentStage implements ObjectWriter {
 
     private final ContentWriter writer;
     private final ContentMaps maps;
+    private final ContentPatcher patcher;
     private final ObjectWriter next;
 
-    ContentStage(ContentWriter writer, ContentMaps maps, ObjectWriter next) {
+    ContentStage(ContentWriter writer, ContentMaps maps, ContentPatcher patcher, ObjectWriter next) {
         this.writer = writer;
         this.maps = maps;
+        this.patcher = patcher;
         this.next = next;
     }
 
@@ -46,6 +49,8 @@ final class ContentStage implements ObjectWriter {
             stored = new WriteContent.Stored(c.source().map(), c.source().etag(), true);
         } else if (w.content() instanceof WriteContent.Hashed h) {
             stored = fromMap(h.map());
+        } else if (w.content() instanceof WriteContent.Patch p) {
+            stored = fromPatch(p);
         } else if (w.content() instanceof WriteContent.Body b) {
             stored = fromBody(b);
         } else {
@@ -77,6 +82,27 @@ final class ContentStage implements ObjectWriter {
         // not condemned just now, and the version is published well within the grace period (store/GC.md).
         MapId id = maps.save(map);
         return new WriteContent.Stored(id, map.length() == 0 ? EMPTY_MD5 : id.merkleRoot().toHex(), false);
+    }
+
+    /**
+     * A partial update: only the blocks it touches are stored. Its ETag is the Merkle root (no byte of the
+     * untouched blocks passed here to be summed) until the background MD5 replaces it. The base's map is
+     * retained first (revived if the collector had condemned it, as for a copy); the new map is saved
+     * by the patch, so the version is published as new content is.
+     */
+    private WriteContent.Stored fromPatch(WriteContent.Patch p) {
+        try {
+            Hashmap base = maps.retain(p.base().map());
+            Hashmap map = patcher.patch(base, p.offset(), p.data(), p.truncateTo(), p.maxLength());
+            MapId id = MapId.of(map);
+            return new WriteContent.Stored(id, map.length() == 0 ? EMPTY_MD5 : id.merkleRoot().toHex(), false);
+        } catch (ContentPatcher.PatchException e) {
+            throw SwiftError.REQUEST_ENTITY_TOO_LARGE.exception(e.getMessage());
+        } catch (IncompleteBodyException e) {
+            throw SwiftError.CLIENT_DISCONNECT.exception(e.getMessage());
+        } catch (IOException e) {
+            throw SwiftError.CLIENT_DISCONNECT.exception("The client disconnected during request.");
+        }
     }
 
     private WriteContent.Stored fromSlice(WriteContent.Slice s) {

@@ -26,6 +26,9 @@ final class QuotaStage implements ObjectWriter {
         ObjectLocation to = w.target();
         long allowance = quotas.uploadAllowance(to.account(), to.container());
         long known = w.content().knownLength();
+        if (w.content() instanceof WriteContent.Patch p) {
+            return patch(w, p, known, allowance);
+        }
         if (Math.max(known, 0) > allowance) {
             throw Quotas.exceeded();
         }
@@ -33,6 +36,27 @@ final class QuotaStage implements ObjectWriter {
             return next.write(w.withContent(new WriteContent.Body(new Allowance(body.in(), allowance), -1)));
         }
         return next.write(w);
+    }
+
+    /**
+     * A partial update (Pithos) counts what it adds to the object it changes, as Pithos counts a size
+     * delta; a chunked one is refused the moment what it reads would grow the object past the quota.
+     */
+    private ObjectVersion patch(ObjectWrite w, WriteContent.Patch p, long known, long allowance) {
+        if (known >= 0) {
+            long growth = known - p.base().length();
+            if (growth > 0 && growth > allowance) { // an update that does not grow it is always allowed
+                throw Quotas.exceeded();
+            }
+            return next.write(w);
+        }
+        if (allowance == Long.MAX_VALUE || !(p.data() instanceof io.tessera.store.content.ContentPatcher.Body body)) {
+            return next.write(w);
+        }
+        long left = allowance + (p.base().length() - p.offset()); // bytes over the old ones are free
+        return next.write(w.withContent(new WriteContent.Patch(p.base(), p.offset(),
+                new io.tessera.store.content.ContentPatcher.Body(new Allowance(body.in(), left), -1),
+                p.truncateTo(), p.maxLength())));
     }
 
     /** A body that fails with the quota's 413 once more than {@code allowed} bytes are read from it. */

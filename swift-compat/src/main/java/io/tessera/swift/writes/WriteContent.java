@@ -52,6 +52,27 @@ public sealed interface WriteContent {
     }
 
     /**
+     * A partial update of an existing version's content (a Pithos range POST): {@code data} written from
+     * {@code offset}, then the result cut to {@code truncateTo} bytes if shorter (-1: no cut). The content
+     * stage stores only the blocks the update touches (io.tessera.store.content.ContentPatcher).
+     *
+     * @param maxLength the longest the result may become (413 past it)
+     */
+    record Patch(ObjectVersion base, long offset, io.tessera.store.content.ContentPatcher.Data data, long truncateTo,
+                 long maxLength) implements WriteContent {
+        @Override
+        public long knownLength() {
+            long written = data instanceof io.tessera.store.content.ContentPatcher.Body b ? b.length()
+                    : ((io.tessera.store.content.ContentPatcher.FromMap) data).length();
+            if (written < 0) {
+                return -1;
+            }
+            long length = Math.max(base.length(), offset + written);
+            return truncateTo >= 0 ? Math.min(length, truncateTo) : length;
+        }
+    }
+
+    /**
      * Content whose blocks and map are stored (invariant 2: before any row names it).
      *
      * @param existing whether the map existed before this request (a copy): then publishing it takes

@@ -4,7 +4,10 @@ import io.tessera.swift.context.ContainerRows;
 import io.tessera.swift.context.InfoSource;
 import io.tessera.swift.context.RequestContext;
 import io.tessera.swift.context.SwiftStore;
+import com.codahale.metrics.MetricRegistry;
 import io.tessera.store.content.ContentMaps;
+import io.tessera.store.content.ContentPatcher;
+import io.tessera.store.content.ContentReader;
 import io.tessera.store.content.ContentWriter;
 import io.tessera.swift.SwiftServices;
 import io.tessera.swift.http.SwiftConstraints;
@@ -37,8 +40,9 @@ public final class WritePipeline {
      * @param referer the request's {@code Referer}, or null
      */
     public static ObjectWriter of(SwiftServices services, RequestContext context, String referer) {
-        return of(services.store(), services.writer(), services.limits(), context, context.fromStore(),
-                SymlinkResolver.forRequest(services, context, referer), PithosStamp.user(context));
+        return of(services.store(), services.writer(),
+                new ContentPatcher(services.store(), services.reader(), services.metrics()), services.limits(), context,
+                context.fromStore(), SymlinkResolver.forRequest(services, context, referer), PithosStamp.user(context));
     }
 
     /** The writer of a request without a {@code Referer} that counts (a form post, an archive's entries). */
@@ -50,7 +54,9 @@ public final class WritePipeline {
     public static ObjectWriter of(SwiftStore store, ContentWriter writer) {
         SymlinkResolver links = new SymlinkResolver((a, c, o) -> store.metadata().getObject(a, c, o)
                 .filter(v -> !ObjectHeaders.isExpired(v.metadata())), (a, c) -> { });
-        return of(store, writer, SwiftConstraints.DEFAULTS, store.info(), store.metadata()::getContainer, links,
+        ContentPatcher patcher = new ContentPatcher(store, new ContentReader(store, Runnable::run, new MetricRegistry()),
+                new MetricRegistry());
+        return of(store, writer, patcher, SwiftConstraints.DEFAULTS, store.info(), store.metadata()::getContainer, links,
                 java.util.Optional.empty());
     }
 
@@ -62,14 +68,15 @@ public final class WritePipeline {
         return new Publisher(store);
     }
 
-    private static ObjectWriter of(SwiftStore store, ContentWriter writer, SwiftConstraints limits, InfoSource info,
+    private static ObjectWriter of(SwiftStore store, ContentWriter writer, ContentPatcher patcher,
+                                   SwiftConstraints limits, InfoSource info,
                                    ContainerRows rows, SymlinkResolver links, java.util.Optional<String> user) {
         return new PithosStamp(store.metadata(), user, // who made each version, and the object's UUID
                 new HeaderBudgetStage(limits,
                 new QuotaStage(new Quotas(info),
                 new SymlinkStage(links,
                 new IfNoneMatchStage(store.metadata(),
-                        new ContentStage(writer, new ContentMaps(store),
+                        new ContentStage(writer, new ContentMaps(store), patcher,
                                 new VersioningStage(store, rows,
                                         belowVersioning(store))))))));
     }
