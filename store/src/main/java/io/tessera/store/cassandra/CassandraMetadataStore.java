@@ -228,7 +228,7 @@ final class CassandraMetadataStore implements MetadataStore {
     public PutOutcome putObject(ObjectVersion version, PutCondition condition) {
         // The container row gives the key the object's partition is under (ContainerKey).
         ContainerKey key = containerKey(version.account(), version.container()).orElseThrow(() ->
-                new IllegalStateException("container " + version.account() + "/" + version.container() + " does not exist"));
+                new io.tessera.store.NoSuchContainerException(version.account(), version.container()));
         return objects.put(version, condition, key);
     }
 

@@ -58,7 +58,7 @@ final class ObjectTable {
             mine.lock();
             try {
                 if (db.get(Cf.CONTAINERS, Keys.container(account, container)) == null) {
-                    throw new IllegalStateException("container " + account + "/" + container + " does not exist");
+                    throw new io.tessera.store.NoSuchContainerException(account, container);
                 }
                 Optional<ObjectVersion> current = get(account, container, version.name());
                 if (current.isPresent()) {

@@ -195,12 +195,15 @@ public final class ContainerResource {
     @DELETE
     public Response delete(@Context UriInfo uri) {
         if (HistoryPurge.asked(uri.getQueryParameters())) {
-            // Pithos' DELETE ?until=: the container's history up to then; its objects stay
+            // Pithos' DELETE ?until=: the container's history up to then; its objects stay. A container that
+            // is then empty goes, as a plain DELETE would: kamaki's `container delete` ends with
+            // `DELETE ?until=<now, a float>`, which Pithos' integer-only parsing turns into a plain delete.
             if (!owner) {
                 throw SwiftError.FORBIDDEN.exception();
             }
             Timestamp until = HistoryPurge.until(uri.getQueryParameters());
             new HistoryPurge(services.store().metadata(), account, container, info().metadata()).purgeContainer(until);
+            new ObjectVersioning(services.store().metadata()).deleteIfEmpty(account, container);
             return Response.noContent().build();
         }
         versioning().beforeContainerDelete(account, container);

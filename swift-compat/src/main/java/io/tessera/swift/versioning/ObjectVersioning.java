@@ -120,6 +120,21 @@ public final class ObjectVersioning {
      * Before a container DELETE: 409 while it still has versions; else its hidden container is deleted
      * with it.
      */
+    /**
+     * Deletes a container that holds nothing, neither objects nor versions (after a history purge):
+     * the container first, so a write racing this keeps it (NOT_EMPTY) and never finds its versions'
+     * home gone; then its hidden container, if that is still empty.
+     */
+    public void deleteIfEmpty(String account, String container) {
+        Optional<String> hidden = metadata.getContainer(account, container).flatMap(i -> hiddenContainer(i.metadata()));
+        if (hidden.isPresent() && !metadata.listObjects(account, hidden.get(), io.tessera.store.ListQuery.all(1)).isEmpty()) {
+            return;
+        }
+        if (metadata.deleteContainer(account, container) == MetadataStore.DeleteContainerOutcome.DELETED && hidden.isPresent()) {
+            metadata.deleteContainer(account, hidden.get()); // NOT_EMPTY: a write that raced the delete left a version
+        }
+    }
+
     public void beforeContainerDelete(String account, String container) {
         Optional<ContainerInfo> info = metadata.getContainer(account, container);
         Optional<String> hidden = info.flatMap(i -> hiddenContainer(i.metadata()));

@@ -64,8 +64,13 @@ public final class Publisher implements ObjectWriter {
     }
 
     private ObjectVersion store(ObjectVersion v, boolean existing, PutCondition condition) {
-        MetadataStore.PutOutcome outcome = existing ? maps.publishExisting(v, condition)
-                : store.metadata().putObject(v, condition);
+        MetadataStore.PutOutcome outcome;
+        try {
+            outcome = existing ? maps.publishExisting(v, condition) : store.metadata().putObject(v, condition);
+        } catch (io.tessera.store.NoSuchContainerException deleted) {
+            // The container was deleted after the write checked it: as if it had been missing then.
+            throw SwiftError.NOT_FOUND.exception();
+        }
         if (outcome == MetadataStore.PutOutcome.EXISTS) {
             throw SwiftError.PRECONDITION_FAILED.exception(null);
         }
