@@ -627,4 +627,40 @@ abstract class PithosSharingTest {
         assertThat(put(carol, c + "/carol", "c")).isEqualTo(201);
         assertThat(put(carol, c + "/carol", "c", "X-Object-Sharing", "read=*")).isEqualTo(403);
     }
+
+    /**
+     * Review finding: a user with write on a shared file made it a directory, and with it everything
+     * under its name was theirs to read and write. Only the owner may make a shared object a directory.
+     */
+    @Test
+    void aWriterCannotWidenAFileShareByMakingItADirectory() throws Exception {
+        String c = container();
+        assertThat(put(alice, c + "/docs", "notes", "Content-Type", "text/plain", "X-Object-Sharing", "write=AUTH_test2"))
+                .isEqualTo(201);
+        assertThat(put(alice, c + "/docs/private.txt", "PRIVATE")).isEqualTo(201);
+        assertThat(status(bob, "GET", c + "/docs/private.txt")).isEqualTo(403);
+        assertThat(status(bob, "POST", c + "/docs", "Content-Type", "application/directory")).isEqualTo(403);
+        assertThat(put(bob, c + "/docs", "", "Content-Type", "application/folder")).isEqualTo(403);
+        assertThat(status(bob, "GET", c + "/docs/private.txt")).isEqualTo(403);
+        assertThat(put(bob, c + "/docs", "new notes", "Content-Type", "text/plain")).as("data, as before").isEqualTo(201);
+        // the owner may
+        assertThat(status(alice, "POST", c + "/docs", "Content-Type", "application/directory")).isEqualTo(202);
+        assertThat(status(bob, "GET", c + "/docs/private.txt")).isEqualTo(200);
+    }
+
+    /** Review finding: a manifest PUT answered (heartbeat) before it set the path state: refused, set by POST. */
+    @Test
+    void aManifestPutDoesNotSetPathState() throws Exception {
+        String c = container();
+        assertThat(put(alice, c + "/seg", "segment")).isEqualTo(201);
+        String manifest = "[{\"path\": \"/" + c.substring(c.lastIndexOf('/') + 1) + "/seg\"}]";
+        for (String[] h : List.of(new String[] {"X-Object-Sharing", "read=AUTH_test2"}, new String[] {"X-Object-Public", "true"},
+                new String[] {"X-Object-Sharing", ""})) {
+            assertThat(put(alice, c + "/slo?multipart-manifest=put&heartbeat=on", manifest, h)).isEqualTo(400);
+        }
+        assertThat(put(alice, c + "/slo?multipart-manifest=put", manifest)).isEqualTo(201);
+        assertThat(status(alice, "POST", c + "/slo", "X-Object-Sharing", "read=AUTH_test2")).isEqualTo(202);
+        assertThat(header(alice.send("HEAD", c + "/slo"), "X-Object-Sharing")).isEqualTo("read=AUTH_test2");
+    }
+
 }

@@ -378,6 +378,32 @@ abstract class PithosVersionsTest {
                 .isEqualTo("first");
     }
 
+    /**
+     * Review finding: ?version=, ?version=list and X-Source-Version showed old and deleted versions to
+     * every reader of a container (here a public one), where ?version-id= is the owner's only.
+     */
+    @Test
+    void oldVersionsAreTheOwnersOnly() throws Exception {
+        versionedContainer("vers-acl");
+        assertThat(http.send("POST", A + "/vers-acl", "X-Container-Read", ".r:*,test2:tester2").statusCode()).isEqualTo(204);
+        String v1 = header(put(A + "/vers-acl/doc", "OLD-SECRET-v1"), "X-Object-Version");
+        put(A + "/vers-acl/doc", "v2");
+        assertThat(http.send("DELETE", A + "/vers-acl/doc").statusCode()).isEqualTo(204);
+        SwiftHttp anonymous = SwiftHttp.anonymous(server.port());
+        SwiftHttp other = new SwiftHttp(server.port(), "test2:tester2", "testing2");
+        assertThat(anonymous.send("GET", A + "/vers-acl/doc?version=list").statusCode()).isEqualTo(401);
+        assertThat(anonymous.send("GET", A + "/vers-acl/doc?version=" + v1).statusCode()).isEqualTo(401);
+        assertThat(other.send("GET", A + "/vers-acl/doc?version=list").statusCode()).isEqualTo(403);
+        assertThat(other.send("GET", A + "/vers-acl/doc?version=" + v1).statusCode()).isEqualTo(403);
+        assertThat(other.send("PUT", "/v1/AUTH_test2/mine").statusCode()).isIn(201, 202);
+        assertThat(other.send("COPY", A + "/vers-acl/doc", "Destination", "mine/stolen", "Destination-Account", "AUTH_test2",
+                "X-Source-Version", v1).statusCode()).isIn(403, 404);
+        assertThat(other.send("GET", "/v1/AUTH_test2/mine/stolen").statusCode()).isEqualTo(404);
+        assertThat(other.send("DELETE", "/v1/AUTH_test2/mine").statusCode()).isEqualTo(204); // the account as it was
+        // the owner reads them
+        assertThat(text(http.send("GET", A + "/vers-acl/doc?version=" + v1))).isEqualTo("OLD-SECRET-v1");
+    }
+
     @Test
     void untilIsForTheOwnerOnlyAndHostileValuesAre400() throws Exception {
         versionedContainer("tt-acl");

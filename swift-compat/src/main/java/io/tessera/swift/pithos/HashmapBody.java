@@ -270,7 +270,7 @@ public final class HashmapBody {
 
     /**
      * The body, failing once more than {@code max} bytes came, and taking each byte it reads from the
-     * process's budget first (waiting a little for room, then failing).
+     * process's budget (waiting a little for room, then failing).
      */
     private static final class Capped extends FilterInputStream {
         static final class Exceeded extends IOException {
@@ -288,9 +288,8 @@ public final class HashmapBody {
         private static final int CHUNK = 64 * 1024;
         private long left;
         private final Semaphore inFlight;
-        /** Permits taken from the budget (bytes read, rounded up to chunks). */
+        /** Permits taken from the budget: the bytes read. */
         int taken;
-        private int unused;
 
         Capped(InputStream in, long max, Semaphore inFlight) {
             super(in);
@@ -306,21 +305,19 @@ public final class HashmapBody {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            if (unused == 0 && left >= 0) {
+            int n = super.read(b, off, (int) Math.min(Math.min(len, CHUNK), left + 1));
+            if (n > 0) {
+                // Charged for what came, not for what may come: a client that sends a byte now and then
+                // holds a byte of the budget, not a chunk.
                 try {
-                    if (!inFlight.tryAcquire(CHUNK, 2, java.util.concurrent.TimeUnit.SECONDS)) {
+                    if (!inFlight.tryAcquire(n, 2, java.util.concurrent.TimeUnit.SECONDS)) {
                         throw new Busy();
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new Busy();
                 }
-                taken += CHUNK;
-                unused = CHUNK;
-            }
-            int n = super.read(b, off, (int) Math.min(Math.min(len, unused), left + 1));
-            if (n > 0) {
-                unused -= n;
+                taken += n;
                 left -= n;
                 if (left < 0) {
                     throw new Exceeded();

@@ -170,8 +170,14 @@ public final class PublicLinks {
 
     /** Pithos: a public object is readable through the API by any authenticated user (one row read, on a refusal only). */
     public static Authorizer.ObjectGrant readGrant(MetadataStore meta) {
+        // The row's token counts only while the index still points it at this path: an unpublish that
+        // raced an overwrite (which carried the token on in its row) has removed the entry, and fails closed.
         return (account, container, object) -> meta.getObject(account, container, object)
-                .filter(v -> tokenOf(v) != null && !ObjectHeaders.isExpired(v.metadata())).isPresent();
+                .filter(v -> tokenOf(v) != null && !ObjectHeaders.isExpired(v.metadata()))
+                .flatMap(v -> meta.getPublicLink(tokenOf(v)))
+                .filter(link -> link.account().equals(account) && link.container().equals(container)
+                        && link.object().equals(object))
+                .isPresent();
     }
 
     /** Whether {@code v} is live and public under {@code token}. */

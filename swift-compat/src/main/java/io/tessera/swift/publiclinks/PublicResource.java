@@ -36,10 +36,9 @@ import java.util.Set;
 /**
  * {@code /public/<token>}: a public object, to anyone, without a token (Pithos {@code api/public.py}).
  * GET and HEAD only (anything else 405, {@code Allow: GET, HEAD}). The read goes down the same
- * {@link ReadChain} as an API GET, so ranges, conditional headers, large objects and symlinks behave as
- * there; it acts as the holder of an account-wide temporary URL of the owner's account would (an SLO's or
- * DLO's segments and a symlink's target in that account are served; anything in another account is not,
- * and answers 404). The request's query is not passed on (a public link names the current version of the
+ * {@link ReadChain} as an API GET, so ranges and conditional headers behave as there; it reaches the
+ * published object and nothing else: a symlink or a large object (SLO, DLO) behind a public link is a
+ * 404, since whoever may write the object could point it at any of the owner's objects. The request's query is not passed on (a public link names the current version of the
  * object; only {@code disposition-type} counts). The reply carries only what Pithos's restricted headers
  * carry: no {@code X-Object-*} header (not even the public URL), no {@code X-Timestamp}, no metadata.
  */
@@ -123,8 +122,17 @@ public final class PublicResource {
             throw notFound();
         }
         ObjectVersion v = published.get();
+        if (reachesBeyond(v)) {
+            throw notFound();
+        }
         RequestContext context = RequestContext.of(request).at(v.account(), v.container(), v.name());
-        context.authenticated(Optional.of(Principal.tempUrl(TempUrlScope.account(v.account()))));
+        // The bearer reaches this object and nothing else: a symlink's target, a large object's segments are
+        // refused (404, above and below), whoever wrote them. Whoever may write the published object (a
+        // container's writer, a user it is shared with for writing) could otherwise point it at anything of
+        // the owner's. The scope is the container's versions (object versioning's link at the path leads
+        // there, to this object's own version), which no request can name.
+        context.authenticated(Optional.of(Principal.tempUrl(TempUrlScope.container(v.account(),
+                io.tessera.swift.versioning.VersionNames.hiddenContainer(v.container())))));
         ObjectReader chain = ReadChain.of(services, new ObjectSources(services, context, null));
         ObjectReader.Replied replied;
         try {
@@ -134,7 +142,7 @@ public final class PublicResource {
         }
         // The chain read the path's row again: serve only if it is still the row this token publishes (an
         // unpublish or delete between the two reads wins).
-        if (!PublicLinks.holds(replied.read().found(), token)) {
+        if (!PublicLinks.holds(replied.read().found(), token) || reachesBeyond(replied.read().found())) {
             throw notFound();
         }
         Response r = replied.reply();
@@ -188,6 +196,13 @@ public final class PublicResource {
         }
         e.headers().keySet().removeIf(h -> !SHOWN.contains(h.toLowerCase(Locale.ROOT)));
         return e;
+    }
+
+    /** A symlink or a large object: its bytes are other objects', out of a public link's reach. */
+    private static boolean reachesBeyond(ObjectVersion v) {
+        return (io.tessera.swift.symlink.Symlink.isLink(v) && !io.tessera.swift.versioning.VersionedObjects.isVersionLink(v))
+                || io.tessera.swift.slo.StaticLargeObject.isSlo(v)
+                || v.metadata().containsKey(io.tessera.swift.objects.ObjectBodies.DLO_MANIFEST);
     }
 
     private static SwiftException notFound() {

@@ -76,8 +76,15 @@ public final class ObjectSources {
         return version(account, container, name, id);
     }
 
-    /** Pithos' version {@code id} of any object ({@code X-Source-Version}). */
+    /**
+     * Pithos' version {@code id} of any object ({@code ?version=}, {@code X-Source-Version}): its owner's
+     * only, as Swift's {@code ?version-id=} reads are (an old or deleted version is not for every reader
+     * of the current one; Pithos would let its sharing grantees read them, Tessera does not yet).
+     */
     public ObjectVersion version(String acct, String cont, String obj, String id) {
+        if (who.isEmpty() || !who.get().owns(acct)) {
+            throw Authorizer.denied(who, acct);
+        }
         return io.tessera.swift.pithos.versions.PithosVersions.read(services.store().metadata(),
                 context.containerFromStore(acct, cont).map(io.tessera.store.ContainerInfo::metadata).orElse(java.util.Map.of()),
                 acct, cont, obj, id);

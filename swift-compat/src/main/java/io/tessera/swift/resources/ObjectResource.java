@@ -93,6 +93,7 @@ public final class ObjectResource {
     @GET
     public Response get(@Context HttpHeaders headers, @Context UriInfo uri) {
         if (VersionList.asked(uri.getQueryParameters())) {
+            sources.requireOwner(); // an object's history is its owner's, as ?version-id= reads are
             requireContainer(container);
             return new VersionList(services.store().metadata(), account, container, name,
                     context.containerFromStore(account, container).orElseThrow().metadata())
@@ -179,6 +180,8 @@ public final class ObjectResource {
         // A link's type, when the client names none, is the symlink stage's to choose.
         String contentType = link != null ? RawContentType.of(request) : ObjectHeaders.contentType(
                 RawContentType.of(request), ObjectHeaders.isTrue(h.getFirst("X-Detect-Content-Type")), name);
+        SharingWrites.refuseDirectoryByGrantee(services, context, account,
+                () -> services.store().metadata().getObject(account, container, name), contentType);
         if (PithosQuery.hashmap(uri.getQueryParameters()) && !manifestPut) {
             if (link != null) {
                 // A link has no content of its own to name by hashmap; it is made by a plain PUT.
@@ -188,13 +191,13 @@ public final class ObjectResource {
                     ifNoneMatchStar, body, length, uri.getQueryParameters(), headers.getHeaderString("Accept")), makePublic), below())).build();
         }
         if (manifestPut) {
-            Response r = slo().put(account, container, name, contentType, metadata, link,
+            if (sharing.asked() || makePublic != null) {
+                // A manifest PUT may answer before it is written (heartbeat): its path state is set by a POST.
+                throw SwiftError.BAD_REQUEST.exception("Set X-Object-Sharing and X-Object-Public of a manifest with a POST");
+            }
+            return slo().put(account, container, name, contentType, metadata, link,
                     headers.getHeaderString("ETag"), ifNoneMatchStar, ObjectHeaders.isTrue(uri.getQueryParameters().getFirst("heartbeat")),
                     headers.getHeaderString("Accept"), body, length);
-            if (sharing.asked() && r.getStatus() == Response.Status.CREATED.getStatusCode()) {
-                services.store().metadata().getObject(account, container, name).ifPresent(m -> sharing.applied(m, below()));
-            }
-            return r;
         }
         ObjectVersion v = writer.write(new ObjectWrite(new ObjectLocation(account, container, name), contentType,
                 metadata, headers.getHeaderString("ETag"), ifNoneMatchStar, new WriteContent.Body(body, length), link));
@@ -362,6 +365,7 @@ public final class ObjectResource {
         metadata.putAll(StaticLargeObject.keptOnPost(v.metadata()));
         String requestedType = RawContentType.of(request);
         String contentType = requestedType != null ? ObjectHeaders.contentType(requestedType, false, name) : v.contentType();
+        SharingWrites.refuseDirectoryByGrantee(services, context, account, () -> Optional.of(v), contentType);
         ObjectVersion updated = new ObjectVersion(account, container, name, Timestamp.now(), v.map(), v.etag(),
                 contentType, metadata);
         // The same content under new metadata: a new reference to existing content (store/GC.md).

@@ -36,7 +36,11 @@ public final class PermissionPath {
     }
 
     public static boolean isDirectory(ObjectVersion v) {
-        String type = v.contentType();
+        return isDirectoryType(v.contentType());
+    }
+
+    /** Whether a content type is a Pithos directory's ({@code application/directory} or {@code application/folder}). */
+    public static boolean isDirectoryType(String type) {
         if (type == null) {
             return false;
         }

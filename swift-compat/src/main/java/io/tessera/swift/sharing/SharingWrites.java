@@ -56,6 +56,24 @@ public final class SharingWrites {
         return new SharingWrites(services, context, account, container, name, s);
     }
 
+    /**
+     * A user a path is shared with (not its owner) may not make it a directory: a record on a file
+     * covers the file; on a directory it covers all beneath it, so the type change would widen the
+     * grant the owner gave (review finding). Only when the row holds a record itself.
+     */
+    public static void refuseDirectoryByGrantee(SwiftServices services, RequestContext context, String account,
+                                                java.util.function.Supplier<Optional<ObjectVersion>> current,
+                                                String newType) {
+        if (!PermissionPath.isDirectoryType(newType)
+                || services.authorizer(context).actsAsOwner(context.principal(), account)) {
+            return;
+        }
+        Optional<ObjectVersion> row = current.get();
+        if (row.isPresent() && Sharing.of(row.get().metadata()) != null && !PermissionPath.isDirectory(row.get())) {
+            throw SwiftError.FORBIDDEN.exception("Only the owner may make a shared object a directory");
+        }
+    }
+
     public boolean asked() {
         return requested != null;
     }
