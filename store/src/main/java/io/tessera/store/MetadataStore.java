@@ -186,6 +186,9 @@ public interface MetadataStore {
     /** Removes an entry (idempotent). */
     void removeIndexEntry(String partition, String entry);
 
+    /** Whether the partition holds {@code entry} (one read). */
+    boolean hasIndexEntry(String partition, String entry);
+
     /**
      * A page of a partition's entries in {@link Names#UTF8_ORDER}, strictly after {@code startAfter}
      * (null: from the start), at most {@code limit} (at most 1000 are returned at once).

@@ -1551,6 +1551,11 @@ public abstract class StoreContractTest {
             meta().removeIndexEntry("p", "never there");
             assertThat(meta().listIndex("p", null, 10)).extracting(IndexEntry::entry).containsExactly("a", "b/c", "\u00e9");
             assertThat(meta().listIndex("p2", null, 10)).containsExactly(new IndexEntry("a", "other partition"));
+            assertThat(meta().hasIndexEntry("p", "a")).isTrue();
+            assertThat(meta().hasIndexEntry("p", "b")).as("removed").isFalse();
+            assertThat(meta().hasIndexEntry("p", "b/")).isFalse();
+            assertThat(meta().hasIndexEntry("p2x", "a")).isTrue();
+            assertThat(meta().hasIndexEntry("p2", "never")).isFalse();
         }
     }
 

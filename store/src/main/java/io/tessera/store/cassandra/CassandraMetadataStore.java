@@ -63,6 +63,7 @@ final class CassandraMetadataStore implements MetadataStore {
     private final PreparedStatement putIndex;
     private final PreparedStatement removeIndex;
     private final PreparedStatement listIndexFirst;
+    private final PreparedStatement hasIndexEntry;
     private final PreparedStatement listIndexAfter;
 
     /** A container row as listed; {@code created} is null for a row left by a change racing a delete. */
@@ -103,6 +104,7 @@ final class CassandraMetadataStore implements MetadataStore {
         putIndex = cql.prepare("INSERT INTO {ks}.path_index (part, entry, value) VALUES (?, ?, ?)");
         removeIndex = cql.prepare("DELETE FROM {ks}.path_index WHERE part = ? AND entry = ?");
         listIndexFirst = cql.prepare("SELECT entry, value FROM {ks}.path_index WHERE part = ? LIMIT ?");
+        hasIndexEntry = cql.prepare("SELECT entry FROM {ks}.path_index WHERE part = ? AND entry = ?");
         listIndexAfter = cql.prepare("SELECT entry, value FROM {ks}.path_index WHERE part = ? AND entry > ? LIMIT ?");
         insertSetting = cql.prepare("INSERT INTO {ks}.settings (key, value) VALUES (?, ?) IF NOT EXISTS");
         selectPublicLink = cql.prepare("SELECT account, container, object FROM {ks}.public_links WHERE id = ?");
@@ -314,6 +316,11 @@ final class CassandraMetadataStore implements MetadataStore {
     @Override
     public void putIndexEntry(String partition, String entry, String value) {
         cql.execute(putIndex.bind(partition, entry, value).setIdempotent(true), "writing index entry " + partition);
+    }
+
+    @Override
+    public boolean hasIndexEntry(String partition, String entry) {
+        return cql.execute(hasIndexEntry.bind(partition, entry).setIdempotent(true), "reading index " + partition).one() != null;
     }
 
     @Override

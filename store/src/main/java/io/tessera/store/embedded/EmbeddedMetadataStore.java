@@ -265,6 +265,11 @@ final class EmbeddedMetadataStore implements MetadataStore {
     }
 
     @Override
+    public boolean hasIndexEntry(String partition, String entry) {
+        return db.get(Cf.PATH_INDEX, Keys.concat(Keys.indexPartition(partition), Keys.utf8(entry))) != null;
+    }
+
+    @Override
     public void removeIndexEntry(String partition, String entry) {
         try (EmbeddedDb.Batch batch = db.batch()) {
             batch.delete(Cf.PATH_INDEX, Keys.concat(Keys.indexPartition(partition), Keys.utf8(entry))).write();

@@ -175,6 +175,11 @@ final class InvalidatingMetadataStore implements MetadataStore {
     }
 
     @Override
+    public boolean hasIndexEntry(String partition, String entry) {
+        return store.hasIndexEntry(partition, entry);
+    }
+
+    @Override
     public void removeIndexEntry(String partition, String entry) {
         store.removeIndexEntry(partition, entry);
     }

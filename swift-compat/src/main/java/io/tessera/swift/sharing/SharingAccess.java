@@ -71,7 +71,11 @@ public final class SharingAccess {
 
     /** What {@code who} may do on the object through sharing. */
     public Sharing.Level level(Principal who, String account, String container, String object) {
+        // A record counts only while the index still has its path: an unshare that raced an overwrite
+        // (which carried the record on in its row, read before the unshare) removed the entry, and the
+        // grant fails closed. Shares put the entry before the row, so a record in force always has one.
         return effective(account, container, object)
+                .filter(e -> meta.hasIndexEntry(SharingIndex.paths(account, container), e.name()))
                 .map(e -> e.sharing().levelOf(who, account, groupsOf(account)))
                 .orElse(Sharing.Level.NONE);
     }
