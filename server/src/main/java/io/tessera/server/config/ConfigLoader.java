@@ -106,11 +106,19 @@ public final class ConfigLoader {
             List<User> users = file.users().stream()
                     .map(e -> new User(e.user(), e.keyHash(), e.account(), new HashSet<>(e.roles())))
                     .toList();
+            java.util.Map<String, String> accountsByCase = new java.util.HashMap<>();
             for (User u : users) {
                 try {
                     KeyHasher.checkStrength(u.keyHash());
                 } catch (IllegalArgumentException weak) {
                     throw new IOException("user " + u.name() + " in " + path + ": " + weak.getMessage(), weak);
+                }
+                // Pithos sharing names accounts without regard to case (its accounts are lower-case UUIDs):
+                // two accounts that differ only in case would be one to it, so a share with one would reach both.
+                String other = accountsByCase.putIfAbsent(u.account().toLowerCase(java.util.Locale.ROOT), u.account());
+                if (other != null && !other.equals(u.account())) {
+                    throw new IOException("accounts " + other + " and " + u.account() + " in " + path
+                            + " differ only in case: sharing could not tell them apart; rename one");
                 }
             }
             return users;

@@ -45,6 +45,23 @@ class ConfigLoaderTest {
         assertThat(c.tls().enabled()).isFalse();
     }
 
+    /** Pithos sharing names accounts without regard to case: two accounts that differ only in case are refused. */
+    @Test
+    void accountsThatDifferOnlyInCaseAreRefused() throws IOException {
+        String hash = io.tessera.swift.auth.KeyHasher.hash("k");
+        Path conf = Files.createDirectories(home.resolve("conf"));
+        Files.writeString(conf.resolve("tessera.yaml"), "store:\n  backend: embedded\n");
+        Files.writeString(conf.resolve("users.yaml"), "users:\n"
+                + "  - {user: 'bob:a', key_hash: '" + hash + "', account: AUTH_bob, roles: [admin]}\n"
+                + "  - {user: 'Bob:b', key_hash: '" + hash + "', account: AUTH_Bob, roles: [admin]}\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ConfigLoader(Map.of("TESSERA_HOME", home.toString())).load())
+                .hasMessageContaining("differ only in case");
+        Files.writeString(conf.resolve("users.yaml"), "users:\n"
+                + "  - {user: 'bob:a', key_hash: '" + hash + "', account: AUTH_bob, roles: [admin]}\n"
+                + "  - {user: 'bob:b', key_hash: '" + hash + "', account: AUTH_bob}\n");
+        assertThat(new ConfigLoader(Map.of("TESSERA_HOME", home.toString())).load().users()).hasSize(2);
+    }
+
     @Test
     void theNbdSectionIsReadAndCheckedAndDefaultsToTheUnixSocketOnly() throws IOException {
         TesseraConfig.Nbd defaults = load("volumes:\n  nbd_port: 0\n").config().volumes().nbd();
