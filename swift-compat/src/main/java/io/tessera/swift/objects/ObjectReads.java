@@ -67,10 +67,12 @@ public final class ObjectReads {
             reply.header("X-Object-Hash", v.map().merkleRoot().toHex());
         }
         reply.header("Last-Modified", HttpDates.format(HttpDates.lastModifiedSeconds(v.timestamp())));
-        reply.header("X-Timestamp", v.timestamp().toSwift());
+        String timestamp = v.timestamp().toSwift();
+        reply.header("X-Timestamp", timestamp);
         reply.header("Accept-Ranges", "bytes");
         MetadataReplies.addAll(reply::header, v.metadata());
-        io.tessera.swift.pithos.versions.PithosVersions.replyHeaders(reply, v); // X-Object-Version, -UUID, ...
+        // X-Object-Version, -UUID, ...: a plain row's version id is its X-Timestamp (the 10 µs grid)
+        io.tessera.swift.pithos.versions.PithosVersions.replyHeaders(reply, v, timestamp);
         if (extra != null) {
             extra.add(reply, v);
         }

@@ -29,7 +29,8 @@ import java.util.function.Function;
 public final class SharingAccess {
     private final MetadataStore meta;
     private final InfoSource info;
-    private final Map<String, Optional<ObjectVersion>> rows = new HashMap<>();
+    /** Made on first use: most requests (every owner's) never get here. */
+    private Map<String, Optional<ObjectVersion>> rows;
 
     public SharingAccess(MetadataStore meta, InfoSource info) {
         this.meta = meta;
@@ -86,6 +87,9 @@ public final class SharingAccess {
     }
 
     private Optional<ObjectVersion> row(String account, String container, String name) {
+        if (rows == null) {
+            rows = new HashMap<>();
+        }
         return rows.computeIfAbsent(account + "/" + container + "/" + name,
                 k -> meta.getObject(account, container, name));
     }

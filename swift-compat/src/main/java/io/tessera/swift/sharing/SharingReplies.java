@@ -48,7 +48,6 @@ public final class SharingReplies implements ObjectReads.ExtraHeaders {
             return; // anonymous and temporary URL reads see no sharing
         }
         Optional<PermissionPath.Effective> effective;
-        SharingAccess access = new SharingAccess(services.store().metadata(), context);
         Sharing own = Sharing.of(v.metadata());
         if (own != null) {
             effective = Optional.of(new PermissionPath.Effective(v.name(), own));
@@ -61,6 +60,7 @@ public final class SharingReplies implements ObjectReads.ExtraHeaders {
         if (effective.isEmpty()) {
             return;
         }
+        SharingAccess access = new SharingAccess(services.store().metadata(), context);
         boolean owner = services.authorizer(context).actsAsOwner(who, v.account());
         Sharing.Level level = owner ? Sharing.Level.WRITE : who.map(p -> effective.get().sharing()
                 .levelOf(p, v.account(), access.groupsOf(v.account()))).orElse(Sharing.Level.NONE);

@@ -93,7 +93,17 @@ public final class PithosVersions {
      * rows written since they are recorded, {@code X-Object-UUID} and {@code X-Object-Modified-By}.
      */
     public static void replyHeaders(ReplyHeaders reply, ObjectVersion v) {
-        String id = id(v);
+        replyHeaders(reply, v, null);
+    }
+
+    /**
+     * The same, given the row's own timestamp in Swift's form ({@code X-Timestamp}, or null): a plain row's
+     * version id is that string, so a read's reply makes no other (every GET and HEAD comes here).
+     */
+    public static void replyHeaders(ReplyHeaders reply, ObjectVersion v, String swiftTimestamp) {
+        boolean plain = swiftTimestamp != null && swiftTimestamp.length() == 16 // ids are zero-padded to 16
+                && !VersionNames.isReserved(v.container()) && !VersionedObjects.isVersionLink(v);
+        String id = plain ? swiftTimestamp : id(v);
         reply.header("X-Object-Version", id);
         reply.header("X-Object-Version-Timestamp", id);
         String uuid = v.metadata().get(UUID);
