@@ -8,11 +8,16 @@ import io.tessera.swift.context.RequestContext;
 import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.RawContentType;
+import io.tessera.swift.objects.ObjectBodies;
 import io.tessera.swift.reads.ObjectRead;
 import io.tessera.swift.reads.ObjectReader;
 import io.tessera.swift.reads.ObjectSources;
 import io.tessera.swift.reads.ReadChain;
 import io.tessera.swift.resources.COPY;
+import io.tessera.swift.slo.StaticLargeObject;
+import io.tessera.swift.symlink.Symlink;
+import io.tessera.swift.versioning.VersionNames;
+import io.tessera.swift.versioning.VersionedObjects;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -132,7 +137,7 @@ public final class PublicResource {
         // the owner's. The scope is the container's versions (object versioning's link at the path leads
         // there, to this object's own version), which no request can name.
         context.authenticated(Optional.of(Principal.tempUrl(TempUrlScope.container(v.account(),
-                io.tessera.swift.versioning.VersionNames.hiddenContainer(v.container())))));
+                VersionNames.hiddenContainer(v.container())))));
         ObjectReader chain = ReadChain.of(services, new ObjectSources(services, context, null));
         ObjectReader.Replied replied;
         try {
@@ -200,9 +205,9 @@ public final class PublicResource {
 
     /** A symlink or a large object: its bytes are other objects', out of a public link's reach. */
     private static boolean reachesBeyond(ObjectVersion v) {
-        return (io.tessera.swift.symlink.Symlink.isLink(v) && !io.tessera.swift.versioning.VersionedObjects.isVersionLink(v))
-                || io.tessera.swift.slo.StaticLargeObject.isSlo(v)
-                || v.metadata().containsKey(io.tessera.swift.objects.ObjectBodies.DLO_MANIFEST);
+        return (Symlink.isLink(v) && !VersionedObjects.isVersionLink(v))
+                || StaticLargeObject.isSlo(v)
+                || v.metadata().containsKey(ObjectBodies.DLO_MANIFEST);
     }
 
     private static SwiftException notFound() {

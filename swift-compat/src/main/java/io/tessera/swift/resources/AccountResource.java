@@ -1,22 +1,31 @@
 package io.tessera.swift.resources;
 
-import io.tessera.swift.errors.SwiftError;
-import io.tessera.swift.http.MetadataReplies;
-
 import io.tessera.store.AccountInfo;
 import io.tessera.store.ContainerInfo;
+import io.tessera.store.ListQuery;
 import io.tessera.store.Timestamp;
 import io.tessera.swift.SwiftServices;
 import io.tessera.swift.auth.AccountAcl;
 import io.tessera.swift.auth.OwnerHeaders;
+import io.tessera.swift.auth.Principal;
+import io.tessera.swift.context.RequestContext;
+import io.tessera.swift.errors.SwiftError;
+import io.tessera.swift.etag.EtagQuoter;
+import io.tessera.swift.http.AccountSpaceHeaders;
+import io.tessera.swift.http.HttpDates;
 import io.tessera.swift.http.MetadataHeaders;
+import io.tessera.swift.http.MetadataReplies;
 import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.listing.ListingFormat;
 import io.tessera.swift.listing.ListingPager;
 import io.tessera.swift.listing.ListingRequest;
+import io.tessera.swift.pithos.versions.UntilListing;
 import io.tessera.swift.publiclinks.PublicListing;
-import io.tessera.swift.etag.EtagQuoter;
 import io.tessera.swift.quota.Quotas;
+import io.tessera.swift.sharing.Groups;
+import io.tessera.swift.sharing.SharedListings;
+import io.tessera.swift.sharing.SharedViews;
+import io.tessera.swift.sharing.SharingWrites;
 import io.tessera.swift.versioning.ObjectVersioning;
 import io.tessera.swift.versioning.Versioning;
 import jakarta.ws.rs.DELETE;
@@ -28,9 +37,9 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import io.tessera.swift.pithos.versions.UntilListing;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** {@code /v1/<account>}: usage and metadata (HEAD), container listings (GET), metadata updates (POST). */
 public final class AccountResource {
@@ -41,8 +50,8 @@ public final class AccountResource {
     /** Whether the requester is a reseller admin: only they set the account's quota. */
     private final boolean reseller;
 
-    private io.tessera.swift.context.RequestContext context;
-    private io.tessera.swift.auth.Principal reader;
+    private RequestContext context;
+    private Principal reader;
     /** Allowed only because something in it is shared with the reader (Pithos): a limited view. */
     private boolean grantee;
 
@@ -54,7 +63,7 @@ public final class AccountResource {
     }
 
     /** Who reads, and whether only sharing lets them (then they see what is shared with them). */
-    AccountResource viewedBy(io.tessera.swift.context.RequestContext context, io.tessera.swift.auth.Principal reader,
+    AccountResource viewedBy(RequestContext context, Principal reader,
                              boolean grantee) {
         this.context = context;
         this.reader = reader;
@@ -65,13 +74,13 @@ public final class AccountResource {
     @HEAD
     public Response head(@Context UriInfo uri) {
         if (grantee) {
-            return io.tessera.swift.sharing.SharedViews.accountHead(info()).build();
+            return SharedViews.accountHead(info()).build();
         }
         Response.ResponseBuilder reply = headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info());
         if (UntilListing.asked(uri.getQueryParameters())) {
             untilHeader(reply, UntilListing.until(uri.getQueryParameters(), owner));
         }
-        return io.tessera.swift.http.AccountSpaceHeaders.add(reply, services.store(), account).build();
+        return AccountSpaceHeaders.add(reply, services.store(), account).build();
     }
 
     @GET
@@ -80,11 +89,11 @@ public final class AccountResource {
         ListingRequest req = ListingRequest.from(uri.getQueryParameters(), services.limits().accountListingLimit());
         ListingFormat format = ListingFormat.choose(uri.getQueryParameters().getFirst("format"),
                 headers.getHeaderString("Accept"));
-        java.util.function.Function<io.tessera.store.ListQuery, List<ContainerInfo>> scan =
+        Function<ListQuery, List<ContainerInfo>> scan =
                 q -> services.store().metadata().listContainers(account, Versioning.withoutReserved(q));
         if (grantee || (owner && uri.getQueryParameters().containsKey("shared"))) {
-            io.tessera.swift.sharing.SharedViews.refuseUntil(grantee, uri.getQueryParameters());
-            scan = new io.tessera.swift.sharing.SharedListings(services.store().metadata(),
+            SharedViews.refuseUntil(grantee, uri.getQueryParameters());
+            scan = new SharedListings(services.store().metadata(),
                     context != null ? context : services.store().info(), account,
                     grantee ? reader : null).containers(scan);
         } else if (PublicListing.asked(uri.getQueryParameters(), owner)) {
@@ -103,7 +112,7 @@ public final class AccountResource {
         if (grantee) {
             Response.ResponseBuilder limited = rows.isEmpty() && format == ListingFormat.PLAIN ? Response.noContent()
                     : Response.ok(format.containers(account, rows));
-            return RawContentType.set(io.tessera.swift.sharing.SharedViews.accountHeaders(limited, info), format.contentType()).build();
+            return RawContentType.set(SharedViews.accountHeaders(limited, info), format.contentType()).build();
         }
         Response.ResponseBuilder reply = rows.isEmpty() && format == ListingFormat.PLAIN
                 ? headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info)
@@ -115,7 +124,7 @@ public final class AccountResource {
     }
 
     private static void untilHeader(Response.ResponseBuilder reply, Timestamp until) {
-        reply.header("X-Account-Until-Timestamp", io.tessera.swift.http.HttpDates.format(until.micros() / 1_000_000));
+        reply.header("X-Account-Until-Timestamp", HttpDates.format(until.micros() / 1_000_000));
     }
 
     @POST
@@ -131,10 +140,10 @@ public final class AccountResource {
         MetadataHeaders.checkTotal(info().metadata(), changes, "account", services.limits());
         // Pithos groups (X-Account-Group-*): the owner's, replaced whole or merged with ?update.
         boolean update = uri.getQueryParameters().containsKey("update");
-        var groups = io.tessera.swift.sharing.Groups.fromRequest(headers.getRequestHeaders());
+        var groups = Groups.fromRequest(headers.getRequestHeaders());
         if (!groups.isEmpty() && owner) {
-            changes.putAll(io.tessera.swift.sharing.Groups.changes(info().metadata(), groups, update));
-            io.tessera.swift.sharing.SharingWrites.groupsChanging(services, account, groups);
+            changes.putAll(Groups.changes(info().metadata(), groups, update));
+            SharingWrites.groupsChanging(services, account, groups);
         }
         services.store().metadata().updateAccountMetadata(account, changes);
         return update ? Response.accepted().build() : Response.noContent().build();
@@ -165,7 +174,7 @@ public final class AccountResource {
                 .header("X-Account-Storage-Policy-Default-Bytes-Used", info.bytesUsed());
         MetadataReplies.addAll(reply::header, OwnerHeaders.visibleTo(owner, info.metadata()));
         if (owner) {
-            io.tessera.swift.sharing.Groups.replyHeaders(reply::header, info.metadata());
+            Groups.replyHeaders(reply::header, info.metadata());
         }
         EtagQuoter.replyHeaders(reply, "account", info.metadata());
         String acl = owner ? AccountAcl.replyHeader(info.metadata()) : null;

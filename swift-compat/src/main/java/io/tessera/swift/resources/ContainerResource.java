@@ -1,32 +1,38 @@
 package io.tessera.swift.resources;
 
-import io.tessera.swift.errors.SwiftError;
-import io.tessera.swift.http.MetadataReplies;
-
 import io.tessera.store.ContainerInfo;
+import io.tessera.store.ListQuery;
 import io.tessera.store.MetadataStore;
 import io.tessera.store.ObjectVersion;
 import io.tessera.store.Timestamp;
 import io.tessera.swift.SwiftServices;
 import io.tessera.swift.auth.ContainerAcl;
 import io.tessera.swift.auth.OwnerHeaders;
+import io.tessera.swift.auth.Principal;
+import io.tessera.swift.context.InfoSource;
+import io.tessera.swift.context.RequestContext;
+import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
+import io.tessera.swift.etag.EtagQuoter;
 import io.tessera.swift.http.HeaderText;
 import io.tessera.swift.http.HttpDates;
 import io.tessera.swift.http.MetadataHeaders;
+import io.tessera.swift.http.MetadataReplies;
 import io.tessera.swift.http.RawContentType;
 import io.tessera.swift.listing.ListingFormat;
 import io.tessera.swift.listing.ListingPager;
 import io.tessera.swift.listing.ListingRequest;
-import io.tessera.swift.publiclinks.PublicLinks;
-import io.tessera.swift.publiclinks.PublicListing;
-import io.tessera.swift.etag.EtagQuoter;
 import io.tessera.swift.pithos.BlockUpload;
 import io.tessera.swift.pithos.versions.ContainerPolicy;
 import io.tessera.swift.pithos.versions.HistoryPurge;
 import io.tessera.swift.pithos.versions.PithosVersions;
 import io.tessera.swift.pithos.versions.UntilListing;
+import io.tessera.swift.publiclinks.PublicLinks;
+import io.tessera.swift.publiclinks.PublicListing;
 import io.tessera.swift.quota.Quotas;
+import io.tessera.swift.sharing.SharedListings;
+import io.tessera.swift.sharing.SharedViews;
+import io.tessera.swift.sharing.SharingAccess;
 import io.tessera.swift.versioning.LegacyVersioning;
 import io.tessera.swift.versioning.ObjectVersioning;
 import io.tessera.swift.versioning.VersionListing;
@@ -40,8 +46,10 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** {@code /v1/<account>/<container>}: create, metadata, listings, delete when empty. */
 public final class ContainerResource {
@@ -60,8 +68,8 @@ public final class ContainerResource {
     /** Whether the requester owns the account: only owners see and set ACLs, sync and temporary URL keys. */
     private final boolean owner;
 
-    private io.tessera.swift.context.RequestContext context;
-    private io.tessera.swift.auth.Principal reader;
+    private RequestContext context;
+    private Principal reader;
     /** Allowed only because something in it is shared with the reader (Pithos): a limited view. */
     private boolean grantee;
 
@@ -73,7 +81,7 @@ public final class ContainerResource {
     }
 
     /** Who reads, and whether only sharing lets them (then they see what is shared with them). */
-    ContainerResource viewedBy(io.tessera.swift.context.RequestContext context, io.tessera.swift.auth.Principal reader,
+    ContainerResource viewedBy(RequestContext context, Principal reader,
                                boolean grantee) {
         this.context = context;
         this.reader = reader;
@@ -113,7 +121,7 @@ public final class ContainerResource {
     public Response head(@Context UriInfo uri) {
         if (grantee) {
             ContainerInfo info = info();
-            Response.ResponseBuilder reply = io.tessera.swift.sharing.SharedViews.containerHeaders(
+            Response.ResponseBuilder reply = SharedViews.containerHeaders(
                     RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info, modified(info));
             BlockUpload.containerHeaders(reply, services.store().blockSize());
             return reply.build();
@@ -141,7 +149,7 @@ public final class ContainerResource {
         }
         ListingFormat format = ListingFormat.choose(uri.getQueryParameters().getFirst("format"),
                 headers.getHeaderString("Accept"));
-        io.tessera.swift.sharing.SharedViews.refuseUntil(grantee, uri.getQueryParameters());
+        SharedViews.refuseUntil(grantee, uri.getQueryParameters());
         Timestamp until = UntilListing.asked(uri.getQueryParameters())
                 ? UntilListing.until(uri.getQueryParameters(), owner) : null;
         List<ListingPager.Entry<ObjectVersion>> rows;
@@ -149,34 +157,34 @@ public final class ContainerResource {
             // Pithos' time travel: the container as it was then
             rows = new UntilListing(services.store().metadata()).objects(account, container, info.metadata(), req, until);
         } else {
-            java.util.function.Function<io.tessera.store.ListQuery, List<ObjectVersion>> scan =
+            Function<ListQuery, List<ObjectVersion>> scan =
                     q -> services.store().metadata().listObjects(account, container, q);
             if (grantee || (owner && uri.getQueryParameters().containsKey("shared"))) {
-                scan = new io.tessera.swift.sharing.SharedListings(services.store().metadata(), rows(), account,
+                scan = new SharedListings(services.store().metadata(), rows(), account,
                         grantee ? reader : null).objects(container, scan);
             } else if (PublicListing.asked(uri.getQueryParameters(), owner)) {
                 scan = PublicListing.objects(scan);
             }
             rows = new ListingPager<>(scan, ObjectVersion::name).page(req);
         }
-        var groups = new io.tessera.swift.sharing.SharingAccess(services.store().metadata(), rows()).groupsOf(account);
+        var groups = new SharingAccess(services.store().metadata(), rows()).groupsOf(account);
         String publicBase = owner ? PublicLinks.base(services.publicUrl(), uri.getBaseUri()) : null;
         boolean pithosFields = grantee || PithosVersions.extendedListing(uri.getQueryParameters());
         // Each feature's fields for the viewer: sharing's, public links' (owner only), and Pithos'
         // extended ones where the request is a Pithos client's (Swift's own rows stay as Swift has them).
-        java.util.function.Function<ObjectVersion, Map<String, Object>> viewed = v -> {
-            Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        Function<ObjectVersion, Map<String, Object>> viewed = v -> {
+            Map<String, Object> fields = new LinkedHashMap<>();
             if (pithosFields) {
                 fields.putAll(PithosVersions.listingFields(v));
             }
-            fields.putAll(io.tessera.swift.sharing.SharedListings.fields(v, reader, owner, groups));
+            fields.putAll(SharedListings.fields(v, reader, owner, groups));
             fields.putAll(PublicLinks.listingFields(v, publicBase));
             return fields;
         };
         if (grantee) {
             Response.ResponseBuilder limited = rows.isEmpty() && format == ListingFormat.PLAIN ? Response.noContent()
                     : Response.ok(format.objects(container, rows, viewed));
-            limited = io.tessera.swift.sharing.SharedViews.containerHeaders(limited, info, modified(info));
+            limited = SharedViews.containerHeaders(limited, info, modified(info));
             BlockUpload.containerHeaders(limited, services.store().blockSize());
             return RawContentType.set(limited, format.contentType()).build();
         }
@@ -246,7 +254,7 @@ public final class ContainerResource {
     }
 
     /** The rows the sharing checks read: the request's, or the shared cache (static web's listings). */
-    private io.tessera.swift.context.InfoSource rows() {
+    private InfoSource rows() {
         return context != null ? context : services.store().info();
     }
 

@@ -9,6 +9,7 @@ import io.tessera.swift.context.RequestContext;
 import io.tessera.swift.errors.SwiftError;
 import io.tessera.swift.errors.SwiftException;
 import io.tessera.swift.http.ByteRanges;
+import io.tessera.swift.http.ContainerNames;
 import io.tessera.swift.http.HttpDates;
 import io.tessera.swift.http.Preconditions;
 import io.tessera.swift.http.RawContentType;
@@ -21,17 +22,18 @@ import io.tessera.swift.pithos.HashmapBody;
 import io.tessera.swift.pithos.HashmapPut;
 import io.tessera.swift.pithos.ObjectUpdate;
 import io.tessera.swift.pithos.PithosQuery;
+import io.tessera.swift.pithos.PrefixOperations;
+import io.tessera.swift.pithos.UpdateMetadata;
 import io.tessera.swift.pithos.versions.HistoryPurge;
 import io.tessera.swift.pithos.versions.PithosStamp;
 import io.tessera.swift.pithos.versions.PithosVersions;
 import io.tessera.swift.pithos.versions.VersionList;
 import io.tessera.swift.publiclinks.PublicLinks;
-import io.tessera.swift.pithos.PrefixOperations;
-import io.tessera.swift.pithos.UpdateMetadata;
 import io.tessera.swift.reads.ObjectRead;
 import io.tessera.swift.reads.ObjectReader;
 import io.tessera.swift.reads.ObjectSources;
 import io.tessera.swift.reads.ReadChain;
+import io.tessera.swift.sharing.SharingWrites;
 import io.tessera.swift.slo.SloRequests;
 import io.tessera.swift.slo.StaticLargeObject;
 import io.tessera.swift.symlink.Symlink;
@@ -39,10 +41,10 @@ import io.tessera.swift.symlink.SymlinkRequest;
 import io.tessera.swift.symlink.Symlinks;
 import io.tessera.swift.versioning.LegacyVersioning;
 import io.tessera.swift.versioning.VersionedObjects;
-import io.tessera.swift.sharing.SharingWrites;
 import io.tessera.swift.writes.ObjectWrite;
-import io.tessera.swift.writes.PathFeatures;
 import io.tessera.swift.writes.ObjectWriter;
+import io.tessera.swift.writes.PathFeatures;
+import io.tessera.swift.writes.Publisher;
 import io.tessera.swift.writes.WriteContent;
 import io.tessera.swift.writes.WritePipeline;
 import jakarta.ws.rs.DELETE;
@@ -59,9 +61,11 @@ import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** {@code /v1/<account>/<container>/<object>}: the HTTP face of object reads and writes. */
 public final class ObjectResource {
@@ -253,7 +257,7 @@ public final class ObjectResource {
     private Response move(ObjectLocation from, ObjectLocation to, HttpHeaders headers, ContainerRequestContext request,
                           UriInfo uri, boolean ifNoneMatchStar) {
         PrefixOperations.requireOwner(who, from.account());
-        java.util.function.Supplier<Response> one = () -> {
+        Supplier<Response> one = () -> {
             Response r = copy(from, to, headers, request, uri, ifNoneMatchStar, true);
             if (!from.equals(to)) {
                 removeAt(from);
@@ -270,7 +274,7 @@ public final class ObjectResource {
      * is (its own type and metadata), the names read a page at a time.
      */
     private Response bulk(boolean move, ObjectLocation from, ObjectLocation to, String delimiter,
-                          java.util.function.Supplier<Response> top) {
+                          Supplier<Response> top) {
         Response first = null;
         try {
             first = top.get();
@@ -318,7 +322,7 @@ public final class ObjectResource {
             throw Authorizer.denied(who, to.account());
         }
         requireContainer(to.container(), to.account());
-        writer.write(new ObjectWrite(to, source.contentType(), new java.util.LinkedHashMap<>(source.metadata()), null,
+        writer.write(new ObjectWrite(to, source.contentType(), new LinkedHashMap<>(source.metadata()), null,
                 false, new WriteContent.Copy(source)));
         if (move) {
             removeAt(from);
@@ -396,7 +400,7 @@ public final class ObjectResource {
         if (delimiter != null && uri.getQueryParameters().getFirst("multipart-manifest") == null) {
             return deleteWithDelimiter(delimiter);
         }
-        java.util.function.Supplier<Boolean> plainDelete = plainDelete();
+        Supplier<Boolean> plainDelete = plainDelete();
         if ("delete".equals(uri.getQueryParameters().getFirst("multipart-manifest"))) {
             String manifestVersion = ObjectRead.versionId(uri.getQueryParameters());
             if (manifestVersion == null) {
@@ -451,7 +455,7 @@ public final class ObjectResource {
     }
 
     /** The delete of the row itself: what goes with it (its public link, its sharing) goes too. */
-    private java.util.function.Supplier<Boolean> plainDelete() {
+    private Supplier<Boolean> plainDelete() {
         return () -> {
             Optional<ObjectVersion> deleted = services.store().metadata().deleteObject(account, container, name, Timestamp.now())
                     .map(publicLinks()::deleted);
@@ -462,7 +466,7 @@ public final class ObjectResource {
 
     /** Deletes the current version (or {@code versionId}) as Swift's versioning middlewares would. */
     private VersionedObjects.Deleted removeCurrent(String versionId) {
-        java.util.function.Supplier<Boolean> plainDelete = plainDelete();
+        Supplier<Boolean> plainDelete = plainDelete();
         LegacyVersioning legacy = new LegacyVersioning(services.store(), context.fromStore(),
                 WritePipeline.belowVersioning(services.store()));
         VersionedObjects.Deleted outcome;
@@ -560,7 +564,7 @@ public final class ObjectResource {
                 : publicLinks().set(written, makePublic, WritePipeline.belowVersioning(services.store()));
     }
 
-    private io.tessera.swift.writes.Publisher below() {
+    private Publisher below() {
         return WritePipeline.belowVersioning(services.store());
     }
 
@@ -600,7 +604,7 @@ public final class ObjectResource {
             throw SwiftError.BAD_REQUEST.exception("Object name length of " + length + " longer than "
                     + services.limits().maxObjectNameLength());
         }
-        io.tessera.swift.http.ContainerNames.check(to.container(), services.limits());
+        ContainerNames.check(to.container(), services.limits());
     }
 
     private void requireContainer(String c) {
