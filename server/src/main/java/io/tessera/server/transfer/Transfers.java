@@ -139,29 +139,45 @@ final class Transfers implements AutoCloseable {
     /** Sends the given blocks, {@code jobs} at a time, each from a buffer of its own; returns the bytes sent. */
     private long upload(FileChannel ch, Path file, long length, BlockHash[] hashes, List<Integer> indexes, String container,
                         int blockSize) throws TransferException, IOException {
-        AtomicLong bytes = new AtomicLong();
+        return eachBlock(indexes, blockSize, (i, buf) -> {
+            int len = blockLength(length, blockSize, i);
+            LocalBlocks.read(ch, (long) i * blockSize, buf, len);
+            BlockHash got = client.postBlock(container, buf, len);
+            if (!got.equals(hashes[i])) {
+                throw new TransferException(TransferException.SERVER, file + " changed while it was sent (block " + i
+                        + "); run again");
+            }
+            return len;
+        });
+    }
+
+    /** One block's work in {@link #eachBlock}: returns the bytes it moved over the network. */
+    @FunctionalInterface
+    private interface BlockJob {
+        long run(int index, byte[] buffer) throws Exception;
+    }
+
+    /**
+     * Runs {@code job} on each of {@code indexes}, {@code jobs} workers at a time, each with a block buffer of
+     * its own (memory: one block per worker); counts each block done in the progress; returns the sum of
+     * what the jobs moved.
+     */
+    private long eachBlock(List<Integer> indexes, int blockSize, BlockJob job) throws TransferException, IOException {
+        AtomicLong total = new AtomicLong();
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         List<Future<?>> workers = new ArrayList<>();
         for (int w = 0; w < Math.min(jobs, indexes.size()); w++) {
             workers.add(pool.submit(() -> {
                 byte[] buf = new byte[blockSize];
                 for (int k = next.getAndIncrement(); k < indexes.size(); k = next.getAndIncrement()) {
-                    int i = indexes.get(k);
-                    int len = blockLength(length, blockSize, i);
-                    LocalBlocks.read(ch, (long) i * blockSize, buf, len);
-                    BlockHash got = client.postBlock(container, buf, len);
-                    if (!got.equals(hashes[i])) {
-                        throw new TransferException(TransferException.SERVER, file + " changed while it was sent (block " + i
-                                + "); run again");
-                    }
-                    bytes.addAndGet(len);
+                    total.addAndGet(job.run(indexes.get(k), buf));
                     progress.moved.incrementAndGet();
                 }
                 return null;
             }));
         }
         awaitAll(workers);
-        return bytes.get();
+        return total.get();
     }
 
     // ---- get ----
@@ -224,34 +240,23 @@ final class Transfers implements AutoCloseable {
     private long download(FileChannel ch, String container, String object, PithosClient.RemoteMap map, List<Integer> indexes)
             throws TransferException, IOException {
         int bs = map.blockSize();
-        AtomicLong bytes = new AtomicLong();
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        List<Future<?>> workers = new ArrayList<>();
-        for (int w = 0; w < Math.min(jobs, indexes.size()); w++) {
-            workers.add(pool.submit(() -> {
-                byte[] buf = new byte[bs];
-                for (int k = next.getAndIncrement(); k < indexes.size(); k = next.getAndIncrement()) {
-                    int i = indexes.get(k);
-                    int len = blockLength(map.bytes(), bs, i);
-                    BlockHash want = map.hashes().get(i);
-                    if (want.isZeroBlock()) {
-                        Arrays.fill(buf, 0, len, (byte) 0); // nothing to fetch: the block is all zeros
-                    } else {
-                        client.read(container, object, (long) i * bs, buf, len);
-                        bytes.addAndGet(len);
-                        if (!io.tessera.hashmap.BlockHasher.hash(buf, 0, len).equals(want)) {
-                            throw new TransferException(TransferException.SERVER, container + "/" + object
-                                    + " changed during the download (block " + i + "); run again");
-                        }
-                    }
-                    LocalBlocks.write(ch, (long) i * bs, buf, len);
-                    progress.moved.incrementAndGet();
+        return eachBlock(indexes, bs, (i, buf) -> {
+            int len = blockLength(map.bytes(), bs, i);
+            BlockHash want = map.hashes().get(i);
+            long fetched = 0;
+            if (want.isZeroBlock()) {
+                Arrays.fill(buf, 0, len, (byte) 0); // nothing to fetch: the block is all zeros
+            } else {
+                client.read(container, object, (long) i * bs, buf, len);
+                fetched = len;
+                if (!io.tessera.hashmap.BlockHasher.hash(buf, 0, len).equals(want)) {
+                    throw new TransferException(TransferException.SERVER, container + "/" + object
+                            + " changed during the download (block " + i + "); run again");
                 }
-                return null;
-            }));
-        }
-        awaitAll(workers);
-        return bytes.get();
+            }
+            LocalBlocks.write(ch, (long) i * bs, buf, len);
+            return fetched;
+        });
     }
 
     // ---- sync ----

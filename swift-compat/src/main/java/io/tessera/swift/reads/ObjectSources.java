@@ -82,9 +82,7 @@ public final class ObjectSources {
      * of the current one; Pithos would let its sharing grantees read them, Tessera does not yet).
      */
     public ObjectVersion version(String acct, String cont, String obj, String id) {
-        if (who.isEmpty() || !who.get().owns(acct)) {
-            throw Authorizer.denied(who, acct);
-        }
+        requireOwner(acct);
         return io.tessera.swift.pithos.versions.PithosVersions.read(services.store().metadata(),
                 context.containerFromStore(acct, cont).map(io.tessera.store.ContainerInfo::metadata).orElse(java.util.Map.of()),
                 acct, cont, obj, id);
@@ -98,8 +96,12 @@ public final class ObjectSources {
 
     /** Version-aware requests are for the account's owner only, as in Swift (container ACLs do not reach them). */
     public void requireOwner() {
-        if (who.isEmpty() || !who.get().owns(account)) {
-            throw Authorizer.denied(who, account);
+        requireOwner(account);
+    }
+
+    private void requireOwner(String acct) {
+        if (who.isEmpty() || !who.get().owns(acct)) {
+            throw Authorizer.denied(who, acct);
         }
     }
 

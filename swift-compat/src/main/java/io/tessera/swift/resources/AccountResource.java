@@ -78,7 +78,7 @@ public final class AccountResource {
         }
         Response.ResponseBuilder reply = headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info());
         if (UntilListing.asked(uri.getQueryParameters())) {
-            untilHeader(reply, UntilListing.until(uri.getQueryParameters(), owner));
+            UntilListing.replyHeader(reply, "Account", UntilListing.until(uri.getQueryParameters(), owner));
         }
         return AccountSpaceHeaders.add(reply, services.store(), account).build();
     }
@@ -118,13 +118,9 @@ public final class AccountResource {
                 ? headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info)
                 : headers(RawContentType.set(Response.ok(format.containers(account, rows)), format.contentType()), info);
         if (until != null) {
-            untilHeader(reply, until);
+            UntilListing.replyHeader(reply, "Account", until);
         }
         return reply.build();
-    }
-
-    private static void untilHeader(Response.ResponseBuilder reply, Timestamp until) {
-        reply.header("X-Account-Until-Timestamp", HttpDates.format(until.micros() / 1_000_000));
     }
 
     @POST

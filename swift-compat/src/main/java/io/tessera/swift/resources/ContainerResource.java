@@ -128,13 +128,9 @@ public final class ContainerResource {
         }
         Response.ResponseBuilder reply = headers(RawContentType.set(Response.noContent(), ListingFormat.PLAIN.contentType()), info());
         if (UntilListing.asked(uri.getQueryParameters())) {
-            untilHeader(reply, UntilListing.until(uri.getQueryParameters(), owner));
+            UntilListing.replyHeader(reply, "Container", UntilListing.until(uri.getQueryParameters(), owner));
         }
         return reply.build();
-    }
-
-    private static void untilHeader(Response.ResponseBuilder reply, Timestamp until) {
-        reply.header("X-Container-Until-Timestamp", HttpDates.format(until.micros() / 1_000_000));
     }
 
     @GET
@@ -195,7 +191,7 @@ public final class ContainerResource {
             reply = headers(RawContentType.set(Response.ok(format.objects(container, rows, viewed)), format.contentType()), info);
         }
         if (until != null) {
-            untilHeader(reply, until);
+            UntilListing.replyHeader(reply, "Container", until);
         }
         return reply.build();
     }

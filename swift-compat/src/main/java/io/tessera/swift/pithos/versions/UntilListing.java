@@ -46,6 +46,11 @@ public final class UntilListing {
     }
 
     /** The {@code until} time; 403 for anyone but the account's owner (Pithos: no time travel in others' accounts). */
+    /** {@code X-Account-Until-Timestamp} or {@code X-Container-Until-Timestamp} ({@code level}: Account, Container). */
+    public static void replyHeader(jakarta.ws.rs.core.Response.ResponseBuilder reply, String level, Timestamp until) {
+        reply.header("X-" + level + "-Until-Timestamp", io.tessera.swift.http.HttpDates.format(until.micros() / 1_000_000));
+    }
+
     public static Timestamp until(MultivaluedMap<String, String> query, boolean owner) {
         if (!owner) {
             throw SwiftError.FORBIDDEN.exception("until is only for the account's owner");
