@@ -404,6 +404,51 @@ abstract class PithosVersionsTest {
         assertThat(text(http.send("GET", A + "/vers-acl/doc?version=" + v1))).isEqualTo("OLD-SECRET-v1");
     }
 
+    /**
+     * Pithos lets whoever may read an object through sharing read its versions too (the note's table:
+     * get_object_meta, list_versions and _copy_object all ask _can_read_object of the path as shared
+     * now); container ACLs still do not reach them ({@link #oldVersionsAreTheOwnersOnly}).
+     */
+    @Test
+    void sharingGranteesReadTheVersionsOfWhatIsSharedWithThem() throws Exception {
+        versionedContainer("vers-shared");
+        String v1 = header(put(A + "/vers-shared/doc", "shared-v1-longer"), "X-Object-Version");
+        String v2 = header(put(A + "/vers-shared/doc", "v2", "X-Object-Sharing", "read=AUTH_test2"), "X-Object-Version");
+        assertThat(http.send("PUT", A + "/vers-shared/dir", new byte[0], "Content-Type", "application/directory",
+                "X-Object-Sharing", "read=AUTH_test2").statusCode()).isEqualTo(201);
+        String d1 = header(put(A + "/vers-shared/dir/inner", "inner-v1"), "X-Object-Version");
+        put(A + "/vers-shared/dir/inner", "inner-v2");
+        String n1 = header(put(A + "/vers-shared/not-shared", "private-v1"), "X-Object-Version");
+        put(A + "/vers-shared/not-shared", "private-v2");
+        SwiftHttp grantee = new SwiftHttp(server.port(), "test2:tester2", "testing2");
+
+        HttpResponse<byte[]> list = grantee.send("GET", A + "/vers-shared/doc?version=list&format=json");
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(text(list)).contains(v1).contains(v2);
+        assertThat(text(grantee.send("GET", A + "/vers-shared/doc?version=" + v1))).isEqualTo("shared-v1-longer");
+        HttpResponse<byte[]> head = grantee.send("HEAD", A + "/vers-shared/doc?version=" + v1);
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(header(head, "Content-Length")).isEqualTo("16");
+        // through a shared directory, as the current object is
+        assertThat(text(grantee.send("GET", A + "/vers-shared/dir/inner?version=" + d1))).isEqualTo("inner-v1");
+        // a copy of a version into the grantee's own account
+        assertThat(grantee.send("PUT", "/v1/AUTH_test2/vers-copies").statusCode()).isIn(201, 202);
+        assertThat(grantee.send("COPY", A + "/vers-shared/doc", "Destination", "vers-copies/old",
+                "Destination-Account", "AUTH_test2", "X-Source-Version", v1).statusCode()).isEqualTo(201);
+        assertThat(text(grantee.send("GET", "/v1/AUTH_test2/vers-copies/old"))).isEqualTo("shared-v1-longer");
+
+        // what is not shared stays the owner's, and so does everything once unshared
+        assertThat(grantee.send("GET", A + "/vers-shared/not-shared?version=list").statusCode()).isEqualTo(403);
+        assertThat(grantee.send("GET", A + "/vers-shared/not-shared?version=" + n1).statusCode()).isEqualTo(403);
+        assertThat(grantee.send("COPY", A + "/vers-shared/not-shared", "Destination", "vers-copies/stolen",
+                "Destination-Account", "AUTH_test2", "X-Source-Version", n1).statusCode()).isEqualTo(403);
+        assertThat(http.send("POST", A + "/vers-shared/doc", "X-Object-Sharing", "").statusCode()).isIn(202, 204);
+        assertThat(grantee.send("GET", A + "/vers-shared/doc?version=list").statusCode()).isEqualTo(403);
+        assertThat(grantee.send("GET", A + "/vers-shared/doc?version=" + v1).statusCode()).isEqualTo(403);
+        grantee.send("DELETE", "/v1/AUTH_test2/vers-copies/old");
+        assertThat(grantee.send("DELETE", "/v1/AUTH_test2/vers-copies").statusCode()).isEqualTo(204);
+    }
+
     @Test
     void untilIsForTheOwnerOnlyAndHostileValuesAre400() throws Exception {
         versionedContainer("tt-acl");

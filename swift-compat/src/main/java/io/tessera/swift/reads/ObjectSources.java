@@ -1,5 +1,6 @@
 package io.tessera.swift.reads;
 
+import io.tessera.store.ContainerInfo;
 import io.tessera.store.ObjectVersion;
 import io.tessera.swift.SwiftServices;
 import io.tessera.swift.auth.Authorizer;
@@ -10,16 +11,19 @@ import io.tessera.swift.http.SwiftPath;
 import io.tessera.swift.objects.ObjectBodies;
 import io.tessera.swift.objects.ObjectBody;
 import io.tessera.swift.objects.ObjectHeaders;
+import io.tessera.swift.pithos.versions.PithosVersions;
+import io.tessera.swift.sharing.SharingAccess;
 import io.tessera.swift.slo.SloRequests;
 import io.tessera.swift.slo.StaticLargeObject;
 import io.tessera.swift.symlink.SymlinkResolver;
 import io.tessera.swift.versioning.VersionedObjects;
 import io.tessera.swift.writes.WritePipeline;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Where one request's object reads come from, as its principal may see them: the current version
- * (unexpired), a named version (the owner's only), symlinks followed with each hop authorized, and a
+ * (unexpired), a named version (Swift's: the owner's; Pithos': also its sharing grantees'), symlinks followed with each hop authorized, and a
  * version's body (its own bytes, or a large object's segments, each container authorized). Used by
  * the read chain and by the writers that read a source (COPY, X-Copy-From).
  */
@@ -77,15 +81,29 @@ public final class ObjectSources {
     }
 
     /**
-     * Pithos' version {@code id} of any object ({@code ?version=}, {@code X-Source-Version}): its owner's
-     * only, as Swift's {@code ?version-id=} reads are (an old or deleted version is not for every reader
-     * of the current one; Pithos would let its sharing grantees read them, Tessera does not yet).
+     * Pithos' version {@code id} of any object ({@code ?version=}, {@code X-Source-Version}), for whoever
+     * may read that object's history ({@link #requireHistoryReader}).
      */
     public ObjectVersion version(String acct, String cont, String obj, String id) {
-        requireOwner(acct);
-        return io.tessera.swift.pithos.versions.PithosVersions.read(services.store().metadata(),
-                context.containerFromStore(acct, cont).map(io.tessera.store.ContainerInfo::metadata).orElse(java.util.Map.of()),
+        requireHistoryReader(acct, cont, obj);
+        return PithosVersions.read(services.store().metadata(),
+                context.containerFromStore(acct, cont).map(ContainerInfo::metadata).orElse(Map.of()),
                 acct, cont, obj, id);
+    }
+
+    /**
+     * Pithos' history of an object ({@code ?version=list}, {@code ?version=}, {@code X-Source-Version}):
+     * its owner's, and, as in Pithos ({@code _can_read_object} of the path as shared now), of those the
+     * object is shared with, read or write. Never through a container or account ACL alone (an old or
+     * deleted version is not for every reader of the current one, as Swift's {@code ?version-id=} reads
+     * are the owner's), so neither sharing nor the ACLs widen the other.
+     */
+    public void requireHistoryReader(String acct, String cont, String obj) {
+        if (who.isPresent() && !who.get().owns(acct)
+                && new SharingAccess(services.store().metadata(), context).allows(who.get(), "GET", acct, cont, obj)) {
+            return;
+        }
+        requireOwner(acct);
     }
 
     /** The request's container's versions, as the store has its settings now. */

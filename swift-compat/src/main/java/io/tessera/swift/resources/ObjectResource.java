@@ -97,7 +97,7 @@ public final class ObjectResource {
     @GET
     public Response get(@Context HttpHeaders headers, @Context UriInfo uri) {
         if (VersionList.asked(uri.getQueryParameters())) {
-            sources.requireOwner(); // an object's history is its owner's, as ?version-id= reads are
+            sources.requireHistoryReader(account, container, name);
             requireContainer(container);
             return new VersionList(services.store().metadata(), account, container, name,
                     context.containerFromStore(account, container).orElseThrow().metadata())
