@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -55,14 +56,7 @@ public final class PlainReadHandler extends Handler.Wrapper {
         HttpFields in = request.getHeaders();
         // A header sent more than once reads as JAX-RS reads it (its values joined by commas), so
         // two X-Auth-Tokens or two Ranges are judged here as the full path judges them.
-        Function<String, String> header = name -> {
-            String first = in.get(name); // most are absent: no list made for them
-            if (first == null) {
-                return null;
-            }
-            List<String> values = in.getValuesList(name);
-            return values.size() == 1 ? first : String.join(",", values);
-        };
+        Function<String, String> header = name -> valueOf(in, name);
         RequestContext context = RequestContext.arriving(method, request.getHttpURI().getPath(),
                 header.apply("X-Trans-Id-Extra"), services.store().info(), limits);
         PlainRead read;
@@ -128,6 +122,21 @@ public final class PlainReadHandler extends Handler.Wrapper {
         }
         callback.succeeded();
         return true;
+    }
+
+    /**
+     * The request's header {@code name}, its values joined by commas if sent more than once, or null: a
+     * walk over the few fields a request has, with no list made (most are absent, the rest sent once).
+     */
+    static String valueOf(HttpFields in, String name) {
+        String joined = null;
+        for (int i = 0, n = in.size(); i < n; i++) {
+            HttpField f = in.getField(i);
+            if (f.is(name)) {
+                joined = joined == null ? f.getValue() : joined + "," + f.getValue();
+            }
+        }
+        return joined;
     }
 
     private static boolean hasBody(Request request) {
