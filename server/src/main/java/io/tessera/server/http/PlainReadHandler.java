@@ -72,18 +72,16 @@ public final class PlainReadHandler extends Handler.Wrapper {
         }
         response.setStatus(read.status());
         HttpFields.Mutable out = response.getHeaders();
-        List<String> added = new ArrayList<>(16); // taken back if the body fails before its first byte
+        int before = out.size(); // what this path adds from here is taken back if the body fails before its first byte
         read.writeHeaders(new ReplyHeaders() {
             @Override
             public void contentType(String wireValue) {
                 out.put(HttpHeader.CONTENT_TYPE, wireValue);
-                added.add(HttpHeader.CONTENT_TYPE.asString());
             }
 
             @Override
             public void header(String name, Object value) {
                 out.add(name, String.valueOf(value));
-                added.add(name);
             }
         });
         served.mark(); // before the reply is sent: whoever reads the meter after the reply sees this one
@@ -100,7 +98,13 @@ public final class PlainReadHandler extends Handler.Wrapper {
                 return true;
             }
             // Nothing sent yet: take back what this path added (Date and the keep-alive echo stay).
+            List<String> added = new ArrayList<>();
+            for (int i = before; i < out.size(); i++) {
+                added.add(out.getField(i).getName());
+            }
             added.forEach(out::remove);
+            out.remove(HttpHeader.CONTENT_TYPE); // kept apart by some fields: taken back by name too
+            out.remove(HttpHeader.CONTENT_LENGTH);
             response.setStatus(200);
             if (e instanceof CorruptBlockException damaged) {
                 // Swift's 500, as the full path answers it (reading the block again there would count

@@ -63,7 +63,7 @@ final class Rows {
         Reader r = new Reader(row);
         try {
             Timestamp timestamp = new Timestamp(r.longValue());
-            BlockHash root = BlockHash.of(r.raw(BlockHash.LENGTH));
+            BlockHash root = r.hash();
             MapId map = new MapId(root, r.longValue());
             return new ObjectVersion(account, container, name, timestamp, map, r.string(), r.string(), r.metadata());
         } catch (BufferUnderflowException | IllegalArgumentException e) {
@@ -186,6 +186,17 @@ final class Rows {
             byte[] b = new byte[n];
             in.get(b);
             return b;
+        }
+
+        /** A block hash, copied once out of the row. */
+        BlockHash hash() {
+            int at = in.position();
+            if (in.remaining() < BlockHash.LENGTH) {
+                throw new BufferUnderflowException();
+            }
+            BlockHash h = BlockHash.of(row, at);
+            in.position(at + BlockHash.LENGTH);
+            return h;
         }
 
         String string() {
