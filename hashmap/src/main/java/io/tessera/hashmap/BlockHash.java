@@ -44,6 +44,11 @@ public final class BlockHash implements Comparable<BlockHash> {
         return new BlockHash(HEX.parseHex(hex));
     }
 
+    /** Whether the hash's first {@code n} bytes are {@code prefix}'s first {@code n} (no copy made). */
+    public boolean startsWith(byte[] prefix, int n) {
+        return Arrays.equals(bytes, 0, n, prefix, 0, n);
+    }
+
     public byte[] toBytes() {
         return bytes.clone();
     }

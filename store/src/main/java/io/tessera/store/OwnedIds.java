@@ -3,7 +3,6 @@ package io.tessera.store;
 import io.tessera.hashmap.BlockHash;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.util.Arrays;
 
 /**
  * Owned ids: {@code "tessera-owned-v1"} (16 ASCII bytes) followed by 16 random bytes. A SHA-256 output
@@ -28,7 +27,6 @@ public final class OwnedIds {
     }
 
     public static boolean isOwned(BlockHash hash) {
-        byte[] b = hash.toBytes();
-        return Arrays.equals(b, 0, PREFIX_LENGTH, PREFIX, 0, PREFIX_LENGTH);
+        return hash.startsWith(PREFIX, PREFIX_LENGTH); // every block read asks: no copy of the hash
     }
 }

@@ -31,7 +31,8 @@ public record SwiftServices(SwiftStore store, ContentWriter writer, ContentReade
 
     /** Decides requests on the account and container rows {@code info} gives (a request's context). */
     public Authorizer authorizer(InfoSource info) {
-        return new Authorizer(tokens, info, PublicLinks.readGrant(store.metadata()),
-                new io.tessera.swift.sharing.SharingAccess(store.metadata(), info));
+        // Per request: the public-link grant is the store's one, and the sharing step's state is made
+        // only for a request that gets that far (an owner's never does).
+        return new Authorizer(tokens, info, PublicLinks.readGrant(store.metadata()), store.metadata());
     }
 }

@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -55,14 +56,7 @@ public final class PlainReadHandler extends Handler.Wrapper {
         HttpFields in = request.getHeaders();
         // A header sent more than once reads as JAX-RS reads it (its values joined by commas), so
         // two X-Auth-Tokens or two Ranges are judged here as the full path judges them.
-        Function<String, String> header = name -> {
-            String first = in.get(name); // most are absent: no list made for them
-            if (first == null) {
-                return null;
-            }
-            List<String> values = in.getValuesList(name);
-            return values.size() == 1 ? first : String.join(",", values);
-        };
+        Function<String, String> header = name -> valueOf(in, name);
         RequestContext context = RequestContext.arriving(method, request.getHttpURI().getPath(),
                 header.apply("X-Trans-Id-Extra"), services.store().info(), limits);
         PlainRead read;
@@ -78,18 +72,16 @@ public final class PlainReadHandler extends Handler.Wrapper {
         }
         response.setStatus(read.status());
         HttpFields.Mutable out = response.getHeaders();
-        List<String> added = new ArrayList<>(16); // taken back if the body fails before its first byte
+        int before = out.size(); // what this path adds from here is taken back if the body fails before its first byte
         read.writeHeaders(new ReplyHeaders() {
             @Override
             public void contentType(String wireValue) {
                 out.put(HttpHeader.CONTENT_TYPE, wireValue);
-                added.add(HttpHeader.CONTENT_TYPE.asString());
             }
 
             @Override
             public void header(String name, Object value) {
                 out.add(name, String.valueOf(value));
-                added.add(name);
             }
         });
         served.mark(); // before the reply is sent: whoever reads the meter after the reply sees this one
@@ -106,7 +98,13 @@ public final class PlainReadHandler extends Handler.Wrapper {
                 return true;
             }
             // Nothing sent yet: take back what this path added (Date and the keep-alive echo stay).
+            List<String> added = new ArrayList<>();
+            for (int i = before; i < out.size(); i++) {
+                added.add(out.getField(i).getName());
+            }
             added.forEach(out::remove);
+            out.remove(HttpHeader.CONTENT_TYPE); // kept apart by some fields: taken back by name too
+            out.remove(HttpHeader.CONTENT_LENGTH);
             response.setStatus(200);
             if (e instanceof CorruptBlockException damaged) {
                 // Swift's 500, as the full path answers it (reading the block again there would count
@@ -128,6 +126,21 @@ public final class PlainReadHandler extends Handler.Wrapper {
         }
         callback.succeeded();
         return true;
+    }
+
+    /**
+     * The request's header {@code name}, its values joined by commas if sent more than once, or null: a
+     * walk over the few fields a request has, with no list made (most are absent, the rest sent once).
+     */
+    static String valueOf(HttpFields in, String name) {
+        String joined = null;
+        for (int i = 0, n = in.size(); i < n; i++) {
+            HttpField f = in.getField(i);
+            if (f.is(name)) {
+                joined = joined == null ? f.getValue() : joined + "," + f.getValue();
+            }
+        }
+        return joined;
     }
 
     private static boolean hasBody(Request request) {

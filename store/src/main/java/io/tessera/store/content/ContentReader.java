@@ -75,7 +75,8 @@ public final class ContentReader {
         int bs = map.blockSize().bytes();
         int first = (int) (from / bs);
         int lastIndex = (int) ((toExclusive - 1) / bs);
-        ArrayDeque<CompletableFuture<byte[]>> fetching = new ArrayDeque<>();
+        // Never more than AHEAD + 1 in it: sized for that, or for fewer blocks (one, for most objects).
+        ArrayDeque<CompletableFuture<byte[]>> fetching = new ArrayDeque<>(Math.min(AHEAD + 1, lastIndex - first + 1));
         int nextToFetch = first;
         try {
             for (int i = first; i <= lastIndex; i++) {

@@ -63,7 +63,7 @@ final class Rows {
         Reader r = new Reader(row);
         try {
             Timestamp timestamp = new Timestamp(r.longValue());
-            BlockHash root = BlockHash.of(r.raw(BlockHash.LENGTH));
+            BlockHash root = r.hash();
             MapId map = new MapId(root, r.longValue());
             return new ObjectVersion(account, container, name, timestamp, map, r.string(), r.string(), r.metadata());
         } catch (BufferUnderflowException | IllegalArgumentException e) {
@@ -167,9 +167,11 @@ final class Rows {
     }
 
     private static final class Reader {
+        private final byte[] row;
         private final ByteBuffer in;
 
         Reader(byte[] row) {
+            this.row = row;
             this.in = ByteBuffer.wrap(row);
             if (row.length == 0 || in.get() != FORMAT) {
                 throw corrupt();
@@ -186,12 +188,30 @@ final class Rows {
             return b;
         }
 
+        /** A block hash, copied once out of the row. */
+        BlockHash hash() {
+            int at = in.position();
+            if (in.remaining() < BlockHash.LENGTH) {
+                throw new BufferUnderflowException();
+            }
+            BlockHash h = BlockHash.of(row, at);
+            in.position(at + BlockHash.LENGTH);
+            return h;
+        }
+
         String string() {
             int n = in.getInt();
             if (n > in.remaining()) {
                 throw new BufferUnderflowException();
             }
-            return n < 0 ? null : new String(raw(n), StandardCharsets.UTF_8);
+            if (n < 0) {
+                return null;
+            }
+            // Decoded in place: no copy of the bytes first (a row's every string, on every read).
+            int at = in.position();
+            String s = new String(row, at, n, StandardCharsets.UTF_8);
+            in.position(at + n);
+            return s;
         }
 
         Map<String, String> metadata() {

@@ -28,7 +28,9 @@ public final class Authorizer {
     private final TokenService tokens;
     private final InfoSource info;
     private final ObjectGrant objectGrant;
-    private final io.tessera.swift.sharing.SharingAccess sharing;
+    private io.tessera.swift.sharing.SharingAccess sharing;
+    /** Where the sharing step reads rows, made into {@link #sharing} on first use (most requests never get there). */
+    private final io.tessera.store.MetadataStore sharingRows;
 
     /**
      * A grant to one object that no ACL gives, asked last, only for an authenticated user's read of an
@@ -46,7 +48,7 @@ public final class Authorizer {
     }
 
     public Authorizer(TokenService tokens, InfoSource info, ObjectGrant objectGrant) {
-        this(tokens, info, objectGrant, null);
+        this(tokens, info, objectGrant, (io.tessera.swift.sharing.SharingAccess) null);
     }
 
     /** With the sharing step ({@code sharing} null: none). */
@@ -56,6 +58,23 @@ public final class Authorizer {
         this.info = info;
         this.objectGrant = objectGrant;
         this.sharing = sharing;
+        this.sharingRows = null;
+    }
+
+    /** With the sharing step over {@code sharingRows}, its state made only when a request gets that far. */
+    public Authorizer(TokenService tokens, InfoSource info, ObjectGrant objectGrant,
+                      io.tessera.store.MetadataStore sharingRows) {
+        this.tokens = tokens;
+        this.info = info;
+        this.objectGrant = objectGrant;
+        this.sharingRows = sharingRows;
+    }
+
+    private io.tessera.swift.sharing.SharingAccess sharing() {
+        if (sharing == null && sharingRows != null) {
+            sharing = new io.tessera.swift.sharing.SharingAccess(sharingRows, info);
+        }
+        return sharing;
     }
 
     /** The principal behind a token, empty for an anonymous request; 401 for a token that is not valid. */
@@ -129,7 +148,8 @@ public final class Authorizer {
                 return Decision.MEMBER;
             }
         }
-        if (sharing != null && p != null && sharing.allows(p, method, account, container, object)) {
+        io.tessera.swift.sharing.SharingAccess sharing = p == null ? null : sharing();
+        if (sharing != null && sharing.allows(p, method, account, container, object)) {
             return Decision.SHARED;
         }
         throw denied(who, account);

@@ -72,7 +72,8 @@ public final class ObjectBody {
     }
 
     static ObjectBody of(Hashmap map, String etag, ContentReader reader) {
-        return new ObjectBody(List.of(new Piece(map, 0, map.length())), etag, reader, true);
+        // One piece (every plain read): its length is the map's, no stream over a list to sum it.
+        return new ObjectBody(new Listed(List.of(new Piece(map, 0, map.length()))), map.length(), etag, reader, true);
     }
 
     /** A body of a few bytes held in memory (e.g. a manifest rewritten for its reader). */
@@ -165,6 +166,17 @@ public final class ObjectBody {
     private record Listed(List<Piece> all) implements Pieces {
         @Override
         public Iterator<Piece> covering(long from, long to) {
+            if (all.size() == 1) { // an object's own map: no list to build
+                Piece p = all.get(0);
+                long start = Math.max(from, 0);
+                long end = Math.min(to, p.length());
+                if (start >= end) {
+                    return java.util.Collections.emptyIterator();
+                }
+                Piece clipped = start == 0 && end == p.length() ? p
+                        : new Piece(p.map(), p.data(), p.from() + start, p.from() + end);
+                return List.of(clipped).iterator();
+            }
             java.util.List<Piece> out = new java.util.ArrayList<>();
             long offset = 0;
             for (Piece p : all) {

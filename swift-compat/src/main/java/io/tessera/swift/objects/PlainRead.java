@@ -125,7 +125,7 @@ public final class PlainRead {
         // A HEAD needs no map: its length and ETag are in the version row.
         ObjectBody body = head ? null : ObjectBody.of(services.maps().load(v.map()), v.etag(), services.reader());
         return new PlainRead(context, v, etag, range, body,
-                io.tessera.swift.sharing.SharingReplies.of(services, context));
+                io.tessera.swift.sharing.SharingReplies.forRead(services, context, v));
     }
 
     /** 200, or 206 for a range. */

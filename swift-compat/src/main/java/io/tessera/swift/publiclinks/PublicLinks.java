@@ -170,6 +170,21 @@ public final class PublicLinks {
 
     /** Pithos: a public object is readable through the API by any authenticated user (one row read, on a refusal only). */
     public static Authorizer.ObjectGrant readGrant(MetadataStore meta) {
+        ReadGrant last = lastGrant; // every request asks, always of the server's one store: made once
+        if (last != null && last.meta == meta) {
+            return last.grant;
+        }
+        last = new ReadGrant(meta, newReadGrant(meta));
+        lastGrant = last;
+        return last.grant;
+    }
+
+    private record ReadGrant(MetadataStore meta, Authorizer.ObjectGrant grant) {
+    }
+
+    private static volatile ReadGrant lastGrant;
+
+    private static Authorizer.ObjectGrant newReadGrant(MetadataStore meta) {
         // The row's token counts only while the index still points it at this path: an unpublish that
         // raced an overwrite (which carried the token on in its row) has removed the entry, and fails closed.
         return (account, container, object) -> meta.getObject(account, container, object)

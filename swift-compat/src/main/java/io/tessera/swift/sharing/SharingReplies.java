@@ -31,6 +31,15 @@ public final class SharingReplies implements ObjectReads.ExtraHeaders {
         return new SharingReplies(services, context);
     }
 
+    /**
+     * The sharing headers of a read of {@code v}, or null when it can have none: a row with no record of
+     * its own, not below a directory (the plain reads of unshared objects make nothing here).
+     */
+    public static SharingReplies forRead(SwiftServices services, RequestContext context, ObjectVersion v) {
+        return Sharing.of(v.metadata()) != null || v.name().indexOf('/') >= 0 ? new SharingReplies(services, context)
+                : null;
+    }
+
     @Override
     public void add(ReplyHeaders reply, ObjectVersion v) {
         SwiftPath path = context.validPath().filter(SwiftPath::isObject).orElse(null);
