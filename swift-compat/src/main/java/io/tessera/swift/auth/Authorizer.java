@@ -43,25 +43,7 @@ public final class Authorizer {
         boolean grantsRead(String account, String container, String object);
     }
 
-    public Authorizer(TokenService tokens, InfoSource info) {
-        this(tokens, info, ObjectGrant.NONE);
-    }
-
-    public Authorizer(TokenService tokens, InfoSource info, ObjectGrant objectGrant) {
-        this(tokens, info, objectGrant, (io.tessera.swift.sharing.SharingAccess) null);
-    }
-
-    /** With the sharing step ({@code sharing} null: none). */
-    public Authorizer(TokenService tokens, InfoSource info, ObjectGrant objectGrant,
-                      io.tessera.swift.sharing.SharingAccess sharing) {
-        this.tokens = tokens;
-        this.info = info;
-        this.objectGrant = objectGrant;
-        this.sharing = sharing;
-        this.sharingRows = null;
-    }
-
-    /** With the sharing step over {@code sharingRows}, its state made only when a request gets that far. */
+    /** With the sharing step over {@code sharingRows} (null: none), its state made only when a request gets that far. */
     public Authorizer(TokenService tokens, InfoSource info, ObjectGrant objectGrant,
                       io.tessera.store.MetadataStore sharingRows) {
         this.tokens = tokens;
