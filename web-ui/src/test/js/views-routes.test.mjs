@@ -39,3 +39,20 @@ test('unknown or empty hashes open the own containers', () => {
 test('a malformed escape is kept as typed rather than throwing', () => {
   assert.deepEqual(parse('#/c/%E0%A4%A'), { section: 'files', container: '%E0%A4%A', prefix: '' });
 });
+
+import { leaf, folderOf, copyName, stemLength, parseDestination } from '../../main/resources/tessera-ui/js/views/names.js';
+
+test('name arithmetic of the views', () => {
+  assert.equal(leaf('a/b/c.txt'), 'c.txt');
+  assert.equal(leaf('c.txt'), 'c.txt');
+  assert.equal(folderOf('a/b/c.txt'), 'a/b/');
+  assert.equal(folderOf('c.txt'), '');
+  assert.equal(copyName('a/b.tar.gz'), 'a/b.tar (copy).gz');
+  assert.equal(copyName('a/.profile'), 'a/.profile (copy)');
+  assert.equal(copyName('a/v1.0', true), 'a/v1.0 (copy)');
+  assert.equal(stemLength('report.pdf'), 6);
+  assert.equal(stemLength('v1.0', true), 4);
+  assert.deepEqual(parseDestination(' /photos/2024 '), { container: 'photos', prefix: '2024/' });
+  assert.deepEqual(parseDestination('photos'), { container: 'photos', prefix: '' });
+  assert.deepEqual(parseDestination('photos/'), { container: 'photos', prefix: '' });
+});
