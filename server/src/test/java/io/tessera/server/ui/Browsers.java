@@ -65,6 +65,7 @@ final class Browsers implements AutoCloseable {
         prefs.put("download.default_directory", downloads.toString());
         prefs.put("download.prompt_for_download", false);
         options.setExperimentalOption("prefs", prefs);
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL")); // the page's console, for consoleErrors()
         ChromeDriver driver = new ChromeDriver(service, options);
         // Headless Chromium keeps downloads only where told to, through CDP.
         driver.executeCdpCommand("Browser.setDownloadBehavior", Map.of("behavior", "allow",
@@ -81,6 +82,30 @@ final class Browsers implements AutoCloseable {
             byte[] png = c.driver.getScreenshotAs(OutputType.BYTES);
             Files.write(screenshots.resolve(String.format("%02d-%s-%s.png", step, label, c.name)), png);
         }
+    }
+
+    /**
+     * Runs a scenario; when it fails, every context's screen is kept as {@code nn-failed-<context>.png} and
+     * its console is printed, so a red run shows where the page stood.
+     */
+    void run(Step scenario) throws Exception {
+        try {
+            scenario.run();
+        } catch (Exception | AssertionError e) {
+            try {
+                screenshot("failed");
+                for (Context c : open) {
+                    System.err.println("console of " + c.name + ": " + c.console());
+                }
+            } catch (RuntimeException | IOException ignored) {
+                // the failure itself is what matters
+            }
+            throw e;
+        }
+    }
+
+    interface Step {
+        void run() throws Exception;
     }
 
     @Override
@@ -107,6 +132,16 @@ final class Browsers implements AutoCloseable {
             this.driver = driver;
             this.downloads = downloads;
             this.wait = new WebDriverWait(driver, WAIT);
+        }
+
+        /** What the page wrote to its console (CSP violations and uncaught errors are SEVERE). */
+        List<String> console() {
+            return driver.manage().logs().get("browser").getAll().stream()
+                    .map(e -> e.getLevel() + " " + e.getMessage()).toList();
+        }
+
+        List<String> consoleErrors() {
+            return console().stream().filter(l -> l.startsWith("SEVERE")).toList();
         }
 
         void go(String path) {

@@ -20,6 +20,7 @@ class UiBrowserSmokeTest {
         try (UiTestServer server = UiTestServer.start(home, null);
              Browsers browsers = new Browsers(server.baseUrl(), "UiBrowserSmokeTest")) {
             Browsers.Context a = browsers.open("a");
+            browsers.run(() -> {
             a.go("/");
             a.visible("signin-user");
             assertThat(a.driver.getCurrentUrl()).endsWith("/ui/");
@@ -28,6 +29,8 @@ class UiBrowserSmokeTest {
             browsers.screenshot("signed-in");
             assertThat(a.driver.executeScript("return sessionStorage.getItem('tessera.session') !== null")).isEqualTo(true);
             assertThat(a.driver.manage().getCookies()).as("the token is no cookie").isEmpty();
+            assertThat(a.consoleErrors()).as("no console errors (CSP violations included)").isEmpty();
+            });
         }
     }
 }

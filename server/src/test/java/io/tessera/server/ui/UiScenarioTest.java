@@ -67,6 +67,7 @@ abstract class UiScenarioTest {
              Browsers browsers = new Browsers(server.baseUrl(), getClass().getSimpleName())) {
             Browsers.Context a = browsers.open("a");
             Browsers.Context b = browsers.open("b");
+            browsers.run(() -> {
             a.signIn(UiTestServer.USER, UiTestServer.KEY);
             b.signIn(UiTestServer.USER2, UiTestServer.KEY2);
             browsers.screenshot("signed-in");
@@ -211,6 +212,9 @@ abstract class UiScenarioTest {
             assertThat(a.driver.getCurrentUrl()).isEqualTo(url);
             a.visible(row("big-again.bin"));
             browsers.screenshot("after-re-sign-in");
+            assertThat(a.consoleErrors()).as("A's console").isEmpty();
+            assertThat(b.consoleErrors()).as("B's console").isEmpty();
+            });
         }
     }
 
