@@ -141,7 +141,8 @@ final class Browsers implements AutoCloseable {
         }
 
         List<String> consoleErrors() {
-            return console().stream().filter(l -> l.startsWith("SEVERE")).toList();
+            // Chromium's own pages (the first tab's chrome://) are not the page's.
+            return console().stream().filter(l -> l.startsWith("SEVERE") && !l.startsWith("SEVERE chrome://")).toList();
         }
 
         void go(String path) {

@@ -128,6 +128,11 @@ class UiServingTest {
         assertThat(css.status()).isEqualTo(200);
         assertThat(css.header("Content-Type")).isEqualTo("text/css; charset=utf-8");
         assertPageHeaders(css);
+        Reply svg = send("GET", "/ui/img/folder.svg");
+        if (svg.status() == 200) { // the icons come with the page's views (VIEWS); the type is checked where present
+            assertThat(svg.header("Content-Type")).isEqualTo("image/svg+xml");
+            assertPageHeaders(svg);
+        }
     }
 
     @Test
