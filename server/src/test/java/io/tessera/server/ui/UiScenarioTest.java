@@ -78,17 +78,19 @@ abstract class UiScenarioTest {
             a.click("dialog-ok");
             a.clickable(row("docs")).findElement(hook("row-open")).click();
             a.visible("drop-zone");
-            dropFiles(a, List.of(album.resolve("big.bin"), album.resolve("notes.txt"), album.resolve("small.txt"), xss));
-            WebElement progress = a.visible(uploadItem("big.bin")).findElement(hook("upload-progress"));
+            // CDP's DragData.files carries a folder as a directory entry (webkitGetAsEntry().isDirectory).
+            dropFiles(a, List.of(album, xss));
+            WebElement progress = a.visible(uploadItem("album/big.bin")).findElement(hook("upload-progress"));
             assertThat(progress.getAttribute("max")).as("a progress bar").isNotNull();
             browsers.screenshot("uploading");
-            for (String name : List.of("big.bin", "notes.txt", "small.txt", XSS)) {
+            for (String name : List.of("album/big.bin", "album/notes.txt", "album/small.txt", XSS)) {
                 awaitUploadState(a, name, "done", "already stored");
             }
-            a.visible(row("big.bin"));
+            a.visible(row("album"));
+            a.visible(row(XSS));
             browsers.screenshot("uploaded");
             String tokenA = token(a);
-            assertThat(get(server, tokenA, "/v1/AUTH_test/docs/big.bin").body()).isEqualTo(big);
+            assertThat(get(server, tokenA, "/v1/AUTH_test/docs/album/big.bin").body()).isEqualTo(big);
 
             // The same 20 MiB under another name writes no new block.
             long written = server.metrics().meter("content.blocks.written").getCount();
@@ -102,16 +104,20 @@ abstract class UiScenarioTest {
             a.visible("dialog-input").sendKeys("shared");
             a.click("dialog-ok");
             a.visible(row("shared"));
+            a.clickable(row("album")).findElement(hook("row-open")).click();
             for (String name : List.of("notes.txt", "big.bin")) {
-                a.rowAction(name, "action-move");
-                WebElement to = a.visible("dialog-input");
+                a.rowAction("album/" + name, "action-move");
+                WebElement to = a.visible("dialog-input"); // the destination path (TODO: if the move dialog is a folder chooser)
                 to.clear();
                 to.sendKeys("shared/" + name);
                 a.click("dialog-ok");
-                a.wait.until(ExpectedConditions.invisibilityOfElementLocated(row(name)));
+                a.wait.until(ExpectedConditions.invisibilityOfElementLocated(row("album/" + name)));
             }
             assertThat(head(server, tokenA, "/v1/AUTH_test/docs/shared/notes.txt")).isEqualTo(200);
             browsers.screenshot("moved");
+            List<WebElement> crumbs = a.driver.findElements(hook("breadcrumb")); // container list, docs, album
+            crumbs.get(1).click();
+            a.visible(row("shared"));
             a.rowAction("shared", "action-share");
             a.visible("share-who").sendKeys(UiTestServer.ACCOUNT2);
             new Select(a.visible("share-perm")).selectByValue("read");
@@ -138,7 +144,8 @@ abstract class UiScenarioTest {
             assertThat(head(server, tokenA, "/v1/AUTH_test/docs/shared/notes.txt")).as("still there").isEqualTo(200);
 
             // A: a public link; a visitor with no sign-in gets the bytes.
-            a.rowAction("small.txt", "action-share");
+            a.clickable(row("album")).findElement(hook("row-open")).click();
+            a.rowAction("album/small.txt", "action-share");
             a.click("public-toggle");
             String link = a.wait.until(d -> {
                 String v = d.findElement(hook("public-link")).getAttribute("value");
@@ -153,14 +160,15 @@ abstract class UiScenarioTest {
             browsers.screenshot("visitor");
 
             // A: to the trash and back.
-            a.rowAction("small.txt", "action-delete");
+            a.rowAction("album/small.txt", "action-delete");
             confirmIfAsked(a);
-            a.wait.until(ExpectedConditions.invisibilityOfElementLocated(row("small.txt")));
+            a.wait.until(ExpectedConditions.invisibilityOfElementLocated(row("album/small.txt")));
+            assertThat(head(server, tokenA, "/v1/AUTH_test/docs/album/small.txt")).as("in the trash").isEqualTo(404);
             a.click("nav-trash");
-            a.rowAction("docs/small.txt", "action-restore");
-            a.wait.until(ExpectedConditions.invisibilityOfElementLocated(row("docs/small.txt")));
+            a.rowAction("docs/album/small.txt", "action-restore");
+            a.wait.until(ExpectedConditions.invisibilityOfElementLocated(row("docs/album/small.txt")));
             browsers.screenshot("restored-from-trash");
-            assertThat(head(server, tokenA, "/v1/AUTH_test/docs/small.txt")).isEqualTo(200);
+            assertThat(head(server, tokenA, "/v1/AUTH_test/docs/album/small.txt")).isEqualTo(200);
 
             // A: a longer new version of notes.txt, then the older (shorter) one restored.
             byte[] longer = "notes, second version, which is longer than the first\n".getBytes(StandardCharsets.UTF_8);
