@@ -65,9 +65,9 @@ async function reauth() {
 
 function start() {
   $('app').hidden = false;
-  $('whoami').textContent = '';
-  replace($('whoami'), api.session.user);
-  $('whoami').title = `Account ${api.account}`;
+  const who = document.querySelector('[data-test=whoami]');
+  who.textContent = api.session.user;
+  who.title = `Account ${api.account}`;
   ctx.actions = new Actions(ctx);
   ctx.details = new Details(ctx);
   ctx.uploads = new Uploads(api, { parallelBlocks: 4, parallelFiles: 2 });
