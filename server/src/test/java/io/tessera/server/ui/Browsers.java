@@ -45,6 +45,11 @@ final class Browsers implements AutoCloseable {
         }
         this.baseUrl = baseUrl;
         this.screenshots = Files.createDirectories(Path.of("target", "ui-screenshots", testName));
+        try (var old = Files.list(screenshots)) { // a run's screenshots only, not the last run's too
+            for (Path p : (Iterable<Path>) old::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
         this.scratch = Files.createTempDirectory("tessera-ui-");
     }
 
