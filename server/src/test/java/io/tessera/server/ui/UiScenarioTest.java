@@ -107,10 +107,17 @@ abstract class UiScenarioTest {
             a.clickable(row("album")).findElement(hook("row-open")).click();
             for (String name : List.of("notes.txt", "big.bin")) {
                 a.rowAction("album/" + name, "action-move");
-                WebElement to = a.visible("dialog-input"); // the destination path (TODO: if the move dialog is a folder chooser)
+                WebElement to = a.visible("dialog-input"); // the destination folder, in the container
                 to.clear();
-                to.sendKeys("shared/" + name);
+                to.sendKeys("shared");
                 a.click("dialog-ok");
+                a.wait.until(d -> {
+                    try {
+                        return head(server, tokenA, "/v1/AUTH_test/docs/shared/" + name) == 200;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
                 a.wait.until(ExpectedConditions.invisibilityOfElementLocated(row("album/" + name)));
             }
             assertThat(head(server, tokenA, "/v1/AUTH_test/docs/shared/notes.txt")).isEqualTo(200);
