@@ -107,9 +107,9 @@ abstract class UiScenarioTest {
             a.clickable(row("album")).findElement(hook("row-open")).click();
             for (String name : List.of("notes.txt", "big.bin")) {
                 a.rowAction("album/" + name, "action-move");
-                WebElement to = a.visible("dialog-input"); // the destination folder, in the container
+                WebElement to = a.visible("dialog-input"); // the folder chooser's path input
                 to.clear();
-                to.sendKeys("shared");
+                to.sendKeys("docs/shared"); // the chooser takes container/folder
                 a.click("dialog-ok");
                 a.wait.until(d -> {
                     try {
@@ -122,8 +122,13 @@ abstract class UiScenarioTest {
             }
             assertThat(head(server, tokenA, "/v1/AUTH_test/docs/shared/notes.txt")).isEqualTo(200);
             browsers.screenshot("moved");
-            List<WebElement> crumbs = a.driver.findElements(hook("breadcrumb")); // container list, docs, album
-            crumbs.get(1).click();
+            // The breadcrumb of docs (container list, docs, album), once no toast or closing dialog covers it.
+            a.wait.ignoring(org.openqa.selenium.ElementClickInterceptedException.class)
+                    .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                    .until(d -> {
+                        d.findElements(hook("breadcrumb")).get(1).click();
+                        return true;
+                    });
             a.visible(row("shared"));
             a.rowAction("shared", "action-share");
             a.visible("share-who").sendKeys(UiTestServer.ACCOUNT2);
