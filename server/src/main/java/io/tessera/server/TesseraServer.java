@@ -11,6 +11,7 @@ import io.tessera.server.admin.AdminJobs;
 import io.tessera.server.admin.AdminResource;
 import io.tessera.server.http.JettyServerFactory;
 import io.tessera.server.http.PlainReadHandler;
+import io.tessera.server.http.UiHandler;
 import io.tessera.server.monitoring.AdminEndpoints;
 import io.tessera.server.monitoring.HealthChecks;
 import io.tessera.server.monitoring.RequestMetrics;
@@ -213,7 +214,9 @@ public final class TesseraServer implements AutoCloseable {
                 config.server().idleTimeoutSeconds(), config.server().accessLog(), new ServletContainer(app),
                 servlets -> config.server().plainReads() ? new PlainReadHandler(servlets, services, metrics) : servlets);
         HealthCheckRegistry health = healthChecks(store, config, dataDir, hasher, admin);
-        jetty.setHandler(new RequestMetrics(new AdminEndpoints(jetty.getHandler(), metrics, health, adminAllowed), metrics));
+        // The web page (/ui/, and / redirected there) before the Swift layers: none of them sees its requests.
+        jetty.setHandler(new RequestMetrics(new AdminEndpoints(new UiHandler(jetty.getHandler()), metrics, health,
+                adminAllowed), metrics));
         try {
             jetty.start();
         } catch (Exception e) {
@@ -240,7 +243,7 @@ public final class TesseraServer implements AutoCloseable {
         if (config.gc().enabled()) {
             admin.scheduleGc(Duration.ofMinutes(config.gc().intervalMinutes()));
         }
-        log.info("Tessera serving the Swift API on http://{}:{}/ (auth: /auth/v1.0), volumes at /volumes/v1,"
+        log.info("Tessera serving the Swift API on http://{}:{}/ (auth: /auth/v1.0), the web page at /ui/, volumes at /volumes/v1,"
                 + " NBD at {}", config.server().host(), server.port(), nbdUri(nbd, vc, "{export}"));
         return server;
     }

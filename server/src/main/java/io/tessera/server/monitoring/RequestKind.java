@@ -5,9 +5,9 @@ package io.tessera.server.monitoring;
  * metric series): the operation, from the raw path's shape, and the method.
  */
 final class RequestKind {
-    static final String[] OPERATIONS = {"account", "container", "object", "auth", "info", "volumes", "admin", "other"};
+    static final String[] OPERATIONS = {"account", "container", "object", "auth", "info", "volumes", "admin", "ui", "other"};
     static final String[] METHODS = {"GET", "HEAD", "PUT", "POST", "DELETE", "COPY", "OPTIONS", "other"};
-    static final int ACCOUNT = 0, CONTAINER = 1, OBJECT = 2, AUTH = 3, INFO = 4, VOLUMES = 5, ADMIN = 6, OTHER = 7;
+    static final int ACCOUNT = 0, CONTAINER = 1, OBJECT = 2, AUTH = 3, INFO = 4, VOLUMES = 5, ADMIN = 6, UI = 7, OTHER = 8;
 
     private RequestKind() {
     }
@@ -15,7 +15,8 @@ final class RequestKind {
     /**
      * The operation a raw path names: {@code /v1/a} account, {@code /v1/a/c} container (a trailing slash
      * too, as in Swift), {@code /v1/a/c/o...} object; {@code /auth...}, {@code /info}, {@code /volumes...};
-     * {@code /metrics} and {@code /healthcheck} are admin.
+     * {@code /metrics} and {@code /healthcheck} are admin; the web page's {@code /ui/...}, {@code /ui} and
+     * {@code /} (which redirects there) are ui, so its files never count as Swift requests.
      */
     static int operation(String path) {
         if (path == null) {
@@ -40,6 +41,9 @@ final class RequestKind {
         }
         if (path.equals(AdminEndpoints.METRICS) || path.equals(AdminEndpoints.HEALTHCHECK)) {
             return ADMIN;
+        }
+        if (path.equals("/") || path.equals("/ui") || path.startsWith("/ui/")) {
+            return UI;
         }
         return OTHER;
     }

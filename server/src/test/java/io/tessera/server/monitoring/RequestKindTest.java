@@ -26,6 +26,10 @@ class RequestKindTest {
         assertThat(op("/metrics")).isEqualTo("admin");
         assertThat(op("/healthcheck")).isEqualTo("admin");
         assertThat(op("/favicon.ico")).isEqualTo("other");
+        assertThat(op("/")).isEqualTo("ui");
+        assertThat(op("/ui")).isEqualTo("ui");
+        assertThat(op("/ui/js/app.js")).isEqualTo("ui");
+        assertThat(op("/uix")).isEqualTo("other");
         assertThat(op(null)).isEqualTo("other");
     }
 
