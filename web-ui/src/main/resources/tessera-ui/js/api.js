@@ -120,8 +120,15 @@ export class Api {
     };
   }
 
+  /**
+   * A new container keeps every version of what is written to it (Pithos' auto policy), so the
+   * versions dialog has something to restore; the trash container is made the same way.
+   */
   async createContainer(name) {
-    await this.#request('PUT', this.#url(null, name), { body: EMPTY_BODY });
+    await this.#request('PUT', this.#url(null, name), {
+      headers: { 'X-Container-Policy-Versioning': 'auto' },
+      body: EMPTY_BODY,
+    });
   }
 
   async deleteContainer(name) {

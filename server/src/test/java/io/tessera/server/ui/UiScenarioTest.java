@@ -180,6 +180,10 @@ abstract class UiScenarioTest {
             a.wait.until(ExpectedConditions.invisibilityOfElementLocated(row("album/small.txt")));
             assertThat(head(server, tokenA, "/v1/AUTH_test/docs/album/small.txt")).as("in the trash").isEqualTo(404);
             a.click("nav-trash");
+            // The trash lists what it holds by the container it came from, then by folder.
+            a.clickable(row("docs")).findElement(hook("row-open")).click();
+            a.clickable(row("docs/album")).findElement(hook("row-open")).click();
+            browsers.screenshot("trash");
             a.rowAction("docs/album/small.txt", "action-restore");
             a.wait.until(ExpectedConditions.invisibilityOfElementLocated(row("docs/album/small.txt")));
             browsers.screenshot("restored-from-trash");
@@ -200,8 +204,8 @@ abstract class UiScenarioTest {
                 return rows.size() >= 2 ? rows : null;
             });
             browsers.screenshot("versions");
-            // The oldest version is the first upload (TODO: relies on the dialog listing oldest first).
-            versions.get(0).findElement(hook("version-restore")).click();
+            // The dialog lists the newest first: the last row is the first upload.
+            versions.get(versions.size() - 1).findElement(hook("version-restore")).click();
             confirmIfAsked(a);
             new WebDriverWait(a.driver, Duration.ofSeconds(20)).until(d -> {
                 try {
@@ -211,6 +215,8 @@ abstract class UiScenarioTest {
                 }
             });
             browsers.screenshot("version-restored");
+            a.click("dialog-cancel"); // the versions dialog stays open after a restore: Close
+            a.wait.until(ExpectedConditions.invisibilityOfElementLocated(hook("dialog")));
 
             // The XSS name is text: no alert, the row's text is the name.
             a.click("nav-files");
